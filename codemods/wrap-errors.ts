@@ -1,0 +1,64 @@
+// fmt.Errorf("...: %v", err) → %w, so errors.Is and errors.As see the cause.
+import { defineCodemod } from '../src/codemod.js';
+import type { Diagnostic, Edit } from '../src/edits.js';
+import type { GoFile } from '../src/go/file.js';
+import { parseFormat } from '../src/go/format.js';
+import { decodeStringExpression } from '../src/go/literal.js';
+import { errorMethodReceiver, isErrorValue } from '../src/go/types.js';
+import { atLeast } from '../src/go/version.js';
+import type { SyntaxNode } from '../src/parser.js';
+
+export default defineCodemod({
+  name: 'wrap-errors',
+  summary: 'fmt.Errorf formats an error with %v or %s: use %w so errors.Is/As see the cause',
+  goVersions: { from: '1.13' },
+  run(file) {
+    const diagnostics: Diagnostic[] = [];
+    if (file.importNames('fmt').length === 0) return diagnostics;
+    for (const call of file.root.descendantsOfType('call_expression')) {
+      if (file.isPackageCall(call, 'fmt', ['Errorf'])) {
+        const d = wrapErrors(call, file);
+        if (d) diagnostics.push(d);
+      }
+    }
+    return diagnostics;
+  },
+});
+
+function wrapErrors(call: SyntaxNode, file: GoFile): Diagnostic | undefined {
+  const [formatArg, ...operands] = call.childForFieldName('arguments')!.namedChildren;
+  // A variadic spread (`args...`) hides which operand a verb formats.
+  if (!formatArg || call.childForFieldName('arguments')!.children.some((c) => c.type === '...')) return undefined;
+  const format = decodeStringExpression(formatArg);
+  if (!format) return undefined;
+  const parsed = parseFormat(format.value);
+  if (parsed.indexed) return undefined;
+
+  // Before Go 1.20 a call may wrap one error only.
+  const many = atLeast(file.goVersion, '1.20');
+  if (!many && parsed.directives.some((d) => d.verb === 'w')) return undefined;
+
+  const edits: Edit[] = [];
+  const wrapped: string[] = [];
+  for (const d of parsed.directives) {
+    const operand = operands[d.operand];
+    if (!d.plain || (d.verb !== 'v' && d.verb !== 's') || !operand) continue;
+    // `err.Error()` formats as `err` does; the error itself is what %w needs.
+    const receiver = errorMethodReceiver(operand, 'Error');
+    const value = receiver && isErrorValue(receiver, file) ? receiver : operand;
+    if (value === operand && !isErrorValue(operand, file)) continue;
+    const [start, end] = format.spans[d.verbIndex]!;
+    edits.push({ start, end, text: 'w' });
+    if (value !== operand) edits.push({ start: value.endIndex, end: operand.endIndex, text: '' });
+    wrapped.push(value.text);
+    if (!many) break;
+  }
+  if (edits.length === 0) return undefined;
+  const names = wrapped.join(', ');
+  return {
+    start: call.startIndex,
+    end: call.endIndex,
+    message: `fmt.Errorf formats ${names} without wrapping: errors.Is/As cannot see ${wrapped.length > 1 ? 'them' : 'it'}`,
+    fixes: [{ message: `wrap ${names} with %w`, edits }],
+  };
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// The command line: `goprod fix` and `goprod list`.
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { codemods as allCodemods } from '../codemods/index.js';
+import type { Codemod } from './codemod.js';
+import { UsageError } from './discover.js';
+import { displayPath, formatWarning, jsonReport, summary, unifiedDiff } from './report.js';
+import { fixedContent, runCodemods } from './runner.js';
+import { writeSourceAtomic } from './source.js';
+
+export interface Io {
+  stdout(s: string): void;
+  stderr(s: string): void;
+  cwd: string;
+}
+
+const processIo: Io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), cwd: process.cwd() };
+
+/** Exit codes: 0 done, 1 `--check` found pending fixes, 2 usage or fatal error. */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('goprod')
+    .description('Codemods that make Go code production-grade; every change is shown as a diff before it is written.')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+
+  program
+    .command('fix')
+    .description('find anti-patterns and fix them (a dry run printing diffs unless --write)')
+    .argument('[paths...]', 'Go files or directories to fix (directories recursively)', ['.'])
+    .option('--codemod <names>', 'comma-separated codemods to run (default: all; see `goprod list`)')
+    .addOption(new Option('--write', 'write the fixes to the files').conflicts('check'))
+    .addOption(new Option('--check', 'list files with pending fixes and exit 1 if there are any, like gofmt -l'))
+    .option('--json', 'print one JSON document with every finding, its position and edits')
+    .addHelpText(
+      'after',
+      `
+Without --write nothing is changed: the fixes are printed as unified diffs that
+\`git apply\` accepts, and a summary goes to stderr.
+Files are skipped when they are generated ("// Code generated ... DO NOT EDIT."), under
+vendor/, testdata/ or dot-directories, ignored by .gitignore, or do not parse.
+Silence a codemod on a line with a comment on that line or the line above:
+  //goprod:ignore wrap-errors     (or //goprod:ignore for every codemod)
+Exit status: 0 done, 1 --check found pending fixes, 2 usage or fatal error.`,
+    )
+    .action(async (paths: string[], opts: { codemod?: string; write?: boolean; check?: boolean; json?: boolean }) => {
+      exitCode = await fix(paths, selectCodemods(opts.codemod), opts, io);
+    });
+
+  program
+    .command('list')
+    .description('list the codemods with their summaries')
+    .action(() => {
+      const width = Math.max(...allCodemods.map((c) => c.name.length));
+      for (const c of allCodemods) io.stdout(`${c.name.padEnd(width)}  ${c.summary}\n`);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof UsageError) {
+      io.stderr(`goprod: ${e.message}\n`);
+      return 2;
+    }
+    io.stderr(`goprod: fatal: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 2;
+  }
+}
+
+function selectCodemods(names: string | undefined): Codemod[] {
+  if (names === undefined) return [...allCodemods];
+  const wanted = names.split(',').map((n) => n.trim()).filter(Boolean);
+  const unknown = wanted.filter((n) => !allCodemods.some((c) => c.name === n));
+  if (unknown.length > 0 || wanted.length === 0) {
+    const known = allCodemods.map((c) => c.name).join(', ');
+    throw new UsageError(wanted.length === 0 ? `--codemod needs at least one name; known codemods: ${known}` : `unknown codemod ${unknown.join(', ')}; known codemods: ${known}`);
+  }
+  return allCodemods.filter((c) => wanted.includes(c.name));
+}
+
+async function fix(paths: string[], codemods: Codemod[], opts: { write?: boolean; check?: boolean; json?: boolean }, io: Io): Promise<number> {
+  const mode = opts.write ? 'write' : opts.check ? 'check' : 'dry-run';
+  const result = await runCodemods(paths, codemods);
+  const changed = result.files.filter((f) => f.applied.length > 0);
+  if (opts.write) for (const f of changed) writeSourceAtomic(f.path, fixedContent(f));
+
+  if (opts.json) io.stdout(`${JSON.stringify(jsonReport(result, io.cwd, mode), null, 2)}\n`);
+  else if (mode === 'check') for (const f of changed) io.stdout(`${displayPath(f.path, io.cwd)}\n`);
+  else if (mode === 'dry-run') for (const f of changed) io.stdout(unifiedDiff(f, io.cwd));
+
+  for (const w of result.warnings) io.stderr(`${formatWarning(w, io.cwd)}\n`);
+  io.stderr(`goprod: ${summary(result, mode)}\n`);
+  return mode === 'check' && changed.length > 0 ? 1 : 0;
+}
+
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2));
+}

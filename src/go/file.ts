@@ -1,0 +1,55 @@
+// A parsed Go file as codemods see it: its text, syntax tree, language version, and the
+// facts about it that several codemods need (imports, package-qualified calls).
+import type { SyntaxNode } from '../parser.js';
+import { resolve } from './scope.js';
+import type { GoVersion } from './version.js';
+
+export class GoFile {
+  private imports: Map<string, string[]> | undefined;
+
+  constructor(
+    readonly path: string,
+    readonly text: string,
+    readonly root: SyntaxNode,
+    readonly goVersion: GoVersion,
+  ) {}
+
+  /** The names by which this file refers to the package with this import path (none for `_` and `.` imports). */
+  importNames(importPath: string): string[] {
+    this.imports ??= readImports(this.root);
+    return this.imports.get(importPath) ?? [];
+  }
+
+  /**
+   * Whether `call` calls one of `funcs` of the package imported as `importPath`, by any name
+   * the file gives it and not through a local variable that shadows that name.
+   */
+  isPackageCall(call: SyntaxNode, importPath: string, funcs: readonly string[]): boolean {
+    if (call.type !== 'call_expression') return false;
+    const fn = call.childForFieldName('function');
+    const pkg = fn?.type === 'selector_expression' ? fn.childForFieldName('operand') : null;
+    const member = fn?.childForFieldName('field')?.text;
+    return pkg?.type === 'identifier' && member !== undefined && funcs.includes(member) && this.importNames(importPath).includes(pkg.text) && resolve(pkg) === undefined;
+  }
+
+  /** Whether an identifier names an imported package (and is not shadowed). */
+  isPackageName(ident: SyntaxNode): boolean {
+    if (ident.type !== 'identifier' && ident.type !== 'package_identifier') return false;
+    this.imports ??= readImports(this.root);
+    return [...this.imports.values()].some((ns) => ns.includes(ident.text)) && resolve(ident) === undefined;
+  }
+}
+
+function readImports(root: SyntaxNode): Map<string, string[]> {
+  const imports = new Map<string, string[]>();
+  for (const spec of root.descendantsOfType('import_spec')) {
+    const path = spec.childForFieldName('path')?.text.slice(1, -1);
+    if (!path) continue;
+    const alias = spec.childForFieldName('name');
+    // Without an alias, the package name is by convention the last path element (minus a major version suffix).
+    const name = alias ? alias.text : path.split('/').filter((p) => !/^v\d+$/.test(p)).pop()!.replace(/^go-|[.-]go$|\.v\d+$/g, '');
+    if (name === '_' || name === '.') continue;
+    imports.set(path, [...(imports.get(path) ?? []), name]);
+  }
+  return imports;
+}

@@ -1,0 +1,144 @@
+// Resolving an identifier to its declaration by walking the syntax tree outwards, as Go's
+// scoping rules say: block statements, statement initialisers, function signatures, the file.
+// Without type information this finds what the file itself declares; names from other
+// files of the package, imports and the universe resolve to nothing.
+import type { SyntaxNode } from '../parser.js';
+
+export type DeclarationKind = 'param' | 'result' | 'receiver' | 'var' | 'const' | 'short-var' | 'range' | 'type-switch' | 'func' | 'type';
+
+export interface Declaration {
+  name: string;
+  /** The identifier that declares the name. */
+  node: SyntaxNode;
+  kind: DeclarationKind;
+  /** The written type, if any. */
+  type: SyntaxNode | undefined;
+  /** The expression assigned to this name alone (`a, b := x, y`), if any. */
+  value: SyntaxNode | undefined;
+  /** The statement or signature that declares it. */
+  declarator: SyntaxNode;
+  packageLevel: boolean;
+}
+
+/** The declaration an identifier refers to, or undefined when the file does not declare it. */
+export function resolve(ident: SyntaxNode): Declaration | undefined {
+  const name = ident.text;
+  const at = ident.startIndex;
+  let child = ident;
+  for (let scope = ident.parent; scope; child = scope, scope = scope.parent) {
+    const found = declarationsIn(scope, child, at).findLast((d) => d.name === name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Declarations visible at `at` that `scope` introduces, for a use inside its child `via`. */
+function declarationsIn(scope: SyntaxNode, via: SyntaxNode, at: number): Declaration[] {
+  switch (scope.type) {
+    case 'source_file':
+      return scope.namedChildren.flatMap((d) => declaredBy(d, true));
+    case 'statement_list':
+      return scope.namedChildren.filter((s) => s.endIndex <= at).flatMap((s) => declaredBy(s, false));
+    case 'if_statement':
+    case 'expression_switch_statement':
+    case 'type_switch_statement':
+    case 'for_statement': {
+      const decls: Declaration[] = [];
+      const init = scope.childForFieldName('initializer');
+      if (init && init.endIndex <= at) decls.push(...declaredBy(init, false));
+      if (scope.type === 'type_switch_statement') decls.push(...typeSwitchAlias(scope, via));
+      const clause = scope.namedChildren.find((c) => c.type === 'for_clause' || c.type === 'range_clause');
+      if (clause && clause.endIndex <= at) decls.push(...loopVariables(clause));
+      return decls;
+    }
+    case 'communication_case': {
+      const comm = scope.childForFieldName('communication');
+      return comm && comm.endIndex <= at && comm.type === 'receive_statement' && hasDefine(comm) ? names(comm.childForFieldName('left'), 'short-var', comm, undefined, comm.childForFieldName('right')) : [];
+    }
+    case 'function_declaration':
+    case 'method_declaration':
+    case 'func_literal':
+      return via === scope.childForFieldName('body') ? signatureDeclarations(scope) : [];
+    default:
+      return [];
+  }
+}
+
+/** The variables a `for` clause declares with `:=` (none for `=`). */
+export function loopVariables(clause: SyntaxNode): Declaration[] {
+  if (clause.type === 'range_clause') {
+    return hasDefine(clause) ? names(clause.childForFieldName('left'), 'range', clause, undefined, null) : [];
+  }
+  const init = clause.childForFieldName('initializer');
+  return init ? declaredBy(init, false) : [];
+}
+
+/** The declarations of a function's receiver, parameters and results. */
+export function signatureDeclarations(fn: SyntaxNode): Declaration[] {
+  const decls: Declaration[] = [];
+  const lists: Array<[string, DeclarationKind]> = [['receiver', 'receiver'], ['parameters', 'param'], ['result', 'result']];
+  for (const [field, kind] of lists) {
+    const list = fn.childForFieldName(field);
+    if (list?.type !== 'parameter_list') continue;
+    for (const p of list.namedChildren) {
+      const type = p.childForFieldName('type') ?? undefined;
+      for (const n of p.childrenForFieldName('name')) if (n) decls.push(declaration(n, kind, type, undefined, fn, false));
+    }
+  }
+  return decls;
+}
+
+function declaredBy(stmt: SyntaxNode, packageLevel: boolean): Declaration[] {
+  switch (stmt.type) {
+    case 'short_var_declaration':
+      return names(stmt.childForFieldName('left'), 'short-var', stmt, undefined, stmt.childForFieldName('right'));
+    case 'var_declaration':
+    case 'const_declaration': {
+      const kind = stmt.type === 'var_declaration' ? 'var' : 'const';
+      return specs(stmt).flatMap((spec) => {
+        const nameNodes = spec.childrenForFieldName('name').filter((n): n is SyntaxNode => n !== null);
+        const values = spec.childForFieldName('value')?.namedChildren ?? [];
+        const type = spec.childForFieldName('type') ?? undefined;
+        return nameNodes.map((n, i) => declaration(n, kind, type, values.length === nameNodes.length ? values[i] : undefined, stmt, packageLevel));
+      });
+    }
+    case 'function_declaration': {
+      const name = stmt.childForFieldName('name');
+      return name ? [declaration(name, 'func', undefined, undefined, stmt, true)] : [];
+    }
+    case 'type_declaration':
+      return stmt.namedChildren.flatMap((spec) => {
+        const name = spec.childForFieldName('name');
+        return name ? [declaration(name, 'type', undefined, undefined, stmt, packageLevel)] : [];
+      });
+    default:
+      return [];
+  }
+}
+
+function specs(decl: SyntaxNode): SyntaxNode[] {
+  return decl.namedChildren.flatMap((c) => (c.type.endsWith('_spec_list') ? c.namedChildren.filter((s) => s.type.endsWith('_spec')) : c.type.endsWith('_spec') ? [c] : []));
+}
+
+/** `x := v.(type)`: in a clause that names one type, x has that type. */
+function typeSwitchAlias(stmt: SyntaxNode, via: SyntaxNode): Declaration[] {
+  const alias = stmt.childForFieldName('alias');
+  if (!alias || via.type !== 'type_case' && via.type !== 'default_case') return [];
+  const types = via.childrenForFieldName('type');
+  const type = types.length === 1 ? (types[0] ?? undefined) : undefined;
+  return alias.namedChildren.map((n) => declaration(n, 'type-switch', type, undefined, stmt, false));
+}
+
+function names(list: SyntaxNode | null, kind: DeclarationKind, declarator: SyntaxNode, type: SyntaxNode | undefined, right: SyntaxNode | null): Declaration[] {
+  const left = list?.namedChildren.filter((n) => n.type === 'identifier') ?? [];
+  const values = right?.type === 'expression_list' ? right.namedChildren : [];
+  return left.map((n, i) => declaration(n, kind, type, values.length === left.length ? values[i] : undefined, declarator, false));
+}
+
+function declaration(node: SyntaxNode, kind: DeclarationKind, type: SyntaxNode | undefined, value: SyntaxNode | undefined, declarator: SyntaxNode, packageLevel: boolean): Declaration {
+  return { name: node.text, node, kind, type, value, declarator, packageLevel };
+}
+
+function hasDefine(node: SyntaxNode): boolean {
+  return node.children.some((c) => c.type === ':=');
+}
