@@ -48,3 +48,8 @@ function findError(node: SyntaxNode): SyntaxNode | undefined {
   }
   return undefined;
 }
+
+/** Node objects are created afresh on each access, so identity is by id, never by `===`. */
+export function sameNode(a: SyntaxNode | null | undefined, b: SyntaxNode | null | undefined): boolean {
+  return !!a && !!b && a.id === b.id;
+}

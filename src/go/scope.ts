@@ -2,7 +2,7 @@
 // scoping rules say: block statements, statement initialisers, function signatures, the file.
 // Without type information this finds what the file itself declares; names from other
 // files of the package, imports and the universe resolve to nothing.
-import type { SyntaxNode } from '../parser.js';
+import { sameNode, type SyntaxNode } from '../parser.js';
 
 export type DeclarationKind = 'param' | 'result' | 'receiver' | 'var' | 'const' | 'short-var' | 'range' | 'type-switch' | 'func' | 'type';
 
@@ -58,7 +58,7 @@ function declarationsIn(scope: SyntaxNode, via: SyntaxNode, at: number): Declara
     case 'function_declaration':
     case 'method_declaration':
     case 'func_literal':
-      return via === scope.childForFieldName('body') ? signatureDeclarations(scope) : [];
+      return sameNode(via, scope.childForFieldName('body')) ? signatureDeclarations(scope) : [];
     default:
       return [];
   }

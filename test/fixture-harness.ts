@@ -1,0 +1,90 @@
+// The fixture convention: fixtures/<codemod>/<case>/ is a tiny Go module. Input files mark
+// expected findings with `// want "regexp"` on the flagged line; `x.go.golden` holds the
+// expected output of `x.go` (no golden file: the file must stay byte-identical).
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import type { Codemod } from '../src/codemod.js';
+import { goEnv } from '../src/go/toolchain.js';
+import { LineIndex } from '../src/position.js';
+import { fixedContent, runCodemods } from '../src/runner.js';
+
+export const FIXTURES = new URL('../fixtures/', import.meta.url).pathname;
+
+export function fixtureCases(codemod: string): string[] {
+  const dir = join(FIXTURES, codemod);
+  return existsSync(dir) ? readdirSync(dir).filter((c) => statSync(join(dir, c)).isDirectory()).sort() : [];
+}
+
+/** Every .go file under dir, relative, including those in vendor/ and testdata/. */
+function goFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.go')).sort();
+}
+
+/** `// want "re" "re2"` comments: line number → regexps. */
+function wants(text: string): Map<number, RegExp[]> {
+  const out = new Map<number, RegExp[]>();
+  text.split('\n').forEach((line, i) => {
+    const m = /\/\/ want((?:\s+(?:"(?:[^"\\]|\\.)*"|`[^`]*`))+)\s*$/.exec(line.replace(/\r$/, ''));
+    if (!m) return;
+    const res = [...m[1]!.matchAll(/"((?:[^"\\]|\\.)*)"|`([^`]*)`/g)].map((q) => new RegExp(q[2] ?? JSON.parse(`"${q[1]}"`)));
+    out.set(i + 1, res);
+  });
+  return out;
+}
+
+/**
+ * Runs the codemod on a copy of the case and returns every mismatch: a finding without a
+ * `want`, a `want` without a finding, an output that differs from its golden file.
+ */
+export async function checkFixtureCase(codemod: Codemod, caseName: string): Promise<string[]> {
+  const src = join(FIXTURES, codemod.name, caseName);
+  const work = mkdtempSync(join(tmpdir(), `goprod-${codemod.name}-`));
+  const problems: string[] = [];
+  try {
+    cpSync(src, work, { recursive: true, filter: (p) => !p.endsWith('.golden') });
+    const result = await runCodemods([work], [codemod]);
+    for (const rel of goFiles(work)) {
+      const input = readFileSync(join(src, rel), 'utf8');
+      const file = result.files.find((f) => relative(work, f.path) === rel);
+      const lines = new LineIndex(file?.source.text ?? input);
+      const expected = wants(input);
+      for (const finding of file?.findings ?? []) {
+        const line = lines.line(finding.start);
+        const res = expected.get(line) ?? [];
+        const i = res.findIndex((re) => re.test(finding.message));
+        if (i === -1) problems.push(`${rel}:${line}: unexpected finding: ${finding.message}`);
+        else res.splice(i, 1);
+      }
+      for (const [line, res] of expected) for (const re of res) problems.push(`${rel}:${line}: no finding matching ${re}`);
+      const golden = join(src, `${rel}.golden`);
+      const want = existsSync(golden) ? readFileSync(golden, 'utf8') : input;
+      const got = file ? fixedContent(file) : readFileSync(join(work, rel), 'utf8');
+      if (got !== want) problems.push(`${rel}: output differs from ${existsSync(golden) ? `${rel}.golden` : 'the input (no golden file)'}:\n--- want\n${want}\n--- got\n${got}`);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return problems;
+}
+
+/** Runs `go vet ./...` on the case with every golden file in place of its input; returns vet's complaint, if any. */
+export function vetGoldenOutput(codemod: string, caseName: string): string | undefined {
+  const src = join(FIXTURES, codemod, caseName);
+  const work = mkdtempSync(join(tmpdir(), `goprod-golden-`));
+  try {
+    cpSync(src, work, { recursive: true, filter: (p) => !p.endsWith('.golden') });
+    for (const rel of goFiles(src)) {
+      const golden = join(src, `${rel}.golden`);
+      if (existsSync(golden)) writeFileSync(join(work, rel), readFileSync(golden));
+    }
+    execFileSync('go', ['vet', './...'], { cwd: work, env: goEnv(), stdio: 'pipe' });
+    return undefined;
+  } catch (e) {
+    const err = e as { stderr?: Buffer; message: string };
+    return err.stderr?.toString() || err.message;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,17 @@
+import { readdirSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { codemods } from '../codemods/index.js';
+import { checkFixtureCase, fixtureCases, vetGoldenOutput } from './fixture-harness.js';
+
+describe.each(codemods.map((c) => [c.name, c] as const))('%s fixtures', (name, codemod) => {
+  test.each(fixtureCases(name))('%s', async (caseName) => {
+    expect(await checkFixtureCase(codemod, caseName)).toEqual([]);
+    expect(vetGoldenOutput(name, caseName)).toBeUndefined();
+  });
+});
+
+test('every codemod is registered under its file name and has fixtures', () => {
+  const files = readdirSync(new URL('../codemods/', import.meta.url)).filter((f) => f.endsWith('.ts') && f !== 'index.ts');
+  expect(files.map((f) => f.replace(/\.ts$/, '')).sort()).toEqual(codemods.map((c) => c.name).sort());
+  for (const c of codemods) expect(fixtureCases(c.name).length, c.name).toBeGreaterThan(0);
+});
