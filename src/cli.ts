@@ -84,7 +84,7 @@ function selectCodemods(names: string | undefined): Codemod[] {
 
 async function fix(paths: string[], codemods: Codemod[], opts: { write?: boolean; check?: boolean; json?: boolean }, io: Io): Promise<number> {
   const mode = opts.write ? 'write' : opts.check ? 'check' : 'dry-run';
-  const result = await runCodemods(paths, codemods);
+  const result = await runCodemods(paths, codemods, io.cwd);
   const changed = result.files.filter((f) => f.applied.length > 0);
   if (opts.write) for (const f of changed) writeSourceAtomic(f.path, fixedContent(f));
 

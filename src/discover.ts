@@ -12,10 +12,10 @@ interface IgnoreRules {
 }
 
 /** Absolute paths of the .go files under `paths`, sorted, each once. */
-export function discoverGoFiles(paths: readonly string[]): string[] {
+export function discoverGoFiles(paths: readonly string[], cwd: string): string[] {
   const found = new Set<string>();
   for (const p of paths) {
-    const abs = resolve(p);
+    const abs = resolve(cwd, p);
     let stat;
     try {
       stat = statSync(abs);

@@ -40,12 +40,13 @@ export interface RunResult {
   scanned: number;
 }
 
-export async function runCodemods(paths: readonly string[], codemods: readonly Codemod[]): Promise<RunResult> {
+/** Runs codemods on the Go files under `paths` (relative to `cwd`). */
+export async function runCodemods(paths: readonly string[], codemods: readonly Codemod[], cwd = process.cwd()): Promise<RunResult> {
   const parser = await loadGoParser();
   const modules = new ModuleFinder();
   const result: RunResult = { files: [], warnings: [], scanned: 0 };
   const warnedNoModule = new Set<string>();
-  for (const path of discoverGoFiles(paths)) {
+  for (const path of discoverGoFiles(paths, cwd)) {
     const source = readSource(path);
     if (!source) {
       result.warnings.push({ path, message: 'not valid UTF-8; skipped' });

@@ -1,0 +1,119 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { main } from '../src/cli.js';
+
+const DEMO = new URL('../fixtures/demo/', import.meta.url).pathname;
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'goprod-cli-'));
+  cpSync(DEMO, dir, { recursive: true });
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+async function goprod(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), cwd: dir });
+  return { code, stdout, stderr };
+}
+
+const original = () => readFileSync(join(dir, 'store.go'), 'utf8');
+
+describe('goprod fix', () => {
+  test('a dry run prints a diff git can apply and writes nothing', async () => {
+    const before = original();
+    const { code, stdout, stderr } = await goprod('fix', '--codemod=wrap-errors', dir);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^--- a\/store.go\n\+\+\+ b\/store.go\n@@/);
+    expect(stdout).toContain('+\t\treturn "", fmt.Errorf("load %s: %w", path, err)');
+    expect(stderr).toBe('goprod: 3 fixes in 1 file; run with --write to apply\n');
+    expect(original()).toBe(before);
+
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+    execFileSync('git', ['apply'], { cwd: dir, input: stdout });
+    const { stdout: again } = await goprod('fix', dir);
+    expect(again).toBe('');
+  });
+
+  test('--write applies the fixes, then --check finds nothing', async () => {
+    const write = await goprod('fix', '--write', dir);
+    expect(write.code).toBe(0);
+    expect(write.stderr).toBe('goprod: applied 3 fixes in 1 file\n');
+    expect(original()).toContain('fmt.Errorf("save %s (%d bytes): %w", path, len(value), err)');
+    const check = await goprod('fix', '--check', dir);
+    expect(check).toEqual({ code: 0, stdout: '', stderr: 'goprod: no fixes needed (1 Go file scanned)\n' });
+  });
+
+  test('--check lists files with pending fixes and exits 1', async () => {
+    const before = original();
+    expect(await goprod('fix', '--check')).toEqual({ code: 1, stdout: 'store.go\n', stderr: 'goprod: 3 fixes in 1 file pending; run with --write to apply\n' });
+    expect(original()).toBe(before);
+  });
+
+  test('--write keeps the file mode, CRLF line endings and the byte-order mark', async () => {
+    const path = join(dir, 'store.go');
+    writeFileSync(path, `\uFEFF${original().replace(/\n/g, '\r\n')}`);
+    chmodSync(path, 0o640);
+    await goprod('fix', '--write');
+    const after = readFileSync(path, 'utf8');
+    expect(after.startsWith('\uFEFFpackage') || after.startsWith('\uFEFF//')).toBe(true);
+    expect(after).toContain('fmt.Errorf("load %s: %w", path, err)\r\n');
+    expect(after.replace(/\r\n/g, '')).not.toContain('\n');
+    expect(statSync(path).mode & 0o777).toBe(0o640);
+  });
+
+  test('--json reports findings with 1-based lines, byte columns and edits', async () => {
+    writeFileSync(join(dir, 'store.go'), original().replace('return "", fmt.Errorf("load', '/* é😀 */ return "", fmt.Errorf("load'));
+    const { code, stdout } = await goprod('fix', '--json');
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout);
+    expect(doc.summary).toEqual({ files: 1, fixes: 3, deferred: 0, scanned: 1 });
+    const first = doc.findings[0];
+    const line = original().split('\n')[16]!;
+    // "\t\t/* é😀 */ return \"\", " is 26 bytes but 23 UTF-16 units: the call starts at byte column 27.
+    expect(Buffer.byteLength(line.slice(0, line.indexOf('fmt.Errorf')))).toBe(26);
+    expect(first).toMatchObject({ codemod: 'wrap-errors', file: 'store.go', line: 17, column: 27, message: expect.stringMatching(/formats err/) });
+    expect(first.fixes[0]).toMatchObject({ applied: true, edits: [{ line: 17, newText: 'w' }] });
+    const edit = first.fixes[0].edits[0];
+    const bytes = Buffer.from(readFileSync(join(dir, 'store.go')));
+    expect(bytes.subarray(edit.offset, edit.offset + edit.length).toString()).toBe('v');
+    expect(Buffer.from(line).subarray(edit.column - 1, edit.column).toString()).toBe('v');
+  });
+
+  test('usage errors exit 2 and say what to do', async () => {
+    const unknown = await goprod('fix', '--codemod=wrap-error');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('goprod: unknown codemod wrap-error; known codemods: wrap-errors\n');
+    expect((await goprod('fix', '--write', '--check')).code).toBe(2);
+    const missing = await goprod('fix', 'no-such-dir');
+    expect(missing).toMatchObject({ code: 2, stderr: 'goprod: no-such-dir: no such file or directory\n' });
+    expect((await goprod('frobnicate')).code).toBe(2);
+  });
+
+  test('an unparsable file is reported and left alone', async () => {
+    const path = join(dir, 'broken.go');
+    const broken = 'package demo\n\nfunc f() error {\n\treturn fmt.Errorf("x: %v", err\n}\n';
+    writeFileSync(path, broken);
+    const { code, stderr } = await goprod('fix', '--write');
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/^goprod: broken\.go:\d+:\d+: does not parse; skipped$/m);
+    expect(readFileSync(path, 'utf8')).toBe(broken);
+  });
+});
+
+test('goprod list names every codemod with its summary', async () => {
+  const { code, stdout } = await goprod('list');
+  expect(code).toBe(0);
+  expect(stdout).toMatch(/^wrap-errors\s+fmt\.Errorf .*%w/m);
+});
+
+test('the installed bin runs', () => {
+  const bin = new URL('../dist/src/cli.js', import.meta.url).pathname;
+  const run = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
+  expect(run.status).toBe(0);
+  expect(run.stdout).toContain('fix [options] [paths...]');
+});
