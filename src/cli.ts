@@ -6,8 +6,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { codemods as allCodemods } from '../codemods/index.js';
 import type { Codemod } from './codemod.js';
 import { UsageError } from './discover.js';
-import { displayPath, formatWarning, jsonReport, summary, unifiedDiff } from './report.js';
-import { fixedContent, runCodemods } from './runner.js';
+import { uncommittedFiles } from './git.js';
+import { displayPath, formatWarning, jsonReport, summary, unifiedDiff, verificationNotes, type Mode } from './report.js';
+import { fixedContent, runCodemods, willChange } from './runner.js';
 import { writeSourceAtomic } from './source.js';
 
 export interface Io {
@@ -34,18 +35,27 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .addOption(new Option('--write', 'write the fixes to the files').conflicts('check'))
     .addOption(new Option('--check', 'list files with pending fixes and exit 1 if there are any, like gofmt -l'))
     .option('--json', 'print one JSON document with every finding, its position and edits')
+    .option('--no-verify', 'do not prove fixes with gofmt, go build and go vet (faster, unsafe)')
+    .option('--allow-dirty', 'let --write change files that have uncommitted changes in git')
     .addHelpText(
       'after',
       `
 Without --write nothing is changed: the fixes are printed as unified diffs that
 \`git apply\` accepts, and a summary goes to stderr.
+Every fix is proven before it is shown or written: the fixed files are gofmt-formatted
+(only the lines goprod touched, if a file was not gofmt-clean), then each affected package
+is checked with go build and go vet (test files included) without touching your tree. A fix
+that brings a new error is backed out and reported; errors that were there before are not
+blamed on goprod. Packages that cannot be checked (no go.mod, missing modules) are reported
+as unverified and not changed unless --no-verify. --write refuses to change files with
+uncommitted changes unless --allow-dirty. The go command never downloads anything for this.
 Files are skipped when they are generated ("// Code generated ... DO NOT EDIT."), under
 vendor/, testdata/ or dot-directories, ignored by .gitignore, or do not parse.
 Silence a codemod on a line with a comment on that line or the line above:
   //goprod:ignore wrap-errors     (or //goprod:ignore for every codemod)
 Exit status: 0 done, 1 --check found pending fixes, 2 usage or fatal error.`,
     )
-    .action(async (paths: string[], opts: { codemod?: string; write?: boolean; check?: boolean; json?: boolean }) => {
+    .action(async (paths: string[], opts: FixOptions & { codemod?: string }) => {
       exitCode = await fix(paths, selectCodemods(opts.codemod), opts, io);
     });
 
@@ -82,18 +92,36 @@ function selectCodemods(names: string | undefined): Codemod[] {
   return allCodemods.filter((c) => wanted.includes(c.name));
 }
 
-async function fix(paths: string[], codemods: Codemod[], opts: { write?: boolean; check?: boolean; json?: boolean }, io: Io): Promise<number> {
-  const mode = opts.write ? 'write' : opts.check ? 'check' : 'dry-run';
-  const result = await runCodemods(paths, codemods, io.cwd);
-  const changed = result.files.filter((f) => f.applied.length > 0);
-  if (opts.write) for (const f of changed) writeSourceAtomic(f.path, fixedContent(f));
+interface FixOptions {
+  write?: boolean;
+  check?: boolean;
+  json?: boolean;
+  verify: boolean;
+  allowDirty?: boolean;
+}
 
-  if (opts.json) io.stdout(`${JSON.stringify(jsonReport(result, io.cwd, mode), null, 2)}\n`);
+async function fix(paths: string[], codemods: Codemod[], opts: FixOptions, io: Io): Promise<number> {
+  const mode: Mode = opts.write ? 'write' : opts.check ? 'check' : 'dry-run';
+  const result = await runCodemods(paths, codemods, { cwd: io.cwd, verify: opts.verify });
+  const changed = result.files.filter((f) => willChange(f, opts.verify));
+
+  if (opts.write) {
+    const git = await uncommittedFiles(changed.map((f) => f.path));
+    if (git.dirty.length > 0 && !opts.allowDirty) {
+      const names = git.dirty.map((p) => `  ${displayPath(p, io.cwd)}`).join('\n');
+      throw new UsageError(`these files have uncommitted changes that goprod's fixes would mix with:\n${names}\ncommit or stash them first, or run again with --allow-dirty`);
+    }
+    if (git.outsideGit.length > 0) io.stderr(`goprod: warning: ${git.outsideGit.length} ${git.outsideGit.length === 1 ? 'file is' : 'files are'} not in a git work tree: there is no easy way back from --write\n`);
+    for (const f of changed) writeSourceAtomic(f.path, fixedContent(f));
+  }
+
+  if (opts.json) io.stdout(`${JSON.stringify(jsonReport(result, io.cwd, mode, opts.verify), null, 2)}\n`);
   else if (mode === 'check') for (const f of changed) io.stdout(`${displayPath(f.path, io.cwd)}\n`);
   else if (mode === 'dry-run') for (const f of changed) io.stdout(unifiedDiff(f, io.cwd));
 
   for (const w of result.warnings) io.stderr(`${formatWarning(w, io.cwd)}\n`);
-  io.stderr(`goprod: ${summary(result, mode)}\n`);
+  for (const note of verificationNotes(result, io.cwd, opts.verify)) io.stderr(`${note}\n`);
+  io.stderr(`goprod: ${summary(result, mode, opts.verify)}\n`);
   return mode === 'check' && changed.length > 0 ? 1 : 0;
 }
 

@@ -2,9 +2,10 @@
 // Positions leave goprod here, so this is where string indices become lines and byte columns.
 import { relative, sep } from 'node:path';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
-import type { Edit } from './edits.js';
+import type { Edit, Fix } from './edits.js';
 import { LineIndex, utf8Length } from './position.js';
-import { fixedContent, originalContent, type FileResult, type RunResult, type Warning } from './runner.js';
+import type { BackedOut } from './verify.js';
+import { fixedContent, originalContent, willChange, type FileResult, type RunResult, type Warning } from './runner.js';
 
 /** A path as the user should see it: relative to the working directory, with forward slashes. */
 export function displayPath(path: string, cwd: string): string {
@@ -24,34 +25,39 @@ export function formatWarning(w: Warning, cwd: string): string {
 }
 
 export interface Counts {
+  /** Files --write changes, and the fixes in them. */
   files: number;
   fixes: number;
+  backedOut: number;
+  unverified: number;
   deferred: number;
 }
 
-export function counts(result: RunResult): Counts {
-  const changed = result.files.filter((f) => f.applied.length > 0);
+export function counts(result: RunResult, verified: boolean): Counts {
+  const changed = result.files.filter((f) => willChange(f, verified));
+  const sum = (fs: readonly FileResult[], n: (f: FileResult) => number) => fs.reduce((total, f) => total + n(f), 0);
   return {
     files: changed.length,
-    fixes: changed.reduce((n, f) => n + f.applied.length, 0),
-    deferred: result.files.reduce((n, f) => n + f.deferred.length, 0),
+    fixes: sum(changed, (f) => f.applied.length),
+    backedOut: sum(result.files, (f) => f.backedOut.length),
+    unverified: sum(result.files, (f) => (verified && f.unverified ? f.applied.length : 0)),
+    deferred: sum(result.files, (f) => f.deferred.length),
   };
 }
 
-export function summary(result: RunResult, mode: 'dry-run' | 'write' | 'check'): string {
-  const c = counts(result);
+export type Mode = 'dry-run' | 'write' | 'check';
+
+export function summary(result: RunResult, mode: Mode, verified: boolean): string {
+  const c = counts(result, verified);
   const fixes = `${c.fixes} ${plural(c.fixes, 'fix', 'fixes')} in ${c.files} ${plural(c.files, 'file', 'files')}`;
-  const deferred = c.deferred > 0 ? `; ${c.deferred} overlapping ${plural(c.deferred, 'fix', 'fixes')} deferred (applied ${c.fixes} of ${c.fixes + c.deferred}; run again for the rest)` : '';
-  const scanned = `${result.scanned} Go ${plural(result.scanned, 'file', 'files')} scanned`;
-  if (c.fixes === 0) return `no fixes needed (${scanned})`;
-  switch (mode) {
-    case 'write':
-      return `applied ${fixes}${deferred}`;
-    case 'check':
-      return `${fixes} pending${deferred}; run with --write to apply`;
-    case 'dry-run':
-      return `${fixes}${deferred}; run with --write to apply`;
-  }
+  const head = c.fixes === 0 ? `no fixes to apply (${result.scanned} Go ${plural(result.scanned, 'file', 'files')} scanned)` : mode === 'write' ? `applied ${fixes}` : mode === 'check' ? `${fixes} pending` : fixes;
+  const notes = [
+    c.backedOut > 0 ? `${c.backedOut} backed out (they break the build or vet, see above)` : '',
+    c.unverified > 0 ? `${c.unverified} unverified and not applied (see above; --no-verify applies them unchecked)` : '',
+    c.deferred > 0 ? `${c.deferred} overlapping ${plural(c.deferred, 'fix', 'fixes')} deferred: run again for the rest` : '',
+    c.fixes > 0 && mode !== 'write' ? 'run with --write to apply' : '',
+  ].filter(Boolean);
+  return [head, ...notes].join('; ');
 }
 
 function plural(n: number, one: string, many: string): string {
@@ -59,9 +65,10 @@ function plural(n: number, one: string, many: string): string {
 }
 
 /** The `--json` document: every finding with byte-based positions, its fixes and their edits. */
-export function jsonReport(result: RunResult, cwd: string, mode: 'dry-run' | 'write' | 'check'): unknown {
+export function jsonReport(result: RunResult, cwd: string, mode: Mode, verified: boolean): unknown {
   return {
     mode,
+    verified,
     findings: result.files.flatMap((file) => {
       const lines = new LineIndex(file.source.text);
       const bomBytes = file.source.bom ? 3 : 0;
@@ -76,10 +83,38 @@ export function jsonReport(result: RunResult, cwd: string, mode: 'dry-run' | 'wr
         file: displayPath(file.path, cwd),
         ...range(f.start, f.end),
         message: f.message,
-        fixes: f.fixes.map((fix) => ({ message: fix.message, applied: file.applied.includes(fix), edits: fix.edits.map(edit) })),
+        fixes: f.fixes.map((fix) => ({ message: fix.message, status: fixStatus(file, fix, verified, cwd), edits: fix.edits.map(edit) })),
       }));
     }),
     warnings: result.warnings.map((w) => ({ file: displayPath(w.path, cwd), ...(w.line === undefined ? {} : { line: w.line, column: w.column }), message: w.message })),
-    summary: { ...counts(result), scanned: result.scanned },
+    summary: { ...counts(result, verified), scanned: result.scanned },
   };
+}
+
+function where(b: BackedOut, cwd: string): string {
+  return `${displayPath(b.at.path, cwd)}:${b.at.line}:${b.at.column}`;
+}
+
+function fixStatus(file: FileResult, fix: Fix, verified: boolean, cwd: string): string {
+  const backedOut = file.backedOut.find((b) => b.fix === fix);
+  if (backedOut) return `backed out: ${backedOut.reason} (at ${where(backedOut, cwd)})`;
+  if (file.deferred.includes(fix)) return 'deferred';
+  if (!file.applied.includes(fix)) return 'not applied';
+  return verified && file.unverified ? `unverified: ${file.unverified}` : 'applied';
+}
+
+/** Lines about what verification did, for stderr. */
+export function verificationNotes(result: RunResult, cwd: string, verified: boolean): string[] {
+  const notes: string[] = [];
+  for (const f of result.files) {
+    const name = displayPath(f.path, cwd);
+    for (const b of f.backedOut) {
+      // Say where the toolchain complained only when that is not the fix's own line.
+      const elsewhere = b.at.path === f.path && b.at.line === b.line ? '' : ` (at ${where(b, cwd)})`;
+      notes.push(`goprod: backed out: ${b.codemod} at ${name}:${b.line}: ${b.reason}${elsewhere}`);
+    }
+    if (f.formatError) notes.push(`goprod: ${name}: gofmt rejects the fixed file, fixes not applied (please report it): ${f.formatError}`);
+    if (verified && f.unverified && f.applied.length > 0) notes.push(`goprod: unverified: ${name}: ${f.unverified}`);
+  }
+  return notes;
 }

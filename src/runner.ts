@@ -11,6 +11,7 @@ import { GO_MOD_DEFAULT, type GoVersion } from './go/version.js';
 import { loadGoParser } from './parser.js';
 import { LineIndex } from './position.js';
 import { readSource, withBom, type SourceText } from './source.js';
+import { rerender, verifyFiles, type BackedOut } from './verify.js';
 
 export interface FileResult {
   /** Absolute path. */
@@ -21,8 +22,16 @@ export interface FileResult {
   findings: Finding[];
   applied: Fix[];
   deferred: Fix[];
-  /** The new text (without BOM); equal to source.text when nothing applies. */
+  /** The new text (without BOM), gofmt-formatted; equal to source.text when nothing applies. */
   output: string;
+  /** 1-based lines of `output` that each applied fix wrote. */
+  linesOf: Map<Fix, Set<number>>;
+  /** Fixes the Go toolchain rejected, with its reasons. */
+  backedOut: BackedOut[];
+  /** Why the fixes could not be verified; such a file is not written (unless verification is off). */
+  unverified?: string;
+  /** gofmt's complaint about the fixed text; the file's fixes are then dropped. */
+  formatError?: string;
 }
 
 export interface Warning {
@@ -40,8 +49,22 @@ export interface RunResult {
   scanned: number;
 }
 
-/** Runs codemods on the Go files under `paths` (relative to `cwd`). */
-export async function runCodemods(paths: readonly string[], codemods: readonly Codemod[], cwd = process.cwd()): Promise<RunResult> {
+export interface RunOptions {
+  /** Resolves relative paths; default the process's working directory. */
+  cwd?: string;
+  /** Prove fixes with go build and go vet, backing out those that break (default true). */
+  verify?: boolean;
+}
+
+/** Runs codemods on the Go files under `paths`: analyse, format, verify. Writes nothing. */
+export async function runCodemods(paths: readonly string[], codemods: readonly Codemod[], options: RunOptions = {}): Promise<RunResult> {
+  const result = await analyzeFiles(paths, codemods, options.cwd ?? process.cwd());
+  await forEachLimited(result.files.filter((f) => f.applied.length > 0), rerender);
+  if (options.verify ?? true) await verifyFiles(result.files);
+  return result;
+}
+
+async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod[], cwd: string): Promise<RunResult> {
   const parser = await loadGoParser();
   const modules = new ModuleFinder();
   const result: RunResult = { files: [], warnings: [], scanned: 0 };
@@ -70,11 +93,26 @@ export async function runCodemods(paths: readonly string[], codemods: readonly C
         break;
       case 'fixed':
         if (analysis.findings.length > 0) {
-          result.files.push({ path, module, goVersion: analysis.goVersion, source, findings: analysis.findings, applied: analysis.applied, deferred: analysis.deferred, output: analysis.output });
+          const { goVersion, findings, applied, deferred, output } = analysis;
+          result.files.push({ path, module, goVersion, source, findings, applied, deferred, output, linesOf: new Map(), backedOut: [] });
         }
     }
   }
   return result;
+}
+
+/** Runs `fn` on every item, a few at a time (each call starts processes). */
+async function forEachLimited<T>(items: readonly T[], fn: (item: T) => Promise<void>, limit = 8): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** Whether --write would change the file: it has fixes left and they were proven (or proof was not asked for). */
+export function willChange(file: FileResult, verified: boolean): boolean {
+  return file.applied.length > 0 && !(verified && file.unverified);
 }
 
 export function originalContent(file: FileResult): string {

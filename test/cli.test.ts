@@ -42,10 +42,10 @@ describe('goprod fix', () => {
   test('--write applies the fixes, then --check finds nothing', async () => {
     const write = await goprod('fix', '--write', dir);
     expect(write.code).toBe(0);
-    expect(write.stderr).toBe('goprod: applied 3 fixes in 1 file\n');
+    expect(write.stderr).toMatch(/^goprod: applied 3 fixes in 1 file$/m);
     expect(original()).toContain('fmt.Errorf("save %s (%d bytes): %w", path, len(value), err)');
     const check = await goprod('fix', '--check', dir);
-    expect(check).toEqual({ code: 0, stdout: '', stderr: 'goprod: no fixes needed (1 Go file scanned)\n' });
+    expect(check).toEqual({ code: 0, stdout: '', stderr: 'goprod: no fixes to apply (1 Go file scanned)\n' });
   });
 
   test('--check lists files with pending fixes and exits 1', async () => {
@@ -71,13 +71,14 @@ describe('goprod fix', () => {
     const { code, stdout } = await goprod('fix', '--json');
     expect(code).toBe(0);
     const doc = JSON.parse(stdout);
-    expect(doc.summary).toEqual({ files: 1, fixes: 3, deferred: 0, scanned: 1 });
+    expect(doc).toMatchObject({ mode: 'dry-run', verified: true, warnings: [] });
+    expect(doc.summary).toEqual({ files: 1, fixes: 3, backedOut: 0, unverified: 0, deferred: 0, scanned: 1 });
     const first = doc.findings[0];
     const line = original().split('\n')[16]!;
     // "\t\t/* é😀 */ return \"\", " is 26 bytes but 23 UTF-16 units: the call starts at byte column 27.
     expect(Buffer.byteLength(line.slice(0, line.indexOf('fmt.Errorf')))).toBe(26);
     expect(first).toMatchObject({ codemod: 'wrap-errors', file: 'store.go', line: 17, column: 27, message: expect.stringMatching(/formats err/) });
-    expect(first.fixes[0]).toMatchObject({ applied: true, edits: [{ line: 17, newText: 'w' }] });
+    expect(first.fixes[0]).toMatchObject({ status: 'applied', edits: [{ line: 17, newText: 'w' }] });
     const edit = first.fixes[0].edits[0];
     const bytes = Buffer.from(readFileSync(join(dir, 'store.go')));
     expect(bytes.subarray(edit.offset, edit.offset + edit.length).toString()).toBe('v');

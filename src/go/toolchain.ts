@@ -1,17 +1,130 @@
 // Running the Go toolchain the way goprod needs it: never downloading a toolchain or a
-// module behind the user's back.
-import { execFileSync } from 'node:child_process';
+// module behind the user's back, and reading what it prints.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 
 /** The environment for every go command goprod runs. */
 export function goEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return { ...base, GOTOOLCHAIN: 'local', GOPROXY: 'off' };
+  return { ...base, GOTOOLCHAIN: 'local', GOPROXY: 'off', GOWORK: base.GOWORK ?? '' };
+}
+
+export interface GoRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runGo(args: readonly string[], cwd: string): Promise<GoRun> {
+  return new Promise((done, fail) => {
+    execFile('go', args, { cwd, env: goEnv(), maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== 'number') fail(new Error(`cannot run go (is Go installed and on PATH?): ${error.message}`));
+      else done({ code: error ? Number(error.code) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** A message of the compiler or vet about a place: `file:line:col: message` (byte columns). */
+export interface ToolMessage {
+  /** Absolute path of the user's file (overlay files are mapped back). */
+  path: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+export interface CheckResult {
+  messages: ToolMessage[];
+  /** Lines that are not about a place: the check itself failed (e.g. a module is missing). */
+  failures: string[];
+}
+
+const POSITIONED = /^(?:vet: )?(.+?\.go):(\d+):(\d+): (.*)$/;
+
+/**
+ * Runs `go build` and `go vet` (test files included) on packages of the module in `dir`,
+ * reading the files in `overlay` (absolute path → content) instead of the ones on disk.
+ * The user's tree is not touched: the content goes to a temporary directory and the go
+ * command's -overlay flag points at it. Build and vet run concurrently.
+ */
+export async function checkPackages(dir: string, patterns: readonly string[], overlay: ReadonlyMap<string, string>): Promise<CheckResult> {
+  const temp = await mkdtemp(join(tmpdir(), 'goprod-verify-'));
+  try {
+    const replace: Record<string, string> = {};
+    const back = new Map<string, string>();
+    let n = 0;
+    for (const [path, content] of overlay) {
+      // One directory per file keeps base names, which the toolchain prints in messages.
+      const copy = join(temp, `goprod-${n++}`, basename(path));
+      await mkdir(join(copy, '..'));
+      await writeFile(copy, content);
+      replace[path] = copy;
+      back.set(copy, path);
+    }
+    const flags = overlay.size > 0 ? [`-overlay=${join(temp, 'overlay.json')}`] : [];
+    await writeFile(join(temp, 'overlay.json'), JSON.stringify({ Replace: replace }));
+    const runs = await Promise.all([runGo(['build', ...flags, '-o', '/dev/null', ...patterns], dir), runGo(['vet', ...flags, ...patterns], dir)]);
+    const result: CheckResult = { messages: [], failures: [] };
+    const seen = new Set<string>();
+    for (const run of runs) {
+      for (const line of run.stderr.split('\n')) {
+        const m = POSITIONED.exec(line);
+        if (m) {
+          const file = isAbsolute(m[1]!) ? m[1]! : resolve(dir, m[1]!);
+          const message: ToolMessage = { path: back.get(file) ?? overlayFile(back, file) ?? file, line: Number(m[2]), column: Number(m[3]), message: m[4]! };
+          // build and vet both report a type error; count it once.
+          const key = `${message.path}:${message.line}:${message.column}: ${message.message}`;
+          if (!seen.has(key)) result.messages.push(message);
+          seen.add(key);
+        } else if (line.trim() && !line.startsWith('#') && !line.startsWith('\t')) result.failures.push(line);
+      }
+      if (run.code !== 0 && result.messages.length === 0 && result.failures.length === 0) result.failures.push(`go exited with status ${run.code}`);
+    }
+    return result;
+  } finally {
+    await rm(temp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The go command shortens paths under its working directory even where only a name prefix
+ * matches (/tmp/m and /tmp/m-x/a.go print as ".-x/a.go"): recognise a copy by its tail.
+ */
+function overlayFile(back: ReadonlyMap<string, string>, printed: string): string | undefined {
+  for (const [copy, path] of back) if (printed.endsWith(`/${copy.split('/').slice(-2).join('/')}`)) return path;
+  return undefined;
 }
 
 /** The installed Go's version ("go1.26.8"), or undefined when there is no go command. */
-export function installedGo(): string | undefined {
+export async function installedGo(): Promise<string | undefined> {
   try {
-    return /go\d+(\.\d+)*/.exec(execFileSync('go', ['version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))?.[0];
+    return /go\d+(\.\d+)*/.exec((await runGo(['version'], process.cwd())).stdout)?.[0];
   } catch {
     return undefined;
   }
 }
+
+export interface LoadProblems {
+  /** The module cannot be loaded at all (e.g. it needs a newer Go than is installed). */
+  fatal?: string;
+  /** Package directories that cannot be checked (missing dependencies), with the reason. */
+  byDir: Map<string, string>;
+}
+
+/** What keeps packages from being checked: missing modules, a go.mod the toolchain refuses. */
+export async function loadProblems(dir: string, patterns: readonly string[]): Promise<LoadProblems> {
+  const run = await runGo(['list', '-e', '-test', '-json=Dir,ImportPath,Error,DepsErrors', ...patterns], dir);
+  const byDir = new Map<string, string>();
+  if (run.code !== 0) return { fatal: run.stderr.trim().split('\n')[0] || `go list exited with status ${run.code}`, byDir };
+  type Pkg = { Dir?: string; Error?: { Err: string }; DepsErrors?: Array<{ Err: string }> };
+  const pkgs = JSON.parse(`[${run.stdout.replace(/}\n{/g, '},{')}]`) as Pkg[];
+  for (const p of pkgs) {
+    const problem = [p.Error, ...(p.DepsErrors ?? [])].find((e) => e && MISSING.test(e.Err));
+    if (p.Dir && problem) byDir.set(p.Dir, problem.Err.split('\n')[0]!);
+  }
+  return { byDir };
+}
+
+/** Load errors that mean "cannot be checked here", as opposed to code that does not compile. */
+const MISSING = /no required module provides|missing go\.sum entry|cannot find module|module lookup disabled|requires go >=|updates to go\.mod needed|is not in std|inconsistent vendoring/;

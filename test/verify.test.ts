@@ -1,0 +1,130 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { main } from '../src/cli.js';
+import { formatFixed } from '../src/format.js';
+
+let dir: string;
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'goprod-verify-test-'))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function module(files: Record<string, string>, goMod = 'module example.com/m\n\ngo 1.21\n'): void {
+  for (const [name, text] of Object.entries({ 'go.mod': goMod, ...files })) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+}
+
+async function goprod(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), cwd: dir });
+  return { code, stdout, stderr };
+}
+
+const read = (name: string) => readFileSync(join(dir, name), 'utf8');
+
+// errText's name says "error", so wrap-errors proposes %w from syntax; vet rejects it.
+const PLAUSIBLE = `package m
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+func Read(path string) error {
+	_, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read %s: %v", path, err)
+	}
+	errText := strings.TrimSpace(path)
+	return fmt.Errorf("bad input: %v", errText)
+}
+`;
+
+describe('verification', () => {
+  test('a fix that vet rejects is backed out with its reason; the good fix in the same file is kept', async () => {
+    module({ 'm.go': PLAUSIBLE });
+    const { code, stderr } = await goprod('fix', '--write', '--allow-dirty');
+    expect(code).toBe(0);
+    expect(stderr).toContain('goprod: backed out: wrap-errors at m.go:15: fmt.Errorf format %w has arg errText of wrong type string\n');
+    expect(stderr).toContain('goprod: applied 1 fix in 1 file; 1 backed out');
+    expect(read('m.go')).toBe(PLAUSIBLE.replace('read %s: %v', 'read %s: %w'));
+    execFileSync('go', ['vet', './...'], { cwd: dir, env: { ...process.env, GOTOOLCHAIN: 'local', GOPROXY: 'off' } });
+  });
+
+  test("errors that were there before do not back out good fixes", async () => {
+    module({
+      'm.go': PLAUSIBLE.replace('errText := strings.TrimSpace(path)\n\treturn fmt.Errorf("bad input: %v", errText)', 'fmt.Printf("%d\\n", strings.TrimSpace(path))\n\treturn nil'),
+      'sub/broken.go': 'package sub\n\nimport "fmt"\n\nfunc F(err error) error {\n\tvar unused int\n\treturn fmt.Errorf("f: %v", err)\n}\n',
+    });
+    const { stderr } = await goprod('fix', '--write', '--allow-dirty');
+    expect(stderr).toMatch(/^goprod: applied 2 fixes in 2 files$/m);
+    expect(stderr).not.toMatch(/backed out/);
+    expect(read('m.go')).toContain('read %s: %w');
+    expect(read('sub/broken.go')).toContain('f: %w');
+  });
+
+  test('a package whose dependencies are missing is unverified and not written unless --no-verify', async () => {
+    const text = 'package m\n\nimport (\n\t"fmt"\n\n\t"example.com/missing/dep"\n)\n\nfunc F(err error) error {\n\tdep.X()\n\treturn fmt.Errorf("f: %v", err)\n}\n';
+    module({ 'm.go': text }, 'module example.com/m\n\ngo 1.21\n\nrequire example.com/missing v1.0.0\n');
+    const checked = await goprod('fix', '--write', '--allow-dirty');
+    expect(checked.stderr).toMatch(/^goprod: unverified: m\.go: .*example\.com\/missing/m);
+    expect(checked.stderr).toContain('no fixes to apply (1 Go file scanned); 1 unverified and not applied');
+    expect(read('m.go')).toBe(text);
+    await goprod('fix', '--write', '--allow-dirty', '--no-verify');
+    expect(read('m.go')).toContain('f: %w');
+  });
+
+  test('a module that needs a newer Go is unverified, and nothing is downloaded', async () => {
+    module({ 'm.go': 'package m\n\nimport "fmt"\n\nfunc F(err error) error { return fmt.Errorf("f: %v", err) }\n' }, 'module example.com/m\n\ngo 1.999\n');
+    const { stderr } = await goprod('fix');
+    expect(stderr).toMatch(/unverified: m\.go: .*requires go >= 1\.999/);
+  });
+});
+
+describe('--write and git', () => {
+  beforeEach(() => {
+    module({ 'm.go': PLAUSIBLE });
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
+    git('init', '-q');
+    git('add', '.');
+    git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'init');
+  });
+
+  test('refuses files with uncommitted changes, naming them and --allow-dirty', async () => {
+    writeFileSync(join(dir, 'm.go'), `${PLAUSIBLE}// edited\n`);
+    const { code, stderr } = await goprod('fix', '--write');
+    expect(code).toBe(2);
+    expect(stderr).toContain('  m.go\n');
+    expect(stderr).toContain('--allow-dirty');
+    expect(read('m.go')).toBe(`${PLAUSIBLE}// edited\n`);
+    expect((await goprod('fix', '--write', '--allow-dirty')).code).toBe(0);
+    expect(read('m.go')).toContain('read %s: %w');
+  });
+
+  test('writes committed files', async () => {
+    expect((await goprod('fix', '--write')).code).toBe(0);
+    expect(read('m.go')).toContain('read %s: %w');
+  });
+});
+
+describe('formatting', () => {
+  test('a file that was not gofmt-clean keeps its untouched lines byte-identical', async () => {
+    const original = 'package m\n\nfunc a( ) {  }\n\nfunc b() error {\n\treturn  fmt.Errorf("x: %v",err)\n}\n';
+    const fixed = original.replace('%v', '%w');
+    const start = original.indexOf('%v') + 1;
+    const formatted = await formatFixed(original, fixed, [{ start, end: start + 1, text: 'w' }]);
+    expect(formatted).toEqual({ ok: true, text: original.replace('return  fmt.Errorf("x: %v",err)', 'return fmt.Errorf("x: %w", err)') });
+  });
+
+  test('a gofmt-clean file is formatted whole, CRLF kept', async () => {
+    const original = 'package m\r\n\r\nfunc b() {\r\n}\r\n';
+    const fixed = 'package m\r\n\r\nfunc b() {\r\nx  :=  1\r\n}\r\n';
+    const formatted = await formatFixed(original, fixed, [{ start: 24, end: 24, text: 'x  :=  1\n' }]);
+    expect(formatted).toEqual({ ok: true, text: 'package m\r\n\r\nfunc b() {\r\n\tx := 1\r\n}\r\n' });
+  });
+});
