@@ -40,7 +40,7 @@ async function verifyModule(dir: string, files: FileResult[]): Promise<void> {
   const problems = await loadProblems(dir, patternsOf(files));
   for (const f of files) {
     const reason = problems.fatal ?? problems.byDir.get(dirname(f.path));
-    if (reason) f.unverified = reason;
+    if (reason) f.unverified = problems.fatal ? reason : `${reason} (goprod does not download modules: run \`go mod download\` in ${dir}, then goprod again)`;
   }
   const active = files.filter((f) => !f.unverified);
   if (active.length === 0) return;
