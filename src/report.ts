@@ -54,7 +54,7 @@ export function summary(result: RunResult, mode: Mode, verified: boolean): strin
   const notes = [
     c.backedOut > 0 ? `${c.backedOut} backed out (they break the build or vet, see above)` : '',
     c.unverified > 0 ? `${c.unverified} unverified and not applied (see above; --no-verify applies them unchecked)` : '',
-    c.deferred > 0 ? `${c.deferred} overlapping ${plural(c.deferred, 'fix', 'fixes')} deferred: run again for the rest` : '',
+    c.deferred > 0 ? `${c.deferred} overlapping ${plural(c.deferred, 'fix', 'fixes')} deferred (applied ${c.fixes} of ${c.fixes + c.deferred}; run again for the rest)` : '',
     c.fixes > 0 && mode !== 'write' ? 'run with --write to apply' : '',
   ].filter(Boolean);
   return [head, ...notes].join('; ');
