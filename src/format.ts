@@ -1,21 +1,45 @@
 // gofmt after fixes, without churn: a file that was gofmt-clean is formatted whole; in one
 // that was not, only the changes gofmt makes to lines goprod touched are kept.
-import { spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { diffLines } from 'diff';
 import type { Edit } from './edits.js';
 import { LineIndex } from './position.js';
 
-/** gofmt's output for `text`, or its complaint. Line endings and BOM are the caller's. */
-export function gofmt(text: string): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
+export type Formatted = { ok: true; text: string } | { ok: false; error: string };
+
+/**
+ * gofmt's output for each text, or its complaint. One gofmt process for all of them
+ * (starting a process per file dominated the run time): the texts are written to a
+ * temporary directory and formatted in place. Line endings and BOM are the caller's.
+ */
+export async function gofmtAll(texts: readonly string[]): Promise<Formatted[]> {
+  if (texts.length === 0) return [];
+  const dir = await mkdtemp(join(tmpdir(), 'goprod-gofmt-'));
+  try {
+    const names = texts.map((_, i) => join(dir, `f${i}.go`));
+    await Promise.all(texts.map((t, i) => writeFile(names[i]!, t)));
+    const stderr = await runGofmt(['-w', dir]);
+    const errors = new Map<string, string>();
+    for (const line of stderr.split('\n')) {
+      const m = /^(.*?\.go):(.*)$/.exec(line);
+      if (m) errors.set(m[1]!, `${errors.has(m[1]!) ? `${errors.get(m[1]!)}; ` : ''}line ${m[2]!.trim()}`);
+    }
+    return await Promise.all(names.map(async (n): Promise<Formatted> => (errors.has(n) ? { ok: false, error: errors.get(n)! } : { ok: true, text: await readFile(n, 'utf8') })));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs gofmt and returns what it printed on stderr (its exit status only says that some file had errors). */
+function runGofmt(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('gofmt', [], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.on('error', (e) => reject(new Error(`cannot run gofmt (is Go installed and on PATH?): ${e.message}`)));
-    child.on('close', (code) => resolve(code === 0 ? { ok: true, text: out } : { ok: false, error: err.trim().replace(/^<standard input>:/gm, 'line ') }));
-    child.stdin.end(text);
+    execFile('gofmt', args, { maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) => {
+      if (error && typeof error.code !== 'number') reject(new Error(`cannot run gofmt (is Go installed and on PATH?): ${error.message}`));
+      else resolve(stderr);
+    });
   });
 }
 
@@ -58,16 +82,26 @@ function range(from: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) => from + i);
 }
 
+export interface FormatRequest {
+  original: string;
+  fixed: string;
+  /** The merged edits that turned `original` into `fixed`. */
+  edits: readonly Edit[];
+}
+
 /**
- * Formats a fixed file: whole when the original was gofmt-clean, else only where goprod
+ * Formats fixed files: each whole when its original was gofmt-clean, else only where goprod
  * changed it. CRLF files are formatted as LF (gofmt's only line ending) and converted back.
  */
-export async function formatFixed(original: string, fixed: string, edits: readonly Edit[]): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
-  const crlf = original.includes('\r\n');
-  const lf = (s: string) => (crlf ? s.replace(/\r\n/g, '\n') : s);
-  const [before, after] = await Promise.all([gofmt(lf(original)), gofmt(lf(fixed))]);
-  if (!after.ok) return after;
-  const clean = before.ok && before.text === lf(original);
-  const text = clean ? after.text : keepTouchedChanges(lf(fixed), after.text, new Set(editedLines(original, edits).flat()));
-  return { ok: true, text: crlf ? text.replace(/\n/g, '\r\n') : text };
+export async function formatFixed(requests: readonly FormatRequest[]): Promise<Formatted[]> {
+  const lf = (s: string) => s.replace(/\r\n/g, '\n');
+  const formatted = await gofmtAll(requests.flatMap((r) => [lf(r.original), lf(r.fixed)]));
+  return requests.map((r, i): Formatted => {
+    const before = formatted[2 * i]!;
+    const after = formatted[2 * i + 1]!;
+    if (!after.ok) return after;
+    const clean = before.ok && before.text === lf(r.original);
+    const text = clean ? after.text : keepTouchedChanges(lf(r.fixed), after.text, new Set(editedLines(r.original, r.edits).flat()));
+    return { ok: true, text: r.original.includes('\r\n') ? text.replace(/\n/g, '\r\n') : text };
+  });
 }

@@ -1,7 +1,8 @@
 // Turning a file's chosen fixes into its new text: apply the edits, then gofmt (see format.ts).
 // Also records which lines each fix wrote, so toolchain errors can be traced to fixes.
-import { applyEdits, mergeFixes, type Fix } from './edits.js';
+import { applyEdits, mergeFixes, type Edit, type Fix } from './edits.js';
 import { editedLines, formatFixed } from './format.js';
+import type { FileResult } from './runner.js';
 
 export interface Rendered {
   text: string;
@@ -9,11 +10,27 @@ export interface Rendered {
   linesOf: Map<Fix, Set<number>>;
 }
 
-export async function renderFixes(original: string, fixes: readonly Fix[]): Promise<{ ok: true; rendered: Rendered } | { ok: false; error: string }> {
-  const { edits } = mergeFixes(fixes);
-  const fixed = applyEdits(original, edits);
-  const formatted = await formatFixed(original, fixed, edits);
-  if (!formatted.ok) return formatted;
+export type RenderResult = { ok: true; rendered: Rendered } | { ok: false; error: string };
+
+/** Renders several files' fixes at once (one gofmt run for all). */
+export async function renderAll(files: ReadonlyArray<{ original: string; fixes: readonly Fix[] }>): Promise<RenderResult[]> {
+  const prepared = files.map(({ original, fixes }) => {
+    const { edits } = mergeFixes(fixes);
+    return { original, fixes, edits, fixed: applyEdits(original, edits) };
+  });
+  const formatted = await formatFixed(prepared);
+  return prepared.map(({ original, fixes, edits }, i): RenderResult => {
+    const f = formatted[i]!;
+    return f.ok ? { ok: true, rendered: { text: f.text, linesOf: linesOfFixes(original, fixes, edits) } } : f;
+  });
+}
+
+export async function renderFixes(original: string, fixes: readonly Fix[]): Promise<RenderResult> {
+  return (await renderAll([{ original, fixes }]))[0]!;
+}
+
+/** The lines each fix wrote, from the lines its (merged) edits wrote. */
+function linesOfFixes(original: string, fixes: readonly Fix[], edits: readonly Edit[]): Map<Fix, Set<number>> {
   const lines = editedLines(original, edits);
   const linesOf = new Map<Fix, Set<number>>();
   for (const fix of fixes) {
@@ -24,5 +41,21 @@ export async function renderFixes(original: string, fixes: readonly Fix[]): Prom
     }
     linesOf.set(fix, own);
   }
-  return { ok: true, rendered: { text: formatted.text, linesOf } };
+  return linesOf;
+}
+
+/** Recomputes the files' outputs from their applied fixes; a file gofmt rejects loses its fixes. */
+export async function renderFiles(files: readonly FileResult[]): Promise<void> {
+  const results = await renderAll(files.map((f) => ({ original: f.source.text, fixes: f.applied })));
+  files.forEach((file, i) => {
+    const r = results[i]!;
+    if (r.ok) {
+      file.output = r.rendered.text;
+      file.linesOf = r.rendered.linesOf;
+    } else {
+      file.formatError = r.error;
+      file.applied = [];
+      file.output = file.source.text;
+    }
+  });
 }

@@ -11,7 +11,8 @@ import { GO_MOD_DEFAULT, type GoVersion } from './go/version.js';
 import { loadGoParser } from './parser.js';
 import { LineIndex } from './position.js';
 import { readSource, withBom, type SourceText } from './source.js';
-import { rerender, verifyFiles, type BackedOut } from './verify.js';
+import { renderFiles } from './render.js';
+import { verifyFiles, type BackedOut } from './verify.js';
 
 export interface FileResult {
   /** Absolute path. */
@@ -59,7 +60,7 @@ export interface RunOptions {
 /** Runs codemods on the Go files under `paths`: analyse, format, verify. Writes nothing. */
 export async function runCodemods(paths: readonly string[], codemods: readonly Codemod[], options: RunOptions = {}): Promise<RunResult> {
   const result = await analyzeFiles(paths, codemods, options.cwd ?? process.cwd());
-  await forEachLimited(result.files.filter((f) => f.applied.length > 0), rerender);
+  await renderFiles(result.files.filter((f) => f.applied.length > 0));
   if (options.verify ?? true) await verifyFiles(result.files);
   return result;
 }
@@ -99,15 +100,6 @@ async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod
     }
   }
   return result;
-}
-
-/** Runs `fn` on every item, a few at a time (each call starts processes). */
-async function forEachLimited<T>(items: readonly T[], fn: (item: T) => Promise<void>, limit = 8): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** Whether --write would change the file: it has fixes left and they were proven (or proof was not asked for). */

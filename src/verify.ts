@@ -5,7 +5,7 @@ import { dirname, relative } from 'node:path';
 import type { Fix } from './edits.js';
 import { checkPackages, loadProblems, type ToolMessage } from './go/toolchain.js';
 import { LineIndex } from './position.js';
-import { renderFixes } from './render.js';
+import { renderFiles, renderFixes } from './render.js';
 import type { FileResult } from './runner.js';
 import { withBom } from './source.js';
 
@@ -74,7 +74,7 @@ async function verifyModule(dir: string, files: FileResult[]): Promise<void> {
       culprits.set(found.fix, { file: found.file, message });
     }
     for (const [fix, { file, message }] of culprits) backOut(file, fix, message);
-    for (const file of new Set([...culprits.values()].map((c) => c.file))) await rerender(file);
+    await renderFiles([...new Set([...culprits.values()].map((c) => c.file))]);
     failing = [...new Set(fresh.map((m) => `./${relative(dir, dirname(m.path)) || '.'}`).concat(patternsOf([...culprits.values()].map((c) => c.file))))];
     result = await checkPackages(dir, failing, overlay());
   }
@@ -115,17 +115,4 @@ function backOut(file: FileResult, fix: Fix, { message, ...at }: ToolMessage): v
   const finding = file.findings.find((f) => f.fixes.includes(fix))!;
   file.applied = file.applied.filter((f) => f !== fix);
   file.backedOut.push({ fix, codemod: finding.codemod, line: new LineIndex(file.source.text).line(finding.start), reason: message, at });
-}
-
-/** Recomputes a file's output from its remaining fixes. */
-export async function rerender(file: FileResult): Promise<void> {
-  const rendered = await renderFixes(file.source.text, file.applied);
-  if (rendered.ok) {
-    file.output = rendered.rendered.text;
-    file.linesOf = rendered.rendered.linesOf;
-  } else {
-    file.formatError = rendered.error;
-    file.applied = [];
-    file.output = file.source.text;
-  }
 }

@@ -117,14 +117,14 @@ describe('formatting', () => {
     const original = 'package m\n\nfunc a( ) {  }\n\nfunc b() error {\n\treturn  fmt.Errorf("x: %v",err)\n}\n';
     const fixed = original.replace('%v', '%w');
     const start = original.indexOf('%v') + 1;
-    const formatted = await formatFixed(original, fixed, [{ start, end: start + 1, text: 'w' }]);
+    const [formatted] = await formatFixed([{ original, fixed, edits: [{ start, end: start + 1, text: 'w' }] }]);
     expect(formatted).toEqual({ ok: true, text: original.replace('return  fmt.Errorf("x: %v",err)', 'return fmt.Errorf("x: %w", err)') });
   });
 
   test('a gofmt-clean file is formatted whole, CRLF kept', async () => {
     const original = 'package m\r\n\r\nfunc b() {\r\n}\r\n';
     const fixed = 'package m\r\n\r\nfunc b() {\r\nx  :=  1\r\n}\r\n';
-    const formatted = await formatFixed(original, fixed, [{ start: 24, end: 24, text: 'x  :=  1\n' }]);
+    const [formatted] = await formatFixed([{ original, fixed, edits: [{ start: 24, end: 24, text: 'x  :=  1\n' }] }]);
     expect(formatted).toEqual({ ok: true, text: 'package m\r\n\r\nfunc b() {\r\n\tx := 1\r\n}\r\n' });
   });
 });
