@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { main } from '../src/cli.js';
+import { defineCodemod } from '../src/codemod.js';
 import { formatFixed } from '../src/format.js';
+import { runCodemods } from '../src/runner.js';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'goprod-verify-test-'))));
@@ -54,6 +56,37 @@ describe('verification', () => {
     expect(stderr).toContain('goprod: applied 1 fix in 1 file; 1 backed out');
     expect(read('m.go')).toBe(PLAUSIBLE.replace('read %s: %v', 'read %s: %w'));
     execFileSync('go', ['vet', './...'], { cwd: dir, env: { ...process.env, GOTOOLCHAIN: 'local', GOPROXY: 'off' } });
+  });
+
+  test('an error on a line no fix wrote is traced to its fix by bisection', async () => {
+    // A codemod that renames every package-level `var old` to `renamed`, and another that
+    // only touches comments: the rename breaks the line after it, which no fix wrote.
+    const rename = defineCodemod({
+      name: 'rename',
+      summary: 'test',
+      goVersions: {},
+      run: (file) =>
+        file.root.descendantsOfType('var_spec').flatMap((d) => {
+          const id = d.childForFieldName('name')!;
+          return id.text === 'old' ? [{ start: id.startIndex, end: id.endIndex, message: 'rename', fixes: [{ message: 'rename', edits: [{ start: id.startIndex, end: id.endIndex, text: 'renamed' }] }] }] : [];
+        }),
+    });
+    const comment = defineCodemod({
+      name: 'comment',
+      summary: 'test',
+      goVersions: {},
+      run: (file) =>
+        file.root.descendantsOfType('comment').map((c) => ({ start: c.startIndex, end: c.endIndex, message: 'comment', fixes: [{ message: 'comment', edits: [{ start: c.endIndex, end: c.endIndex, text: '!' }] }] })),
+    });
+    module({
+      'a.go': 'package m\n\nvar old = 1\n\n// A does things\nfunc A() int {\n\treturn old\n}\n',
+      'b.go': 'package m\n\n// B does things\nfunc B() {}\n\n// C does things\nfunc C() {}\n',
+    });
+    const result = await runCodemods(['.'], [rename, comment], { cwd: dir });
+    const a = result.files.find((f) => f.path.endsWith('a.go'))!;
+    expect(a.backedOut).toMatchObject([{ codemod: 'rename', line: 3, reason: 'undefined: old', at: { line: 7 } }]);
+    expect(a.output).toBe('package m\n\nvar old = 1\n\n// A does things!\nfunc A() int {\n\treturn old\n}\n');
+    expect(result.files.find((f) => f.path.endsWith('b.go'))!.applied).toHaveLength(2);
   });
 
   test("errors that were there before do not back out good fixes", async () => {
