@@ -1,7 +1,7 @@
 // The per-file work: parse, run codemods, drop suppressed findings, merge fixes, apply them
 // and check the result parses. A pure function of the text and its module's Go version,
 // so it can run anywhere (worker threads later).
-import { appliesTo, type Codemod } from './codemod.js';
+import { appliesTo, type Codemod, type CodemodOptions } from './codemod.js';
 import { applyEdits, mergeFixes, type Diagnostic, type Fix } from './edits.js';
 import { GoFile } from './go/file.js';
 import { fileGoVersion, type GoVersion } from './go/version.js';
@@ -32,35 +32,67 @@ export type FileAnalysis =
 
 const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
 
-export function analyzeFile(parser: GoParser, text: string, moduleVersion: GoVersion, codemods: readonly Codemod[], path = ''): FileAnalysis {
-  const parsed = parser.parse(text);
-  try {
-    if (parsed.firstError) return { kind: 'unparsable', at: parsed.firstError.startIndex };
-    const root = parsed.root;
-    const pkg = root.namedChildren.find((n) => n.type === 'package_clause');
-    if (GENERATED.test(text.slice(0, pkg?.startIndex ?? text.length))) return { kind: 'generated' };
+export interface FileInput {
+  path: string;
+  /** The text without BOM. */
+  text: string;
+  moduleVersion: GoVersion;
+}
 
-    const goVersion = fileGoVersion(moduleVersion, buildConstraint(root));
-    const file = new GoFile(path, text, root, goVersion);
-    const ignored = new Suppressions(root, text);
+export type OpenedFile = { kind: 'open'; file: GoFile; dispose(): void } | { kind: 'generated' } | { kind: 'unparsable'; at: number };
+
+/** Parses a file for codemods, unless it does not parse or is generated. An open file must be disposed. */
+export function openGoFile(parser: GoParser, input: FileInput): OpenedFile {
+  const parsed = parser.parse(input.text);
+  const root = parsed.root;
+  const pkg = root.namedChildren.find((n) => n.type === 'package_clause');
+  const closed: OpenedFile | undefined = parsed.firstError
+    ? { kind: 'unparsable', at: parsed.firstError.startIndex }
+    : GENERATED.test(input.text.slice(0, pkg?.startIndex ?? input.text.length))
+      ? { kind: 'generated' }
+      : undefined;
+  if (closed) {
+    parsed.dispose();
+    return closed;
+  }
+  const goVersion = fileGoVersion(input.moduleVersion, buildConstraint(root));
+  return { kind: 'open', file: new GoFile(input.path, input.text, root, goVersion), dispose: parsed.dispose };
+}
+
+/**
+ * Runs the per-file codemods on a file and applies their fixes together with `fromModule`,
+ * the findings module-wide codemods made for this file.
+ */
+export function analyzeFile(parser: GoParser, input: FileInput, codemods: readonly Codemod[], options: CodemodOptions = {}, fromModule: readonly Finding[] = []): FileAnalysis {
+  const opened = openGoFile(parser, input);
+  if (opened.kind !== 'open') return opened;
+  try {
+    const { file } = opened;
+    const ignored = new Suppressions(file.root, file.text);
     const findings: Finding[] = [];
     for (const codemod of codemods) {
-      if (!appliesTo(codemod, goVersion)) continue;
-      for (const d of codemod.run(file)) if (!ignored.silences(codemod.name, d.start)) findings.push({ ...d, codemod: codemod.name });
+      if (!codemod.run || !appliesTo(codemod, file.goVersion)) continue;
+      for (const d of codemod.run(file, options)) findings.push({ ...d, codemod: codemod.name });
     }
-    findings.sort((a, b) => a.start - b.start);
-    const merged = mergeFixes(findings.flatMap((f) => f.fixes));
-    const output = applyEdits(text, merged.edits);
-    if (output !== text) {
-      const check = parser.parse(output);
-      const bad = check.firstError?.startIndex;
-      check.dispose();
-      if (bad !== undefined) return { kind: 'broken-fix', at: bad, codemods: [...new Set(findings.map((f) => f.codemod))] };
-    }
-    return { kind: 'fixed', goVersion, findings, applied: merged.accepted, deferred: merged.conflicting, output };
+    findings.push(...fromModule);
+    return applyFindings(parser, file.text, file.goVersion, findings.filter((f) => !ignored.silences(f.codemod, f.start)));
   } finally {
-    parsed.dispose();
+    opened.dispose();
   }
+}
+
+/** Merges and applies findings' fixes; the result must parse. */
+export function applyFindings(parser: GoParser, text: string, goVersion: GoVersion, findings: Finding[]): FixedFile | { kind: 'broken-fix'; at: number; codemods: string[] } {
+  findings.sort((a, b) => a.start - b.start);
+  const merged = mergeFixes(findings.flatMap((f) => f.fixes));
+  const output = applyEdits(text, merged.edits);
+  if (output !== text) {
+    const check = parser.parse(output);
+    const bad = check.firstError?.startIndex;
+    check.dispose();
+    if (bad !== undefined) return { kind: 'broken-fix', at: bad, codemods: [...new Set(findings.map((f) => f.codemod))] };
+  }
+  return { kind: 'fixed', goVersion, findings, applied: merged.accepted, deferred: merged.conflicting, output };
 }
 
 /** The expression of the file's `//go:build` line, which must come before the package clause. */

@@ -4,7 +4,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { codemods as allCodemods } from '../codemods/index.js';
-import type { Codemod } from './codemod.js';
+import type { Codemod, CodemodOptions } from './codemod.js';
 import { UsageError } from './discover.js';
 import { uncommittedFiles } from './git.js';
 import { displayPath, formatWarning, jsonReport, summary, unifiedDiff, verificationNotes, type Mode } from './report.js';
@@ -27,7 +27,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
 
-  program
+  const fixCommand = program
     .command('fix')
     .description('find anti-patterns and fix them (a dry run printing diffs unless --write)')
     .argument('[paths...]', 'Go files or directories to fix (directories recursively)', ['.'])
@@ -58,6 +58,14 @@ Exit status: 0 done, 1 --check found pending fixes, 2 usage or fatal error.`,
     .action(async (paths: string[], opts: FixOptions & { codemod?: string }) => {
       exitCode = await fix(paths, selectCodemods(opts.codemod), opts, io);
     });
+  for (const codemod of allCodemods) {
+    for (const option of Object.values(codemod.options ?? {})) {
+      const o = new Option(option.flag, `${codemod.name}: ${option.description}`);
+      if (option.default !== undefined) o.default(option.default);
+      if (option.choices) o.choices(option.choices);
+      fixCommand.addOption(o);
+    }
+  }
 
   program
     .command('list')
@@ -102,7 +110,7 @@ interface FixOptions {
 
 async function fix(paths: string[], codemods: Codemod[], opts: FixOptions, io: Io): Promise<number> {
   const mode: Mode = opts.write ? 'write' : opts.check ? 'check' : 'dry-run';
-  const result = await runCodemods(paths, codemods, { cwd: io.cwd, verify: opts.verify });
+  const result = await runCodemods(paths, codemods, { cwd: io.cwd, verify: opts.verify, codemodOptions: opts as unknown as CodemodOptions });
   const changed = result.files.filter((f) => willChange(f, opts.verify));
 
   if (opts.write) {

@@ -1,8 +1,27 @@
 // What a codemod is: a plain value with a name, a one-line summary, the Go versions it
-// applies to, and a pure function from a parsed file to diagnostics with fixes.
+// applies to, and a pure function from a parsed file to diagnostics with fixes (or, for a
+// codemod that needs to see a whole module at once, from the module's files).
 import type { Diagnostic } from './edits.js';
 import type { GoFile } from './go/file.js';
+import type { GoModule } from './go/module.js';
 import { atLeast, type GoVersion } from './go/version.js';
+
+/** Option values by name, as the command line gave them (or their defaults). */
+export type CodemodOptions = Readonly<Record<string, string | boolean | undefined>>;
+
+export interface CodemodOption {
+  /** The command-line flag, commander style: `--config-pkg <path>` or `--include-tests`. */
+  flag: string;
+  description: string;
+  default?: string | boolean;
+  choices?: readonly string[];
+}
+
+/** A finding of a module-wide codemod, for one file (which need not exist yet: then its text is empty). */
+export interface ModuleDiagnostic {
+  path: string;
+  diagnostic: Diagnostic;
+}
 
 export interface Codemod {
   /** Equals the codemod's file name under codemods/. */
@@ -10,7 +29,11 @@ export interface Codemod {
   summary: string;
   /** The file language versions it applies to: from `from` (inclusive) up to `before` (exclusive). */
   goVersions: { from?: GoVersion; before?: GoVersion };
-  run(file: GoFile): Diagnostic[];
+  /** Options by the name the codemod reads them under (camelCase of the flag). */
+  options?: Readonly<Record<string, CodemodOption>>;
+  run?(file: GoFile, options: CodemodOptions): Diagnostic[];
+  /** For codemods that must see every file of a module (those its version range admits). */
+  runModule?(module: GoModule, files: readonly GoFile[], options: CodemodOptions): ModuleDiagnostic[];
 }
 
 export function defineCodemod(codemod: Codemod): Codemod {

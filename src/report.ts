@@ -16,7 +16,9 @@ export function displayPath(path: string, cwd: string): string {
 /** A unified diff `git apply` accepts (run from `cwd`). */
 export function unifiedDiff(file: FileResult, cwd: string): string {
   const name = displayPath(file.path, cwd);
-  return createTwoFilesPatch(`a/${name}`, `b/${name}`, originalContent(file), fixedContent(file), undefined, undefined, { headerOptions: FILE_HEADERS_ONLY });
+  const patch = createTwoFilesPatch(file.created ? '/dev/null' : `a/${name}`, `b/${name}`, originalContent(file), fixedContent(file), undefined, undefined, { headerOptions: FILE_HEADERS_ONLY });
+  // git apply needs to be told that a file is new.
+  return file.created ? `diff --git a/${name} b/${name}\nnew file mode 100644\n${patch}` : patch;
 }
 
 export function formatWarning(w: Warning, cwd: string): string {

@@ -1,14 +1,15 @@
 // The runner: discover files, find each one's module and Go version, analyse each file, and
 // collect what changed. Printing and writing are the caller's (see cli.ts).
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { analyzeFile } from './analyze.js';
-import type { Codemod } from './codemod.js';
+import { analyzeFile, applyFindings, openGoFile, type FileAnalysis, type FileInput } from './analyze.js';
+import { appliesTo, type Codemod, type CodemodOptions } from './codemod.js';
 import type { Fix } from './edits.js';
 import type { Finding } from './analyze.js';
 import { discoverGoFiles } from './discover.js';
 import { ModuleFinder, type GoModule } from './go/module.js';
 import { GO_MOD_DEFAULT, type GoVersion } from './go/version.js';
-import { loadGoParser } from './parser.js';
+import { loadGoParser, type GoParser } from './parser.js';
 import { LineIndex } from './position.js';
 import { readSource, withBom, type SourceText } from './source.js';
 import { renderFiles } from './render.js';
@@ -33,6 +34,8 @@ export interface FileResult {
   unverified?: string;
   /** gofmt's complaint about the fixed text; the file's fixes are then dropped. */
   formatError?: string;
+  /** A file a codemod creates: it does not exist yet. */
+  created?: boolean;
 }
 
 export interface Warning {
@@ -55,22 +58,50 @@ export interface RunOptions {
   cwd?: string;
   /** Prove fixes with go build and go vet, backing out those that break (default true). */
   verify?: boolean;
+  codemodOptions?: CodemodOptions;
 }
 
 /** Runs codemods on the Go files under `paths`: analyse, format, verify. Writes nothing. */
 export async function runCodemods(paths: readonly string[], codemods: readonly Codemod[], options: RunOptions = {}): Promise<RunResult> {
-  const result = await analyzeFiles(paths, codemods, options.cwd ?? process.cwd());
+  const result = await analyzeFiles(paths, codemods, options.cwd ?? process.cwd(), options.codemodOptions ?? {});
   await renderFiles(result.files.filter((f) => f.applied.length > 0));
   if (options.verify ?? true) await verifyFiles(result.files);
   return result;
 }
 
-async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod[], cwd: string): Promise<RunResult> {
+interface SourceFile extends FileInput {
+  source: SourceText;
+  module: GoModule | undefined;
+}
+
+async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod[], cwd: string, options: CodemodOptions): Promise<RunResult> {
   const parser = await loadGoParser();
-  const modules = new ModuleFinder();
   const result: RunResult = { files: [], warnings: [], scanned: 0 };
+  const modules = new ModuleFinder();
+  const sources = readSources(discoverGoFiles(paths, cwd), modules, result);
+  const fromModules = moduleFindings(parser, sources, codemods, options);
+  for (const input of sources) {
+    const analysis = analyzeFile(parser, input, codemods, options, fromModules.get(input.path));
+    fromModules.delete(input.path);
+    if (analysis.kind === 'unparsable') result.warnings.push({ path: input.path, ...new LineIndex(input.text).position(analysis.at), message: 'does not parse; skipped' });
+    else addAnalysis(result, input, analysis);
+  }
+  // Files that module-wide codemods create, or rewrite though they were not analysed (generated ones).
+  for (const [path, findings] of fromModules) {
+    const created = !existsSync(path);
+    const source = created ? { text: '', bom: false } : readSource(path);
+    const module = modules.find(dirname(path));
+    if (!source) result.warnings.push({ path, message: 'not valid UTF-8; not rewritten' });
+    else addAnalysis(result, { path, text: source.text, source, module, moduleVersion: module?.goVersion ?? GO_MOD_DEFAULT }, applyFindings(parser, source.text, module?.goVersion ?? GO_MOD_DEFAULT, findings), created);
+  }
+  return result;
+}
+
+/** Reads the files, finding each one's module; warns about files it cannot use. */
+function readSources(paths: readonly string[], modules: ModuleFinder, result: RunResult): SourceFile[] {
   const warnedNoModule = new Set<string>();
-  for (const path of discoverGoFiles(paths, cwd)) {
+  const sources: SourceFile[] = [];
+  for (const path of paths) {
     const source = readSource(path);
     if (!source) {
       result.warnings.push({ path, message: 'not valid UTF-8; skipped' });
@@ -82,24 +113,41 @@ async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod
       warnedNoModule.add(dirname(path));
       result.warnings.push({ path: dirname(path), message: `no go.mod found; assuming Go ${GO_MOD_DEFAULT}` });
     }
-    const analysis = analyzeFile(parser, source.text, module?.goVersion ?? GO_MOD_DEFAULT, codemods, path);
-    switch (analysis.kind) {
-      case 'generated':
-        break;
-      case 'unparsable':
-        result.warnings.push({ path, ...new LineIndex(source.text).position(analysis.at), message: 'does not parse; skipped' });
-        break;
-      case 'broken-fix':
-        result.warnings.push({ path, message: `bug: fixes by ${analysis.codemods.join(', ')} would make this file unparsable; not changed (please report it)` });
-        break;
-      case 'fixed':
-        if (analysis.findings.length > 0) {
-          const { goVersion, findings, applied, deferred, output } = analysis;
-          result.files.push({ path, module, goVersion, source, findings, applied, deferred, output, linesOf: new Map(), backedOut: [] });
+    sources.push({ path, text: source.text, moduleVersion: module?.goVersion ?? GO_MOD_DEFAULT, source, module });
+  }
+  return sources;
+}
+
+/** Runs the module-wide codemods on each module's files; their findings by file path. */
+function moduleFindings(parser: GoParser, sources: readonly SourceFile[], codemods: readonly Codemod[], options: CodemodOptions): Map<string, Finding[]> {
+  const findings = new Map<string, Finding[]>();
+  const wide = codemods.filter((c) => c.runModule);
+  if (wide.length === 0) return findings;
+  const byModule = new Map<GoModule, SourceFile[]>();
+  for (const s of sources) if (s.module) byModule.set(s.module, [...(byModule.get(s.module) ?? []), s]);
+  for (const [module, files] of byModule) {
+    const opened = files.map((f) => openGoFile(parser, f));
+    try {
+      const goFiles = opened.flatMap((o) => (o.kind === 'open' ? [o.file] : []));
+      for (const codemod of wide) {
+        const admitted = goFiles.filter((f) => appliesTo(codemod, f.goVersion));
+        for (const { path, diagnostic } of codemod.runModule!(module, admitted, options)) {
+          findings.set(path, [...(findings.get(path) ?? []), { ...diagnostic, codemod: codemod.name }]);
         }
+      }
+    } finally {
+      for (const o of opened) if (o.kind === 'open') o.dispose();
     }
   }
-  return result;
+  return findings;
+}
+
+function addAnalysis(result: RunResult, input: SourceFile, analysis: FileAnalysis, created = false): void {
+  const { path, source, module } = input;
+  if (analysis.kind === 'broken-fix') result.warnings.push({ path, message: `bug: fixes by ${analysis.codemods.join(', ')} would make this file unparsable; not changed (please report it)` });
+  if (analysis.kind !== 'fixed' || analysis.findings.length === 0) return;
+  const { goVersion, findings, applied, deferred, output } = analysis;
+  result.files.push({ path, module, goVersion, source, findings, applied, deferred, output, linesOf: new Map(), backedOut: [], ...(created ? { created } : {}) });
 }
 
 /** Whether --write would change the file: it has fixes left and they were proven (or proof was not asked for). */

@@ -1,6 +1,6 @@
 // Reading and writing users' Go files without losing anything: the byte-order mark is kept
 // aside and restored, text that is not UTF-8 is refused, and writes are atomic.
-import { chmodSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 const BOM = '\uFEFF';
@@ -27,9 +27,10 @@ export function withBom(source: SourceText, text: string): string {
   return source.bom ? BOM + text : text;
 }
 
-/** Replaces a file's content atomically (temporary file and rename in its directory), keeping its mode. */
+/** Replaces a file's content atomically (temporary file and rename in its directory), keeping its mode; creates a new file (0644) and its directories. */
 export function writeSourceAtomic(path: string, content: string): void {
-  const mode = statSync(path).mode & 0o7777;
+  const mode = existsSync(path) ? statSync(path).mode & 0o7777 : 0o644;
+  mkdirSync(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.goprod-${process.pid}.tmp`);
   try {
     writeFileSync(temp, content, { mode });
