@@ -1,5 +1,6 @@
 // The registry: every codemod goprod knows, by name. A codemod's name equals its file name.
 import type { Codemod } from '../src/codemod.js';
+import envConfig from './env-config.js';
 import wrapErrors from './wrap-errors.js';
 
-export const codemods: readonly Codemod[] = [wrapErrors];
+export const codemods: readonly Codemod[] = [wrapErrors, envConfig];

@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { codemods as allCodemods } from '../codemods/index.js';
 import type { Codemod, CodemodOptions } from './codemod.js';
 import { UsageError } from './discover.js';
+import { envInventory, envJson, envTable, writeEnvExample } from './env-report.js';
 import { uncommittedFiles } from './git.js';
 import { displayPath, formatWarning, jsonReport, summary, unifiedDiff, verificationNotes, type Mode } from './report.js';
 import { fixedContent, runCodemods, willChange } from './runner.js';
@@ -66,6 +67,24 @@ Exit status: 0 done, 1 --check found pending fixes, 2 usage or fatal error.`,
       fixCommand.addOption(o);
     }
   }
+
+  program
+    .command('env')
+    .description('list the environment variables each module reads: type, default, required, where (changes nothing)')
+    .argument('[paths...]', 'Go files or directories (directories recursively)', ['.'])
+    .addOption(new Option('--json', 'print JSON').conflicts('markdown'))
+    .option('--markdown', 'print a Markdown table')
+    .option('--example', 'also write a .env.example at each module root')
+    .option('--config-pkg <dir>', 'where env-config puts (or put) the generated config package', 'internal/config')
+    .option('--include-tests', 'include reads in _test.go files')
+    .action(async (paths: string[], opts: { json?: boolean; markdown?: boolean; example?: boolean; configPkg: string; includeTests?: boolean }) => {
+      const { modules, warnings } = await envInventory(paths, io.cwd, opts);
+      if (opts.json) io.stdout(`${JSON.stringify(envJson(modules), null, 2)}\n`);
+      else io.stdout(modules.map((m) => envTable(m, opts.markdown ? 'markdown' : 'table')).join('\n'));
+      for (const w of warnings) io.stderr(`${formatWarning(w, io.cwd)}\n`);
+      if (opts.example) for (const m of modules) io.stderr(`goprod: wrote ${displayPath(writeEnvExample(m), io.cwd)}\n`);
+      if (modules.length === 0) io.stderr('goprod: no Go module found (no go.mod above the given paths)\n');
+    });
 
   program
     .command('list')

@@ -7,6 +7,7 @@ import { appliesTo, type Codemod, type CodemodOptions } from './codemod.js';
 import type { Fix } from './edits.js';
 import type { Finding } from './analyze.js';
 import { discoverGoFiles } from './discover.js';
+import type { GoFile } from './go/file.js';
 import { ModuleFinder, type GoModule } from './go/module.js';
 import { GO_MOD_DEFAULT, type GoVersion } from './go/version.js';
 import { loadGoParser, type GoParser } from './parser.js';
@@ -81,8 +82,11 @@ async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod
   const sources = readSources(discoverGoFiles(paths, cwd), modules, result);
   const fromModules = moduleFindings(parser, sources, codemods, options);
   for (const input of sources) {
-    const analysis = analyzeFile(parser, input, codemods, options, fromModules.get(input.path));
+    const fromModule = fromModules.get(input.path);
     fromModules.delete(input.path);
+    let analysis = analyzeFile(parser, input, codemods, options, fromModule);
+    // A module-wide codemod may regenerate a file it generated before.
+    if (analysis.kind === 'generated' && fromModule) analysis = applyFindings(parser, input.text, input.moduleVersion, fromModule);
     if (analysis.kind === 'unparsable') result.warnings.push({ path: input.path, ...new LineIndex(input.text).position(analysis.at), message: 'does not parse; skipped' });
     else addAnalysis(result, input, analysis);
   }
@@ -123,23 +127,37 @@ function moduleFindings(parser: GoParser, sources: readonly SourceFile[], codemo
   const findings = new Map<string, Finding[]>();
   const wide = codemods.filter((c) => c.runModule);
   if (wide.length === 0) return findings;
+  forEachModule(parser, sources, (module, goFiles) => {
+    for (const codemod of wide) {
+      const admitted = goFiles.filter((f) => appliesTo(codemod, f.goVersion));
+      for (const { path, diagnostic } of codemod.runModule!(module, admitted, options)) {
+        findings.set(path, [...(findings.get(path) ?? []), { ...diagnostic, codemod: codemod.name }]);
+      }
+    }
+  });
+  return findings;
+}
+
+/** Calls `fn` with each module's parsed files (generated and unparsable ones left out); the trees live only during the call. */
+function forEachModule(parser: GoParser, sources: readonly SourceFile[], fn: (module: GoModule, files: readonly GoFile[]) => void): void {
   const byModule = new Map<GoModule, SourceFile[]>();
   for (const s of sources) if (s.module) byModule.set(s.module, [...(byModule.get(s.module) ?? []), s]);
   for (const [module, files] of byModule) {
     const opened = files.map((f) => openGoFile(parser, f));
     try {
-      const goFiles = opened.flatMap((o) => (o.kind === 'open' ? [o.file] : []));
-      for (const codemod of wide) {
-        const admitted = goFiles.filter((f) => appliesTo(codemod, f.goVersion));
-        for (const { path, diagnostic } of codemod.runModule!(module, admitted, options)) {
-          findings.set(path, [...(findings.get(path) ?? []), { ...diagnostic, codemod: codemod.name }]);
-        }
-      }
+      fn(module, opened.flatMap((o) => (o.kind === 'open' ? [o.file] : [])));
     } finally {
       for (const o of opened) if (o.kind === 'open') o.dispose();
     }
   }
-  return findings;
+}
+
+/** Reads and parses the Go files under `paths` and hands each module's files to `fn` (for reports that change nothing). */
+export async function inspectModules(paths: readonly string[], cwd: string, fn: (module: GoModule, files: readonly GoFile[]) => void): Promise<Warning[]> {
+  const result: RunResult = { files: [], warnings: [], scanned: 0 };
+  const sources = readSources(discoverGoFiles(paths, cwd), new ModuleFinder(), result);
+  forEachModule(await loadGoParser(), sources, fn);
+  return result.warnings;
 }
 
 function addAnalysis(result: RunResult, input: SourceFile, analysis: FileAnalysis, created = false): void {

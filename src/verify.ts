@@ -1,8 +1,7 @@
 // Verification: prove the fixed text with the Go toolchain and back out exactly the fixes
 // that break it. Errors that were there before goprod's fixes (the baseline) are not blamed
 // on them; a package that cannot be checked at all is reported as unverified.
-import { existsSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, relative } from 'node:path';
 import type { Fix } from './edits.js';
 import { checkPackages, loadProblems, type ToolMessage } from './go/toolchain.js';
 import { LineIndex } from './position.js';
@@ -49,7 +48,7 @@ async function verifyModule(dir: string, files: FileResult[]): Promise<void> {
   const overlay = () => new Map(active.filter((f) => f.applied.length > 0).map((f) => [f.path, withBom(f.source, f.output)]));
   let failing = patternsOf(active);
   // A package a codemod creates has no baseline.
-  const existing = failing.filter((p) => existsSync(resolve(dir, p)));
+  const existing = patternsOf(active.filter((f) => !f.created));
   const [baseline, first] = await Promise.all([checkPackages(dir, existing, new Map()), checkPackages(dir, failing, overlay())]);
   if (baseline.failures.length > 0) {
     for (const f of active) f.unverified = `the Go toolchain cannot check it: ${baseline.failures[0]}`;

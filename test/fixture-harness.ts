@@ -2,9 +2,9 @@
 // expected findings with `// want "regexp"` on the flagged line; `x.go.golden` holds the
 // expected output of `x.go` (no golden file: the file must stay byte-identical).
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { Codemod } from '../src/codemod.js';
 import { goEnv } from '../src/go/toolchain.js';
 import { LineIndex } from '../src/position.js';
@@ -20,6 +20,13 @@ export function fixtureCases(codemod: string): string[] {
 /** Every .go file under dir, relative, including those in vendor/ and testdata/. */
 function goFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.go')).sort();
+}
+
+/** Golden files with no input beside them, by the path of the file they stand for. */
+function createdGoldens(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.go.golden') && !existsSync(join(dir, f.slice(0, -'.golden'.length))))
+    .map((f) => f.slice(0, -'.golden'.length));
 }
 
 /** `// want "re" "re2"` comments: line number → regexps. */
@@ -63,6 +70,15 @@ export async function checkFixtureCase(codemod: Codemod, caseName: string): Prom
       const got = file ? fixedContent(file) : readFileSync(join(work, rel), 'utf8');
       if (got !== want) problems.push(`${rel}: output differs from ${existsSync(golden) ? `${rel}.golden` : 'the input (no golden file)'}:\n--- want\n${want}\n--- got\n${got}`);
     }
+    // A golden file without an input is a file the codemod must create.
+    const created = result.files.filter((f) => f.created).map((f) => [relative(work, f.path), f] as const);
+    for (const rel of createdGoldens(src)) {
+      const file = created.find(([r]) => r === rel)?.[1];
+      const want = readFileSync(join(src, `${rel}.golden`), 'utf8');
+      if (!file) problems.push(`${rel}: not created`);
+      else if (fixedContent(file) !== want) problems.push(`${rel}: created file differs from ${rel}.golden:\n--- want\n${want}\n--- got\n${fixedContent(file)}`);
+    }
+    for (const [rel] of created) if (!existsSync(join(src, `${rel}.golden`))) problems.push(`${rel}: unexpectedly created`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -75,8 +91,9 @@ export function vetGoldenOutput(codemod: string, caseName: string): string | und
   const work = mkdtempSync(join(tmpdir(), `goprod-golden-`));
   try {
     cpSync(src, work, { recursive: true, filter: (p) => !p.endsWith('.golden') });
-    for (const rel of goFiles(src)) {
+    for (const rel of [...goFiles(src), ...createdGoldens(src)]) {
       const golden = join(src, `${rel}.golden`);
+      mkdirSync(dirname(join(work, rel)), { recursive: true });
       if (existsSync(golden)) writeFileSync(join(work, rel), readFileSync(golden));
     }
     execFileSync('go', ['vet', './...'], { cwd: work, env: goEnv(), stdio: 'pipe' });

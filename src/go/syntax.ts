@@ -12,7 +12,12 @@ export function enclosingFunction(node: SyntaxNode): SyntaxNode | undefined {
 
 /** The identifiers under `root` that refer to `decl`. */
 export function references(root: SyntaxNode, decl: Declaration): SyntaxNode[] {
-  return root.descendantsOfType('identifier').filter((id) => id.text === decl.name && !sameNode(id, decl.node) && sameNode(resolve(id)?.node, decl.node));
+  return referencesTo(root, decl.node);
+}
+
+/** The identifiers under `root` that refer to the name the identifier `declaring` declares. */
+export function referencesTo(root: SyntaxNode, declaring: SyntaxNode): SyntaxNode[] {
+  return root.descendantsOfType('identifier').filter((id) => id.text === declaring.text && !sameNode(id, declaring) && sameNode(resolve(id)?.node, declaring));
 }
 
 /** Whether `inner` lies within `outer` (or is it). */

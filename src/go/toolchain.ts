@@ -2,9 +2,9 @@
 // module behind the user's back, and reading what it prints.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 
 /** The environment for every go command goprod runs. */
 export function goEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
@@ -52,6 +52,7 @@ const POSITIONED = /^(?:vet: )?(.+?\.go):(\d+):(\d+): (.*)$/;
 export async function checkPackages(dir: string, patterns: readonly string[], overlay: ReadonlyMap<string, string>): Promise<CheckResult> {
   if (patterns.length === 0) return { messages: [], failures: [] };
   const temp = await mkdtemp(join(tmpdir(), 'goprod-verify-'));
+  const madeDirs: string[] = [];
   try {
     const replace: Record<string, string> = {};
     const back = new Map<string, string>();
@@ -63,12 +64,16 @@ export async function checkPackages(dir: string, patterns: readonly string[], ov
       await writeFile(copy, content);
       replace[path] = copy;
       back.set(copy, path);
+      // vet runs in every package directory, also of dependencies, so a package that exists
+      // only in the overlay needs its directory for the moment: empty, and removed afterwards.
+      if (!existsSync(dirname(path))) {
+        const first = await mkdir(dirname(path), { recursive: true });
+        if (first) madeDirs.push(first);
+      }
     }
     const flags = overlay.size > 0 ? [`-overlay=${join(temp, 'overlay.json')}`] : [];
     await writeFile(join(temp, 'overlay.json'), JSON.stringify({ Replace: replace }));
-    // vet cannot run in a package directory that exists only in the overlay; build can, and vet checks its importers.
-    const onDisk = patterns.filter((p) => existsSync(resolve(dir, p)));
-    const runs = await Promise.all([runGo(['build', ...flags, '-o', '/dev/null', ...patterns], dir), onDisk.length > 0 ? runGo(['vet', ...flags, ...onDisk], dir) : { code: 0, stdout: '', stderr: '' }]);
+    const runs = await Promise.all([runGo(['build', ...flags, '-o', '/dev/null', ...patterns], dir), runGo(['vet', ...flags, ...patterns], dir)]);
     const result: CheckResult = { messages: [], failures: [] };
     const seen = new Set<string>();
     for (const run of runs) {
@@ -88,7 +93,14 @@ export async function checkPackages(dir: string, patterns: readonly string[], ov
     return result;
   } finally {
     await rm(temp, { recursive: true, force: true });
+    for (const d of madeDirs) await rmdirEmpty(d);
   }
+}
+
+/** Removes a directory tree goprod made, if nothing was put into it meanwhile. */
+async function rmdirEmpty(dir: string): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) if (entry.isDirectory()) await rmdirEmpty(join(dir, entry.name));
+  await rmdir(dir).catch(() => undefined);
 }
 
 /**

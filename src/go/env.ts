@@ -1,0 +1,192 @@
+// How a Go program reads its environment: every os.Getenv / os.LookupEnv call, the variable
+// it names, and what the code around it says about the value (its type, a default, whether
+// the program refuses to run without it).
+import { sameNode, type SyntaxNode } from '../parser.js';
+import type { GoFile } from './file.js';
+import { decodeStringExpression } from './literal.js';
+import { resolve } from './scope.js';
+import { enclosingFunction, referencesTo } from './syntax.js';
+
+export type EnvType = 'string' | 'int' | 'int64' | 'uint64' | 'float64' | 'bool' | 'time.Duration';
+
+export interface EnvRead {
+  file: GoFile;
+  call: SyntaxNode;
+  kind: 'Getenv' | 'LookupEnv';
+  /** The variable's name; undefined when the code computes it. */
+  name: string | undefined;
+  /** What the code does with the value here. */
+  type: EnvType | undefined;
+  /** Compared with "true", "1", "false" or "0". */
+  boolish: boolean;
+  /** The value the code uses when the variable is empty or unset (or does not parse), as the environment would spell it. */
+  fallback: string | undefined;
+  /** The code stops (exits, panics, returns an error) when the variable is empty or unset. */
+  required: boolean;
+}
+
+export interface EnvVariable {
+  name: string;
+  type: EnvType;
+  default: string | undefined;
+  required: boolean;
+  reads: EnvRead[];
+}
+
+const PARSERS: Record<string, { pkg: string; type: EnvType }> = {
+  Atoi: { pkg: 'strconv', type: 'int' },
+  ParseInt: { pkg: 'strconv', type: 'int64' },
+  ParseUint: { pkg: 'strconv', type: 'uint64' },
+  ParseFloat: { pkg: 'strconv', type: 'float64' },
+  ParseBool: { pkg: 'strconv', type: 'bool' },
+  ParseDuration: { pkg: 'time', type: 'time.Duration' },
+};
+
+/** Every environment read in the file. */
+export function envReads(file: GoFile): EnvRead[] {
+  if (file.importNames('os').length === 0) return [];
+  return file.root.descendantsOfType('call_expression').flatMap((call): EnvRead[] => {
+    if (!file.isPackageCall(call, 'os', ['Getenv', 'LookupEnv'])) return [];
+    const kind = call.childForFieldName('function')!.childForFieldName('field')!.text as EnvRead['kind'];
+    const arg = call.childForFieldName('arguments')!.namedChildren[0];
+    const decoded = arg && (arg.type === 'interpreted_string_literal' || arg.type === 'raw_string_literal') ? decodeStringExpression(arg) : undefined;
+    const read: EnvRead = { file, call, kind, name: decoded?.value, type: undefined, boolish: false, fallback: undefined, required: false };
+    if (read.name !== undefined) describeUses(read);
+    return [read];
+  });
+}
+
+/** Environment writes (os.Setenv, Unsetenv, Clearenv): with them, reading once at startup is not the same. */
+export function envWrites(file: GoFile): SyntaxNode[] {
+  return file.root.descendantsOfType('call_expression').filter((c) => file.isPackageCall(c, 'os', ['Setenv', 'Unsetenv', 'Clearenv']));
+}
+
+/** Gathers reads into variables: a type every typed use agrees on, a default all agree on. */
+export function envVariables(reads: readonly EnvRead[]): EnvVariable[] {
+  const byName = new Map<string, EnvRead[]>();
+  for (const r of reads) if (r.name !== undefined) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
+  return [...byName].sort(([a], [b]) => a.localeCompare(b)).map(([name, rs]) => {
+    const types = new Set(rs.flatMap((r) => (r.type ? [r.type] : [])));
+    const everyBool = rs.every((r) => r.boolish || r.type === 'bool');
+    const type: EnvType = types.size === 1 && ([...types][0] !== 'bool' || everyBool) ? [...types][0]! : everyBool ? 'bool' : 'string';
+    const defaults = new Set(rs.flatMap((r) => (r.fallback === undefined ? [] : [r.fallback])));
+    return { name, type, default: defaults.size === 1 ? [...defaults][0] : undefined, required: rs.some((r) => r.required), reads: rs };
+  });
+}
+
+/** Follows the value from the call to where the code parses, compares or defaults it. */
+function describeUses(read: EnvRead): void {
+  const { file, call } = read;
+  const valueVar = assignedTo(call, 0);
+  const okVar = read.kind === 'LookupEnv' ? assignedTo(call, 1) : undefined;
+  const scope = enclosingBody(call);
+  const uses = [call, ...(valueVar && scope ? referencesTo(scope, valueVar) : [])];
+  for (const use of uses) {
+    const parsed = parserOf(file, use);
+    if (parsed) {
+      read.type = parsed.type;
+      read.fallback ??= parseFallback(parsed.call);
+    }
+    if (comparedWith(use, ['"true"', '"1"', '"false"', '"0"'])) read.boolish = true;
+    const empty = emptyCheck(use);
+    if (empty) applyEmptyCheck(read, empty, valueVar);
+  }
+  if (okVar && scope) {
+    for (const use of referencesTo(scope, okVar)) {
+      const unary = use.parent;
+      const cond = unary?.type === 'unary_expression' && unary.childForFieldName('operator')?.text === '!' ? unary : undefined;
+      if (cond?.parent?.type === 'if_statement' && sameNode(cond.parent.childForFieldName('condition'), cond)) applyEmptyCheck(read, cond.parent, valueVar);
+    }
+  }
+}
+
+/** The identifier that `v := call` / `v, ok := call` declares at position `index`. */
+function assignedTo(call: SyntaxNode, index: number): SyntaxNode | undefined {
+  const list = call.parent;
+  const decl = list?.parent;
+  if (list?.type !== 'expression_list' || (decl?.type !== 'short_var_declaration' && decl?.type !== 'var_spec')) return undefined;
+  const left = decl.type === 'short_var_declaration' ? decl.childForFieldName('left')!.namedChildren : decl.childrenForFieldName('name');
+  const id = left[index];
+  return id?.type === 'identifier' && id.text !== '_' ? id : undefined;
+}
+
+/** Where the variable holding the value can be used: the function body, or the file for a package-level var. */
+function enclosingBody(node: SyntaxNode): SyntaxNode | undefined {
+  const fn = enclosingFunction(node);
+  if (fn) return fn.childForFieldName('body') ?? undefined;
+  let root = node;
+  while (root.parent) root = root.parent;
+  return root;
+}
+
+/** `strconv.Atoi(use)` and friends: the parse call and the type it yields. */
+function parserOf(file: GoFile, use: SyntaxNode): { call: SyntaxNode; type: EnvType } | undefined {
+  const args = use.parent;
+  const call = args?.parent;
+  if (args?.type !== 'argument_list' || !call || !sameNode(args.namedChildren[0], use)) return undefined;
+  const fn = call.childForFieldName('function')?.childForFieldName('field')?.text;
+  const parser = fn === undefined ? undefined : PARSERS[fn];
+  return parser && file.isPackageCall(call, parser.pkg, [fn!]) ? { call, type: parser.type } : undefined;
+}
+
+/** `n, err := strconv.Atoi(v); if err != nil { n = 8080 }`: the literal the code falls back to. */
+function parseFallback(parseCall: SyntaxNode): string | undefined {
+  const decl = parseCall.parent?.parent;
+  if (decl?.type !== 'short_var_declaration') return undefined;
+  const [value, err] = decl.childForFieldName('left')!.namedChildren;
+  const next = decl.nextNamedSibling;
+  if (!value || !err || next?.type !== 'if_statement' || next.childForFieldName('condition')?.text.replace(/\s/g, '') !== `${err.text}!=nil`) return undefined;
+  return literalAssigned(next.childForFieldName('consequence'), value.text);
+}
+
+function comparedWith(use: SyntaxNode, literals: readonly string[]): boolean {
+  const bin = use.parent;
+  if (bin?.type !== 'binary_expression' || !['==', '!='].includes(bin.childForFieldName('operator')?.text ?? '')) return false;
+  const other = sameNode(bin.childForFieldName('left'), use) ? bin.childForFieldName('right') : bin.childForFieldName('left');
+  return literals.includes(other?.text ?? '');
+}
+
+/** `if use == "" { … }`: the if statement. */
+function emptyCheck(use: SyntaxNode): SyntaxNode | undefined {
+  const bin = use.parent;
+  if (bin?.type !== 'binary_expression' || bin.childForFieldName('operator')?.text !== '==' || !comparedWith(use, ['""'])) return undefined;
+  const stmt = bin.parent;
+  return stmt?.type === 'if_statement' && sameNode(stmt.childForFieldName('condition'), bin) ? stmt : undefined;
+}
+
+/** An `if` that handles an empty or unset variable: it either sets a default or stops the program. */
+function applyEmptyCheck(read: EnvRead, ifStmt: SyntaxNode, valueVar: SyntaxNode | undefined): void {
+  const body = ifStmt.childForFieldName('consequence');
+  const fallback = valueVar ? literalAssigned(body, valueVar.text) : undefined;
+  if (fallback !== undefined) read.fallback ??= fallback;
+  else if (body && stops(read.file, body)) read.required = true;
+}
+
+/** `{ name = "literal" }` (or a number): the value as the environment would spell it. */
+function literalAssigned(block: SyntaxNode | null, name: string): string | undefined {
+  const stmts = block?.namedChildren.find((c) => c.type === 'statement_list')?.namedChildren ?? [];
+  const only = stmts.length === 1 ? stmts[0]! : undefined;
+  if (only?.type !== 'assignment_statement' || only.childForFieldName('operator')?.text !== '=') return undefined;
+  const left = only.childForFieldName('left')!.namedChildren;
+  const right = only.childForFieldName('right')!.namedChildren;
+  if (left.length !== 1 || left[0]!.text !== name || right.length !== 1) return undefined;
+  const value = right[0]!;
+  if (value.type === 'interpreted_string_literal' || value.type === 'raw_string_literal') return decodeStringExpression(value)?.value;
+  if (['int_literal', 'float_literal', 'true', 'false'].includes(value.type)) return value.text;
+  return undefined;
+}
+
+/** Whether the block ends the program or the function with an error: log.Fatal*, os.Exit, panic, return of a non-nil last value. */
+function stops(file: GoFile, block: SyntaxNode): boolean {
+  const stmts = block.namedChildren.find((c) => c.type === 'statement_list')?.namedChildren ?? [];
+  return stmts.some((s) => {
+    if (s.type === 'return_statement') {
+      const values = s.namedChildren[0]?.namedChildren ?? [];
+      return values.length > 0 && values[values.length - 1]!.text !== 'nil';
+    }
+    const call = s.type === 'expression_statement' ? s.namedChildren[0] : undefined;
+    if (call?.type !== 'call_expression') return false;
+    if (call.childForFieldName('function')?.text === 'panic' && !resolve(call.childForFieldName('function')!)) return true;
+    return file.isPackageCall(call, 'os', ['Exit']) || file.isPackageCall(call, 'log', ['Fatal', 'Fatalf', 'Fatalln', 'Panic', 'Panicf', 'Panicln']);
+  });
+}
