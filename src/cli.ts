@@ -8,7 +8,7 @@ import type { Codemod, CodemodOptions } from './codemod.js';
 import { UsageError } from './discover.js';
 import { envInventory, envJson, envTable, writeEnvExample } from './env-report.js';
 import { uncommittedFiles } from './git.js';
-import { displayPath, formatWarning, jsonReport, summary, unifiedDiff, verificationNotes, type Mode } from './report.js';
+import { displayPath, formatWarning, jsonReport, summary, unfixableNotes, unifiedDiff, verificationNotes, type Mode } from './report.js';
 import { fixedContent, runCodemods, willChange } from './runner.js';
 import { writeSourceAtomic } from './source.js';
 
@@ -147,7 +147,7 @@ async function fix(paths: string[], codemods: Codemod[], opts: FixOptions, io: I
   else if (mode === 'dry-run') for (const f of changed) io.stdout(unifiedDiff(f, io.cwd));
 
   for (const w of result.warnings) io.stderr(`${formatWarning(w, io.cwd)}\n`);
-  for (const note of verificationNotes(result, io.cwd, opts.verify)) io.stderr(`${note}\n`);
+  if (!opts.json) for (const note of [...unfixableNotes(result, io.cwd), ...verificationNotes(result, io.cwd, opts.verify)]) io.stderr(`${note}\n`);
   io.stderr(`goprod: ${summary(result, mode, opts.verify)}\n`);
   return mode === 'check' && changed.length > 0 ? 1 : 0;
 }

@@ -105,6 +105,17 @@ function fixStatus(file: FileResult, fix: Fix, verified: boolean, cwd: string): 
   return verified && file.unverified ? `unverified: ${file.unverified}` : 'applied';
 }
 
+/** Findings goprod cannot fix, like a linter's: `goprod: file:line:col: message (codemod)`. */
+export function unfixableNotes(result: RunResult, cwd: string): string[] {
+  return result.files.flatMap((f) => {
+    const lines = new LineIndex(f.source.text);
+    return f.findings.filter((d) => d.fixes.length === 0).map((d) => {
+      const { line, column } = lines.position(d.start);
+      return `goprod: ${displayPath(f.path, cwd)}:${line}:${column}: ${d.message} (${d.codemod}; no automatic fix)`;
+    });
+  });
+}
+
 /** Lines about what verification did, for stderr. */
 export function verificationNotes(result: RunResult, cwd: string, verified: boolean): string[] {
   const notes: string[] = [];

@@ -5,6 +5,7 @@ import { sameNode, type SyntaxNode } from '../parser.js';
 import type { GoFile } from './file.js';
 import { decodeStringExpression } from './literal.js';
 import { resolve } from './scope.js';
+import { isErrorValue } from './types.js';
 import { enclosingFunction, referencesTo } from './syntax.js';
 
 export type EnvType = 'string' | 'int' | 'int64' | 'uint64' | 'float64' | 'bool' | 'time.Duration';
@@ -176,13 +177,13 @@ function literalAssigned(block: SyntaxNode | null, name: string): string | undef
   return undefined;
 }
 
-/** Whether the block ends the program or the function with an error: log.Fatal*, os.Exit, panic, return of a non-nil last value. */
+/** Whether the block ends the program or the function with an error: log.Fatal*, os.Exit, panic, or a return whose last value is an error. */
 function stops(file: GoFile, block: SyntaxNode): boolean {
   const stmts = block.namedChildren.find((c) => c.type === 'statement_list')?.namedChildren ?? [];
   return stmts.some((s) => {
     if (s.type === 'return_statement') {
       const values = s.namedChildren[0]?.namedChildren ?? [];
-      return values.length > 0 && values[values.length - 1]!.text !== 'nil';
+      return values.length > 0 && isErrorValue(values[values.length - 1]!, file);
     }
     const call = s.type === 'expression_statement' ? s.namedChildren[0] : undefined;
     if (call?.type !== 'call_expression') return false;
