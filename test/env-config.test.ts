@@ -92,7 +92,7 @@ describe('env-config', () => {
     const { stdout } = await goprod('fix', '--codemod=env-config', '--json');
     const doc = JSON.parse(stdout);
     expect(doc.findings.length).toBeGreaterThan(0);
-    expect(doc.findings.every((f: { fixes: unknown[]; message: string }) => f.fixes.length === 0 && /changes its environment at run time \(set.go:5\)|computed name/.test(f.message))).toBe(true);
+    expect(doc.findings.every((f: { fixes: unknown[]; message: string }) => f.fixes.length === 0 && /changes its environment at run time \(internal\/db\/set.go:5\)|computed name/.test(f.message))).toBe(true);
   });
 
   test('goprod env prints the inventory and writes .env.example', async () => {
