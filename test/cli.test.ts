@@ -3,7 +3,7 @@ import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { main } from '../src/cli.js';
+import { runGoprod } from './run-goprod.js';
 
 const DEMO = new URL('../fixtures/demo/', import.meta.url).pathname;
 
@@ -14,12 +14,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function goprod(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), cwd: dir });
-  return { code, stdout, stderr };
-}
+const goprod = (...args: string[]) => runGoprod(dir, ...args);
 
 const original = () => readFileSync(join(dir, 'store.go'), 'utf8');
 

@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { main } from '../src/cli.js';
+import { runGoprod } from './run-goprod.js';
 import { goEnv } from '../src/go/toolchain.js';
 import { FIXTURES } from './fixture-harness.js';
 
@@ -16,12 +16,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function goprod(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), cwd: dir });
-  return { code, stdout, stderr };
-}
+const goprod = (...args: string[]) => runGoprod(dir, ...args);
 
 /** Copies the case with its golden files in place of the inputs (and the files they create). */
 function goldenCopy(): string {

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { main } from '../src/cli.js';
+import { runGoprod } from './run-goprod.js';
 import { defineCodemod } from '../src/codemod.js';
 import { formatFixed } from '../src/format.js';
 import { runCodemods } from '../src/runner.js';
@@ -19,12 +19,7 @@ function module(files: Record<string, string>, goMod = 'module example.com/m\n\n
   }
 }
 
-async function goprod(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), cwd: dir });
-  return { code, stdout, stderr };
-}
+const goprod = (...args: string[]) => runGoprod(dir, ...args);
 
 const read = (name: string) => readFileSync(join(dir, name), 'utf8');
 

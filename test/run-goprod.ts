@@ -1,0 +1,15 @@
+import { main } from '../src/cli.js';
+
+export interface GoprodRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs goprod's command line in `cwd`, in this process, capturing its output. */
+export async function runGoprod(cwd: string, ...args: string[]): Promise<GoprodRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), cwd });
+  return { code, stdout, stderr };
+}
