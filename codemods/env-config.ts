@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { defineCodemod, type CodemodOptions, type ModuleDiagnostic } from '../src/codemod.js';
 import type { Edit } from '../src/edits.js';
-import { envReads, envVariables, envWrites, type EnvRead, type EnvType, type EnvVariable } from '../src/go/env.js';
+import { envReads, envVariables, envWrappers, envWrites, wrappedReads, type EnvRead, type EnvType, type EnvVariable } from '../src/go/env.js';
 import type { GoFile } from '../src/go/file.js';
 import { addImport, removeImport, replaceImport, usesPackage } from '../src/go/imports.js';
 import type { GoModule } from '../src/go/module.js';
@@ -23,15 +23,17 @@ export default defineCodemod({
     includeTests: { flag: '--include-tests', description: 'also rewrite environment reads in _test.go files' },
   },
   runModule(module, files, options) {
-    const { configDir, sources, reads, variables } = inventory(module, files, options);
+    const { configDir, sources, reads, wrappers, variables } = inventory(module, files, options);
     if (reads.length === 0) return [];
     const out: ModuleDiagnostic[] = [];
     const report = (read: EnvRead, message: string) => out.push({ path: read.file.path, diagnostic: { start: read.call.startIndex, end: read.call.endIndex, message, fixes: [] } });
 
     const blocker = configBlocker(module, configDir) ?? writesBlocker(module, sources);
     for (const read of reads) {
-      if (read.name === undefined) report(read, `os.${read.kind} with a computed name: goprod cannot tell which variable it reads; left as it is`);
-      else if (blocker) report(read, `os.${read.kind}("${read.name}") not moved to ${configDir}: ${blocker}`);
+      const wrapper = wrappers.find((w) => w.read === read);
+      if (wrapper) report(read, `${wrapper.name} reads the variable its callers name: they are listed under the names they pass; left as it is`);
+      else if (read.name === undefined) report(read, `os.${read.kind} with a computed name: goprod cannot tell which variable it reads; left as it is`);
+      else if (blocker && read.kind !== 'wrapper') report(read, `os.${read.kind}("${read.name}") not moved to ${configDir}: ${blocker}`);
     }
     if (blocker || variables.length === 0) return out;
 
@@ -39,7 +41,9 @@ export default defineCodemod({
     const fields = fieldNames(all.map((v) => v.name));
     const importPath = `${module.path}/${configDir}`;
     for (const file of new Set(reads.map((r) => r.file))) {
-      const mine = reads.filter((r) => r.file === file && r.name !== undefined);
+      // Calls of wrappers stay: the wrapper still reads the environment itself.
+      const mine = reads.filter((r) => r.file === file && r.name !== undefined && r.kind !== 'wrapper');
+      if (mine.length === 0) continue;
       const fix = { message: `read the environment through ${configDir}`, edits: siteEdits(file, mine, importPath, fields) };
       mine.forEach((read, i) => {
         const v = variables.find((x) => x.name === read.name)!;
@@ -60,8 +64,10 @@ export default defineCodemod({
 export function inventory(module: GoModule, files: readonly GoFile[], options: CodemodOptions) {
   const configDir = String(options.configPkg ?? 'internal/config').replace(/^\.?\/+|\/+$/g, '');
   const sources = files.filter((f) => (options.includeTests || !f.path.endsWith('_test.go')) && !f.path.startsWith(join(module.dir, configDir, '/')));
-  const reads = sources.flatMap(envReads);
-  return { configDir, sources, reads, variables: envVariables(reads) };
+  const direct = sources.flatMap(envReads);
+  const wrappers = envWrappers(direct);
+  const reads = [...direct, ...sources.flatMap((f) => wrappedReads(f, wrappers))];
+  return { configDir, sources, reads, wrappers, variables: envVariables(reads) };
 }
 
 /** The variables read now, plus those a previous run moved into the generated package. */

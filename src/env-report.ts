@@ -20,10 +20,10 @@ export interface ModuleEnv {
 export async function envInventory(paths: readonly string[], cwd: string, options: { configPkg: string; includeTests?: boolean }): Promise<{ modules: ModuleEnv[]; warnings: Warning[] }> {
   const modules: ModuleEnv[] = [];
   const warnings = await inspectModules(paths, cwd, (module, files) => {
-    const { configDir, reads, variables } = inventory(module, files, options);
+    const { configDir, reads, wrappers, variables } = inventory(module, files, options);
     const where = (r: (typeof reads)[number]) => `${displayPath(r.file.path, cwd)}:${new LineIndex(r.file.text).line(r.call.startIndex)}`;
     const readAt = new Map(variables.map((v) => [v.name, v.reads.map(where)]));
-    modules.push({ module, variables: withPrevious(variables, module, configDir), computed: reads.filter((r) => r.name === undefined).map(where), readAt });
+    modules.push({ module, variables: withPrevious(variables, module, configDir), computed: reads.filter((r) => r.name === undefined && !wrappers.some((w) => w.read === r)).map(where), readAt });
   });
   return { modules, warnings };
 }

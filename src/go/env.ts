@@ -13,7 +13,8 @@ export type EnvType = 'string' | 'int' | 'int64' | 'uint64' | 'float64' | 'bool'
 export interface EnvRead {
   file: GoFile;
   call: SyntaxNode;
-  kind: 'Getenv' | 'LookupEnv';
+  /** `wrapper`: a call of a function of the module that reads the variable its argument names, like `getEnv("PORT", "8080")`. */
+  kind: 'Getenv' | 'LookupEnv' | 'wrapper';
   /** The variable's name; undefined when the code computes it. */
   name: string | undefined;
   /** What the code does with the value here. */
@@ -55,6 +56,72 @@ export function envReads(file: GoFile): EnvRead[] {
     if (read.name !== undefined) describeUses(read);
     return [read];
   });
+}
+
+/** A function that reads the variable one of its parameters names: `func getEnv(key, fallback string) string`. */
+export interface EnvWrapper {
+  /** The wrapper's own read, with its computed name. */
+  read: EnvRead;
+  name: string;
+  /** The directory of its package: calls from the same package can name it unqualified. */
+  dir: string;
+  keyParam: number;
+  /** The parameter it returns when the variable is empty, if any. */
+  fallbackParam: number | undefined;
+  type: EnvType | undefined;
+}
+
+/** The wrappers among reads with computed names: the name is a parameter of a top-level function. */
+export function envWrappers(reads: readonly EnvRead[]): EnvWrapper[] {
+  return reads.flatMap((read): EnvWrapper[] => {
+    const arg = read.call.childForFieldName('arguments')!.namedChildren[0];
+    const decl = read.name === undefined && arg?.type === 'identifier' ? resolve(arg) : undefined;
+    const fn = decl?.kind === 'param' ? decl.declarator : undefined;
+    if (fn?.type !== 'function_declaration') return [];
+    const params = signatureParams(fn);
+    const value = assignedTo(read.call, 0);
+    const body = fn.childForFieldName('body');
+    // `if value == "" { return fallback }`, or `if err != nil { return fallback }` after parsing it.
+    let fallbackParam: number | undefined;
+    for (const use of [read.call, ...(value && body ? referencesTo(body, value) : [])]) {
+      const parse = parserOf(read.file, use)?.call;
+      const check = emptyCheck(use) ?? (parse ? errCheckAfter(parse) : undefined);
+      const returned = check?.childForFieldName('consequence')?.descendantsOfType('return_statement')[0]?.namedChildren[0]?.namedChildren[0];
+      const i = returned ? params.findIndex((p) => p.text === returned.text) : -1;
+      if (i >= 0) fallbackParam = i;
+    }
+    const result = fn.childForFieldName('result')?.text;
+    const type = (Object.values(PARSERS).map((p) => p.type) as string[]).concat('string').includes(result ?? '') ? (result as EnvType) : undefined;
+    return [{ read, name: fn.childForFieldName('name')!.text, dir: read.file.path.slice(0, read.file.path.lastIndexOf('/')), keyParam: params.findIndex((p) => sameNode(p, decl!.node)), fallbackParam, type }];
+  });
+}
+
+/** Calls of wrappers with a literal variable name, as reads of that variable. */
+export function wrappedReads(file: GoFile, wrappers: readonly EnvWrapper[]): EnvRead[] {
+  const dir = file.path.slice(0, file.path.lastIndexOf('/'));
+  const mine = wrappers.filter((w) => w.dir === dir);
+  if (mine.length === 0) return [];
+  return file.root.descendantsOfType('call_expression').flatMap((call): EnvRead[] => {
+    const fn = call.childForFieldName('function');
+    const kind = fn?.type === 'identifier' ? (resolve(fn)?.kind ?? 'func') : undefined;
+    const w = kind === 'func' ? mine.find((x) => x.name === fn!.text) : undefined;
+    const args = call.childForFieldName('arguments')!.namedChildren;
+    const name = w && literalValue(args[w.keyParam]);
+    if (!w || name === undefined) return [];
+    const fallback = w.fallbackParam === undefined ? undefined : literalValue(args[w.fallbackParam]);
+    return [{ file, call, kind: 'wrapper', name, type: w.type, boolish: false, fallback, required: false }];
+  });
+}
+
+function signatureParams(fn: SyntaxNode): SyntaxNode[] {
+  return (fn.childForFieldName('parameters')?.namedChildren ?? []).flatMap((p) => p.childrenForFieldName('name'));
+}
+
+/** A string, number or boolean literal's value as the environment would spell it. */
+function literalValue(node: SyntaxNode | undefined): string | undefined {
+  if (!node) return undefined;
+  if (node.type === 'interpreted_string_literal' || node.type === 'raw_string_literal') return decodeStringExpression(node)?.value;
+  return ['int_literal', 'float_literal', 'true', 'false'].includes(node.type) ? node.text : undefined;
 }
 
 /** Environment writes (os.Setenv, Unsetenv, Clearenv): with them, reading once at startup is not the same. */
@@ -132,12 +199,19 @@ function parserOf(file: GoFile, use: SyntaxNode): { call: SyntaxNode; type: EnvT
 
 /** `n, err := strconv.Atoi(v); if err != nil { n = 8080 }`: the literal the code falls back to. */
 function parseFallback(parseCall: SyntaxNode): string | undefined {
+  const check = errCheckAfter(parseCall);
+  const value = check && parseCall.parent!.parent!.childForFieldName('left')!.namedChildren[0];
+  return value ? literalAssigned(check.childForFieldName('consequence'), value.text) : undefined;
+}
+
+/** For `n, err := parse(…)`, the `if err != nil { … }` right after it. */
+function errCheckAfter(parseCall: SyntaxNode): SyntaxNode | undefined {
   const decl = parseCall.parent?.parent;
   if (decl?.type !== 'short_var_declaration') return undefined;
-  const [value, err] = decl.childForFieldName('left')!.namedChildren;
-  const next = decl.nextNamedSibling;
-  if (!value || !err || next?.type !== 'if_statement' || next.childForFieldName('condition')?.text.replace(/\s/g, '') !== `${err.text}!=nil`) return undefined;
-  return literalAssigned(next.childForFieldName('consequence'), value.text);
+  const err = decl.childForFieldName('left')!.namedChildren[1];
+  let next = decl.nextNamedSibling;
+  while (next?.type === 'comment') next = next.nextNamedSibling;
+  return err && next?.type === 'if_statement' && next.childForFieldName('condition')?.text.replace(/\s/g, '') === `${err.text}!=nil` ? next : undefined;
 }
 
 function comparedWith(use: SyntaxNode, literals: readonly string[]): boolean {
@@ -171,10 +245,7 @@ function literalAssigned(block: SyntaxNode | null, name: string): string | undef
   const left = only.childForFieldName('left')!.namedChildren;
   const right = only.childForFieldName('right')!.namedChildren;
   if (left.length !== 1 || left[0]!.text !== name || right.length !== 1) return undefined;
-  const value = right[0]!;
-  if (value.type === 'interpreted_string_literal' || value.type === 'raw_string_literal') return decodeStringExpression(value)?.value;
-  if (['int_literal', 'float_literal', 'true', 'false'].includes(value.type)) return value.text;
-  return undefined;
+  return literalValue(right[0]);
 }
 
 /** Whether the block ends the program or the function with an error: log.Fatal*, os.Exit, panic, or a return whose last value is an error. */
