@@ -42,6 +42,9 @@ async function verifyModule(dir: string, files: FileResult[]): Promise<void> {
     const reason = problems.fatal ?? problems.byDir.get(dirname(f.path));
     if (reason) f.unverified = problems.fatal ? reason : `${reason} (goprod does not download modules: run \`go mod download\` in ${dir}, then goprod again)`;
   }
+  // A file a codemod creates serves the fixes in the others: it goes only where they all can.
+  const blocked = files.find((f) => !f.created && f.unverified);
+  for (const f of files) if (f.created && blocked) f.unverified = `made for fixes in files that cannot be verified, such as ${relative(dir, blocked.path)}`;
   const active = files.filter((f) => !f.unverified);
   if (active.length === 0) return;
 
