@@ -20,8 +20,14 @@ export interface Declaration {
   packageLevel: boolean;
 }
 
-/** The declaration an identifier refers to, or undefined when the file does not declare it. */
+/**
+ * The declaration an identifier refers to, or undefined when the file does not declare it.
+ * An identifier that declares a name resolves to its own declaration, or, for `:=` that
+ * redeclares a variable of the same scope, to that variable's.
+ */
 export function resolve(ident: SyntaxNode): Declaration | undefined {
+  const own = ownDeclaration(ident);
+  if (own) return own;
   const name = ident.text;
   const at = ident.startIndex;
   let child = ident;
@@ -30,6 +36,27 @@ export function resolve(ident: SyntaxNode): Declaration | undefined {
     if (found) return found;
   }
   return undefined;
+}
+
+/** For an identifier that stands where a declaration puts names (`x` of `x := 1`, `var x`, a parameter, `for x := range`), its declaration. */
+function ownDeclaration(ident: SyntaxNode): Declaration | undefined {
+  const parent = ident.parent;
+  const own = (decls: Declaration[]) => decls.find((d) => sameNode(d.node, ident));
+  if (parent?.type === 'parameter_declaration' || parent?.type === 'variadic_parameter_declaration') {
+    const fn = parent.parent?.parent;
+    return fn ? own(signatureDeclarations(fn)) : undefined;
+  }
+  if (parent?.type === 'var_spec' || parent?.type === 'const_spec') {
+    const decl = parent.parent?.type.endsWith('_spec_list') ? parent.parent.parent! : parent.parent!;
+    return own(declaredBy(decl, decl.parent?.type === 'source_file'));
+  }
+  const stmt = parent?.type === 'expression_list' ? parent.parent : undefined;
+  if (!stmt || !sameNode(stmt.childForFieldName('left'), parent)) return undefined;
+  if (stmt.type === 'range_clause') return own(loopVariables(stmt));
+  if (stmt.type !== 'short_var_declaration') return undefined;
+  // `:=` redeclares a variable declared earlier in the same scope.
+  const earlier = stmt.parent?.type === 'statement_list' ? declarationsIn(stmt.parent, stmt, stmt.startIndex).findLast((d) => d.name === ident.text) : undefined;
+  return earlier ?? own(declaredBy(stmt, false));
 }
 
 /** Declarations visible at `at` that `scope` introduces, for a use inside its child `via`. */

@@ -24,3 +24,20 @@ export function referencesTo(root: SyntaxNode, declaring: SyntaxNode): SyntaxNod
 export function contains(outer: SyntaxNode, inner: SyntaxNode): boolean {
   return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
 }
+
+/** Whether the identifier is written where it stands: assigned, incremented, or its address taken (`&x`, `&x.f`). */
+export function isWrittenAt(ref: SyntaxNode): boolean {
+  let target = ref;
+  // x.f = …, x[i]++ and &x.f write into x too (for a value of struct or array type).
+  while ((target.parent?.type === 'selector_expression' && sameNode(target.parent.childForFieldName('operand'), target)) || (target.parent?.type === 'index_expression' && sameNode(target.parent.childForFieldName('operand'), target))) target = target.parent;
+  const parent = target.parent;
+  if (!parent) return false;
+  if (parent.type === 'inc_statement' || parent.type === 'dec_statement') return true;
+  if (parent.type === 'unary_expression' && parent.childForFieldName('operator')?.text === '&') return true;
+  const stmt = parent.parent;
+  if (parent.type === 'expression_list' && stmt && sameNode(stmt.childForFieldName('left'), parent)) {
+    // `x, err := f()` assigns x when x is already declared in that scope.
+    return stmt.type === 'assignment_statement' || (stmt.type === 'short_var_declaration' && !sameNode(resolve(ref)?.node, ref)) || stmt.type === 'range_clause';
+  }
+  return false;
+}

@@ -1,0 +1,133 @@
+// Per-iteration copies of loop variables, in both directions by Go version. Before Go 1.22
+// one variable serves all iterations, so a goroutine, a deferred closure or a stored pointer
+// that captures it sees a later value: insert `v := v`. From Go 1.22 each iteration has its
+// own variable and such copies are dead weight: remove them where that provably changes nothing.
+import { defineCodemod } from '../src/codemod.js';
+import type { Diagnostic } from '../src/edits.js';
+import type { GoFile } from '../src/go/file.js';
+import { deleteStatement, insertFirstStatement } from '../src/go/refactor.js';
+import { loopVariables, resolve, type Declaration } from '../src/go/scope.js';
+import { isWrittenAt, referencesTo } from '../src/go/syntax.js';
+import { atLeast } from '../src/go/version.js';
+import { sameNode, type SyntaxNode } from '../src/parser.js';
+
+export default defineCodemod({
+  name: 'loopvar',
+  summary: 'before Go 1.22, copy loop variables that closures or pointers outlive; from 1.22, remove such copies',
+  goVersions: {},
+  run(file) {
+    const loops = file.root.descendantsOfType('for_statement');
+    return atLeast(file.goVersion, '1.22') ? loops.flatMap((loop) => redundantCopies(file, loop)) : loops.flatMap((loop) => missingCopy(file, loop));
+  },
+});
+
+/** Before Go 1.22: the copy statement a loop needs, for every variable it declares that outlives an iteration. */
+function missingCopy(file: GoFile, loop: SyntaxNode): Diagnostic[] {
+  const clause = loop.namedChildren.find((c) => c.type === 'range_clause' || c.type === 'for_clause');
+  const body = loop.childForFieldName('body');
+  if (!clause || !body) return [];
+  const captured: Array<{ decl: Declaration; why: string }> = [];
+  for (const decl of loopVariables(clause)) {
+    if (decl.name === '_') continue;
+    const why = referencesTo(body, decl.node).map((ref) => escape(file, ref, body)).find((w) => w !== undefined);
+    if (why) captured.push({ decl, why });
+  }
+  if (captured.length === 0) return [];
+  const names = captured.map((c) => c.decl.name).join(', ');
+  const copy = `${names} := ${names}`;
+  return [
+    {
+      start: captured[0]!.decl.node.startIndex,
+      end: captured[captured.length - 1]!.decl.node.endIndex,
+      message: `${captured.map((c) => `loop variable ${c.decl.name} ${c.why}`).join('; ')}; before Go 1.22 all iterations share ${names}`,
+      fixes: [{ message: `copy ${names} at the start of each iteration`, edits: [insertFirstStatement(file.text, body, copy)] }],
+    },
+  ];
+}
+
+/** How a reference lets the variable outlive its iteration, if it does. */
+function escape(file: GoFile, ref: SyntaxNode, body: SyntaxNode): string | undefined {
+  const line = (n: SyntaxNode) => file.text.slice(0, n.startIndex).split('\n').length;
+  // The outermost function literal between the reference and the loop body.
+  let literal: SyntaxNode | undefined;
+  for (let n = ref.parent; n && !sameNode(n, body); n = n.parent) if (n.type === 'func_literal') literal = n;
+  if (literal) {
+    const how = closureUse(literal);
+    return how && `captured by ${how} at line ${line(literal)}`;
+  }
+  const sink = addressSink(ref);
+  return sink && `has its address taken and ${sink} at line ${line(ref)}`;
+}
+
+/** How a function literal outlives the statement that makes it: go, defer, errgroup/WaitGroup Go, a parallel subtest. */
+function closureUse(literal: SyntaxNode): string | undefined {
+  const parent = literal.parent;
+  if (parent?.type === 'call_expression' && sameNode(parent.childForFieldName('function'), literal)) {
+    const stmt = parent.parent?.type;
+    return stmt === 'go_statement' ? 'goroutine' : stmt === 'defer_statement' ? 'deferred closure' : undefined;
+  }
+  const call = parent?.type === 'argument_list' ? parent.parent : undefined;
+  const callee = call?.childForFieldName('function');
+  if (callee?.type !== 'selector_expression') return undefined;
+  const method = callee.childForFieldName('field')!.text;
+  const receiver = callee.childForFieldName('operand')!;
+  if (method === 'Go' && isGroup(receiver)) return `${receiver.text}.Go`;
+  if (method === 'Run' && callsParallel(literal)) return 'parallel subtest';
+  return undefined;
+}
+
+/** A receiver declared as an errgroup.Group or sync.WaitGroup (or a pointer to one). */
+function isGroup(receiver: SyntaxNode): boolean {
+  const decl = receiver.type === 'identifier' ? resolve(receiver) : undefined;
+  const declared = decl?.type?.text ?? decl?.value?.text ?? decl?.declarator.text ?? '';
+  return /\b(errgroup\.(Group|WithContext)|sync\.WaitGroup)\b/.test(declared);
+}
+
+/** Whether a test function literal calls t.Parallel() on its own parameter, among its top-level statements. */
+function callsParallel(literal: SyntaxNode): boolean {
+  const param = literal.childForFieldName('parameters')?.namedChildren[0]?.childForFieldName('name')?.text;
+  const stmts = literal.childForFieldName('body')?.namedChildren.find((c) => c.type === 'statement_list')?.namedChildren ?? [];
+  return param !== undefined && stmts.some((s) => s.type === 'expression_statement' && s.text.replace(/\s/g, '') === `${param}.Parallel()`);
+}
+
+/** `&v` or `&v.f` that is appended, stored, sent or returned: how, or undefined. */
+function addressSink(ref: SyntaxNode): string | undefined {
+  let expr = ref;
+  while (expr.parent?.type === 'selector_expression' && sameNode(expr.parent.childForFieldName('operand'), expr)) expr = expr.parent;
+  const addr = expr.parent;
+  if (addr?.type !== 'unary_expression' || addr.childForFieldName('operator')?.text !== '&') return undefined;
+  // Through composite literals (`T{p: &v}`) to where the value goes.
+  let value: SyntaxNode = addr;
+  while (['literal_value', 'keyed_element', 'literal_element', 'composite_literal'].includes(value.parent?.type ?? '')) value = value.parent!;
+  const at = value.parent;
+  const stmt = at?.parent;
+  if (at?.type === 'argument_list' && stmt?.childForFieldName('function')?.text === 'append' && !sameNode(at.namedChildren[0], value)) return 'appended';
+  if (at?.type === 'send_statement') return 'sent';
+  if (at?.type === 'expression_list' && stmt?.type === 'return_statement') return 'returned';
+  if (at?.type === 'expression_list' && stmt?.type === 'assignment_statement' && sameNode(stmt.childForFieldName('right'), at)) return 'stored';
+  return undefined;
+}
+
+/** From Go 1.22: `v := v` copies of this loop's own variables that change nothing. */
+function redundantCopies(file: GoFile, loop: SyntaxNode): Diagnostic[] {
+  const clause = loop.namedChildren.find((c) => c.type === 'range_clause' || c.type === 'for_clause');
+  const stmts = loop.childForFieldName('body')?.namedChildren.find((c) => c.type === 'statement_list')?.namedChildren ?? [];
+  if (!clause) return [];
+  const loopVars = loopVariables(clause);
+  return stmts.flatMap((stmt, index): Diagnostic[] => {
+    if (stmt.type !== 'short_var_declaration') return [];
+    const left = stmt.childForFieldName('left')!.namedChildren;
+    const right = stmt.childForFieldName('right')!.namedChildren;
+    const self = left.length === right.length && left.every((l, i) => l.type === 'identifier' && right[i]!.type === 'identifier' && l.text === right[i]!.text);
+    if (!self || !right.every((r) => loopVars.some((v) => sameNode(resolve(r)?.node, v.node)))) return [];
+    // Before the copy the loop variable must be untouched (nothing can reach it after: the copy shadows it).
+    const before = stmts.slice(0, index);
+    if (before.some((s) => right.some((r) => referencesTo(s, resolve(r)!.node).length > 0))) return [];
+    // In a three-clause loop the next iteration starts from this one's variable: the copy must never change.
+    if (clause.type === 'for_clause' && left.some((l) => referencesTo(loop, l).some(isWrittenAt))) return [];
+    const del = deleteStatement(file.text, stmt);
+    if (!del) return [];
+    const names = left.map((l) => l.text).join(', ');
+    return [{ start: stmt.startIndex, end: stmt.endIndex, message: `redundant copy of loop variable ${names}: since Go 1.22 each iteration has its own ${names}`, fixes: [{ message: `remove ${stmt.text}`, edits: [del] }] }];
+  });
+}
