@@ -108,24 +108,31 @@ function addressSink(ref: SyntaxNode): string | undefined {
   return undefined;
 }
 
-/** From Go 1.22: `v := v` copies of this loop's own variables that change nothing. */
+/**
+ * From Go 1.22: `v := v` copies of this loop's own variables that change nothing. A copy
+ * goes when neither it nor the loop variable is ever written (then they always hold the same
+ * value), or when it is the body's first use of the variable (after it the copy shadows the
+ * loop variable; in a three-clause loop the copy must not be written either, since the next
+ * iteration starts from this one's variable).
+ */
 function redundantCopies(file: GoFile, loop: SyntaxNode): Diagnostic[] {
   const clause = loop.namedChildren.find((c) => c.type === 'range_clause' || c.type === 'for_clause');
-  const stmts = loop.childForFieldName('body')?.namedChildren.find((c) => c.type === 'statement_list')?.namedChildren ?? [];
-  if (!clause) return [];
+  const body = loop.childForFieldName('body');
+  if (!clause || !body) return [];
   const loopVars = loopVariables(clause);
-  return stmts.flatMap((stmt, index): Diagnostic[] => {
-    if (stmt.type !== 'short_var_declaration') return [];
+  const topLevel = body.namedChildren.find((c) => c.type === 'statement_list')?.namedChildren ?? [];
+  return body.descendantsOfType('short_var_declaration').flatMap((stmt): Diagnostic[] => {
     const left = stmt.childForFieldName('left')!.namedChildren;
     const right = stmt.childForFieldName('right')!.namedChildren;
     const self = left.length === right.length && left.every((l, i) => l.type === 'identifier' && right[i]!.type === 'identifier' && l.text === right[i]!.text);
-    if (!self || !right.every((r) => loopVars.some((v) => sameNode(resolve(r)?.node, v.node)))) return [];
-    // Before the copy the loop variable must be untouched (nothing can reach it after: the copy shadows it).
-    const before = stmts.slice(0, index);
-    if (before.some((s) => right.some((r) => referencesTo(s, resolve(r)!.node).length > 0))) return [];
-    // In a three-clause loop the next iteration starts from this one's variable: the copy must never change.
-    if (clause.type === 'for_clause' && left.some((l) => referencesTo(loop, l).some(isWrittenAt))) return [];
-    const del = deleteStatement(file.text, stmt);
+    const copied = self ? right.map((r) => loopVars.find((v) => sameNode(resolve(r)?.node, v.node))) : [];
+    if (!self || copied.some((v) => v === undefined)) return [];
+    const copyWritten = left.some((l) => referencesTo(loop, l).some(isWrittenAt));
+    const loopVarWritten = copied.some((v) => referencesTo(body, v!.node).some(isWrittenAt));
+    const index = topLevel.findIndex((s) => sameNode(s, stmt));
+    const firstUse = index >= 0 && !topLevel.slice(0, index).some((s) => copied.some((v) => referencesTo(s, v!.node).length > 0));
+    const proven = (!copyWritten && !loopVarWritten) || (firstUse && !(clause.type === 'for_clause' && copyWritten));
+    const del = proven ? deleteStatement(file.text, stmt) : undefined;
     if (!del) return [];
     const names = left.map((l) => l.text).join(', ');
     return [{ start: stmt.startIndex, end: stmt.endIndex, message: `redundant copy of loop variable ${names}: since Go 1.22 each iteration has its own ${names}`, fixes: [{ message: `remove ${stmt.text}`, edits: [del] }] }];
