@@ -1,7 +1,8 @@
 // The registry: every codemod goprod knows, by name. A codemod's name equals its file name.
 import type { Codemod } from '../src/codemod.js';
+import closeErrors from './close-errors.js';
 import envConfig from './env-config.js';
 import loopvar from './loopvar.js';
 import wrapErrors from './wrap-errors.js';
 
-export const codemods: readonly Codemod[] = [wrapErrors, loopvar, envConfig];
+export const codemods: readonly Codemod[] = [wrapErrors, loopvar, closeErrors, envConfig];

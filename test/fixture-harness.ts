@@ -85,7 +85,7 @@ export async function checkFixtureCase(codemod: Codemod, caseName: string): Prom
   return problems;
 }
 
-/** Runs `go vet ./...` on the case with every golden file in place of its input; returns vet's complaint, if any. */
+/** Runs `go vet ./...` (and `go test ./...` where the case has tests) on the case with every golden file in place of its input; returns the complaint, if any. */
 export function vetGoldenOutput(codemod: string, caseName: string): string | undefined {
   const src = join(FIXTURES, codemod, caseName);
   const work = mkdtempSync(join(tmpdir(), `goprod-golden-`));
@@ -97,6 +97,8 @@ export function vetGoldenOutput(codemod: string, caseName: string): string | und
       if (existsSync(golden)) writeFileSync(join(work, rel), readFileSync(golden));
     }
     execFileSync('go', ['vet', './...'], { cwd: work, env: goEnv(), stdio: 'pipe' });
+    // Tests in a case are behaviour checks of the fixed code (e.g. a Close error reaching the caller).
+    if (goFiles(work).some((f) => f.endsWith('_test.go'))) execFileSync('go', ['test', './...'], { cwd: work, env: goEnv(), stdio: 'pipe' });
     return undefined;
   } catch (e) {
     const err = e as { stderr?: Buffer; message: string };

@@ -41,3 +41,21 @@ export function isWrittenAt(ref: SyntaxNode): boolean {
   }
   return false;
 }
+
+export interface ResultSlot {
+  /** The declared name, if the result is named (`_` counts as named). */
+  name: SyntaxNode | undefined;
+  type: SyntaxNode;
+}
+
+/** A function's results one by one: `(n, m int, err error)` gives three slots. */
+export function resultSlots(fn: SyntaxNode): ResultSlot[] {
+  const result = fn.childForFieldName('result');
+  if (!result) return [];
+  if (result.type !== 'parameter_list') return [{ name: undefined, type: result }];
+  return result.namedChildren.flatMap((p): ResultSlot[] => {
+    const type = p.childForFieldName('type')!;
+    const names = p.childrenForFieldName('name');
+    return names.length === 0 ? [{ name: undefined, type }] : names.map((name) => ({ name, type }));
+  });
+}

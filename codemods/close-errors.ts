@@ -1,0 +1,216 @@
+// Close errors reach someone. For a file, archive or compressor that was written to, the
+// error of Close can be the only sign the data never arrived: it is returned (joined into the
+// function's error result). Everywhere else it is dropped on purpose, visibly: `_ = x.Close()`.
+import { defineCodemod } from '../src/codemod.js';
+import type { Diagnostic, Edit } from '../src/edits.js';
+import type { GoFile } from '../src/go/file.js';
+import { addImport } from '../src/go/imports.js';
+import { deleteStatement, indentationAt } from '../src/go/refactor.js';
+import { resolve, type Declaration } from '../src/go/scope.js';
+import { contains, enclosingFunction, isWrittenAt, referencesTo, resultSlots } from '../src/go/syntax.js';
+import { atLeast } from '../src/go/version.js';
+import { sameNode, type SyntaxNode } from '../src/parser.js';
+
+type Mode = 'both' | 'propagate' | 'explicit';
+
+export default defineCodemod({
+  name: 'close-errors',
+  summary: 'defer x.Close() drops an error: return it for written files and writers, drop it explicitly elsewhere',
+  goVersions: {},
+  options: {
+    closeMode: { flag: '--close-mode <mode>', description: 'propagate: only return Close errors of written values; explicit: only write `_ =`; both (default)', default: 'both', choices: ['both', 'propagate', 'explicit'] },
+  },
+  run(file, options) {
+    const mode = (options.closeMode ?? 'both') as Mode;
+    const diagnostics: Diagnostic[] = [];
+    for (const call of file.root.descendantsOfType('call_expression')) {
+      const receiver = closeReceiver(call);
+      const stmt = call.parent;
+      if (!receiver || !stmt || (stmt.type !== 'defer_statement' && stmt.type !== 'expression_statement')) continue;
+      if (returnsNothing(file, receiver)) continue;
+      const d = stmt.type === 'defer_statement' ? fixDefer(file, stmt, receiver, mode) : fixBareClose(file, stmt, receiver, mode);
+      if (d) diagnostics.push(d);
+    }
+    return diagnostics;
+  },
+});
+
+/** For `x.Close()` without arguments, `x`. */
+function closeReceiver(call: SyntaxNode): SyntaxNode | undefined {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'selector_expression' || fn.childForFieldName('field')?.text !== 'Close' || call.childForFieldName('arguments')?.namedChildCount !== 0) return undefined;
+  return fn.childForFieldName('operand') ?? undefined;
+}
+
+function fixDefer(file: GoFile, stmt: SyntaxNode, receiver: SyntaxNode, mode: Mode): Diagnostic | undefined {
+  // `defer x.Close()` evaluates x at once, a deferred closure only when it runs: x must not change in between.
+  if (!isStable(receiver, stmt)) return undefined;
+  const x = receiver.text;
+  const fn = enclosingFunction(stmt);
+  const written = mode !== 'explicit' && fn && returnsError(fn) && isWritten(file, receiver, fn);
+  if (written) {
+    const result = errorResultName(fn);
+    if (result) {
+      const indent = indentationAt(file.text, stmt.startIndex);
+      const join = atLeast(file.goVersion, '1.20');
+      const errorsPkg = file.importNames('errors')[0] ?? 'errors';
+      const body = join
+        ? `if cerr := ${x}.Close(); cerr != nil {\n${indent}\t\t${result.name} = ${errorsPkg}.Join(${result.name}, cerr)\n${indent}\t}`
+        : `if cerr := ${x}.Close(); cerr != nil && ${result.name} == nil {\n${indent}\t\t${result.name} = cerr\n${indent}\t}`;
+      const edits: Edit[] = [{ start: stmt.startIndex, end: stmt.endIndex, text: `defer func() {\n${indent}\t${body}\n${indent}}()` }, ...result.edits];
+      const imported = join ? addImport(file, 'errors') : undefined;
+      if (imported) edits.push(imported);
+      return {
+        start: stmt.startIndex,
+        end: stmt.endIndex,
+        message: `${x} was written to, and its Close error is dropped: it can be the only sign the data did not arrive`,
+        fixes: [{ message: `return the error of ${x}.Close() in ${result.name}`, edits }],
+      };
+    }
+  }
+  if (mode === 'propagate') return undefined;
+  return {
+    start: stmt.startIndex,
+    end: stmt.endIndex,
+    message: `the error of ${x}.Close() is dropped without a word`,
+    fixes: [{ message: `drop it explicitly`, edits: [{ start: stmt.startIndex, end: stmt.endIndex, text: `defer func() { _ = ${x}.Close() }()` }] }],
+  };
+}
+
+/** A bare `x.Close()` statement: `return x.Close()` where a `return …, nil` follows, else `_ = x.Close()`. */
+function fixBareClose(file: GoFile, stmt: SyntaxNode, receiver: SyntaxNode, mode: Mode): Diagnostic | undefined {
+  const x = receiver.text;
+  const call = stmt.namedChildren[0]!;
+  let next = stmt.nextNamedSibling;
+  while (next?.type === 'comment') next = next.nextNamedSibling;
+  const values = next?.type === 'return_statement' ? (next.namedChildren[0]?.namedChildren ?? []) : [];
+  const last = values[values.length - 1];
+  const fn = enclosingFunction(stmt);
+  const del = deleteStatement(file.text, stmt);
+  if (mode !== 'explicit' && last?.type === 'nil' && fn && returnsError(fn) && del) {
+    return {
+      start: stmt.startIndex,
+      end: stmt.endIndex,
+      message: `the error of ${x}.Close() is dropped right before returning nil`,
+      fixes: [{ message: `return the error of ${x}.Close()`, edits: [del, { start: last.startIndex, end: last.endIndex, text: call.text }] }],
+    };
+  }
+  if (mode === 'propagate') return undefined;
+  return {
+    start: stmt.startIndex,
+    end: stmt.endIndex,
+    message: `the error of ${x}.Close() is dropped without a word`,
+    fixes: [{ message: 'drop it explicitly', edits: [{ start: stmt.startIndex, end: stmt.startIndex, text: '_ = ' }] }],
+  };
+}
+
+function returnsError(fn: SyntaxNode): boolean {
+  const slots = resultSlots(fn);
+  return slots.length > 0 && slots[slots.length - 1]!.type.text === 'error';
+}
+
+/**
+ * The name of the function's error result, with the edits that name it when it has none:
+ * `(int, error)` → `(_ int, err error)`; a top-level `_, err := …` of the body then becomes
+ * `_, err = …` (it would declare nothing new). Undefined where `err` cannot be the name: a
+ * parameter, or a top-level `var err`, has it.
+ */
+function errorResultName(fn: SyntaxNode): { name: string; edits: Edit[] } | undefined {
+  const slots = resultSlots(fn);
+  const last = slots[slots.length - 1]!;
+  if (last.name && last.name.text !== '_') return { name: last.name.text, edits: [] };
+  const params = fn.childForFieldName('parameters')?.descendantsOfType('identifier') ?? [];
+  const top = fn.childForFieldName('body')?.namedChildren.find((c) => c.type === 'statement_list')?.namedChildren ?? [];
+  const varErr = top.some((s) => s.type === 'var_declaration' && s.descendantsOfType('var_spec').some((v) => v.childrenForFieldName('name').some((n) => n.text === 'err')));
+  if (params.some((p) => p.text === 'err') || varErr) return undefined;
+  const edits: Edit[] = top
+    .filter((s) => s.type === 'short_var_declaration' && s.childForFieldName('left')!.namedChildren.every((l) => l.text === 'err' || l.text === '_'))
+    .map((s) => s.children.find((c) => c.type === ':=')!)
+    .map((op) => ({ start: op.startIndex, end: op.endIndex, text: '=' }));
+  if (last.name) return { name: 'err', edits: [...edits, { start: last.name.startIndex, end: last.name.endIndex, text: 'err' }] };
+  const result = fn.childForFieldName('result')!;
+  // Named results must all be named: `_` for the others.
+  const text = slots.map((s, i) => `${i === slots.length - 1 ? 'err' : '_'} ${s.type.text}`).join(', ');
+  return { name: 'err', edits: [...edits, { start: result.startIndex, end: result.endIndex, text: `(${text})` }] };
+}
+
+const WRITERS: Array<[string, string[]]> = [
+  ['os', ['Create', 'CreateTemp']],
+  ['archive/zip', ['NewWriter']],
+  ['archive/tar', ['NewWriter']],
+  ['compress/gzip', ['NewWriter', 'NewWriterLevel']],
+  ['compress/zlib', ['NewWriter', 'NewWriterLevel']],
+  ['compress/flate', ['NewWriter']],
+];
+const WRITE_METHODS = ['Write', 'WriteString', 'WriteByte', 'WriteRune', 'WriteTo', 'ReadFrom', 'Encode', 'Flush', 'Sync'];
+const WRITE_FLAGS = /\bO_(WRONLY|RDWR|APPEND|CREATE|TRUNC)\b/;
+
+/** Whether the closed value was opened for writing or is written to in the function. */
+function isWritten(file: GoFile, receiver: SyntaxNode, fn: SyntaxNode): boolean {
+  const decl = receiver.type === 'identifier' ? resolve(receiver) : undefined;
+  if (!decl) return false;
+  const source = decl.value ?? (decl.declarator.type === 'short_var_declaration' ? decl.declarator.childForFieldName('right')?.namedChildren[0] : undefined);
+  if (source && (WRITERS.some(([pkg, funcs]) => file.isPackageCall(source, pkg, funcs)) || (file.isPackageCall(source, 'os', ['OpenFile']) && WRITE_FLAGS.test(source.text)))) return true;
+  if (source && file.isPackageCall(source, 'io', ['Pipe']) && decl.declarator.childForFieldName('left')?.namedChildren[1]?.text === decl.name) return true;
+  if (decl.type && /\b(io\.(WriteCloser|PipeWriter)|(zip|tar|gzip|zlib|flate)\.Writer)\b/.test(decl.type.text)) return true;
+  return referencesTo(fn, decl.node).some((ref) => writtenThrough(file, ref));
+}
+
+/** `x.Write(…)`, `fmt.Fprintf(x, …)`, `io.Copy(x, …)`, `json.NewEncoder(x)` and the like. */
+function writtenThrough(file: GoFile, ref: SyntaxNode): boolean {
+  const sel = ref.parent;
+  if (sel?.type === 'selector_expression' && sameNode(sel.childForFieldName('operand'), ref)) {
+    return WRITE_METHODS.includes(sel.childForFieldName('field')!.text) && sel.parent?.type === 'call_expression';
+  }
+  const args = ref.parent;
+  const call = args?.type === 'argument_list' && sameNode(args.namedChildren[0], ref) ? args.parent : undefined;
+  return (
+    !!call &&
+    (file.isPackageCall(call, 'fmt', ['Fprint', 'Fprintf', 'Fprintln']) ||
+      file.isPackageCall(call, 'io', ['Copy', 'CopyN', 'CopyBuffer', 'WriteString']) ||
+      file.isPackageCall(call, 'encoding/json', ['NewEncoder']) ||
+      file.isPackageCall(call, 'encoding/csv', ['NewWriter']) ||
+      file.isPackageCall(call, 'encoding/binary', ['Write']) ||
+      file.isPackageCall(call, 'bufio', ['NewWriter', 'NewWriterSize']) ||
+      WRITERS.some(([pkg, funcs]) => pkg !== 'os' && file.isPackageCall(call, pkg, funcs)))
+  );
+}
+
+/**
+ * Whether the receiver means the same value when a deferred closure runs as when the defer
+ * statement ran: built from variables (fields and type assertions allowed, no calls) that
+ * are not written after the defer, nor at all in a loop around it that they outlive.
+ */
+function isStable(receiver: SyntaxNode, stmt: SyntaxNode): boolean {
+  if (receiver.descendantsOfType('call_expression').length > 0) return false;
+  const fn = enclosingFunction(stmt);
+  if (!fn) return false;
+  const roots = receiver.type === 'identifier' ? [receiver] : receiver.descendantsOfType('identifier');
+  return roots.every((id) => {
+    const decl = resolve(id);
+    if (!decl) return true; // a package-level name of another file, or a package
+    const loops = ancestors(stmt).filter((a) => a.type === 'for_statement' && !contains(a, decl.node));
+    return referencesTo(fn, decl.node).every((ref) => !isWrittenAt(ref) || (ref.startIndex < stmt.startIndex && !loops.some((l) => contains(l, ref))));
+  });
+}
+
+function ancestors(node: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let n = node.parent; n; n = n.parent) out.push(n);
+  return out;
+}
+
+/**
+ * Close methods known to return nothing: those this file declares without results, on the
+ * type the receiver is declared with, and httptest.Server's. The Go toolchain catches the rest.
+ */
+function returnsNothing(file: GoFile, receiver: SyntaxNode): boolean {
+  const decl: Declaration | undefined = receiver.type === 'identifier' ? resolve(receiver) : undefined;
+  const origin = decl ? (decl.type?.text ?? decl.value?.text ?? decl.declarator.text) : '';
+  if (/\bhttptest\.(NewServer|NewTLSServer|NewUnstartedServer|Server)\b/.test(origin)) return true;
+  const voidTypes = file.root.namedChildren
+    .filter((m) => m.type === 'method_declaration' && m.childForFieldName('name')?.text === 'Close' && !m.childForFieldName('result'))
+    .map((m) => m.childForFieldName('receiver')?.descendantsOfType('type_identifier')[0]?.text)
+    .filter((t): t is string => t !== undefined);
+  return voidTypes.some((t) => new RegExp(`\\b${t}\\b`).test(origin));
+}
