@@ -74,6 +74,11 @@ export async function checkPackages(dir: string, patterns: readonly string[], ov
     const flags = overlay.size > 0 ? [`-overlay=${join(temp, 'overlay.json')}`] : [];
     await writeFile(join(temp, 'overlay.json'), JSON.stringify({ Replace: replace }));
     const runs = await Promise.all([runGo(['build', ...flags, '-o', '/dev/null', ...patterns], dir), runGo(['vet', ...flags, ...patterns], dir)]);
+    // vet stops at a package's first type error; compiling its tests with -e lists them all, so
+    // one round of back-out can drop every fix they point at.
+    if (runs[1]!.stderr.split('\n').some((l) => l.startsWith('vet: '))) {
+      runs.push(await runGo(['test', ...flags, '-c', '-o', `${join(temp, 'bin')}/`, '-vet=off', '-gcflags=-e', ...patterns], dir));
+    }
     const result: CheckResult = { messages: [], failures: [] };
     const seen = new Set<string>();
     for (const run of runs) {
