@@ -20,6 +20,8 @@ export interface BackedOut {
   at: { path: string; line: number; column: number };
 }
 
+const MISSING_MODULE = /module lookup disabled|missing go\.sum entry|no required module provides/;
+
 /** Rounds of back-out before giving up on a module (each round removes at least one fix). */
 const MAX_ROUNDS = 100;
 
@@ -40,7 +42,7 @@ async function verifyModule(dir: string, files: FileResult[]): Promise<void> {
   const problems = await loadProblems(dir, patternsOf(files.filter((f) => !f.created)));
   for (const f of files) {
     const reason = problems.fatal ?? problems.byDir.get(dirname(f.path));
-    if (reason) f.unverified = problems.fatal ? reason : `${reason} (goprod does not download modules: run \`go mod download\` in ${dir}, then goprod again)`;
+    if (reason) f.unverified = MISSING_MODULE.test(reason) ? `${reason} (goprod does not download modules: run \`go mod download\` in ${dir}, then goprod again)` : reason;
   }
   // A file a codemod creates serves the fixes in the others: it goes only where they all can.
   const blocked = files.find((f) => !f.created && f.unverified);
@@ -64,7 +66,15 @@ async function verifyModule(dir: string, files: FileResult[]): Promise<void> {
       return;
     }
     const fresh = newMessages(result.messages, baseline.messages);
-    if (fresh.length === 0) return;
+    if (fresh.length === 0) {
+      // A package whose dependency failed to compile was not checked itself: once the failing
+      // packages are clean, check them all once more.
+      const all = patternsOf(active);
+      if (failing.length === all.length) return;
+      failing = all;
+      result = await checkPackages(dir, failing, overlay());
+      continue;
+    }
 
     const culprits = new Map<Fix, { file: FileResult; message: ToolMessage }>();
     for (const message of fresh) {

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 
 /** The environment for every go command goprod runs. */
 export function goEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
@@ -44,6 +44,12 @@ export interface CheckResult {
 const POSITIONED = /^(?:vet: )?(.+?\.go):(\d+):(\d+): (.*)$/;
 
 /**
+ * Lines of the go command that say nothing against the code: extracting a module already in
+ * the cache, and go build declining a directory of tests only (vet checks those).
+ */
+const NOT_FAILURES = /^go: downloading |no non-test Go files in /;
+
+/**
  * Runs `go build` and `go vet` (test files included) on packages of the module in `dir`,
  * reading the files in `overlay` (absolute path → content) instead of the ones on disk.
  * The user's tree is not touched: the content goes to a temporary directory and the go
@@ -76,13 +82,18 @@ export async function checkPackages(dir: string, patterns: readonly string[], ov
     const runs = await Promise.all([runGo(['build', ...flags, '-o', '/dev/null', ...patterns], dir), runGo(['vet', ...flags, ...patterns], dir)]);
     // vet stops at a package's first type error; compiling its tests with -e lists them all, so
     // one round of back-out can drop every fix they point at.
-    if (runs[1]!.stderr.split('\n').some((l) => l.startsWith('vet: '))) {
-      runs.push(await runGo(['test', ...flags, '-c', '-o', `${join(temp, 'bin')}/`, '-vet=off', '-gcflags=-e', ...patterns], dir));
-    }
+    const typeErrorDirs = new Set(runs[1]!.stderr.split('\n').flatMap((l) => {
+      const m = l.startsWith('vet: ') ? POSITIONED.exec(l) : null;
+      return m ? [dirname(back.get(resolve(dir, m[1]!)) ?? resolve(dir, m[1]!))] : [];
+    }));
+    // One package at a time: test binaries of packages with the same name would collide.
+    for (const d of typeErrorDirs) runs.push(await runGo(['test', ...flags, '-c', '-o', `${join(temp, `bin${runs.length}`)}/`, '-vet=off', '-gcflags=-e', `./${relative(dir, d)}`], dir));
     const result: CheckResult = { messages: [], failures: [] };
     const seen = new Set<string>();
     for (const run of runs) {
+      let said = false;
       for (const line of run.stderr.split('\n')) {
+        said ||= line.trim() !== '';
         const m = POSITIONED.exec(line);
         if (m) {
           const file = isAbsolute(m[1]!) ? m[1]! : resolve(dir, m[1]!);
@@ -91,9 +102,9 @@ export async function checkPackages(dir: string, patterns: readonly string[], ov
           const key = `${message.path}:${message.line}:${message.column}: ${message.message}`;
           if (!seen.has(key)) result.messages.push(message);
           seen.add(key);
-        } else if (line.trim() && !line.startsWith('#') && !line.startsWith('\t')) result.failures.push(line);
+        } else if (line.trim() && !line.startsWith('#') && !line.startsWith('\t') && !NOT_FAILURES.test(line)) result.failures.push(line);
       }
-      if (run.code !== 0 && result.messages.length === 0 && result.failures.length === 0) result.failures.push(`go exited with status ${run.code}`);
+      if (run.code !== 0 && !said) result.failures.push(`go exited with status ${run.code}`);
     }
     return result;
   } finally {
@@ -137,7 +148,7 @@ export interface LoadProblems {
 export async function loadProblems(dir: string, patterns: readonly string[]): Promise<LoadProblems> {
   const run = await runGo(['list', '-e', '-test', '-json=Dir,ImportPath,Error,DepsErrors', ...patterns], dir);
   const byDir = new Map<string, string>();
-  if (run.code !== 0) return { fatal: run.stderr.trim().split('\n')[0] || `go list exited with status ${run.code}`, byDir };
+  if (run.code !== 0) return { fatal: run.stderr.split('\n').find((l) => l.trim() && !NOT_FAILURES.test(l)) ?? `go list exited with status ${run.code}`, byDir };
   type Pkg = { Dir?: string; Error?: { Err: string }; DepsErrors?: Array<{ Err: string }> };
   const pkgs = JSON.parse(`[${run.stdout.replace(/}\n{/g, '},{')}]`) as Pkg[];
   for (const p of pkgs) {
