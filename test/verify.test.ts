@@ -42,6 +42,26 @@ func Read(path string) error {
 }
 `;
 
+// Codemods for tests: one renames every package-level `var old` to `renamed`, which breaks
+// the code using it (on lines no fix wrote); the other only touches comments.
+const rename = defineCodemod({
+  name: 'rename',
+  summary: 'test',
+  goVersions: {},
+  run: (file) =>
+    file.root.descendantsOfType('var_spec').flatMap((d) => {
+      const id = d.childForFieldName('name')!;
+      return id.text === 'old' ? [{ start: id.startIndex, end: id.endIndex, message: 'rename', fixes: [{ message: 'rename', edits: [{ start: id.startIndex, end: id.endIndex, text: 'renamed' }] }] }] : [];
+    }),
+});
+const comment = defineCodemod({
+  name: 'comment',
+  summary: 'test',
+  goVersions: {},
+  run: (file) =>
+    file.root.descendantsOfType('comment').map((c) => ({ start: c.startIndex, end: c.endIndex, message: 'comment', fixes: [{ message: 'comment', edits: [{ start: c.endIndex, end: c.endIndex, text: '!' }] }] })),
+});
+
 describe('verification', () => {
   test('a fix that vet rejects is backed out with its reason; the good fix in the same file is kept', async () => {
     module({ 'm.go': PLAUSIBLE });
@@ -54,25 +74,6 @@ describe('verification', () => {
   });
 
   test('an error on a line no fix wrote is traced to its fix by bisection', async () => {
-    // A codemod that renames every package-level `var old` to `renamed`, and another that
-    // only touches comments: the rename breaks the line after it, which no fix wrote.
-    const rename = defineCodemod({
-      name: 'rename',
-      summary: 'test',
-      goVersions: {},
-      run: (file) =>
-        file.root.descendantsOfType('var_spec').flatMap((d) => {
-          const id = d.childForFieldName('name')!;
-          return id.text === 'old' ? [{ start: id.startIndex, end: id.endIndex, message: 'rename', fixes: [{ message: 'rename', edits: [{ start: id.startIndex, end: id.endIndex, text: 'renamed' }] }] }] : [];
-        }),
-    });
-    const comment = defineCodemod({
-      name: 'comment',
-      summary: 'test',
-      goVersions: {},
-      run: (file) =>
-        file.root.descendantsOfType('comment').map((c) => ({ start: c.startIndex, end: c.endIndex, message: 'comment', fixes: [{ message: 'comment', edits: [{ start: c.endIndex, end: c.endIndex, text: '!' }] }] })),
-    });
     module({
       'a.go': 'package m\n\nvar old = 1\n\n// A does things\nfunc A() int {\n\treturn old\n}\n',
       'b.go': 'package m\n\n// B does things\nfunc B() {}\n\n// C does things\nfunc C() {}\n',
@@ -82,6 +83,18 @@ describe('verification', () => {
     expect(a.backedOut).toMatchObject([{ codemod: 'rename', line: 3, reason: 'undefined: old', at: { line: 7 } }]);
     expect(a.output).toBe('package m\n\nvar old = 1\n\n// A does things!\nfunc A() int {\n\treturn old\n}\n');
     expect(result.files.find((f) => f.path.endsWith('b.go'))!.applied).toHaveLength(2);
+  });
+
+  test('packages left unchecked behind a broken dependency are checked before the end', async () => {
+    // b imports a; while a's fix breaks a, the go command does not compile b at all.
+    module({
+      'a/a.go': 'package a\n\nvar old = 1\n\n// A is one.\nfunc A() int { return old }\n',
+      'b/b.go': 'package b\n\nimport "example.com/m/a"\n\nvar old = a.A()\n\n// B is one too.\nfunc B() int { return old }\n',
+    });
+    const result = await runCodemods(['.'], [rename, comment], { cwd: dir });
+    for (const name of ['a/a.go', 'b/b.go']) {
+      expect(result.files.find((f) => f.path.endsWith(name))!.backedOut, name).toMatchObject([{ codemod: 'rename', reason: 'undefined: old' }]);
+    }
   });
 
   test("errors that were there before do not back out good fixes", async () => {
