@@ -105,7 +105,7 @@ function buildConstraint(root: SyntaxNode): string | undefined {
   return undefined;
 }
 
-/** `//goprod:ignore` and `//goprod:ignore name,name` comments, which cover their own line and the next. */
+/** `//goprod:ignore` and `//goprod:ignore name,name` comments: at the end of a line they cover it, alone on a line they cover the next. */
 class Suppressions {
   private readonly byLine = new Map<number, Set<string> | 'all'>();
   private readonly lines: LineIndex;
@@ -118,7 +118,9 @@ class Suppressions {
       if (!m) continue;
       const line = this.lines.line(c.startIndex);
       const names = m[1] ? new Set(m[1].split(',').filter(Boolean)) : 'all';
-      for (const l of [line, line + 1]) {
+      // A comment alone on its line covers the next; one after code covers its own line only.
+      const alone = text.slice(this.lines.lineStart(line), c.startIndex).trim() === '';
+      for (const l of alone ? [line, line + 1] : [line]) {
         const had = this.byLine.get(l);
         this.byLine.set(l, had === 'all' || names === 'all' ? 'all' : new Set([...(had ?? []), ...names]));
       }
