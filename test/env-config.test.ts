@@ -82,8 +82,18 @@ describe('env-config', () => {
     expect(existsSync(join(dir, 'internal/settings/config.go'))).toBe(true);
   });
 
-  test('a module that changes its environment at run time is left alone', async () => {
+  test('a variable set at run time, in code or tests, is still read live; the others move', async () => {
     writeFileSync(join(dir, 'internal/db/set.go'), 'package db\n\nimport "os"\n\nfunc init() { os.Setenv("PORT", "1") }\n');
+    writeFileSync(join(dir, 'internal/db/env_test.go'), 'package db\n\nimport "testing"\n\nfunc TestEnv(t *testing.T) { t.Setenv("DB_TIMEOUT", "1s") }\n');
+    const doc = JSON.parse((await goprod('fix', '--codemod=env-config', '--json')).stdout);
+    const about = (name: string) => doc.findings.filter((f: { message: string }) => f.message.includes(`"${name}"`));
+    expect(about('PORT')).toMatchObject([{ message: expect.stringContaining('PORT is set at run time (internal/db/set.go:5)'), fixes: [] }]);
+    expect(about('DB_TIMEOUT')).toMatchObject([{ message: expect.stringContaining('DB_TIMEOUT is set at run time (internal/db/env_test.go:5)'), fixes: [] }]);
+    expect(about('DEBUG')[0].message).toContain('config.Get().Raw.Debug');
+  });
+
+  test('a module that clears or computes what it sets is left alone', async () => {
+    writeFileSync(join(dir, 'internal/db/set.go'), 'package db\n\nimport "os"\n\nfunc init() { os.Clearenv() }\n');
     const { stdout } = await goprod('fix', '--codemod=env-config', '--json');
     const doc = JSON.parse(stdout);
     expect(doc.findings.length).toBeGreaterThan(0);

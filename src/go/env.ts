@@ -50,9 +50,7 @@ export function envReads(file: GoFile): EnvRead[] {
   return file.root.descendantsOfType('call_expression').flatMap((call): EnvRead[] => {
     if (!file.isPackageCall(call, 'os', ['Getenv', 'LookupEnv'])) return [];
     const kind = call.childForFieldName('function')!.childForFieldName('field')!.text as EnvRead['kind'];
-    const arg = call.childForFieldName('arguments')!.namedChildren[0];
-    const decoded = arg && (arg.type === 'interpreted_string_literal' || arg.type === 'raw_string_literal') ? decodeStringExpression(arg) : undefined;
-    const read: EnvRead = { file, call, kind, name: decoded?.value, type: undefined, boolish: false, fallback: undefined, required: false };
+    const read: EnvRead = { file, call, kind, name: variableName(call.childForFieldName('arguments')!.namedChildren[0]), type: undefined, boolish: false, fallback: undefined, required: false };
     if (read.name !== undefined) describeUses(read);
     return [read];
   });
@@ -124,9 +122,32 @@ function literalValue(node: SyntaxNode | undefined): string | undefined {
   return ['int_literal', 'float_literal', 'true', 'false'].includes(node.type) ? node.text : undefined;
 }
 
-/** Environment writes (os.Setenv, Unsetenv, Clearenv): with them, reading once at startup is not the same. */
-export function envWrites(file: GoFile): SyntaxNode[] {
-  return file.root.descendantsOfType('call_expression').filter((c) => file.isPackageCall(c, 'os', ['Setenv', 'Unsetenv', 'Clearenv']));
+export interface EnvWrite {
+  call: SyntaxNode;
+  /** The variable written; undefined when the code computes it or clears them all. */
+  name: string | undefined;
+}
+
+/**
+ * Environment writes: os.Setenv, os.Unsetenv, os.Clearenv, and t.Setenv in tests. A variable
+ * written at run time cannot be read once at startup instead.
+ */
+export function envWrites(file: GoFile): EnvWrite[] {
+  return file.root.descendantsOfType('call_expression').flatMap((call): EnvWrite[] => {
+    const fn = call.childForFieldName('function');
+    const method = fn?.type === 'selector_expression' ? fn.childForFieldName('field')!.text : undefined;
+    const args = call.childForFieldName('arguments')!.namedChildren;
+    const testSetenv = method === 'Setenv' && args.length === 2 && !file.isPackageName(fn!.childForFieldName('operand')!);
+    if (!testSetenv && !file.isPackageCall(call, 'os', ['Setenv', 'Unsetenv', 'Clearenv'])) return [];
+    return [{ call, name: method === 'Clearenv' ? undefined : variableName(args[0]) }];
+  });
+}
+
+/** A variable name written as a string literal, or as a constant of this file declared with one. */
+function variableName(arg: SyntaxNode | undefined): string | undefined {
+  if (arg?.type === 'interpreted_string_literal' || arg?.type === 'raw_string_literal') return decodeStringExpression(arg)?.value;
+  const decl = arg?.type === 'identifier' ? resolve(arg) : undefined;
+  return decl?.kind === 'const' && decl.value ? variableName(decl.value) : undefined;
 }
 
 /** Gathers reads into variables: a type every typed use agrees on, a default all agree on. */
