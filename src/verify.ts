@@ -84,8 +84,12 @@ async function verifyModule(dir: string, files: FileResult[]): Promise<void> {
     if (culprits.size === 0) {
       // No fix wrote the line the toolchain complains about: find the fix by bisection.
       const message = fresh[0]!;
-      const suspects = active.filter((f) => dirname(f.path) === dirname(message.path));
+      const suspects = active.filter((f) => dirname(f.path) === dirname(message.path) && f.applied.length > 0);
       const found = await bisect(dir, active, suspects.length > 0 ? suspects : active, message, baseline.messages);
+      if (!found) {
+        for (const f of active) f.unverified = `the Go toolchain reports an error no fix explains: ${relative(dir, message.path)}:${message.line}: ${message.message}`;
+        return;
+      }
       culprits.set(found.fix, { file: found.file, message });
     }
     for (const [fix, { file, message }] of culprits) backOut(file, fix, message);
@@ -99,7 +103,8 @@ async function verifyModule(dir: string, files: FileResult[]): Promise<void> {
 /** Messages that the baseline (the unfixed code) did not have, compared as (file, message) multisets. */
 export function newMessages(after: readonly ToolMessage[], before: readonly ToolMessage[]): ToolMessage[] {
   const counts = new Map<string, number>();
-  const key = (m: ToolMessage) => `${m.path}\0${m.message}`;
+  // Positions inside a message ("other declaration at x.go:12:3") move with the fixes.
+  const key = (m: ToolMessage) => `${m.path}\0${m.message.replace(/\.go:\d+(:\d+)?/g, '.go')}`;
   for (const m of before) counts.set(key(m), (counts.get(key(m)) ?? 0) + 1);
   return after.filter((m) => {
     const n = counts.get(key(m)) ?? 0;
@@ -109,7 +114,7 @@ export function newMessages(after: readonly ToolMessage[], before: readonly Tool
 }
 
 /** Halves the suspects' fixes until one is left whose presence brings the message back. */
-async function bisect(dir: string, active: readonly FileResult[], suspects: readonly FileResult[], message: ToolMessage, baseline: readonly ToolMessage[]): Promise<{ file: FileResult; fix: Fix }> {
+async function bisect(dir: string, active: readonly FileResult[], suspects: readonly FileResult[], message: ToolMessage, baseline: readonly ToolMessage[]): Promise<{ file: FileResult; fix: Fix } | undefined> {
   let candidates = suspects.flatMap((file) => file.applied.map((fix) => ({ file, fix })));
   while (candidates.length > 1) {
     const half = candidates.slice(0, Math.ceil(candidates.length / 2));
@@ -123,7 +128,7 @@ async function bisect(dir: string, active: readonly FileResult[], suspects: read
     const persists = newMessages(result.messages, baseline).some((m) => m.path === message.path && m.message === message.message);
     candidates = persists ? candidates.slice(half.length) : half;
   }
-  return candidates[0]!;
+  return candidates[0];
 }
 
 function backOut(file: FileResult, fix: Fix, { message, ...at }: ToolMessage): void {

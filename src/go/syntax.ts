@@ -1,6 +1,6 @@
 // Small questions about Go syntax trees that several codemods ask.
 import { sameNode, type SyntaxNode } from '../parser.js';
-import { resolve, type Declaration } from './scope.js';
+import { resolve } from './scope.js';
 
 export const FUNCTION_TYPES = ['function_declaration', 'method_declaration', 'func_literal'] as const;
 
@@ -8,11 +8,6 @@ export const FUNCTION_TYPES = ['function_declaration', 'method_declaration', 'fu
 export function enclosingFunction(node: SyntaxNode): SyntaxNode | undefined {
   for (let n = node.parent; n; n = n.parent) if ((FUNCTION_TYPES as readonly string[]).includes(n.type)) return n;
   return undefined;
-}
-
-/** The identifiers under `root` that refer to `decl`. */
-export function references(root: SyntaxNode, decl: Declaration): SyntaxNode[] {
-  return referencesTo(root, decl.node);
 }
 
 /** The identifiers under `root` that refer to the name the identifier `declaring` declares. */

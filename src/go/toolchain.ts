@@ -128,15 +128,6 @@ function overlayFile(back: ReadonlyMap<string, string>, printed: string): string
   return undefined;
 }
 
-/** The installed Go's version ("go1.26.8"), or undefined when there is no go command. */
-export async function installedGo(): Promise<string | undefined> {
-  try {
-    return /go\d+(\.\d+)*/.exec((await runGo(['version'], process.cwd())).stdout)?.[0];
-  } catch {
-    return undefined;
-  }
-}
-
 export interface LoadProblems {
   /** The module cannot be loaded at all (e.g. it needs a newer Go than is installed). */
   fatal?: string;
