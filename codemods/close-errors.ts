@@ -6,7 +6,8 @@ import type { Diagnostic, Edit } from '../src/edits.js';
 import type { GoFile } from '../src/go/file.js';
 import { addImport } from '../src/go/imports.js';
 import { deleteStatement, indentationAt } from '../src/go/refactor.js';
-import { resolve, type Declaration } from '../src/go/scope.js';
+import { resolve } from '../src/go/scope.js';
+import { typeNameOf } from '../src/go/types.js';
 import { contains, enclosingFunction, isWrittenAt, referencesTo, resultSlots } from '../src/go/syntax.js';
 import { atLeast } from '../src/go/version.js';
 import { sameNode, type SyntaxNode } from '../src/parser.js';
@@ -201,16 +202,13 @@ function ancestors(node: SyntaxNode): SyntaxNode[] {
 }
 
 /**
- * Close methods known to return nothing: those this file declares without results, on the
- * type the receiver is declared with, and httptest.Server's. The Go toolchain catches the rest.
+ * Close methods known to return nothing: those the package declares without results on the
+ * receiver's type, and httptest.Server's. The Go toolchain catches the rest.
  */
 function returnsNothing(file: GoFile, receiver: SyntaxNode): boolean {
-  const decl: Declaration | undefined = receiver.type === 'identifier' ? resolve(receiver) : undefined;
+  const decl = receiver.type === 'identifier' ? resolve(receiver) : undefined;
   const origin = decl ? (decl.type?.text ?? decl.value?.text ?? decl.declarator.text) : '';
   if (/\bhttptest\.(NewServer|NewTLSServer|NewUnstartedServer|Server)\b/.test(origin)) return true;
-  const voidTypes = file.root.namedChildren
-    .filter((m) => m.type === 'method_declaration' && m.childForFieldName('name')?.text === 'Close' && !m.childForFieldName('result'))
-    .map((m) => m.childForFieldName('receiver')?.descendantsOfType('type_identifier')[0]?.text)
-    .filter((t): t is string => t !== undefined);
-  return voidTypes.some((t) => new RegExp(`\\b${t}\\b`).test(origin));
+  const type = typeNameOf(receiver, file);
+  return type !== undefined && file.pkg.methods[`${type}.Close`] === 0;
 }

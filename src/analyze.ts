@@ -4,6 +4,7 @@
 import { appliesTo, type Codemod, type CodemodOptions } from './codemod.js';
 import { applyEdits, mergeFixes, type Diagnostic, type Fix } from './edits.js';
 import { GoFile } from './go/file.js';
+import type { PackageIndex } from './go/package.js';
 import { fileGoVersion, type GoVersion } from './go/version.js';
 import type { GoParser, SyntaxNode } from './parser.js';
 import { LineIndex } from './position.js';
@@ -37,6 +38,8 @@ export interface FileInput {
   /** The text without BOM. */
   text: string;
   moduleVersion: GoVersion;
+  /** What the package's files declare (see go/package.ts). */
+  pkg?: PackageIndex;
 }
 
 export type OpenedFile = { kind: 'open'; file: GoFile; dispose(): void } | { kind: 'generated' } | { kind: 'unparsable'; at: number };
@@ -56,7 +59,7 @@ export function openGoFile(parser: GoParser, input: FileInput): OpenedFile {
     return closed;
   }
   const goVersion = fileGoVersion(input.moduleVersion, buildConstraint(root));
-  return { kind: 'open', file: new GoFile(input.path, input.text, root, goVersion), dispose: parsed.dispose };
+  return { kind: 'open', file: new GoFile(input.path, input.text, root, goVersion, input.pkg), dispose: parsed.dispose };
 }
 
 /**

@@ -1,7 +1,7 @@
 // The runner: discover files, find each one's module and Go version, analyse each file, and
 // collect what changed. Printing and writing are the caller's (see cli.ts).
-import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { analyzeFile, applyFindings, openGoFile, type FileAnalysis, type FileInput } from './analyze.js';
 import { appliesTo, type Codemod, type CodemodOptions } from './codemod.js';
 import type { Fix } from './edits.js';
@@ -9,6 +9,7 @@ import type { Finding } from './analyze.js';
 import { discoverGoFiles } from './discover.js';
 import type { GoFile } from './go/file.js';
 import { ModuleFinder, type GoModule } from './go/module.js';
+import { indexFile, type PackageIndex } from './go/package.js';
 import { GO_MOD_DEFAULT, type GoVersion } from './go/version.js';
 import { loadGoParser, type GoParser } from './parser.js';
 import { LineIndex } from './position.js';
@@ -80,6 +81,7 @@ async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod
   const result: RunResult = { files: [], warnings: [], scanned: 0 };
   const modules = new ModuleFinder();
   const sources = readSources(discoverGoFiles(paths, cwd), modules, result);
+  indexPackages(parser, sources);
   const fromModules = moduleFindings(parser, sources, codemods, options);
   for (const input of sources) {
     const fromModule = fromModules.get(input.path);
@@ -120,6 +122,27 @@ function readSources(paths: readonly string[], modules: ModuleFinder, result: Ru
     sources.push({ path, text: source.text, moduleVersion: module?.goVersion ?? GO_MOD_DEFAULT, source, module });
   }
   return sources;
+}
+
+/**
+ * Gives each file what its package's files declare (all .go files of its directory, also
+ * those not being fixed), so a codemod can look a method up beyond its own file.
+ */
+function indexPackages(parser: GoParser, sources: SourceFile[]): void {
+  const byDir = new Map<string, SourceFile[]>();
+  for (const s of sources) byDir.set(dirname(s.path), [...(byDir.get(dirname(s.path)) ?? []), s]);
+  for (const [dir, files] of byDir) {
+    const pkg: PackageIndex = { methods: {}, functions: {} };
+    for (const name of readdirSync(dir).filter((n) => n.endsWith('.go'))) {
+      const path = join(dir, name);
+      const text = files.find((f) => f.path === path)?.text ?? readSource(path)?.text;
+      if (text === undefined) continue;
+      const parsed = parser.parse(text);
+      indexFile(pkg, parsed.root);
+      parsed.dispose();
+    }
+    for (const f of files) f.pkg = pkg;
+  }
 }
 
 /** Runs the module-wide codemods on each module's files; their findings by file path. */

@@ -2,6 +2,7 @@
 // conservative: "yes" only where the file shows it; the Go toolchain checks the rest.
 import type { SyntaxNode } from '../parser.js';
 import type { GoFile } from './file.js';
+import { baseTypeName } from './package.js';
 import { resolve } from './scope.js';
 
 /** Names that say "error" by Go convention: err, readErr, errClosed, ErrNotFound. */
@@ -51,4 +52,30 @@ export function errorMethodReceiver(call: SyntaxNode, method: string): SyntaxNod
   const args = call.childForFieldName('arguments');
   if (fn?.type !== 'selector_expression' || fn.childForFieldName('field')?.text !== method || args?.namedChildCount !== 0) return undefined;
   return fn.childForFieldName('operand') ?? undefined;
+}
+
+/**
+ * The named type of a variable, where its declaration shows it: a written type, a composite
+ * literal (`T{}`, `&T{}`), `new(T)`, or a call of a function of the package whose results
+ * are written (`c := newCluster()`, `c, err := open()`).
+ */
+export function typeNameOf(ident: SyntaxNode, file: GoFile): string | undefined {
+  const decl = ident.type === 'identifier' ? resolve(ident) : undefined;
+  if (!decl) return undefined;
+  if (decl.type) return baseTypeName(decl.type.text);
+  let value = decl.value;
+  let index = 0;
+  if (!value && decl.declarator.type === 'short_var_declaration') {
+    const left = decl.declarator.childForFieldName('left')!.namedChildren;
+    const right = decl.declarator.childForFieldName('right')!.namedChildren;
+    if (right.length === 1) [value, index] = [right[0], left.findIndex((l) => l.text === decl.name)];
+  }
+  if (!value) return undefined;
+  if (value.type === 'unary_expression' && value.childForFieldName('operator')?.text === '&') value = value.childForFieldName('operand') ?? undefined;
+  if (value?.type === 'composite_literal') return baseTypeName(value.childForFieldName('type')?.text ?? '');
+  const fn = value?.type === 'call_expression' ? value.childForFieldName('function') : undefined;
+  if (fn?.type !== 'identifier' || resolve(fn)?.kind === 'var') return undefined;
+  if (fn.text === 'new') return baseTypeName(value!.childForFieldName('arguments')?.namedChildren[0]?.text ?? '');
+  const results = file.pkg.functions[fn.text];
+  return results && baseTypeName(results[index] ?? '');
 }
