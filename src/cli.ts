@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The command line: `goprod fix` and `goprod list`.
-import { realpathSync } from 'node:fs';
+// The command line: `goprod fix`, `goprod env` and `goprod list`.
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { codemods as allCodemods } from '../codemods/index.js';
@@ -18,6 +19,15 @@ export interface Io {
   cwd: string;
 }
 
+/** goprod's version, from the package.json above this file (in src/ or in dist/src/). */
+function version(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    if (dirname(dir) === dir) return 'unknown';
+  }
+}
+
 const processIo: Io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), cwd: process.cwd() };
 
 /** Exit codes: 0 done, 1 `--check` found pending fixes, 2 usage or fatal error. */
@@ -25,6 +35,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   let exitCode = 0;
   const program = new Command('goprod')
     .description('Codemods that make Go code production-grade; every change is shown as a diff before it is written.')
+    .version(version())
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
 
