@@ -69,6 +69,13 @@ describe('env-config', () => {
     execFileSync('go', ['vet', './...'], { cwd: dir, env: goEnv() });
   });
 
+  test('reads in tests move only with --include-tests', async () => {
+    const plain = JSON.parse((await goprod('fix', '--codemod=env-config', '--json')).stdout);
+    expect(plain.findings.some((f: { file: string }) => f.file.endsWith('_test.go'))).toBe(false);
+    const withTests = JSON.parse((await goprod('fix', '--codemod=env-config', '--include-tests', '--json')).stdout);
+    expect(withTests.findings).toContainEqual(expect.objectContaining({ file: 'internal/db/db_test.go', message: expect.stringContaining('os.Getenv("TEST_DB") → config.Get().Raw.TestDB') }));
+  });
+
   test('a hand-written config package is not overwritten', async () => {
     mkdirSync(join(dir, 'internal/config'), { recursive: true });
     writeFileSync(join(dir, 'internal/config/config.go'), 'package config\n');
@@ -107,6 +114,9 @@ describe('env-config', () => {
     expect(table.stdout).toContain('read with computed names (not listed): cmd/app/main.go:32');
     const json = JSON.parse((await goprod('env', '--json')).stdout);
     expect(json[0].variables).toContainEqual({ name: 'DATABASE_URL', type: 'string', default: null, required: true, readAt: ['cmd/app/main.go:22', 'internal/db/db.go:20'] });
+    const markdown = (await goprod('env', '--markdown')).stdout;
+    expect(markdown).toContain('| VARIABLE | TYPE | DEFAULT | REQUIRED | READ AT |\n| --- | --- | --- | --- | --- |\n| DATABASE_URL | string |  | yes |');
+    expect((await goprod('env', '--include-tests')).stdout).toMatch(/^TEST_DB +string .*internal\/db\/db_test\.go:9$/m);
     await goprod('env', '--example');
     expect(readFileSync(join(dir, '.env.example'), 'utf8')).toContain('# int, default "8080"\nPORT=8080\n');
   });
