@@ -9,7 +9,7 @@ import type { Finding } from './analyze.js';
 import { discoverGoFiles } from './discover.js';
 import type { GoFile } from './go/file.js';
 import { ModuleFinder, type GoModule } from './go/module.js';
-import { indexFile, type PackageIndex } from './go/package.js';
+import { emptyPackageIndex, indexFile } from './go/package.js';
 import { GO_MOD_DEFAULT, type GoVersion } from './go/version.js';
 import { loadGoParser, type GoParser } from './parser.js';
 import { LineIndex } from './position.js';
@@ -132,7 +132,7 @@ function indexPackages(parser: GoParser, sources: SourceFile[]): void {
   const byDir = new Map<string, SourceFile[]>();
   for (const s of sources) byDir.set(dirname(s.path), [...(byDir.get(dirname(s.path)) ?? []), s]);
   for (const [dir, files] of byDir) {
-    const pkg: PackageIndex = { methods: {}, functions: {} };
+    const pkg = emptyPackageIndex();
     for (const name of readdirSync(dir).filter((n) => n.endsWith('.go'))) {
       const path = join(dir, name);
       const text = files.find((f) => f.path === path)?.text ?? readSource(path)?.text;

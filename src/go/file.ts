@@ -2,7 +2,7 @@
 // facts about it that several codemods need (imports, package-qualified calls).
 import type { SyntaxNode } from '../parser.js';
 import { resolve } from './scope.js';
-import { EMPTY_PACKAGE, type PackageIndex } from './package.js';
+import { emptyPackageIndex, type PackageIndex } from './package.js';
 import type { GoVersion } from './version.js';
 
 export class GoFile {
@@ -14,7 +14,7 @@ export class GoFile {
     readonly root: SyntaxNode,
     readonly goVersion: GoVersion,
     /** What the other files of the package declare. */
-    readonly pkg: PackageIndex = EMPTY_PACKAGE,
+    readonly pkg: PackageIndex = emptyPackageIndex(),
   ) {}
 
   /** The names by which this file refers to the package with this import path (none for `_` and `.` imports). */

@@ -9,12 +9,23 @@ export interface PackageIndex {
   methods: Record<string, number>;
   /** Top-level function → its result types as written. */
   functions: Record<string, string[]>;
+  /** Package-level variables that are errors: declared `error`, or made by errors.New or fmt.Errorf. */
+  errorVars: Record<string, boolean>;
 }
 
-export const EMPTY_PACKAGE: PackageIndex = { methods: {}, functions: {} };
+export function emptyPackageIndex(): PackageIndex {
+  return { methods: {}, functions: {}, errorVars: {} };
+}
 
 /** Adds what one file of the package declares. */
 export function indexFile(index: PackageIndex, root: SyntaxNode): void {
+  for (const spec of root.namedChildren.filter((d) => d.type === 'var_declaration').flatMap((d) => d.descendantsOfType('var_spec'))) {
+    const values = spec.childForFieldName('value')?.namedChildren ?? [];
+    spec.childrenForFieldName('name').forEach((n, i) => {
+      // By syntax alone: the file's own imports are not consulted, so an aliased errors package is missed.
+      if (spec.childForFieldName('type')?.text === 'error' || /^(errors\.New|fmt\.Errorf)\(/.test(values[i]?.text ?? '')) index.errorVars[n.text] = true;
+    });
+  }
   for (const decl of root.namedChildren) {
     const name = decl.childForFieldName('name')?.text;
     if (!name) continue;

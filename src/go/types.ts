@@ -20,7 +20,8 @@ export function isErrorValue(expr: SyntaxNode, file: GoFile, depth = 0): boolean
     }
     case 'identifier': {
       const decl = resolve(expr);
-      if (!decl) return /^Err[A-Z0-9_]/.test(expr.text); // a sentinel of the package, declared in another file
+      // Declared in another file of the package: the package index knows, or the name says sentinel.
+      if (!decl) return file.pkg.errorVars[expr.text] === true || /^Err[A-Z0-9_]/.test(expr.text);
       if (decl.type) return decl.type.type === 'type_identifier' && decl.type.text === 'error';
       if (decl.kind === 'func' || decl.kind === 'type' || decl.kind === 'const') return false;
       if (decl.value && isErrorValue(decl.value, file, depth + 1)) return true;
@@ -34,8 +35,12 @@ export function isErrorValue(expr: SyntaxNode, file: GoFile, depth = 0): boolean
       if (operand.type === 'identifier' && file.isPackageName(operand)) return /^Err[A-Z0-9_]/.test(field) || field === 'EOF';
       return isErrorName(field);
     }
-    case 'call_expression':
-      return isErrorConstructor(expr, file) || errorMethodReceiver(expr, 'Err') !== undefined;
+    case 'call_expression': {
+      // A function of the package whose only result is an error.
+      const fn = expr.childForFieldName('function');
+      const results = fn?.type === 'identifier' && (resolve(fn)?.kind ?? 'func') === 'func' ? file.pkg.functions[fn.text] : undefined;
+      return isErrorConstructor(expr, file) || errorMethodReceiver(expr, 'Err') !== undefined || (results?.length === 1 && results[0] === 'error');
+    }
     default:
       return false;
   }
