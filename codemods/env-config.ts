@@ -29,7 +29,7 @@ export default defineCodemod({
     const report = (read: EnvRead, message: string) => out.push({ path: read.file.path, diagnostic: { start: read.call.startIndex, end: read.call.endIndex, message, fixes: [] } });
 
     // Writes anywhere in the module, tests included: a variable set at run time must still be read live.
-    const writes = files.flatMap((f) => envWrites(f).map((w) => ({ ...w, at: `${relative(module.dir, f.path)}:${f.text.slice(0, w.call.startIndex).split('\n').length}` })));
+    const writes = files.flatMap((f) => envWrites(f).map((w) => ({ ...w, at: `${relative(module.dir, f.path)}:${f.line(w.call.startIndex)}` })));
     const unknownWrite = writes.find((w) => w.name === undefined);
     const blocker = configBlocker(module, configDir) ?? (unknownWrite && `the module changes its environment at run time (${unknownWrite.at}), so reading it once would change behaviour`);
     const writtenAt = (name: string) => writes.find((w) => w.name === name)?.at;

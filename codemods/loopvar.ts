@@ -47,7 +47,7 @@ function missingCopy(file: GoFile, loop: SyntaxNode): Diagnostic[] {
 
 /** How a reference lets the variable outlive its iteration, if it does. */
 function escape(file: GoFile, ref: SyntaxNode, body: SyntaxNode): string | undefined {
-  const line = (n: SyntaxNode) => file.text.slice(0, n.startIndex).split('\n').length;
+  const line = (n: SyntaxNode) => file.line(n.startIndex);
   // The outermost function literal between the reference and the loop body.
   let literal: SyntaxNode | undefined;
   for (let n = ref.parent; n && !sameNode(n, body); n = n.parent) if (n.type === 'func_literal') literal = n;

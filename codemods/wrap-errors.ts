@@ -45,12 +45,12 @@ function wrapErrors(call: SyntaxNode, file: GoFile): Diagnostic | undefined {
     if (!d.plain || (d.verb !== 'v' && d.verb !== 's') || !operand) continue;
     // `err.Error()` formats as `err` does; the error itself is what %w needs.
     const receiver = errorMethodReceiver(operand, 'Error');
-    const value = receiver && isErrorValue(receiver, file) ? receiver : operand;
-    if (value === operand && !isErrorValue(operand, file)) continue;
+    const unwrap = receiver !== undefined && isErrorValue(receiver, file);
+    if (!unwrap && !isErrorValue(operand, file)) continue;
     const [start, end] = format.spans[d.verbIndex]!;
     edits.push({ start, end, text: 'w' });
-    if (value !== operand) edits.push({ start: value.endIndex, end: operand.endIndex, text: '' });
-    wrapped.push(value.text);
+    if (unwrap) edits.push({ start: receiver.endIndex, end: operand.endIndex, text: '' });
+    wrapped.push((unwrap ? receiver : operand).text);
     if (!many) break;
   }
   if (edits.length === 0) return undefined;

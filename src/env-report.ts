@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { describe, inventory, withPrevious } from '../codemods/env-config.js';
 import type { EnvVariable } from './go/env.js';
 import type { GoModule } from './go/module.js';
-import { LineIndex } from './position.js';
 import { displayPath } from './report.js';
 import { inspectModules, type Warning } from './runner.js';
 
@@ -21,7 +20,7 @@ export async function envInventory(paths: readonly string[], cwd: string, option
   const modules: ModuleEnv[] = [];
   const warnings = await inspectModules(paths, cwd, (module, files) => {
     const { configDir, reads, wrappers, variables } = inventory(module, files, options);
-    const where = (r: (typeof reads)[number]) => `${displayPath(r.file.path, cwd)}:${new LineIndex(r.file.text).line(r.call.startIndex)}`;
+    const where = (r: (typeof reads)[number]) => `${displayPath(r.file.path, cwd)}:${r.file.line(r.call.startIndex)}`;
     const readAt = new Map(variables.map((v) => [v.name, v.reads.map(where)]));
     modules.push({ module, variables: withPrevious(variables, module, configDir), computed: reads.filter((r) => r.name === undefined && !wrappers.some((w) => w.read === r)).map(where), readAt });
   });

@@ -1,12 +1,14 @@
 // A parsed Go file as codemods see it: its text, syntax tree, language version, and the
 // facts about it that several codemods need (imports, package-qualified calls).
 import type { SyntaxNode } from '../parser.js';
+import { LineIndex } from '../position.js';
 import { resolve } from './scope.js';
 import { emptyPackageIndex, type PackageIndex } from './package.js';
 import type { GoVersion } from './version.js';
 
 export class GoFile {
   private imports: Map<string, string[]> | undefined;
+  private lines: LineIndex | undefined;
 
   constructor(
     readonly path: string,
@@ -16,6 +18,12 @@ export class GoFile {
     /** What the other files of the package declare. */
     readonly pkg: PackageIndex = emptyPackageIndex(),
   ) {}
+
+  /** The 1-based line of a string index, for messages. */
+  line(index: number): number {
+    this.lines ??= new LineIndex(this.text);
+    return this.lines.line(index);
+  }
 
   /** The names by which this file refers to the package with this import path (none for `_` and `.` imports). */
   importNames(importPath: string): string[] {
