@@ -3,6 +3,7 @@
 import type { Edit } from '../edits.js';
 import type { SyntaxNode } from '../parser.js';
 import type { GoFile } from './file.js';
+import { deleteStatement } from './refactor.js';
 import { resolve } from './scope.js';
 
 /** Standard-library paths have no dot in their first element. */
@@ -39,13 +40,14 @@ export function addImport(file: GoFile, path: string, name?: string): Edit | und
 
 /**
  * An edit that removes the import of `path`: its line in an import block, or the whole
- * declaration when it imports nothing else. Undefined if the file does not import it.
+ * declaration when it imports nothing else. Undefined if the file does not import it, or
+ * the import shares its line with other code.
  */
 export function removeImport(file: GoFile, path: string): Edit | undefined {
   const spec = file.root.descendantsOfType('import_spec').find((s) => importPath(s) === path);
   if (!spec) return undefined;
   const decl = spec.parent?.type === 'import_spec_list' ? spec.parent.parent! : spec.parent!;
-  return lineRange(file.text, decl.descendantsOfType('import_spec').length === 1 ? decl : spec);
+  return deleteStatement(file.text, decl.descendantsOfType('import_spec').length === 1 ? decl : spec);
 }
 
 /** An edit that replaces the import of `oldPath` by one of `newPath` in place, or undefined if `oldPath` is not imported. */
@@ -86,11 +88,4 @@ function lineEnd(text: string, index: number): number {
   const nl = text.indexOf('\n', index);
   const end = nl === -1 ? text.length : nl;
   return text[end - 1] === '\r' ? end - 1 : end;
-}
-
-/** An edit deleting the whole lines `node` spans (it must be alone on them but for a trailing comment). */
-function lineRange(text: string, node: SyntaxNode): Edit {
-  const start = text.lastIndexOf('\n', node.startIndex - 1) + 1;
-  const nl = text.indexOf('\n', node.endIndex);
-  return { start, end: nl === -1 ? text.length : nl + 1, text: '' };
 }
