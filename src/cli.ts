@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { codemods as allCodemods } from '../codemods/index.js';
 import type { Codemod, CodemodOptions } from './codemod.js';
-import { UsageError } from './discover.js';
+import { UsageError } from './errors.js';
 import { envInventory, envJson, envTable, writeEnvExample } from './env-report.js';
 import { uncommittedFiles } from './git.js';
 import { displayPath, formatWarning, jsonReport, summary, unfixableNotes, unifiedDiff, verificationNotes, type Mode } from './report.js';
@@ -47,7 +47,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .addOption(new Option('--write', 'write the fixes to the files').conflicts('check'))
     .addOption(new Option('--check', 'list files with pending fixes and exit 1 if there are any, like gofmt -l'))
     .option('--json', 'print one JSON document with every finding, its position and edits')
-    .option('--no-verify', 'do not prove fixes with gofmt, go build and go vet (faster, unsafe)')
+    .option('--no-verify', 'do not prove fixes with go build and go vet (faster, unsafe; gofmt still formats them)')
     .option('--allow-dirty', 'let --write change files that have uncommitted changes in git')
     .addHelpText(
       'after',

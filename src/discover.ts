@@ -3,8 +3,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-
-export class UsageError extends Error {}
+import { UsageError } from './errors.js';
 
 interface IgnoreRules {
   dir: string;

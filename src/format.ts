@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffLines } from 'diff';
 import type { Edit } from './edits.js';
+import { toolMissing } from './errors.js';
 import { LineIndex } from './position.js';
 
 export type Formatted = { ok: true; text: string } | { ok: false; error: string };
@@ -37,7 +38,7 @@ export async function gofmtAll(texts: readonly string[]): Promise<Formatted[]> {
 function runGofmt(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile('gofmt', args, { maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) => {
-      if (error && typeof error.code !== 'number') reject(new Error(`cannot run gofmt (is Go installed and on PATH?): ${error.message}`));
+      if (error && typeof error.code !== 'number') reject(toolMissing('gofmt', error));
       else resolve(stderr);
     });
   });

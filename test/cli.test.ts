@@ -90,6 +90,18 @@ describe('goprod fix', () => {
     expect((await goprod('frobnicate')).code).toBe(2);
   });
 
+  test('without Go on PATH, goprod says what to do', async () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      const { code, stderr } = await goprod('fix');
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/^goprod: cannot run gofmt \(.*\): .*install Go/);
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
   test('an unparsable file is reported and left alone', async () => {
     const path = join(dir, 'broken.go');
     const broken = 'package demo\n\nfunc f() error {\n\treturn fmt.Errorf("x: %v", err\n}\n';

@@ -1,6 +1,7 @@
 // Running the Go toolchain the way goprod needs it: never downloading a toolchain or a
 // module behind the user's back, and reading what it prints.
 import { execFile } from 'node:child_process';
+import { toolMissing } from '../errors.js';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ export interface GoRun {
 export function runGo(args: readonly string[], cwd: string): Promise<GoRun> {
   return new Promise((done, fail) => {
     execFile('go', args, { cwd, env: goEnv(), maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') fail(new Error(`cannot run go (is Go installed and on PATH?): ${error.message}`));
+      if (error && typeof error.code !== 'number') fail(toolMissing('go', error));
       else done({ code: error ? Number(error.code) : 0, stdout, stderr });
     });
   });
