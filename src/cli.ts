@@ -9,7 +9,7 @@ import type { Codemod, CodemodOptions } from './codemod.js';
 import { UsageError } from './errors.js';
 import { envInventory, envJson, envTable, writeEnvExample } from './env-report.js';
 import { uncommittedFiles } from './git.js';
-import { displayPath, formatWarning, jsonReport, summary, unfixableNotes, unifiedDiff, verificationNotes, type Mode } from './report.js';
+import { counts, displayPath, formatWarning, jsonReport, summary, unfixableNotes, unifiedDiff, verificationNotes, type Mode } from './report.js';
 import { fixedContent, runCodemods, willChange } from './runner.js';
 import { writeSourceAtomic } from './source.js';
 
@@ -49,6 +49,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--json', 'print one JSON document with every finding, its position and edits')
     .option('--no-verify', 'do not prove fixes with go build and go vet (faster, unsafe; gofmt still formats them)')
     .option('--allow-dirty', 'let --write change files that have uncommitted changes in git')
+    .option('--download', 'let the go command download missing modules (go mod download, with your GOPROXY) before verifying')
     .addHelpText(
       'after',
       `
@@ -56,16 +57,20 @@ Without --write nothing is changed: the fixes are printed as unified diffs that
 \`git apply\` accepts, and a summary goes to stderr.
 Every fix is proven before it is shown or written: the fixed files are gofmt-formatted
 (only the lines goprod touched, if a file was not gofmt-clean), then each affected package
-is checked with go build and go vet (test files included) without touching your tree. A fix
-that brings a new error is backed out and reported; errors that were there before are not
-blamed on goprod. Packages that cannot be checked (no go.mod, missing modules) are reported
-as unverified and not changed unless --no-verify. --write refuses to change files with
-uncommitted changes unless --allow-dirty. The go command never downloads anything for this.
+is checked with go build and go vet (test files included) without touching your tree, under
+a build configuration that compiles each changed file: this machine's platform, or the one a
+file's name or //go:build line asks for (windows/amd64, darwin/arm64, -tags=integration…). A
+fix that brings a new error is backed out and reported; errors that were there before are not
+blamed on goprod. Packages that cannot be checked (no go.mod, missing modules, code that does
+not compile before the fixes, files no configuration compiles such as //go:build ignore) are
+reported as unverified, one package at a time, and not changed unless --no-verify; --check
+fails on them too. --write refuses to change files with uncommitted changes unless
+--allow-dirty. The go command downloads nothing for this unless --download.
 Files are skipped when they are generated ("// Code generated ... DO NOT EDIT."), under
 vendor/, testdata/ or dot-directories, ignored by .gitignore, or do not parse.
 Silence a codemod on a line with a comment on that line or the line above:
   //goprod:ignore wrap-errors     (or //goprod:ignore for every codemod)
-Exit status: 0 done, 1 --check found pending fixes, 2 usage or fatal error.`,
+Exit status: 0 done, 1 --check found pending fixes (verified or not), 2 usage or fatal error.`,
     )
     .action(async (paths: string[], opts: FixOptions & { codemod?: string }) => {
       exitCode = await fix(paths, selectCodemods(opts.codemod), opts, io);
@@ -136,11 +141,12 @@ interface FixOptions {
   json?: boolean;
   verify: boolean;
   allowDirty?: boolean;
+  download?: boolean;
 }
 
 async function fix(paths: string[], codemods: Codemod[], opts: FixOptions, io: Io): Promise<number> {
   const mode: Mode = opts.write ? 'write' : opts.check ? 'check' : 'dry-run';
-  const result = await runCodemods(paths, codemods, { cwd: io.cwd, verify: opts.verify, codemodOptions: opts as unknown as CodemodOptions });
+  const result = await runCodemods(paths, codemods, { cwd: io.cwd, verify: opts.verify, download: opts.download ?? false, codemodOptions: opts as unknown as CodemodOptions });
   const changed = result.files.filter((f) => willChange(f, opts.verify));
 
   if (opts.write) {
@@ -160,7 +166,8 @@ async function fix(paths: string[], codemods: Codemod[], opts: FixOptions, io: I
   for (const w of result.warnings) io.stderr(`${formatWarning(w, io.cwd)}\n`);
   if (!opts.json) for (const note of [...unfixableNotes(result, io.cwd), ...verificationNotes(result, io.cwd, opts.verify)]) io.stderr(`${note}\n`);
   io.stderr(`goprod: ${summary(result, mode, opts.verify)}\n`);
-  return mode === 'check' && changed.length > 0 ? 1 : 0;
+  // A CI job must not pass forever because its module cache is empty: unproven fixes are pending too.
+  return mode === 'check' && (changed.length > 0 || counts(result, opts.verify).unverified > 0) ? 1 : 0;
 }
 
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -56,6 +56,7 @@ export function summary(result: RunResult, mode: Mode, verified: boolean): strin
   const notes = [
     c.backedOut > 0 ? `${c.backedOut} backed out (they break the build or vet, see above)` : '',
     c.unverified > 0 ? `${c.unverified} unverified and not applied (see above; --no-verify applies them unchecked)` : '',
+    verified && result.verification && result.verification.configs.length > 0 ? `checked under ${result.verification.configs.join(', ')}` : '',
     c.deferred > 0 ? `${c.deferred} overlapping ${plural(c.deferred, 'fix', 'fixes')} deferred (applied ${c.fixes} of ${c.fixes + c.deferred}; run again for the rest)` : '',
     c.fixes > 0 && mode !== 'write' ? 'run with --write to apply' : '',
   ].filter(Boolean);
@@ -89,7 +90,7 @@ export function jsonReport(result: RunResult, cwd: string, mode: Mode, verified:
       }));
     }),
     warnings: result.warnings.map((w) => ({ file: displayPath(w.path, cwd), ...(w.line === undefined ? {} : { line: w.line, column: w.column }), message: w.message })),
-    summary: { ...counts(result, verified), scanned: result.scanned },
+    summary: { ...counts(result, verified), scanned: result.scanned, ...(result.verification ? { configurations: result.verification.configs } : {}) },
   };
 }
 

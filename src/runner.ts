@@ -15,7 +15,7 @@ import { loadGoParser, type GoParser } from './parser.js';
 import { LineIndex } from './position.js';
 import { readSource, withBom, type SourceText } from './source.js';
 import { renderFiles } from './render.js';
-import { verifyFiles, type BackedOut } from './verify.js';
+import { verifyFiles, type BackedOut, type Verification } from './verify.js';
 
 export interface FileResult {
   /** Absolute path. */
@@ -53,6 +53,8 @@ export interface RunResult {
   files: FileResult[];
   warnings: Warning[];
   scanned: number;
+  /** What verification did; absent when it was off. */
+  verification?: Verification;
 }
 
 export interface RunOptions {
@@ -60,6 +62,8 @@ export interface RunOptions {
   cwd?: string;
   /** Prove fixes with go build and go vet, backing out those that break (default true). */
   verify?: boolean;
+  /** Let the go command download missing modules before verifying (`go mod download`). */
+  download?: boolean;
   codemodOptions?: CodemodOptions;
 }
 
@@ -67,7 +71,7 @@ export interface RunOptions {
 export async function runCodemods(paths: readonly string[], codemods: readonly Codemod[], options: RunOptions = {}): Promise<RunResult> {
   const result = await analyzeFiles(paths, codemods, options.cwd ?? process.cwd(), options.codemodOptions ?? {});
   await renderFiles(result.files.filter((f) => f.applied.length > 0));
-  if (options.verify ?? true) await verifyFiles(result.files);
+  if (options.verify ?? true) result.verification = await verifyFiles(result.files, { download: options.download ?? false });
   return result;
 }
 

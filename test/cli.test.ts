@@ -3,7 +3,7 @@ import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { runGoprod } from './run-goprod.js';
+import { HOST, runGoprod } from './run-goprod.js';
 
 const DEMO = new URL('../fixtures/demo/', import.meta.url).pathname;
 
@@ -25,7 +25,7 @@ describe('goprod fix', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^--- a\/store.go\n\+\+\+ b\/store.go\n@@/);
     expect(stdout).toContain('+\t\treturn "", fmt.Errorf("load %s: %w", path, err)');
-    expect(stderr).toBe('goprod: 3 fixes in 1 file; run with --write to apply\n');
+    expect(stderr).toBe(`goprod: 3 fixes in 1 file; checked under ${HOST}; run with --write to apply\n`);
     expect(original()).toBe(before);
 
     execFileSync('git', ['init', '-q'], { cwd: dir });
@@ -37,7 +37,7 @@ describe('goprod fix', () => {
   test('--write applies the fixes, then --check finds nothing', async () => {
     const write = await goprod('fix', '--write', dir);
     expect(write.code).toBe(0);
-    expect(write.stderr).toMatch(/^goprod: applied 3 fixes in 1 file$/m);
+    expect(write.stderr).toContain(`\ngoprod: applied 3 fixes in 1 file; checked under ${HOST}\n`);
     expect(original()).toContain('fmt.Errorf("save %s (%d bytes): %w", path, len(value), err)');
     const check = await goprod('fix', '--check', dir);
     expect(check).toEqual({ code: 0, stdout: '', stderr: 'goprod: no fixes to apply (1 Go file scanned)\n' });
@@ -45,7 +45,7 @@ describe('goprod fix', () => {
 
   test('--check lists files with pending fixes and exits 1', async () => {
     const before = original();
-    expect(await goprod('fix', '--check')).toEqual({ code: 1, stdout: 'store.go\n', stderr: 'goprod: 3 fixes in 1 file pending; run with --write to apply\n' });
+    expect(await goprod('fix', '--check')).toEqual({ code: 1, stdout: 'store.go\n', stderr: `goprod: 3 fixes in 1 file pending; checked under ${HOST}; run with --write to apply\n` });
     expect(original()).toBe(before);
   });
 
@@ -67,7 +67,7 @@ describe('goprod fix', () => {
     expect(code).toBe(0);
     const doc = JSON.parse(stdout);
     expect(doc).toMatchObject({ mode: 'dry-run', verified: true, warnings: [] });
-    expect(doc.summary).toEqual({ files: 1, fixes: 3, backedOut: 0, unverified: 0, deferred: 0, scanned: 1 });
+    expect(doc.summary).toEqual({ files: 1, fixes: 3, backedOut: 0, unverified: 0, deferred: 0, scanned: 1, configurations: [HOST] });
     const first = doc.findings[0];
     const line = original().split('\n')[16]!;
     // "\t\t/* é😀 */ return \"\", " is 26 bytes but 23 UTF-16 units: the call starts at byte column 27.

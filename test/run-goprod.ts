@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { main } from '../src/cli.js';
 
 export interface GoprodRun {
@@ -13,3 +14,6 @@ export async function runGoprod(cwd: string, ...args: string[]): Promise<GoprodR
   const code = await main(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), cwd });
   return { code, stdout, stderr };
 }
+
+/** This machine's platform as goprod's summary names it (`linux/amd64`). */
+export const HOST = execFileSync('go', ['env', 'GOHOSTOS', 'GOHOSTARCH'], { encoding: 'utf8' }).trim().split('\n').join('/');

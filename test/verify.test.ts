@@ -97,16 +97,19 @@ describe('verification', () => {
     }
   });
 
-  test("errors that were there before do not back out good fixes", async () => {
+  test("vet findings that were there before do not back out good fixes; a package that did not compile is unverified, alone", async () => {
     module({
       'm.go': PLAUSIBLE.replace('errText := strings.TrimSpace(path)\n\treturn fmt.Errorf("bad input: %v", errText)', 'fmt.Printf("%d\\n", strings.TrimSpace(path))\n\treturn nil'),
       'sub/broken.go': 'package sub\n\nimport "fmt"\n\nfunc F(err error) error {\n\tvar unused int\n\treturn fmt.Errorf("f: %v", err)\n}\n',
+      'user/user.go': 'package user\n\nimport (\n\t"fmt"\n\n\t"example.com/m/sub"\n)\n\nfunc G(err error) error {\n\t_ = sub.F\n\treturn fmt.Errorf("g: %v", err)\n}\n',
     });
     const { stderr } = await goprod('fix', '--write', '--allow-dirty');
-    expect(stderr).toMatch(/^goprod: applied 2 fixes in 2 files$/m);
+    expect(stderr).toContain("goprod: unverified: sub/broken.go: does not compile before goprod's fixes, so nothing proves them: sub/broken.go:6:6: declared and not used: unused\n");
+    expect(stderr).toContain("goprod: unverified: user/user.go: imports example.com/m/sub, which does not compile before goprod's fixes: sub/broken.go:6:6: declared and not used: unused\n");
+    expect(stderr).toMatch(/^goprod: applied 1 fix in 1 file; 2 unverified/m);
     expect(stderr).not.toMatch(/backed out/);
     expect(read('m.go')).toContain('read %s: %w');
-    expect(read('sub/broken.go')).toContain('f: %w');
+    expect(read('sub/broken.go')).toContain('f: %v');
   });
 
   test('a package whose dependencies are missing is unverified and not written unless --no-verify', async () => {

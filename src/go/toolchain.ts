@@ -1,15 +1,35 @@
 // Running the Go toolchain the way goprod needs it: never downloading a toolchain or a
-// module behind the user's back, and reading what it prints.
+// module behind the user's back, in the module's own context (its workspace, or none) and
+// under a chosen build configuration, and reading what it prints.
 import { execFile } from 'node:child_process';
-import { toolMissing } from '../errors.js';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { toolMissing } from '../errors.js';
+import type { BuildConfig, Platform } from './constraint.js';
 
-/** The environment for every go command goprod runs. */
+/**
+ * The environment for every go command goprod runs: no toolchain switch, no downloads, and
+ * none of the user's GOFLAGS that would let the go command edit go.mod (-mod=mod, which
+ * workspace mode also rejects).
+ */
 export function goEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return { ...base, GOTOOLCHAIN: 'local', GOPROXY: 'off', GOWORK: base.GOWORK ?? '' };
+  const env: NodeJS.ProcessEnv = { ...base, GOTOOLCHAIN: 'local', GOPROXY: 'off', GOWORK: base.GOWORK ?? '' };
+  if (base.GOFLAGS) env.GOFLAGS = base.GOFLAGS.split(/\s+/).filter((f) => !/^--?mod=mod$/.test(f)).join(' ');
+  return env;
+}
+
+/** Where the go command runs for one module: its directory, and the workspace it builds in (`off` for none). */
+export interface GoContext {
+  dir: string;
+  gowork: string;
+}
+
+/** A module's context and a build configuration: everything a check of its packages depends on. */
+export interface GoTarget {
+  context: GoContext;
+  config: BuildConfig;
 }
 
 export interface GoRun {
@@ -18,13 +38,45 @@ export interface GoRun {
   stderr: string;
 }
 
-export function runGo(args: readonly string[], cwd: string): Promise<GoRun> {
+export function runGo(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<GoRun> {
   return new Promise((done, fail) => {
-    execFile('go', args, { cwd, env: goEnv(), maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile('go', args, { cwd, env: { ...goEnv(), ...env }, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') fail(toolMissing('go', error));
       else done({ code: error ? Number(error.code) : 0, stdout, stderr });
     });
   });
+}
+
+/** Runs the go command for a target: its workspace, platform, cgo and tags. */
+function runTarget(target: GoTarget, command: string, args: readonly string[]): Promise<GoRun> {
+  const { config, context } = target;
+  const tags = config.tags.length > 0 ? [`-tags=${config.tags.join(',')}`] : [];
+  return runGo([command, ...tags, ...args], context.dir, { GOWORK: context.gowork, GOOS: config.goos, GOARCH: config.goarch, CGO_ENABLED: config.cgo ? '1' : '0' });
+}
+
+/** What goprod needs to know of the installed toolchain. */
+export interface Toolchain {
+  /** The host's configuration: its platform, cgo as the user's environment has it, no tags. */
+  host: BuildConfig;
+  /** N of the installed go1.N, for release tags. */
+  goMinor: number;
+  platforms: Platform[];
+}
+
+let toolchain: Promise<Toolchain> | undefined;
+
+export function installedToolchain(): Promise<Toolchain> {
+  toolchain ??= (async () => {
+    const [info, list] = await Promise.all([
+      // The user's GOOS/GOARCH say where they ship, not what this machine builds by default.
+      runGo(['env', '-json', 'GOHOSTOS', 'GOHOSTARCH', 'CGO_ENABLED', 'GOVERSION'], process.cwd(), { GOOS: '', GOARCH: '' }),
+      runGo(['tool', 'dist', 'list', '-json'], process.cwd()),
+    ]);
+    const e = JSON.parse(info.stdout) as Record<string, string>;
+    const platforms = (JSON.parse(list.stdout) as Array<{ GOOS: string; GOARCH: string; FirstClass: boolean }>).map((p) => ({ goos: p.GOOS, goarch: p.GOARCH, firstClass: p.FirstClass }));
+    return { host: { goos: e.GOHOSTOS!, goarch: e.GOHOSTARCH!, cgo: e.CGO_ENABLED === '1', tags: [] }, goMinor: Number(/^go1\.(\d+)/.exec(e.GOVERSION!)?.[1] ?? 0), platforms };
+  })();
+  return toolchain;
 }
 
 /** A message of the compiler or vet about a place: `file:line:col: message` (byte columns). */
@@ -34,6 +86,10 @@ export interface ToolMessage {
   line: number;
   column: number;
   message: string;
+  /** The code does not compile (a compiler error or a type error vet reports), as opposed to a vet finding. */
+  compileError: boolean;
+  /** The package the go command printed it under (`# import/path`), when it said. */
+  importPath?: string;
 }
 
 export interface CheckResult {
@@ -42,7 +98,7 @@ export interface CheckResult {
   failures: string[];
 }
 
-const POSITIONED = /^(?:vet: )?(.+?\.go):(\d+):(\d+): (.*)$/;
+const POSITIONED = /^(vet: )?(.+?\.go):(\d+):(\d+): (.*)$/;
 
 /**
  * Lines of the go command that say nothing against the code: extracting a module already in
@@ -50,21 +106,26 @@ const POSITIONED = /^(?:vet: )?(.+?\.go):(\d+):(\d+): (.*)$/;
  */
 const NOT_FAILURES = /^go: downloading |no non-test Go files in /;
 
+interface Overlay {
+  /** `-overlay=…`, or nothing when no file is replaced. */
+  flags: string[];
+  /** Where a copy was made, for files the toolchain names: copy → the user's path. */
+  back: Map<string, string>;
+  temp: string;
+}
+
 /**
- * Runs `go build` and `go vet` (test files included) on packages of the module in `dir`,
- * reading the files in `overlay` (absolute path → content) instead of the ones on disk.
- * The user's tree is not touched: the content goes to a temporary directory and the go
- * command's -overlay flag points at it. Build and vet run concurrently.
+ * Calls `fn` with the go command's -overlay flag pointing at `files` (absolute path → content).
+ * The user's tree is not touched: the content goes to a temporary directory.
  */
-export async function checkPackages(dir: string, patterns: readonly string[], overlay: ReadonlyMap<string, string>): Promise<CheckResult> {
-  if (patterns.length === 0) return { messages: [], failures: [] };
+async function withOverlay<T>(files: ReadonlyMap<string, string>, fn: (overlay: Overlay) => Promise<T>): Promise<T> {
   const temp = await mkdtemp(join(tmpdir(), 'goprod-verify-'));
   const madeDirs: string[] = [];
   try {
     const replace: Record<string, string> = {};
     const back = new Map<string, string>();
     let n = 0;
-    for (const [path, content] of overlay) {
+    for (const [path, content] of files) {
       // One directory per file keeps base names, which the toolchain prints in messages.
       const copy = join(temp, `goprod-${n++}`, basename(path));
       await mkdir(join(copy, '..'));
@@ -78,40 +139,64 @@ export async function checkPackages(dir: string, patterns: readonly string[], ov
         if (first) madeDirs.push(first);
       }
     }
-    const flags = overlay.size > 0 ? [`-overlay=${join(temp, 'overlay.json')}`] : [];
     await writeFile(join(temp, 'overlay.json'), JSON.stringify({ Replace: replace }));
-    const runs = await Promise.all([runGo(['build', ...flags, '-o', '/dev/null', ...patterns], dir), runGo(['vet', ...flags, ...patterns], dir)]);
-    // vet stops at a package's first type error; compiling its tests with -e lists them all, so
-    // one round of back-out can drop every fix they point at.
-    const typeErrorDirs = new Set(runs[1]!.stderr.split('\n').flatMap((l) => {
-      const m = l.startsWith('vet: ') ? POSITIONED.exec(l) : null;
-      return m ? [dirname(back.get(resolve(dir, m[1]!)) ?? resolve(dir, m[1]!))] : [];
-    }));
-    // One package at a time: test binaries of packages with the same name would collide.
-    for (const d of typeErrorDirs) runs.push(await runGo(['test', ...flags, '-c', '-o', `${join(temp, `bin${runs.length}`)}/`, '-vet=off', '-gcflags=-e', `./${relative(dir, d)}`], dir));
-    const result: CheckResult = { messages: [], failures: [] };
-    const seen = new Set<string>();
-    for (const run of runs) {
-      let said = false;
-      for (const line of run.stderr.split('\n')) {
-        said ||= line.trim() !== '';
-        const m = POSITIONED.exec(line);
-        if (m) {
-          const file = isAbsolute(m[1]!) ? m[1]! : resolve(dir, m[1]!);
-          const message: ToolMessage = { path: back.get(file) ?? overlayFile(back, file) ?? file, line: Number(m[2]), column: Number(m[3]), message: m[4]! };
-          // build and vet both report a type error; count it once.
-          const key = `${message.path}:${message.line}:${message.column}: ${message.message}`;
-          if (!seen.has(key)) result.messages.push(message);
-          seen.add(key);
-        } else if (line.trim() && !line.startsWith('#') && !line.startsWith('\t') && !NOT_FAILURES.test(line)) result.failures.push(line);
-      }
-      if (run.code !== 0 && !said) result.failures.push(`go exited with status ${run.code}`);
-    }
-    return result;
+    return await fn({ flags: files.size > 0 ? [`-overlay=${join(temp, 'overlay.json')}`] : [], back, temp });
   } finally {
     await rm(temp, { recursive: true, force: true });
     for (const d of madeDirs) await rmdirEmpty(d);
   }
+}
+
+/**
+ * Runs `go build` and `go vet` (test files included) on packages of the target, reading the
+ * files in `overlay` instead of the ones on disk. Build and vet run concurrently.
+ */
+export async function checkPackages(target: GoTarget, patterns: readonly string[], overlay: ReadonlyMap<string, string>): Promise<CheckResult> {
+  if (patterns.length === 0) return { messages: [], failures: [] };
+  const dir = target.context.dir;
+  return withOverlay(overlay, async ({ flags, back, temp }) => {
+    const runs = await Promise.all([runTarget(target, 'build', [...flags, '-o', '/dev/null', ...patterns]), runTarget(target, 'vet', [...flags, ...patterns])]);
+    const compiled = runs.map(() => true);
+    compiled[1] = false;
+    // vet stops at a package's first type error; compiling its tests with -e lists them all, so
+    // one round of back-out can drop every fix they point at.
+    const typeErrorDirs = new Set(runs[1]!.stderr.split('\n').flatMap((l) => {
+      const m = POSITIONED.exec(l);
+      return m?.[1] ? [dirname(back.get(resolve(dir, m[2]!)) ?? resolve(dir, m[2]!))] : [];
+    }));
+    // One package at a time: test binaries of packages with the same name would collide.
+    for (const d of typeErrorDirs) {
+      runs.push(await runTarget(target, 'test', [...flags, '-c', '-o', `${join(temp, `bin${runs.length}`)}/`, '-vet=off', '-gcflags=-e', `./${relative(dir, d)}`]));
+      compiled.push(true);
+    }
+    const result: CheckResult = { messages: [], failures: [] };
+    const seen = new Map<string, ToolMessage>();
+    runs.forEach((run, i) => {
+      let said = false;
+      let importPath: string | undefined;
+      for (const line of run.stderr.split('\n')) {
+        said ||= line.trim() !== '';
+        // "# example.com/m/a" or "# example.com/m/a [example.com/m/a.test]" heads a package's messages.
+        const header = /^# ([^\s[]+)/.exec(line);
+        if (header) importPath = header[1];
+        const m = POSITIONED.exec(line);
+        if (m) {
+          const file = isAbsolute(m[2]!) ? m[2]! : resolve(dir, m[2]!);
+          const message: ToolMessage = { path: back.get(file) ?? overlayFile(back, file) ?? file, line: Number(m[3]), column: Number(m[4]), message: m[5]!, compileError: compiled[i]! || m[1] !== undefined, ...(importPath ? { importPath } : {}) };
+          // build and vet both report a type error; count it once.
+          const key = `${message.path}:${message.line}:${message.column}: ${message.message}`;
+          const known = seen.get(key);
+          if (known) known.compileError ||= message.compileError;
+          else {
+            seen.set(key, message);
+            result.messages.push(message);
+          }
+        } else if (line.trim() && !line.startsWith('#') && !line.startsWith('\t') && !NOT_FAILURES.test(line)) result.failures.push(line);
+      }
+      if (run.code !== 0 && !said) result.failures.push(`go exited with status ${run.code}`);
+    });
+    return result;
+  });
 }
 
 /** Removes a directory tree goprod made, if nothing was put into it meanwhile. */
@@ -129,26 +214,64 @@ function overlayFile(back: ReadonlyMap<string, string>, printed: string): string
   return undefined;
 }
 
-export interface LoadProblems {
+/** A package as `go list` sees it under one configuration. */
+export interface ListedPackage {
+  importPath: string;
+  /** Base names of the files compiled: Go, cgo and test files. */
+  compiled: Set<string>;
+  /** Why the package cannot be checked (its own load error or a dependency's), whole. */
+  problem?: string;
+  /** Import paths it depends on, test dependencies included. */
+  deps: Set<string>;
+}
+
+export interface Listing {
   /** The module cannot be loaded at all (e.g. it needs a newer Go than is installed). */
   fatal?: string;
-  /** Package directories that cannot be checked (missing dependencies), with the reason. */
-  byDir: Map<string, string>;
+  /** By package directory. */
+  packages: Map<string, ListedPackage>;
 }
 
-/** What keeps packages from being checked: missing modules, a go.mod the toolchain refuses. */
-export async function loadProblems(dir: string, patterns: readonly string[]): Promise<LoadProblems> {
-  const run = await runGo(['list', '-e', '-test', '-json=Dir,ImportPath,Error,DepsErrors', ...patterns], dir);
-  const byDir = new Map<string, string>();
-  if (run.code !== 0) return { fatal: run.stderr.split('\n').find((l) => l.trim() && !NOT_FAILURES.test(l)) ?? `go list exited with status ${run.code}`, byDir };
-  type Pkg = { Dir?: string; Error?: { Err: string }; DepsErrors?: Array<{ Err: string }> };
-  const pkgs = JSON.parse(`[${run.stdout.replace(/}\n{/g, '},{')}]`) as Pkg[];
-  for (const p of pkgs) {
-    const problem = [p.Error, ...(p.DepsErrors ?? [])].find((e) => e && MISSING.test(e.Err));
-    if (p.Dir && problem) byDir.set(p.Dir, problem.Err.split('\n')[0]!);
+/** Loads the packages of the target in `patterns` (`./dir`), with the overlay, to learn their files and what keeps them from being checked. */
+export async function listPackages(target: GoTarget, patterns: readonly string[], overlay: ReadonlyMap<string, string>): Promise<Listing> {
+  const run = await withOverlay(overlay, ({ flags }) => runTarget(target, 'list', [...flags, '-e', '-test', '-json=Dir,ImportPath,ForTest,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,Deps,Error,DepsErrors', ...patterns]));
+  const packages = new Map<string, ListedPackage>();
+  if (run.code !== 0) return { fatal: run.stderr.split('\n').find((l) => l.trim() && !NOT_FAILURES.test(l)) ?? `go list exited with status ${run.code}`, packages };
+  type GoError = { Err: string; Pos?: string };
+  type Pkg = { Dir?: string; ImportPath: string; ForTest?: string; GoFiles?: string[]; CgoFiles?: string[]; TestGoFiles?: string[]; XTestGoFiles?: string[]; Deps?: string[]; Error?: GoError; DepsErrors?: GoError[] };
+  for (const p of JSON.parse(`[${run.stdout.replace(/}\n{/g, '},{')}]`) as Pkg[]) {
+    // A pattern the go command could not even map to a package (an invalid import path) has no Dir.
+    const dir = p.Dir ?? (p.ImportPath.startsWith('.') ? resolve(target.context.dir, p.ImportPath) : undefined);
+    if (!dir) continue;
+    const pkg = packages.get(dir) ?? { importPath: p.ImportPath, compiled: new Set<string>(), deps: new Set<string>() };
+    packages.set(dir, pkg);
+    if (!p.ForTest && !p.ImportPath.endsWith('.test')) {
+      pkg.importPath = p.ImportPath;
+      for (const f of [...(p.GoFiles ?? []), ...(p.CgoFiles ?? []), ...(p.TestGoFiles ?? []), ...(p.XTestGoFiles ?? [])]) pkg.compiled.add(f);
+    }
+    for (const d of p.Deps ?? []) pkg.deps.add(d);
+    const problem = [p.Error, ...(p.DepsErrors ?? [])].find((e) => e && !NOT_FAILURES.test(e.Err));
+    if (problem) pkg.problem ??= `${problem.Pos ? `${problem.Pos}: ` : ''}${problem.Err.replace(/\n\s*/g, ' ')}`;
   }
-  return { byDir };
+  return { packages };
 }
 
-/** Load errors that mean "cannot be checked here", as opposed to code that does not compile. */
-const MISSING = /no required module provides|missing go\.sum entry|cannot find module|module lookup disabled|requires go >=|updates to go\.mod needed|is not in std|inconsistent vendoring/;
+/**
+ * `go mod download` for a module's build list, with the user's GOPROXY, filling only the
+ * module cache: go.mod, go.sum and the workspace's files are put back as they were. Answers
+ * the go command's complaint, if any.
+ */
+export async function downloadModules(context: GoContext): Promise<string | undefined> {
+  const workspace = context.gowork === 'off' ? [] : [context.gowork, `${context.gowork}.sum`];
+  const kept = new Map<string, string | undefined>();
+  for (const file of [join(context.dir, 'go.mod'), join(context.dir, 'go.sum'), ...workspace]) kept.set(file, await readFile(file, 'utf8').catch(() => undefined));
+  try {
+    const run = await runGo(['mod', 'download'], context.dir, { GOWORK: context.gowork, GOPROXY: process.env.GOPROXY ?? '' });
+    return run.code === 0 ? undefined : (run.stderr.trim().split('\n').pop() ?? `go mod download exited with status ${run.code}`);
+  } finally {
+    for (const [file, text] of kept) {
+      if (text === undefined) await rm(file, { force: true });
+      else if ((await readFile(file, 'utf8').catch(() => undefined)) !== text) await writeFile(file, text);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import { describe, expect, test } from 'vitest';
+import { compiledUnder, configKey, configsFor, fileConstraint, type BuildConfig, type Platform } from '../src/go/constraint.js';
+
+const linux: BuildConfig = { goos: 'linux', goarch: 'amd64', cgo: true, tags: [] };
+const platforms: Platform[] = [
+  { goos: 'darwin', goarch: 'amd64', firstClass: true },
+  { goos: 'darwin', goarch: 'arm64', firstClass: true },
+  { goos: 'freebsd', goarch: 'amd64', firstClass: false },
+  { goos: 'linux', goarch: 'amd64', firstClass: true },
+  { goos: 'linux', goarch: 'arm64', firstClass: true },
+  { goos: 'plan9', goarch: '386', firstClass: false },
+  { goos: 'windows', goarch: 'amd64', firstClass: true },
+];
+const first = (name: string, text = 'package p\n') => {
+  const c = configsFor(name, text, linux, platforms, 26)[0];
+  return c && configKey(c);
+};
+
+describe('build constraints', () => {
+  test('file name suffixes, as go/build reads them', () => {
+    expect(first('conn_windows.go')).toBe('windows/amd64 cgo=0');
+    expect(first('conn_windows_test.go')).toBe('windows/amd64 cgo=0');
+    expect(first('conn_darwin_arm64.go')).toBe('darwin/arm64 cgo=0');
+    expect(first('conn_arm64.go')).toBe('linux/arm64 cgo=0');
+    expect(first('windows.go')).toBe('linux/amd64');
+    expect(first('conn_plan9.go')).toBe('plan9/386 cgo=0');
+  });
+
+  test('//go:build lines: the host first, then other platforms, then tags', () => {
+    expect(first('a.go', '//go:build !linux\n\npackage p\n')).toBe('darwin/amd64 cgo=0');
+    expect(first('a.go', '//go:build unix && !darwin && !linux\n\npackage p\n')).toBe('freebsd/amd64 cgo=0');
+    expect(first('a.go', '//go:build (windows || darwin) && integration\n\npackage p\n')).toBe('darwin/amd64 cgo=0 -tags=integration');
+    expect(first('a.go', '// Copyright\n\n//go:build integration && !short\n\npackage p\n')).toBe('linux/amd64 -tags=integration');
+    expect(first('a.go', '//go:build !cgo\n\npackage p\n')).toBe('linux/amd64 cgo=0');
+    expect(first('a.go', '//go:build go1.99\n\npackage p\n')).toBeUndefined();
+    expect(first('a.go', '//go:build ignore\n\npackage main\n')).toBeUndefined();
+    expect(first('a.go', '/* header\n*/\n// +build windows,amd64 plan9\n\npackage p\n')).toBe('windows/amd64 cgo=0');
+  });
+
+  test('a constraint is read only before the package clause', () => {
+    expect(fileConstraint('package p\n\n//go:build windows\n')).toBeUndefined();
+    expect(compiledUnder('a.go', 'package p\n\n//go:build windows\n', linux, 26)).toBe(true);
+  });
+
+  test('cgo files are compiled only where cgo is on', () => {
+    const cgo = 'package p\n\n// #include <stdio.h>\nimport "C"\n';
+    expect(compiledUnder('a.go', cgo, linux, 26)).toBe(true);
+    expect(first('a_windows.go', cgo)).toBeUndefined();
+  });
+});

@@ -1,0 +1,191 @@
+// Verification on trees like real ones: files for other platforms and tags, packages the host
+// cannot build, files no build compiles, broken siblings, missing modules, workspaces.
+// Each case is a module under fixtures/verify/, worked on in a copy.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { afterEach, describe, expect, test } from 'vitest';
+import { HOST, runGoprod } from './run-goprod.js';
+import { FIXTURES } from './fixture-harness.js';
+
+let dir: string;
+const saved = { ...process.env };
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+  Object.assign(process.env, saved);
+});
+
+/** A copy of fixtures/verify/<name>, in a git repository with one commit. */
+function fixture(name: string): string {
+  dir = mkdtempSync(join(tmpdir(), `goprod-${name}-`));
+  cpSync(join(FIXTURES, 'verify', name), dir, { recursive: true });
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
+  git('init', '-q');
+  git('add', '.');
+  git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'fixture');
+  return dir;
+}
+
+const goprod = (...args: string[]) => runGoprod(dir, ...args);
+const read = (name: string) => readFileSync(join(dir, name), 'utf8');
+const original = (name: string) => execFileSync('git', ['show', `HEAD:${name}`], { cwd: dir, encoding: 'utf8' });
+
+/** `go vet ./...` of the module in `sub` for a platform; throws with vet's output if it fails. */
+function vet(goos: string, sub = '.'): void {
+  execFileSync('go', ['vet', './...'], { cwd: join(dir, sub), stdio: 'pipe', env: { ...process.env, GOOS: goos, CGO_ENABLED: '0', GOTOOLCHAIN: 'local', GOPROXY: 'off', GOFLAGS: '' } });
+}
+
+describe('every changed file is checked under a configuration that compiles it', () => {
+  test('a fix that breaks only on windows is backed out; fixes that hold there are written', async () => {
+    fixture('other-os');
+    const { code, stderr } = await goprod('fix', '--write');
+    expect(code).toBe(0);
+    expect(stderr).toContain('goprod: backed out: close-errors at app/app_windows.go:12: c.Close() (no value) used as value\n');
+    expect(stderr).toContain(`goprod: applied 2 fixes in 2 files; 1 backed out (they break the build or vet, see above); checked under ${HOST}, windows/amd64\n`);
+    expect(read('app/app_windows.go')).toBe(original('app/app_windows.go').replace('stat %s: %v', 'stat %s: %w'));
+    expect(read('app/app.go')).toContain('load %s: %w');
+    for (const goos of ['linux', 'windows', 'darwin']) vet(goos);
+  });
+
+  test("the user's GOOS and GOARCH do not change what is checked", async () => {
+    fixture('other-os');
+    process.env.GOOS = 'windows';
+    process.env.GOARCH = 'arm64';
+    const { stderr } = await goprod('fix');
+    expect(stderr).toContain(`1 backed out (they break the build or vet, see above); checked under ${HOST}, windows/amd64;`);
+  });
+
+  test('packages the host cannot build are checked where they build, next to packages checked on the host', async () => {
+    fixture('excluded-package');
+    const { code, stderr } = await goprod('fix', '--write');
+    expect(code).toBe(0);
+    expect(stderr).toContain(`goprod: applied 3 fixes in 3 files; checked under ${HOST}, darwin/amd64, windows/amd64\n`);
+    for (const f of ['lib/lib.go', 'winsvc/service.go', 'darwinsvc/service_darwin.go']) expect(read(f), f).toContain('open %s: %w');
+    for (const goos of ['linux', 'windows', 'darwin']) vet(goos);
+  });
+
+  test('a file behind a tag is checked with the tag; a //go:build ignore file is unverified and --check fails on it', async () => {
+    fixture('tags');
+    const write = await goprod('fix', '--write');
+    expect(write.stderr).toContain('goprod: unverified: gen/gen.go: no build configuration compiles it');
+    expect(write.stderr).toContain(`goprod: applied 2 fixes in 2 files; 1 unverified and not applied (see above; --no-verify applies them unchecked); checked under ${HOST}, ${HOST} -tags=integration\n`);
+    expect(read('store/store_integration_test.go')).toContain('open root: %w');
+    expect(read('gen/gen.go')).toBe(original('gen/gen.go'));
+    const check = await goprod('fix', '--check');
+    expect(check.code).toBe(1);
+    expect(check.stdout).toBe('');
+    expect(check.stderr).toContain('1 unverified and not applied');
+  });
+});
+
+describe('one package never blocks the rest', () => {
+  test('a package with a file that does not parse is unverified; the other package is written', async () => {
+    fixture('unparsable');
+    const { stderr } = await goprod('fix', '--write');
+    expect(stderr).toContain("goprod: unverified: half/good.go: does not compile before goprod's fixes, so nothing proves them: half/broken.go:3:14: syntax error");
+    expect(stderr).toMatch(/goprod: applied 1 fix in 1 file; 1 unverified/);
+    expect(read('half/good.go')).toBe(original('half/good.go'));
+    expect(read('whole/whole.go')).toContain('open %s: %w');
+  });
+
+  test('a package whose module is not in the cache is unverified with the command that fixes it; --check fails until it is verified', async () => {
+    fixture('missing-module');
+    const { stderr } = await goprod('fix', '--write');
+    expect(stderr).toContain(`goprod: unverified: uses/uses.go: uses/uses.go:8:2: a module it needs is not in the module cache (goprod does not download modules: run \`go mod download\` in ${dir}, or goprod with --download)\n`);
+    expect(read('plain/plain.go')).toContain('open %s: %w');
+    expect(read('uses/uses.go')).toBe(original('uses/uses.go'));
+    const check = await goprod('fix', '--check');
+    expect(check).toMatchObject({ code: 1, stdout: '' });
+  });
+
+  test('--download fills the module cache from the GOPROXY, and leaves go.mod and go.sum as they were', async () => {
+    fixture('missing-module');
+    const proxy = mkdtempSync(join(tmpdir(), 'goprod-proxy-'));
+    serveModule(proxy, 'example.com/notcached', 'v1.0.0', { 'dep/dep.go': 'package dep\n\n// Do does nothing.\nfunc Do() {}\n' });
+    Object.assign(process.env, { GOMODCACHE: join(proxy, 'cache'), GOPROXY: `file://${proxy}`, GOSUMDB: 'off', GOFLAGS: '-modcacherw' });
+    try {
+      // The fixture's go.sum holds made-up sums: this module's real ones, from the proxy.
+      writeFileSync(join(dir, 'go.sum'), '');
+      execFileSync('go', ['mod', 'download', 'example.com/notcached'], { cwd: dir, stdio: 'pipe', env: { ...process.env, GOTOOLCHAIN: 'local' } });
+      const sums = read('go.sum');
+      rmSync(join(proxy, 'cache'), { recursive: true, force: true });
+
+      const without = await goprod('fix');
+      expect(without.stderr).toContain('1 unverified');
+      const { stderr } = await goprod('fix', '--write', '--download', '--allow-dirty');
+      expect(stderr).toMatch(/goprod: applied 2 fixes in 2 files; checked under /);
+      expect(read('uses/uses.go')).toContain('open %s: %w');
+      expect(read('go.sum')).toBe(sums);
+      expect(read('go.mod')).toBe(original('go.mod'));
+    } finally {
+      rmSync(proxy, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('workspaces and environments', () => {
+  test('each module of a go.work workspace is checked in it, a module it does not use outside it, also with GOFLAGS=-mod=mod', async () => {
+    fixture('workspace');
+    process.env.GOFLAGS = '-mod=mod';
+    const { stderr } = await goprod('fix', '--write');
+    expect(stderr).toContain(`goprod: applied 3 fixes in 3 files; checked under ${HOST}\n`);
+    expect(read('app/app.go')).toContain('run: %w');
+    expect(read('lib/lib.go')).toContain('open %s: %w');
+    expect(read('tools/tools.go')).toContain('open %s: %w');
+    expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })).toBe(' M app/app.go\n M lib/lib.go\n M tools/tools.go\n');
+  });
+});
+
+/** Puts a module into a GOPROXY directory (the layout `file://` proxies have). */
+function serveModule(proxy: string, path: string, version: string, files: Record<string, string>): void {
+  const at = join(proxy, path, '@v');
+  mkdirSync(at, { recursive: true });
+  const goMod = `module ${path}\n\ngo 1.21\n`;
+  writeFileSync(join(at, 'list'), `${version}\n`);
+  writeFileSync(join(at, `${version}.info`), JSON.stringify({ Version: version, Time: '2024-01-01T00:00:00Z' }));
+  writeFileSync(join(at, `${version}.mod`), goMod);
+  const entries = Object.entries({ 'go.mod': goMod, ...files }).map(([name, text]) => [`${path}@${version}/${name}`, text] as const);
+  writeFileSync(join(at, `${version}.zip`), storedZip(entries));
+}
+
+/** A zip archive without compression: enough for the go command's module zips. */
+function storedZip(entries: ReadonlyArray<readonly [string, string]>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of entries) {
+    const data = Buffer.from(text);
+    const nameBytes = Buffer.from(name);
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBytes, data);
+    centrals.push(central, nameBytes);
+    offset += local.length + nameBytes.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
