@@ -89,6 +89,12 @@ async function verifyModule(context: GoContext, files: FileResult[], toolchain: 
     else elsewhere.push(f);
   }
   for (const f of elsewhere) {
+    // A package the go command cannot read at all (an invalid import path) is no matter of platforms.
+    const pkg = listing.packages.get(dirname(f.path));
+    if (pkg?.problem && pkg.compiled.size === 0 && !/build constraints exclude all Go files/.test(pkg.problem)) {
+      f.unverified = explain(pkg.problem);
+      continue;
+    }
     const candidates = configsFor(basename(f.path), f.output, toolchain.host, toolchain.platforms, toolchain.goMinor).filter((c) => configKey(c) !== configKey(host.config));
     const config = candidates.find((c) => [...byTarget.keys()].some((t) => configKey(t.config) === configKey(c))) ?? candidates[0];
     if (!config) {

@@ -91,6 +91,13 @@ describe('one package never blocks the rest', () => {
     expect(read('whole/whole.go')).toContain('open %s: %w');
   });
 
+  test('a directory the go command cannot name as a package is unverified; the other package is written', async () => {
+    fixture('invalid-path');
+    const { stderr } = await goprod('fix', '--write');
+    expect(stderr).toContain('goprod: unverified: v@2/p.go: directory v@2 outside main module or its selected dependencies\n');
+    expect(read('ok/p.go')).toContain('wrap: %w');
+  });
+
   test('a package whose module is not in the cache is unverified with the command that fixes it; --check fails until it is verified', async () => {
     fixture('missing-module');
     const { stderr } = await goprod('fix', '--write');

@@ -240,8 +240,9 @@ export async function listPackages(target: GoTarget, patterns: readonly string[]
   type GoError = { Err: string; Pos?: string };
   type Pkg = { Dir?: string; ImportPath: string; ForTest?: string; GoFiles?: string[]; CgoFiles?: string[]; TestGoFiles?: string[]; XTestGoFiles?: string[]; Deps?: string[]; Error?: GoError; DepsErrors?: GoError[] };
   for (const p of JSON.parse(`[${run.stdout.replace(/}\n{/g, '},{')}]`) as Pkg[]) {
-    // A pattern the go command could not even map to a package (an invalid import path) has no Dir.
-    const dir = p.Dir ?? (p.ImportPath.startsWith('.') ? resolve(target.context.dir, p.ImportPath) : undefined);
+    // A package the go command cannot even name (an invalid import path) has no Dir: find its pattern.
+    const pattern = p.Dir ? undefined : patterns.find((pat) => p.ImportPath === pat || p.ImportPath.endsWith(`/${pat.slice(2)}`));
+    const dir = p.Dir ?? (pattern && resolve(target.context.dir, pattern));
     if (!dir) continue;
     const pkg = packages.get(dir) ?? { importPath: p.ImportPath, compiled: new Set<string>(), deps: new Set<string>() };
     packages.set(dir, pkg);
