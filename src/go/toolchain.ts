@@ -41,7 +41,8 @@ export interface GoRun {
 export function runGo(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<GoRun> {
   return new Promise((done, fail) => {
     execFile('go', args, { cwd, env: { ...goEnv(), ...env }, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') fail(toolMissing('go', error));
+      if (error?.code === 'ENOENT') fail(toolMissing('go', error));
+      else if (error && typeof error.code !== 'number') fail(new Error(`go ${args[0]} ${error.signal ? `was stopped by ${error.signal}` : `failed: ${error.message}`}`));
       else done({ code: error ? Number(error.code) : 0, stdout, stderr });
     });
   });
