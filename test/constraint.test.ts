@@ -6,9 +6,11 @@ const platforms: Platform[] = [
   { goos: 'darwin', goarch: 'amd64', firstClass: true },
   { goos: 'darwin', goarch: 'arm64', firstClass: true },
   { goos: 'freebsd', goarch: 'amd64', firstClass: false },
+  { goos: 'illumos', goarch: 'amd64', firstClass: false },
   { goos: 'linux', goarch: 'amd64', firstClass: true },
   { goos: 'linux', goarch: 'arm64', firstClass: true },
   { goos: 'plan9', goarch: '386', firstClass: false },
+  { goos: 'solaris', goarch: 'amd64', firstClass: false },
   { goos: 'windows', goarch: 'amd64', firstClass: true },
 ];
 const first = (name: string, text = 'package p\n') => {
@@ -24,6 +26,8 @@ describe('build constraints', () => {
     expect(first('conn_arm64.go')).toBe('linux/arm64 cgo=0');
     expect(first('windows.go')).toBe('linux/amd64');
     expect(first('conn_plan9.go')).toBe('plan9/386 cgo=0');
+    expect(first('conn_solaris.go')).toBe('solaris/amd64 cgo=0');
+    expect(first('conn_illumos.go')).toBe('illumos/amd64 cgo=0');
   });
 
   test('//go:build lines: the host first, then other platforms, then tags', () => {

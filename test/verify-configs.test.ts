@@ -44,9 +44,10 @@ describe('every changed file is checked under a configuration that compiles it',
     const { code, stderr } = await goprod('fix', '--write');
     expect(code).toBe(0);
     expect(stderr).toContain('goprod: backed out: close-errors at app/app_windows.go:12: c.Close() (no value) used as value\n');
-    expect(stderr).toContain(`goprod: applied 2 fixes in 2 files; 1 backed out (they break the build or vet, see above); checked under ${HOST}, windows/amd64\n`);
+    expect(stderr).toContain(`goprod: applied 3 fixes in 3 files; 1 backed out (they break the build or vet, see above); checked under ${HOST}, windows/amd64\n`);
     expect(read('app/app_windows.go')).toBe(original('app/app_windows.go').replace('stat %s: %v', 'stat %s: %w'));
     expect(read('app/app.go')).toContain('load %s: %w');
+    expect(read('itest/stat_windows_test.go')).toContain('stat: %w');
     for (const goos of ['linux', 'windows', 'darwin']) vet(goos);
   });
 

@@ -167,7 +167,9 @@ function subsets(tags: readonly string[]): string[][] {
  * platforms build without cgo: there is no C cross-compiler to rely on.
  */
 export function configsFor(name: string, text: string, host: BuildConfig, platforms: readonly Platform[], goMinor: number): BuildConfig[] {
-  const rank = (p: Platform) => (p.goos === host.goos && p.goarch === host.goarch ? 0 : p.goos === host.goos ? 1 : p.goarch === host.goarch && p.firstClass ? 2 : p.firstClass ? 3 : 4);
+  // android, illumos and ios also satisfy linux, solaris and darwin: prefer the plain ones.
+  const alias = (p: Platform) => ['android', 'illumos', 'ios'].includes(p.goos);
+  const rank = (p: Platform) => (p.goos === host.goos && p.goarch === host.goarch ? 0 : p.goos === host.goos ? 1 : p.goarch === host.goarch && p.firstClass ? 2 : p.firstClass ? 3 : alias(p) ? 5 : 4);
   const ordered = [...platforms].sort((a, b) => rank(a) - rank(b));
   const tagSets = subsets([...customTags(fileConstraint(text))]);
   const found: BuildConfig[] = [];
