@@ -160,22 +160,21 @@ export async function checkPackages(target: GoTarget, patterns: readonly string[
   const dir = target.context.dir;
   return withOverlay(overlay, async ({ flags, back, temp }) => {
     const runs = await Promise.all([runTarget(target, 'build', [...flags, '-o', '/dev/null', ...patterns]), runTarget(target, 'vet', [...flags, ...patterns])]);
-    const compiled = runs.map(() => true);
-    compiled[1] = false;
+    // Every run but vet's is the compiler's: what it prints does not compile.
+    const [build, vet] = runs as [GoRun, GoRun];
     // vet stops at a package's first type error; compiling its tests with -e lists them all, so
     // one round of back-out can drop every fix they point at.
-    const typeErrorDirs = new Set(runs[1]!.stderr.split('\n').flatMap((l) => {
+    const typeErrorDirs = new Set(vet.stderr.split('\n').flatMap((l) => {
       const m = POSITIONED.exec(l);
       return m?.[1] ? [dirname(back.get(resolve(dir, m[2]!)) ?? resolve(dir, m[2]!))] : [];
     }));
     // One package at a time: test binaries of packages with the same name would collide.
     for (const d of typeErrorDirs) {
       runs.push(await runTarget(target, 'test', [...flags, '-c', '-o', `${join(temp, `bin${runs.length}`)}/`, '-vet=off', '-gcflags=-e', `./${relative(dir, d)}`]));
-      compiled.push(true);
     }
     const result: CheckResult = { messages: [], failures: [] };
     const seen = new Map<string, ToolMessage>();
-    runs.forEach((run, i) => {
+    for (const run of runs) {
       let said = false;
       let importPath: string | undefined;
       for (const line of run.stderr.split('\n')) {
@@ -186,7 +185,7 @@ export async function checkPackages(target: GoTarget, patterns: readonly string[
         const m = POSITIONED.exec(line);
         if (m) {
           const file = isAbsolute(m[2]!) ? m[2]! : resolve(dir, m[2]!);
-          const message: ToolMessage = { path: back.get(file) ?? overlayFile(back, file) ?? file, line: Number(m[3]), column: Number(m[4]), message: m[5]!, compileError: compiled[i]! || m[1] !== undefined, ...(importPath ? { importPath } : {}) };
+          const message: ToolMessage = { path: back.get(file) ?? overlayFile(back, file) ?? file, line: Number(m[3]), column: Number(m[4]), message: m[5]!, compileError: run !== vet || m[1] !== undefined, ...(importPath ? { importPath } : {}) };
           // build and vet both report a type error; count it once.
           const key = `${message.path}:${message.line}:${message.column}: ${message.message}`;
           const known = seen.get(key);
@@ -195,10 +194,10 @@ export async function checkPackages(target: GoTarget, patterns: readonly string[
             seen.set(key, message);
             result.messages.push(message);
           }
-        } else if (line.trim() && !line.startsWith('#') && !line.startsWith('\t') && !NOT_FAILURES.test(line) && !(run === runs[0] && NOT_BUILD_FAILURES.test(line))) result.failures.push(line);
+        } else if (line.trim() && !line.startsWith('#') && !line.startsWith('\t') && !NOT_FAILURES.test(line) && !(run === build && NOT_BUILD_FAILURES.test(line))) result.failures.push(line);
       }
       if (run.code !== 0 && !said) result.failures.push(`go exited with status ${run.code}`);
-    });
+    }
     return result;
   });
 }
