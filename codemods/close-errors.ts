@@ -10,7 +10,7 @@ import { resolve } from '../src/go/scope.js';
 import { typeNameOf } from '../src/go/types.js';
 import { contains, enclosingFunction, isWrittenAt, referencesTo, resultSlots } from '../src/go/syntax.js';
 import { atLeast } from '../src/go/version.js';
-import { sameNode, type SyntaxNode } from '../src/parser.js';
+import { children, statements, sameNode, type SyntaxNode } from '../src/parser.js';
 
 type Mode = 'both' | 'propagate' | 'explicit';
 
@@ -81,10 +81,10 @@ function fixDefer(file: GoFile, stmt: SyntaxNode, receiver: SyntaxNode, mode: Mo
 /** A bare `x.Close()` statement: `return x.Close()` where a `return …, nil` follows, else `_ = x.Close()`. */
 function fixBareClose(file: GoFile, stmt: SyntaxNode, receiver: SyntaxNode, mode: Mode): Diagnostic | undefined {
   const x = receiver.text;
-  const call = stmt.namedChildren[0]!;
+  const call = children(stmt)[0]!;
   let next = stmt.nextNamedSibling;
   while (next?.type === 'comment') next = next.nextNamedSibling;
-  const values = next?.type === 'return_statement' ? (next.namedChildren[0]?.namedChildren ?? []) : [];
+  const values = next?.type === 'return_statement' ? children(children(next)[0]) : [];
   const last = values[values.length - 1];
   const fn = enclosingFunction(stmt);
   const del = deleteStatement(file.text, stmt);
@@ -121,11 +121,11 @@ function errorResultName(fn: SyntaxNode): { name: string; edits: Edit[] } | unde
   const last = slots[slots.length - 1]!;
   if (last.name && last.name.text !== '_') return { name: last.name.text, edits: [] };
   const params = fn.childForFieldName('parameters')?.descendantsOfType('identifier') ?? [];
-  const top = fn.childForFieldName('body')?.namedChildren.find((c) => c.type === 'statement_list')?.namedChildren ?? [];
+  const top = statements(fn.childForFieldName('body'));
   const varErr = top.some((s) => s.type === 'var_declaration' && s.descendantsOfType('var_spec').some((v) => v.childrenForFieldName('name').some((n) => n.text === 'err')));
   if (params.some((p) => p.text === 'err') || varErr) return undefined;
   const edits: Edit[] = top
-    .filter((s) => s.type === 'short_var_declaration' && s.childForFieldName('left')!.namedChildren.every((l) => l.text === 'err' || l.text === '_'))
+    .filter((s) => s.type === 'short_var_declaration' && children(s.childForFieldName('left')!).every((l) => l.text === 'err' || l.text === '_'))
     .map((s) => s.children.find((c) => c.type === ':=')!)
     .map((op) => ({ start: op.startIndex, end: op.endIndex, text: '=' }));
   if (last.name) return { name: 'err', edits: [...edits, { start: last.name.startIndex, end: last.name.endIndex, text: 'err' }] };
@@ -150,9 +150,9 @@ const WRITE_FLAGS = /\bO_(WRONLY|RDWR|APPEND|CREATE|TRUNC)\b/;
 function isWritten(file: GoFile, receiver: SyntaxNode, fn: SyntaxNode): boolean {
   const decl = receiver.type === 'identifier' ? resolve(receiver) : undefined;
   if (!decl) return false;
-  const source = decl.value ?? (decl.declarator.type === 'short_var_declaration' ? decl.declarator.childForFieldName('right')?.namedChildren[0] : undefined);
+  const source = decl.value ?? (decl.declarator.type === 'short_var_declaration' ? children(decl.declarator.childForFieldName('right'))[0] : undefined);
   if (source && (WRITERS.some(([pkg, funcs]) => file.isPackageCall(source, pkg, funcs)) || (file.isPackageCall(source, 'os', ['OpenFile']) && WRITE_FLAGS.test(source.text)))) return true;
-  if (source && file.isPackageCall(source, 'io', ['Pipe']) && decl.declarator.childForFieldName('left')?.namedChildren[1]?.text === decl.name) return true;
+  if (source && file.isPackageCall(source, 'io', ['Pipe']) && children(decl.declarator.childForFieldName('left'))[1]?.text === decl.name) return true;
   if (decl.type && /\b(io\.(WriteCloser|PipeWriter)|(zip|tar|gzip|zlib|flate)\.Writer)\b/.test(decl.type.text)) return true;
   return referencesTo(fn, decl.node).some((ref) => writtenThrough(file, ref));
 }
@@ -164,7 +164,7 @@ function writtenThrough(file: GoFile, ref: SyntaxNode): boolean {
     return WRITE_METHODS.includes(sel.childForFieldName('field')!.text) && sel.parent?.type === 'call_expression';
   }
   const args = ref.parent;
-  const call = args?.type === 'argument_list' && sameNode(args.namedChildren[0], ref) ? args.parent : undefined;
+  const call = args?.type === 'argument_list' && sameNode(children(args)[0], ref) ? args.parent : undefined;
   return (
     !!call &&
     (file.isPackageCall(call, 'fmt', ['Fprint', 'Fprintf', 'Fprintln']) ||

@@ -9,7 +9,7 @@ import { deleteStatement, insertFirstStatement } from '../src/go/refactor.js';
 import { loopVariables, resolve, type Declaration } from '../src/go/scope.js';
 import { isWrittenAt, referencesTo } from '../src/go/syntax.js';
 import { atLeast } from '../src/go/version.js';
-import { sameNode, type SyntaxNode } from '../src/parser.js';
+import { children, statements, sameNode, type SyntaxNode } from '../src/parser.js';
 
 export default defineCodemod({
   name: 'loopvar',
@@ -23,7 +23,7 @@ export default defineCodemod({
 
 /** Before Go 1.22: the copy statement a loop needs, for every variable it declares that outlives an iteration. */
 function missingCopy(file: GoFile, loop: SyntaxNode): Diagnostic[] {
-  const clause = loop.namedChildren.find((c) => c.type === 'range_clause' || c.type === 'for_clause');
+  const clause = children(loop).find((c) => c.type === 'range_clause' || c.type === 'for_clause');
   const body = loop.childForFieldName('body');
   if (!clause || !body) return [];
   const captured: Array<{ decl: Declaration; why: string }> = [];
@@ -85,8 +85,8 @@ function isGroup(receiver: SyntaxNode): boolean {
 
 /** Whether a test function literal calls t.Parallel() on its own parameter, among its top-level statements. */
 function callsParallel(literal: SyntaxNode): boolean {
-  const param = literal.childForFieldName('parameters')?.namedChildren[0]?.childForFieldName('name')?.text;
-  const stmts = literal.childForFieldName('body')?.namedChildren.find((c) => c.type === 'statement_list')?.namedChildren ?? [];
+  const param = children(literal.childForFieldName('parameters'))[0]?.childForFieldName('name')?.text;
+  const stmts = statements(literal.childForFieldName('body'));
   return param !== undefined && stmts.some((s) => s.type === 'expression_statement' && s.text.replace(/\s/g, '') === `${param}.Parallel()`);
 }
 
@@ -101,7 +101,7 @@ function addressSink(ref: SyntaxNode): string | undefined {
   while (['literal_value', 'keyed_element', 'literal_element', 'composite_literal'].includes(value.parent?.type ?? '')) value = value.parent!;
   const at = value.parent;
   const stmt = at?.parent;
-  if (at?.type === 'argument_list' && stmt?.childForFieldName('function')?.text === 'append' && !sameNode(at.namedChildren[0], value)) return 'appended';
+  if (at?.type === 'argument_list' && stmt?.childForFieldName('function')?.text === 'append' && !sameNode(children(at)[0], value)) return 'appended';
   if (at?.type === 'send_statement') return 'sent';
   if (at?.type === 'expression_list' && stmt?.type === 'return_statement') return 'returned';
   if (at?.type === 'expression_list' && stmt?.type === 'assignment_statement' && sameNode(stmt.childForFieldName('right'), at)) return 'stored';
@@ -116,14 +116,14 @@ function addressSink(ref: SyntaxNode): string | undefined {
  * iteration starts from this one's variable).
  */
 function redundantCopies(file: GoFile, loop: SyntaxNode): Diagnostic[] {
-  const clause = loop.namedChildren.find((c) => c.type === 'range_clause' || c.type === 'for_clause');
+  const clause = children(loop).find((c) => c.type === 'range_clause' || c.type === 'for_clause');
   const body = loop.childForFieldName('body');
   if (!clause || !body) return [];
   const loopVars = loopVariables(clause);
-  const topLevel = body.namedChildren.find((c) => c.type === 'statement_list')?.namedChildren ?? [];
+  const topLevel = statements(body);
   return body.descendantsOfType('short_var_declaration').flatMap((stmt): Diagnostic[] => {
-    const left = stmt.childForFieldName('left')!.namedChildren;
-    const right = stmt.childForFieldName('right')!.namedChildren;
+    const left = children(stmt.childForFieldName('left')!);
+    const right = children(stmt.childForFieldName('right')!);
     const self = left.length === right.length && left.every((l, i) => l.type === 'identifier' && right[i]!.type === 'identifier' && l.text === right[i]!.text);
     const copied = self ? right.map((r) => loopVars.find((v) => sameNode(resolve(r)?.node, v.node))) : [];
     if (!self || copied.some((v) => v === undefined)) return [];

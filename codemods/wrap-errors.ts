@@ -6,7 +6,7 @@ import { parseFormat } from '../src/go/format.js';
 import { decodeStringExpression } from '../src/go/literal.js';
 import { errorMethodReceiver, isErrorValue } from '../src/go/types.js';
 import { atLeast } from '../src/go/version.js';
-import type { SyntaxNode } from '../src/parser.js';
+import { children, type SyntaxNode } from '../src/parser.js';
 
 export default defineCodemod({
   name: 'wrap-errors',
@@ -26,7 +26,7 @@ export default defineCodemod({
 });
 
 function wrapErrors(call: SyntaxNode, file: GoFile): Diagnostic | undefined {
-  const [formatArg, ...operands] = call.childForFieldName('arguments')!.namedChildren;
+  const [formatArg, ...operands] = children(call.childForFieldName('arguments')!);
   // A variadic spread (`args...`) hides which operand a verb formats.
   if (!formatArg || call.childForFieldName('arguments')!.children.some((c) => c.type === '...')) return undefined;
   const format = decodeStringExpression(formatArg);

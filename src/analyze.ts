@@ -6,7 +6,7 @@ import { applyEdits, mergeFixes, type Diagnostic, type Fix } from './edits.js';
 import { GoFile } from './go/file.js';
 import type { PackageIndex } from './go/package.js';
 import { fileGoVersion, type GoVersion } from './go/version.js';
-import type { GoParser, SyntaxNode } from './parser.js';
+import { children, type GoParser, type SyntaxNode } from './parser.js';
 import { LineIndex } from './position.js';
 
 export interface Finding extends Diagnostic {
@@ -48,7 +48,7 @@ export type OpenedFile = { kind: 'open'; file: GoFile; dispose(): void } | { kin
 export function openGoFile(parser: GoParser, input: FileInput): OpenedFile {
   const parsed = parser.parse(input.text);
   const root = parsed.root;
-  const pkg = root.namedChildren.find((n) => n.type === 'package_clause');
+  const pkg = children(root).find((n) => n.type === 'package_clause');
   const closed: OpenedFile | undefined = parsed.firstError
     ? { kind: 'unparsable', at: parsed.firstError.startIndex }
     : GENERATED.test(input.text.slice(0, pkg?.startIndex ?? input.text.length))

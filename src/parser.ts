@@ -53,3 +53,14 @@ function findError(node: SyntaxNode): SyntaxNode | undefined {
 export function sameNode(a: SyntaxNode | null | undefined, b: SyntaxNode | null | undefined): boolean {
   return !!a && !!b && a.id === b.id;
 }
+
+// A node's named children without comments. tree-sitter puts comments wherever they are
+// written (`f(a /*x*/, b)`, `func f() ( /*a*/ T, error)`), so positional code must skip them.
+export function children(node: SyntaxNode | null | undefined): SyntaxNode[] {
+  return node ? node.namedChildren.filter((c) => c.type !== 'comment') : [];
+}
+
+/** The statements of a block (`{ … }`), comments left out. */
+export function statements(block: SyntaxNode | null | undefined): SyntaxNode[] {
+  return children(children(block).find((c) => c.type === 'statement_list'));
+}

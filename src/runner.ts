@@ -85,16 +85,18 @@ async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod
   const result: RunResult = { files: [], warnings: [], scanned: 0 };
   const modules = new ModuleFinder();
   const sources = readSources(discoverGoFiles(paths, cwd), modules, result);
-  indexPackages(parser, sources);
-  const fromModules = moduleFindings(parser, sources, codemods, options);
+  indexPackages(parser, sources, result);
+  const fromModules = moduleFindings(parser, sources, codemods, options, result);
   for (const input of sources) {
     const fromModule = fromModules.get(input.path);
     fromModules.delete(input.path);
-    let analysis = analyzeFile(parser, input, codemods, options, fromModule);
-    // A module-wide codemod may regenerate a file it generated before.
-    if (analysis.kind === 'generated' && fromModule) analysis = applyFindings(parser, input.text, input.moduleVersion, fromModule);
-    if (analysis.kind === 'unparsable') result.warnings.push({ path: input.path, ...new LineIndex(input.text).position(analysis.at), message: 'does not parse; skipped' });
-    else addAnalysis(result, input, analysis);
+    guarded(result, input.path, () => {
+      let analysis = analyzeFile(parser, input, codemods, options, fromModule);
+      // A module-wide codemod may regenerate a file it generated before.
+      if (analysis.kind === 'generated' && fromModule) analysis = applyFindings(parser, input.text, input.moduleVersion, fromModule);
+      if (analysis.kind === 'unparsable') result.warnings.push({ path: input.path, ...new LineIndex(input.text).position(analysis.at), message: 'does not parse; skipped' });
+      else addAnalysis(result, input, analysis);
+    });
   }
   // Files that module-wide codemods create, or rewrite though they were not analysed (generated ones).
   for (const [path, findings] of fromModules) {
@@ -132,7 +134,7 @@ function readSources(paths: readonly string[], modules: ModuleFinder, result: Ru
  * Gives each file what its package's files declare (all .go files of its directory, also
  * those not being fixed), so a codemod can look a method up beyond its own file.
  */
-function indexPackages(parser: GoParser, sources: SourceFile[]): void {
+function indexPackages(parser: GoParser, sources: SourceFile[], result: RunResult): void {
   const byDir = new Map<string, SourceFile[]>();
   for (const s of sources) byDir.set(dirname(s.path), [...(byDir.get(dirname(s.path)) ?? []), s]);
   for (const [dir, files] of byDir) {
@@ -142,24 +144,29 @@ function indexPackages(parser: GoParser, sources: SourceFile[]): void {
       const text = files.find((f) => f.path === path)?.text ?? readSource(path)?.text;
       if (text === undefined) continue;
       const parsed = parser.parse(text);
-      indexFile(pkg, parsed.root);
-      parsed.dispose();
+      try {
+        guarded(result, path, () => indexFile(pkg, parsed.root));
+      } finally {
+        parsed.dispose();
+      }
     }
     for (const f of files) f.pkg = pkg;
   }
 }
 
 /** Runs the module-wide codemods on each module's files; their findings by file path. */
-function moduleFindings(parser: GoParser, sources: readonly SourceFile[], codemods: readonly Codemod[], options: CodemodOptions): Map<string, Finding[]> {
+function moduleFindings(parser: GoParser, sources: readonly SourceFile[], codemods: readonly Codemod[], options: CodemodOptions, result: RunResult): Map<string, Finding[]> {
   const findings = new Map<string, Finding[]>();
   const wide = codemods.filter((c) => c.runModule);
   if (wide.length === 0) return findings;
   forEachModule(parser, sources, (module, goFiles) => {
     for (const codemod of wide) {
       const admitted = goFiles.filter((f) => appliesTo(codemod, f.goVersion));
-      for (const { path, diagnostic } of codemod.runModule!(module, admitted, options)) {
-        findings.set(path, [...(findings.get(path) ?? []), { ...diagnostic, codemod: codemod.name }]);
-      }
+      guarded(result, module.dir, () => {
+        for (const { path, diagnostic } of codemod.runModule!(module, admitted, options)) {
+          findings.set(path, [...(findings.get(path) ?? []), { ...diagnostic, codemod: codemod.name }]);
+        }
+      });
     }
   });
   return findings;
@@ -185,6 +192,19 @@ export async function inspectModules(paths: readonly string[], cwd: string, fn: 
   const sources = readSources(discoverGoFiles(paths, cwd), new ModuleFinder(), result);
   forEachModule(await loadGoParser(), sources, fn);
   return result.warnings;
+}
+
+/**
+ * Runs one file's (or module's) step so that a goprod bug there is reported and skipped
+ * instead of ending the run: every other file is still fixed.
+ */
+function guarded(result: RunResult, path: string, step: () => void): void {
+  try {
+    step();
+  } catch (e) {
+    const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    result.warnings.push({ path, message: `bug: goprod failed here (${why}); skipped (please report it)` });
+  }
 }
 
 function addAnalysis(result: RunResult, input: SourceFile, analysis: FileAnalysis, created = false): void {

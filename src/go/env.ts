@@ -1,7 +1,7 @@
 // How a Go program reads its environment: every os.Getenv / os.LookupEnv call, the variable
 // it names, and what the code around it says about the value (its type, a default, whether
 // the program refuses to run without it).
-import { sameNode, type SyntaxNode } from '../parser.js';
+import { children, statements, sameNode, type SyntaxNode } from '../parser.js';
 import type { GoFile } from './file.js';
 import { decodeStringExpression } from './literal.js';
 import { resolve } from './scope.js';
@@ -50,7 +50,7 @@ export function envReads(file: GoFile): EnvRead[] {
   return file.root.descendantsOfType('call_expression').flatMap((call): EnvRead[] => {
     if (!file.isPackageCall(call, 'os', ['Getenv', 'LookupEnv'])) return [];
     const kind = call.childForFieldName('function')!.childForFieldName('field')!.text as EnvRead['kind'];
-    const read: EnvRead = { file, call, kind, name: variableName(call.childForFieldName('arguments')!.namedChildren[0]), type: undefined, boolish: false, fallback: undefined, required: false };
+    const read: EnvRead = { file, call, kind, name: variableName(children(call.childForFieldName('arguments')!)[0]), type: undefined, boolish: false, fallback: undefined, required: false };
     if (read.name !== undefined) describeUses(read);
     return [read];
   });
@@ -72,7 +72,7 @@ export interface EnvWrapper {
 /** The wrappers among reads with computed names: the name is a parameter of a top-level function. */
 export function envWrappers(reads: readonly EnvRead[]): EnvWrapper[] {
   return reads.flatMap((read): EnvWrapper[] => {
-    const arg = read.call.childForFieldName('arguments')!.namedChildren[0];
+    const arg = children(read.call.childForFieldName('arguments')!)[0];
     const decl = read.name === undefined && arg?.type === 'identifier' ? resolve(arg) : undefined;
     const fn = decl?.kind === 'param' ? decl.declarator : undefined;
     if (fn?.type !== 'function_declaration') return [];
@@ -84,7 +84,7 @@ export function envWrappers(reads: readonly EnvRead[]): EnvWrapper[] {
     for (const use of [read.call, ...(value && body ? referencesTo(body, value) : [])]) {
       const parse = parserOf(read.file, use)?.call;
       const check = emptyCheck(use) ?? (parse ? errCheckAfter(parse) : undefined);
-      const returned = check?.childForFieldName('consequence')?.descendantsOfType('return_statement')[0]?.namedChildren[0]?.namedChildren[0];
+      const returned = children(children(check?.childForFieldName('consequence')?.descendantsOfType('return_statement')[0])[0])[0];
       const i = returned ? params.findIndex((p) => p.text === returned.text) : -1;
       if (i >= 0) fallbackParam = i;
     }
@@ -103,7 +103,7 @@ export function wrappedReads(file: GoFile, wrappers: readonly EnvWrapper[]): Env
     const fn = call.childForFieldName('function');
     const kind = fn?.type === 'identifier' ? (resolve(fn)?.kind ?? 'func') : undefined;
     const w = kind === 'func' ? mine.find((x) => x.name === fn!.text) : undefined;
-    const args = call.childForFieldName('arguments')!.namedChildren;
+    const args = children(call.childForFieldName('arguments')!);
     const name = w && literalValue(args[w.keyParam]);
     if (!w || name === undefined) return [];
     const fallback = w.fallbackParam === undefined ? undefined : literalValue(args[w.fallbackParam]);
@@ -112,7 +112,7 @@ export function wrappedReads(file: GoFile, wrappers: readonly EnvWrapper[]): Env
 }
 
 function signatureParams(fn: SyntaxNode): SyntaxNode[] {
-  return (fn.childForFieldName('parameters')?.namedChildren ?? []).flatMap((p) => p.childrenForFieldName('name'));
+  return children(fn.childForFieldName('parameters')).flatMap((p) => p.childrenForFieldName('name'));
 }
 
 /** A string, number or boolean literal's value as the environment would spell it. */
@@ -136,7 +136,7 @@ export function envWrites(file: GoFile): EnvWrite[] {
   return file.root.descendantsOfType('call_expression').flatMap((call): EnvWrite[] => {
     const fn = call.childForFieldName('function');
     const method = fn?.type === 'selector_expression' ? fn.childForFieldName('field')!.text : undefined;
-    const args = call.childForFieldName('arguments')!.namedChildren;
+    const args = children(call.childForFieldName('arguments')!);
     const testSetenv = method === 'Setenv' && args.length === 2 && !file.isPackageName(fn!.childForFieldName('operand')!);
     if (!testSetenv && !file.isPackageCall(call, 'os', ['Setenv', 'Unsetenv', 'Clearenv'])) return [];
     return [{ call, name: method === 'Clearenv' ? undefined : variableName(args[0]) }];
@@ -194,7 +194,7 @@ function assignedTo(call: SyntaxNode, index: number): SyntaxNode | undefined {
   const list = call.parent;
   const decl = list?.parent;
   if (list?.type !== 'expression_list' || (decl?.type !== 'short_var_declaration' && decl?.type !== 'var_spec')) return undefined;
-  const left = decl.type === 'short_var_declaration' ? decl.childForFieldName('left')!.namedChildren : decl.childrenForFieldName('name');
+  const left = decl.type === 'short_var_declaration' ? children(decl.childForFieldName('left')!) : decl.childrenForFieldName('name');
   const id = left[index];
   return id?.type === 'identifier' && id.text !== '_' ? id : undefined;
 }
@@ -212,7 +212,7 @@ function enclosingBody(node: SyntaxNode): SyntaxNode | undefined {
 function parserOf(file: GoFile, use: SyntaxNode): { call: SyntaxNode; type: EnvType } | undefined {
   const args = use.parent;
   const call = args?.parent;
-  if (args?.type !== 'argument_list' || !call || !sameNode(args.namedChildren[0], use)) return undefined;
+  if (args?.type !== 'argument_list' || !call || !sameNode(children(args)[0], use)) return undefined;
   const fn = call.childForFieldName('function')?.childForFieldName('field')?.text;
   const parser = fn === undefined ? undefined : PARSERS[fn];
   return parser && file.isPackageCall(call, parser.pkg, [fn!]) ? { call, type: parser.type } : undefined;
@@ -221,7 +221,7 @@ function parserOf(file: GoFile, use: SyntaxNode): { call: SyntaxNode; type: EnvT
 /** `n, err := strconv.Atoi(v); if err != nil { n = 8080 }`: the literal the code falls back to. */
 function parseFallback(parseCall: SyntaxNode): string | undefined {
   const check = errCheckAfter(parseCall);
-  const value = check && parseCall.parent!.parent!.childForFieldName('left')!.namedChildren[0];
+  const value = check && children(parseCall.parent!.parent!.childForFieldName('left')!)[0];
   return value ? literalAssigned(check.childForFieldName('consequence'), value.text) : undefined;
 }
 
@@ -229,7 +229,7 @@ function parseFallback(parseCall: SyntaxNode): string | undefined {
 function errCheckAfter(parseCall: SyntaxNode): SyntaxNode | undefined {
   const decl = parseCall.parent?.parent;
   if (decl?.type !== 'short_var_declaration') return undefined;
-  const err = decl.childForFieldName('left')!.namedChildren[1];
+  const err = children(decl.childForFieldName('left')!)[1];
   let next = decl.nextNamedSibling;
   while (next?.type === 'comment') next = next.nextNamedSibling;
   return err && next?.type === 'if_statement' && next.childForFieldName('condition')?.text.replace(/\s/g, '') === `${err.text}!=nil` ? next : undefined;
@@ -260,24 +260,24 @@ function applyEmptyCheck(read: EnvRead, ifStmt: SyntaxNode, valueVar: SyntaxNode
 
 /** `{ name = "literal" }` (or a number): the value as the environment would spell it. */
 function literalAssigned(block: SyntaxNode | null, name: string): string | undefined {
-  const stmts = block?.namedChildren.find((c) => c.type === 'statement_list')?.namedChildren ?? [];
+  const stmts = statements(block);
   const only = stmts.length === 1 ? stmts[0]! : undefined;
   if (only?.type !== 'assignment_statement' || only.childForFieldName('operator')?.text !== '=') return undefined;
-  const left = only.childForFieldName('left')!.namedChildren;
-  const right = only.childForFieldName('right')!.namedChildren;
+  const left = children(only.childForFieldName('left')!);
+  const right = children(only.childForFieldName('right')!);
   if (left.length !== 1 || left[0]!.text !== name || right.length !== 1) return undefined;
   return literalValue(right[0]);
 }
 
 /** Whether the block ends the program or the function with an error: log.Fatal*, os.Exit, panic, or a return whose last value is an error. */
 function stops(file: GoFile, block: SyntaxNode): boolean {
-  const stmts = block.namedChildren.find((c) => c.type === 'statement_list')?.namedChildren ?? [];
+  const stmts = statements(block);
   return stmts.some((s) => {
     if (s.type === 'return_statement') {
-      const values = s.namedChildren[0]?.namedChildren ?? [];
+      const values = children(children(s)[0]);
       return values.length > 0 && isErrorValue(values[values.length - 1]!, file);
     }
-    const call = s.type === 'expression_statement' ? s.namedChildren[0] : undefined;
+    const call = s.type === 'expression_statement' ? children(s)[0] : undefined;
     if (call?.type !== 'call_expression') return false;
     if (call.childForFieldName('function')?.text === 'panic' && !resolve(call.childForFieldName('function')!)) return true;
     return file.isPackageCall(call, 'os', ['Exit']) || file.isPackageCall(call, 'log', ['Fatal', 'Fatalf', 'Fatalln', 'Panic', 'Panicf', 'Panicln']);

@@ -1,7 +1,7 @@
 // Import surgery as edits, so no codemod hand-rolls it: adding an import where gofmt and
 // goimports would put it, replacing one, and telling whether a package is still used.
 import type { Edit } from '../edits.js';
-import type { SyntaxNode } from '../parser.js';
+import { children, type SyntaxNode } from '../parser.js';
 import type { GoFile } from './file.js';
 import { deleteStatement } from './refactor.js';
 import { resolve } from './scope.js';
@@ -20,10 +20,10 @@ export function addImport(file: GoFile, path: string, name?: string): Edit | und
   const names = file.importNames(path);
   if (name ? names.includes(name) : names.length > 0) return undefined;
   const spec = `${name ? `${name} ` : ''}"${path}"`;
-  const decls = file.root.namedChildren.filter((n) => n.type === 'import_declaration');
-  const block = decls.map((d) => d.namedChildren.find((c) => c.type === 'import_spec_list')).find((l) => l !== undefined);
+  const decls = children(file.root).filter((n) => n.type === 'import_declaration');
+  const block = decls.map((d) => children(d).find((c) => c.type === 'import_spec_list')).find((l) => l !== undefined);
   if (block) {
-    const specs = block.namedChildren.filter((c) => c.type === 'import_spec');
+    const specs = children(block).filter((c) => c.type === 'import_spec');
     const groups = groupsOf(file.text, specs);
     const group = isStd(path) ? (groups.find((g) => isStd(importPath(g[0]!))) ?? groups[groups.length - 1]) : (groups.findLast((g) => !isStd(importPath(g[0]!))) ?? undefined);
     if (group) {
@@ -34,7 +34,7 @@ export function addImport(file: GoFile, path: string, name?: string): Edit | und
     const close = block.lastChild!;
     return { start: close.startIndex, end: close.startIndex, text: `\n\t${spec}\n` };
   }
-  const after = decls[decls.length - 1] ?? file.root.namedChildren.find((n) => n.type === 'package_clause')!;
+  const after = decls[decls.length - 1] ?? children(file.root).find((n) => n.type === 'package_clause')!;
   return { start: lineEnd(file.text, after.endIndex), end: lineEnd(file.text, after.endIndex), text: `\n\nimport ${spec}` };
 }
 

@@ -1,6 +1,6 @@
 // Go string literals decoded with a map back to the source, so an edit computed on the
 // decoded value (a format verb) lands on the exact source characters that produced it.
-import type { SyntaxNode } from '../parser.js';
+import { children, type SyntaxNode } from '../parser.js';
 
 export interface DecodedString {
   value: string;
@@ -14,7 +14,7 @@ const SIMPLE_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n:
 export function decodeStringExpression(node: SyntaxNode): DecodedString | undefined {
   switch (node.type) {
     case 'parenthesized_expression': {
-      const inner = node.namedChildren[0];
+      const inner = children(node)[0];
       return inner ? decodeStringExpression(inner) : undefined;
     }
     case 'binary_expression': {
@@ -26,7 +26,7 @@ export function decodeStringExpression(node: SyntaxNode): DecodedString | undefi
     case 'raw_string_literal':
     case 'interpreted_string_literal': {
       const out: DecodedString = { value: '', spans: [] };
-      for (const part of node.namedChildren) {
+      for (const part of children(node)) {
         if (part.type === 'escape_sequence') append(out, decodeEscape(part.text), part.startIndex, part.endIndex);
         else for (let i = 0; i < part.text.length; i++) {
           // Carriage returns inside raw strings are discarded from the value (Go spec).

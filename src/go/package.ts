@@ -1,7 +1,7 @@
 // What the files of one package declare that a codemod looking at one file needs to know:
 // the methods of each type and the results of each function. Plain data, so the per-file
 // analysis stays a pure function of its inputs.
-import type { SyntaxNode } from '../parser.js';
+import { children, type SyntaxNode } from '../parser.js';
 import { resultSlots } from './syntax.js';
 
 export interface PackageIndex {
@@ -19,14 +19,14 @@ export function emptyPackageIndex(): PackageIndex {
 
 /** Adds what one file of the package declares. */
 export function indexFile(index: PackageIndex, root: SyntaxNode): void {
-  for (const spec of root.namedChildren.filter((d) => d.type === 'var_declaration').flatMap((d) => d.descendantsOfType('var_spec'))) {
-    const values = spec.childForFieldName('value')?.namedChildren ?? [];
+  for (const spec of children(root).filter((d) => d.type === 'var_declaration').flatMap((d) => d.descendantsOfType('var_spec'))) {
+    const values = children(spec.childForFieldName('value'));
     spec.childrenForFieldName('name').forEach((n, i) => {
       // By syntax alone: the file's own imports are not consulted, so an aliased errors package is missed.
       if (spec.childForFieldName('type')?.text === 'error' || /^(errors\.New|fmt\.Errorf)\(/.test(values[i]?.text ?? '')) index.errorVars[n.text] = true;
     });
   }
-  for (const decl of root.namedChildren) {
+  for (const decl of children(root)) {
     const name = decl.childForFieldName('name')?.text;
     if (!name) continue;
     if (decl.type === 'method_declaration') {

@@ -1,7 +1,7 @@
 // Edits that several codemods need, so none hand-rolls statement surgery (after
 // golang.org/x/tools/internal/refactor).
 import type { Edit } from '../edits.js';
-import type { SyntaxNode } from '../parser.js';
+import { statements, type SyntaxNode } from '../parser.js';
 
 /**
  * An edit deleting a statement with its whole line: a comment at the end of that line goes
@@ -30,7 +30,7 @@ export function indentationAt(text: string, index: number): string {
  */
 export function insertFirstStatement(text: string, block: SyntaxNode, stmt: string): Edit {
   const open = block.startIndex; // the `{`
-  const first = block.namedChildren.find((c) => c.type === 'statement_list')?.namedChildren[0];
+  const first = statements(block)[0];
   const lineEnd = text.indexOf('\n', open);
   const sameLine = first !== undefined && (lineEnd === -1 || first.startIndex < lineEnd);
   const indent = first && !sameLine ? indentationAt(text, first.startIndex) : `${indentationAt(text, open)}\t`;

@@ -2,7 +2,7 @@
 // scoping rules say: block statements, statement initialisers, function signatures, the file.
 // Without type information this finds what the file itself declares; names from other
 // files of the package, imports and the universe resolve to nothing.
-import { sameNode, type SyntaxNode } from '../parser.js';
+import { children, sameNode, type SyntaxNode } from '../parser.js';
 
 export type DeclarationKind = 'param' | 'result' | 'receiver' | 'var' | 'const' | 'short-var' | 'range' | 'type-switch' | 'func' | 'type';
 
@@ -63,9 +63,9 @@ function ownDeclaration(ident: SyntaxNode): Declaration | undefined {
 function declarationsIn(scope: SyntaxNode, via: SyntaxNode, at: number): Declaration[] {
   switch (scope.type) {
     case 'source_file':
-      return scope.namedChildren.flatMap((d) => declaredBy(d, true));
+      return children(scope).flatMap((d) => declaredBy(d, true));
     case 'statement_list':
-      return scope.namedChildren.filter((s) => s.endIndex <= at).flatMap((s) => declaredBy(s, false));
+      return children(scope).filter((s) => s.endIndex <= at).flatMap((s) => declaredBy(s, false));
     case 'if_statement':
     case 'expression_switch_statement':
     case 'type_switch_statement':
@@ -74,7 +74,7 @@ function declarationsIn(scope: SyntaxNode, via: SyntaxNode, at: number): Declara
       const init = scope.childForFieldName('initializer');
       if (init && init.endIndex <= at) decls.push(...declaredBy(init, false));
       if (scope.type === 'type_switch_statement') decls.push(...typeSwitchAlias(scope, via));
-      const clause = scope.namedChildren.find((c) => c.type === 'for_clause' || c.type === 'range_clause');
+      const clause = children(scope).find((c) => c.type === 'for_clause' || c.type === 'range_clause');
       if (clause && clause.endIndex <= at) decls.push(...loopVariables(clause));
       return decls;
     }
@@ -107,7 +107,7 @@ export function signatureDeclarations(fn: SyntaxNode): Declaration[] {
   for (const [field, kind] of lists) {
     const list = fn.childForFieldName(field);
     if (list?.type !== 'parameter_list') continue;
-    for (const p of list.namedChildren) {
+    for (const p of children(list)) {
       const type = p.childForFieldName('type') ?? undefined;
       for (const n of p.childrenForFieldName('name')) if (n) decls.push(declaration(n, kind, type, undefined, fn, false));
     }
@@ -124,7 +124,7 @@ function declaredBy(stmt: SyntaxNode, packageLevel: boolean): Declaration[] {
       const kind = stmt.type === 'var_declaration' ? 'var' : 'const';
       return specs(stmt).flatMap((spec) => {
         const nameNodes = spec.childrenForFieldName('name').filter((n): n is SyntaxNode => n !== null);
-        const values = spec.childForFieldName('value')?.namedChildren ?? [];
+        const values = children(spec.childForFieldName('value'));
         const type = spec.childForFieldName('type') ?? undefined;
         return nameNodes.map((n, i) => declaration(n, kind, type, values.length === nameNodes.length ? values[i] : undefined, stmt, packageLevel));
       });
@@ -134,7 +134,7 @@ function declaredBy(stmt: SyntaxNode, packageLevel: boolean): Declaration[] {
       return name ? [declaration(name, 'func', undefined, undefined, stmt, true)] : [];
     }
     case 'type_declaration':
-      return stmt.namedChildren.flatMap((spec) => {
+      return children(stmt).flatMap((spec) => {
         const name = spec.childForFieldName('name');
         return name ? [declaration(name, 'type', undefined, undefined, stmt, packageLevel)] : [];
       });
@@ -144,7 +144,7 @@ function declaredBy(stmt: SyntaxNode, packageLevel: boolean): Declaration[] {
 }
 
 function specs(decl: SyntaxNode): SyntaxNode[] {
-  return decl.namedChildren.flatMap((c) => (c.type.endsWith('_spec_list') ? c.namedChildren.filter((s) => s.type.endsWith('_spec')) : c.type.endsWith('_spec') ? [c] : []));
+  return children(decl).flatMap((c) => (c.type.endsWith('_spec_list') ? children(c).filter((s) => s.type.endsWith('_spec')) : c.type.endsWith('_spec') ? [c] : []));
 }
 
 /** `x := v.(type)`: in a clause that names one type, x has that type. */
@@ -153,12 +153,12 @@ function typeSwitchAlias(stmt: SyntaxNode, via: SyntaxNode): Declaration[] {
   if (!alias || via.type !== 'type_case' && via.type !== 'default_case') return [];
   const types = via.childrenForFieldName('type');
   const type = types.length === 1 ? (types[0] ?? undefined) : undefined;
-  return alias.namedChildren.map((n) => declaration(n, 'type-switch', type, undefined, stmt, false));
+  return children(alias).map((n) => declaration(n, 'type-switch', type, undefined, stmt, false));
 }
 
 function names(list: SyntaxNode | null, kind: DeclarationKind, declarator: SyntaxNode, type: SyntaxNode | undefined, right: SyntaxNode | null): Declaration[] {
-  const left = list?.namedChildren.filter((n) => n.type === 'identifier') ?? [];
-  const values = right?.type === 'expression_list' ? right.namedChildren : [];
+  const left = children(list).filter((n) => n.type === 'identifier');
+  const values = right?.type === 'expression_list' ? children(right) : [];
   return left.map((n, i) => declaration(n, kind, type, values.length === left.length ? values[i] : undefined, declarator, false));
 }
 

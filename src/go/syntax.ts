@@ -1,5 +1,5 @@
 // Small questions about Go syntax trees that several codemods ask.
-import { sameNode, type SyntaxNode } from '../parser.js';
+import { children, sameNode, type SyntaxNode } from '../parser.js';
 import { resolve } from './scope.js';
 
 export const FUNCTION_TYPES = ['function_declaration', 'method_declaration', 'func_literal'] as const;
@@ -48,7 +48,7 @@ export function resultSlots(fn: SyntaxNode): ResultSlot[] {
   const result = fn.childForFieldName('result');
   if (!result) return [];
   if (result.type !== 'parameter_list') return [{ name: undefined, type: result }];
-  return result.namedChildren.flatMap((p): ResultSlot[] => {
+  return children(result).flatMap((p): ResultSlot[] => {
     const type = p.childForFieldName('type')!;
     const names = p.childrenForFieldName('name');
     return names.length === 0 ? [{ name: undefined, type }] : names.map((name) => ({ name, type }));

@@ -1,6 +1,6 @@
 // What goprod can tell about the types of expressions from syntax alone. Every answer is
 // conservative: "yes" only where the file shows it; the Go toolchain checks the rest.
-import type { SyntaxNode } from '../parser.js';
+import { children, type SyntaxNode } from '../parser.js';
 import type { GoFile } from './file.js';
 import { baseTypeName } from './package.js';
 import { resolve } from './scope.js';
@@ -15,7 +15,7 @@ export function isErrorValue(expr: SyntaxNode, file: GoFile, depth = 0): boolean
   if (depth > 8) return false;
   switch (expr.type) {
     case 'parenthesized_expression': {
-      const inner = expr.namedChildren[0];
+      const inner = children(expr)[0];
       return inner !== undefined && isErrorValue(inner, file, depth + 1);
     }
     case 'identifier': {
@@ -71,8 +71,8 @@ export function typeNameOf(ident: SyntaxNode, file: GoFile): string | undefined 
   let value = decl.value;
   let index = 0;
   if (!value && decl.declarator.type === 'short_var_declaration') {
-    const left = decl.declarator.childForFieldName('left')!.namedChildren;
-    const right = decl.declarator.childForFieldName('right')!.namedChildren;
+    const left = children(decl.declarator.childForFieldName('left')!);
+    const right = children(decl.declarator.childForFieldName('right')!);
     if (right.length === 1) [value, index] = [right[0], left.findIndex((l) => l.text === decl.name)];
   }
   if (!value) return undefined;
@@ -80,7 +80,7 @@ export function typeNameOf(ident: SyntaxNode, file: GoFile): string | undefined 
   if (value?.type === 'composite_literal') return baseTypeName(value.childForFieldName('type')?.text ?? '');
   const fn = value?.type === 'call_expression' ? value.childForFieldName('function') : undefined;
   if (fn?.type !== 'identifier' || resolve(fn)?.kind === 'var') return undefined;
-  if (fn.text === 'new') return baseTypeName(value!.childForFieldName('arguments')?.namedChildren[0]?.text ?? '');
+  if (fn.text === 'new') return baseTypeName(children(value!.childForFieldName('arguments'))[0]?.text ?? '');
   const results = file.pkg.functions[fn.text];
   return results && baseTypeName(results[index] ?? '');
 }
