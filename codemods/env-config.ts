@@ -51,10 +51,10 @@ export default defineCodemod({
       const mine = reads.filter((r) => r.file === file && moved(r));
       if (mine.length === 0) continue;
       const fix = { message: `read the environment through ${configDir}`, edits: siteEdits(file, mine, importPath, fields) };
-      mine.forEach((read, i) => {
+      for (const read of mine) {
         const v = variables.find((x) => x.name === read.name)!;
-        out.push({ path: file.path, diagnostic: { start: read.call.startIndex, end: read.call.endIndex, message: `os.${read.kind}("${read.name}") → ${packageName(configDir)}.Get().Raw.${fields.get(read.name!)} (${describe(v)})`, fixes: i === 0 ? [fix] : [] } });
-      });
+        out.push({ path: file.path, diagnostic: { start: read.call.startIndex, end: read.call.endIndex, message: `os.${read.kind}("${read.name}") → ${packageName(configDir)}.Get().Raw.${fields.get(read.name!)} (${describe(v)})`, fixes: [fix] } });
+      }
     }
     const text = generate(configDir, all, fields);
     const path = join(module.dir, configDir, 'config.go');
@@ -101,8 +101,8 @@ function siteEdits(file: GoFile, reads: readonly EnvRead[], importPath: string, 
   });
   const name = clash ? pkg : undefined;
   const osUnused = file.importNames('os').every((os) => !usesPackage(file, os, reads.map((r) => r.call)));
-  // A lone `import "os"` that goes is replaced by the config's; in a block, os's line goes and the config joins its group.
-  const lone = file.root.descendantsOfType('import_spec').length === 1;
+  // An `import "os"` of its own that goes is replaced by the config's; in a block, os's line goes and the config joins its group.
+  const lone = file.root.descendantsOfType('import_spec').some((s) => s.childForFieldName('path')?.text === '"os"' && s.parent?.type === 'import_declaration');
   const imports = osUnused && lone ? [replaceImport(file, 'os', importPath, name)] : [addImport(file, importPath, name), osUnused ? removeImport(file, 'os') : undefined];
   return [...edits, ...imports.filter((e): e is Edit => e !== undefined)];
 }

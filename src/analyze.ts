@@ -87,7 +87,8 @@ export function analyzeFile(parser: GoParser, input: FileInput, codemods: readon
 /** Merges and applies findings' fixes; the result must parse. */
 export function applyFindings(parser: GoParser, text: string, goVersion: GoVersion, findings: Finding[]): FixedFile | { kind: 'broken-fix'; at: number; codemods: string[] } {
   findings.sort((a, b) => a.start - b.start);
-  const merged = mergeFixes(findings.flatMap((f) => f.fixes));
+  // Findings may share one fix (env-config's edits to a file's reads stand together): apply it once.
+  const merged = mergeFixes([...new Set(findings.flatMap((f) => f.fixes))]);
   const output = applyEdits(text, merged.edits);
   if (output !== text) {
     const check = parser.parse(output);

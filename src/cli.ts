@@ -9,9 +9,10 @@ import type { Codemod, CodemodOptions } from './codemod.js';
 import { UsageError } from './errors.js';
 import { envInventory, envJson, envTable, writeEnvExample } from './env-report.js';
 import { uncommittedFiles } from './git.js';
-import { counts, displayPath, formatWarning, jsonReport, summary, unfixableNotes, unifiedDiff, verificationNotes, type Mode } from './report.js';
-import { fixedContent, runCodemods, willChange } from './runner.js';
-import { writeSourceAtomic } from './source.js';
+import { counts, diffBase, displayPath, formatWarning, jsonReport, summary, unfixableNotes, unifiedDiff, verificationNotes, type Mode } from './report.js';
+import { fixedContent, runCodemods, willChange, type FileResult } from './runner.js';
+import { NotWritable, writeSourceAtomic } from './source.js';
+import { interruption, removeStaleTempDirs, withInterrupts, writing } from './interrupt.js';
 
 export interface Io {
   stdout(s: string): void;
@@ -28,10 +29,23 @@ function version(): string {
   }
 }
 
-const processIo: Io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), cwd: process.cwd() };
+/**
+ * The process's streams. When the reader goes away (`goprod fix | head`, quitting `less`),
+ * further output is dropped and the run ends as it would have, without a stack trace.
+ */
+function processIo(): Io {
+  const open = { stdout: true, stderr: true };
+  for (const name of ['stdout', 'stderr'] as const) {
+    process[name].on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      open[name] = false;
+    });
+  }
+  return { stdout: (s) => void (open.stdout && process.stdout.write(s)), stderr: (s) => void (open.stderr && process.stderr.write(s)), cwd: process.cwd() };
+}
 
-/** Exit codes: 0 done, 1 `--check` found pending fixes, 2 usage or fatal error. */
-export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+/** Exit codes: 0 done, 1 `--check` found pending fixes, 2 usage or fatal error or a file not written, 130/143 interrupted. */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   let exitCode = 0;
   const program = new Command('goprod')
     .description('Codemods that make Go code production-grade; every change is shown as a diff before it is written.')
@@ -66,14 +80,23 @@ not compile before the fixes, files no configuration compiles such as //go:build
 reported as unverified, one package at a time, and not changed unless --no-verify; --check
 fails on them too. --write refuses to change files with uncommitted changes unless
 --allow-dirty. The go command downloads nothing for this unless --download.
+--write keeps what gofmt -w keeps: a symbolic link stays and its target is fixed; mode,
+owner and group stay; a file with other hard links is rewritten in place so every link sees
+the fix (other files are replaced atomically); read-only files are refused (exit status 2).
+Ctrl-C stops between two files and says how far it got; nothing is left half-written.
 Files are skipped when they are generated ("// Code generated ... DO NOT EDIT."), under
-vendor/, testdata/ or dot-directories, ignored by .gitignore, or do not parse.
+vendor/, testdata/ or dot-directories, ignored by .gitignore, or do not parse. A file
+reached twice (through a link) is fixed once. A file goprod itself fails on is reported
+as a goprod bug and skipped; the others are still fixed.
 Silence a codemod on a line with a comment on that line or the line above:
   //goprod:ignore wrap-errors     (or //goprod:ignore for every codemod)
-Exit status: 0 done, 1 --check found pending fixes (verified or not), 2 usage or fatal error.`,
+Exit status: 0 done, 1 --check found pending fixes (verified or not), 2 usage or fatal
+error or a file that could not be written, 130/143 interrupted (SIGINT/SIGTERM).`,
     )
     .action(async (paths: string[], opts: FixOptions & { codemod?: string }) => {
-      exitCode = await fix(paths, selectCodemods(opts.codemod), opts, io);
+      const codemods = selectCodemods(opts.codemod);
+      for (const stale of removeStaleTempDirs()) io.stderr(`goprod: removed ${stale}, which an interrupted goprod run left\n`);
+      exitCode = await withInterrupts(io.stderr, () => fix(paths, codemods, opts, io));
     });
   for (const codemod of allCodemods) {
     for (const option of Object.values(codemod.options ?? {})) {
@@ -86,19 +109,26 @@ Exit status: 0 done, 1 --check found pending fixes (verified or not), 2 usage or
 
   program
     .command('env')
-    .description('list the environment variables each module reads: type, default, required, where (changes nothing)')
+    .description('list the environment variables each module reads: type, default, required, where (changes nothing unless --example)')
     .argument('[paths...]', 'Go files or directories (directories recursively)', ['.'])
     .addOption(new Option('--json', 'print JSON').conflicts('markdown'))
     .option('--markdown', 'print a Markdown table')
-    .option('--example', 'also write a .env.example at each module root')
+    .option('--example', 'also write a .env.example at each module root (an existing one that differs is kept unless --force)')
+    .option('--force', 'with --example: replace a .env.example that differs')
     .option('--config-pkg <dir>', 'where env-config puts (or put) the generated config package', 'internal/config')
     .option('--include-tests', 'include reads in _test.go files')
-    .action(async (paths: string[], opts: { json?: boolean; markdown?: boolean; example?: boolean; configPkg: string; includeTests?: boolean }) => {
+    .action(async (paths: string[], opts: { json?: boolean; markdown?: boolean; example?: boolean; force?: boolean; configPkg: string; includeTests?: boolean }) => {
+      if (opts.force && !opts.example) throw new UsageError('--force only applies to --example');
       const { modules, warnings } = await envInventory(paths, io.cwd, opts);
       if (opts.json) io.stdout(`${JSON.stringify(envJson(modules), null, 2)}\n`);
       else io.stdout(modules.map((m) => envTable(m, opts.markdown ? 'markdown' : 'table')).join('\n'));
       for (const w of warnings) io.stderr(`${formatWarning(w, io.cwd)}\n`);
-      if (opts.example) for (const m of modules) io.stderr(`goprod: wrote ${displayPath(writeEnvExample(m), io.cwd)}\n`);
+      for (const m of opts.example ? modules : []) {
+        const { path, outcome } = writeEnvExample(m, opts.force ?? false);
+        const name = displayPath(path, io.cwd);
+        if (outcome === 'differs') exitCode = 2;
+        io.stderr(outcome === 'written' ? `goprod: wrote ${name}\n` : outcome === 'unchanged' ? `goprod: ${name} is up to date\n` : `goprod: ${name} differs from the inventory (edited by hand?); not overwritten: run with --force to replace it\n`);
+      }
       if (modules.length === 0) io.stderr('goprod: no Go module found (no go.mod above the given paths)\n');
     });
 
@@ -156,18 +186,51 @@ async function fix(paths: string[], codemods: Codemod[], opts: FixOptions, io: I
       throw new UsageError(`these files have uncommitted changes that goprod's fixes would mix with:\n${names}\ncommit or stash them first, or run again with --allow-dirty`);
     }
     if (git.outsideGit.length > 0) io.stderr(`goprod: warning: ${git.outsideGit.length} ${git.outsideGit.length === 1 ? 'file is' : 'files are'} not in a git work tree: there is no easy way back from --write\n`);
-    for (const f of changed) writeSourceAtomic(f.path, fixedContent(f));
+    await writing(() => writeFiles(changed, io));
+    const stopped = interruption();
+    if (stopped) {
+      const written = changed.filter((f) => !f.notWritten).length;
+      io.stderr(`goprod: interrupted by ${stopped} after writing ${written} of ${changed.length} ${changed.length === 1 ? 'file' : 'files'}; nothing is half-written: run goprod again to finish the rest\n`);
+    }
   }
 
   if (opts.json) io.stdout(`${JSON.stringify(jsonReport(result, io.cwd, mode, opts.verify), null, 2)}\n`);
   else if (mode === 'check') for (const f of changed) io.stdout(`${displayPath(f.path, io.cwd)}\n`);
-  else if (mode === 'dry-run') for (const f of changed) io.stdout(unifiedDiff(f, io.cwd));
+  else if (mode === 'dry-run' && changed.length > 0) {
+    const base = diffBase(changed.map((f) => f.path), io.cwd);
+    for (const f of changed) io.stdout(unifiedDiff(f, base));
+    if (base !== io.cwd) io.stderr(`goprod: the diff's paths are relative to ${base} (apply it there: git -C ${base} apply)\n`);
+  }
 
   for (const w of result.warnings) io.stderr(`${formatWarning(w, io.cwd)}\n`);
   if (!opts.json) for (const note of [...unfixableNotes(result, io.cwd), ...verificationNotes(result, io.cwd, opts.verify)]) io.stderr(`${note}\n`);
   io.stderr(`goprod: ${summary(result, mode, opts.verify)}\n`);
+  if (changed.some((f) => f.notWritten && !interruption())) return 2;
   // A CI job must not pass forever because its module cache is empty: unproven fixes are pending too.
   return mode === 'check' && (changed.length > 0 || counts(result, opts.verify).unverified > 0) ? 1 : 0;
+}
+
+/**
+ * Writes the fixed files one at a time. A file that cannot be written is reported and the
+ * others are still written; an interrupt stops the run between two files.
+ */
+async function writeFiles(files: readonly FileResult[], io: Io): Promise<void> {
+  for (const f of files) {
+    const signal = interruption();
+    if (signal) {
+      f.notWritten = `interrupted by ${signal} before it was written`;
+      continue;
+    }
+    try {
+      const { hardLinks } = writeSourceAtomic(f.path, fixedContent(f));
+      if (hardLinks > 1) io.stderr(`goprod: ${displayPath(f.path, io.cwd)}: has ${hardLinks} hard links; rewritten in place, so every link sees the fix\n`);
+    } catch (e) {
+      f.notWritten = e instanceof NotWritable ? e.message : `cannot write it (${(e as NodeJS.ErrnoException).code ?? String(e)})`;
+      io.stderr(`goprod: ${displayPath(f.path, io.cwd)}: ${f.notWritten}\n`);
+    }
+    // A signal handler runs only between two turns of the event loop.
+    await new Promise((next) => setImmediate(next));
+  }
 }
 
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,18 +1,26 @@
 // Finding the Go files to work on: walk the given paths as the go command would see them
 // (no vendor/, testdata/, dot or underscore directories) and honour .gitignore files.
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { UsageError } from './errors.js';
+import { isDead } from './interrupt.js';
+import { TEMPORARY_FILE } from './source.js';
 
 interface IgnoreRules {
   dir: string;
   rules: Ignore;
 }
 
+/**
+ * Told about what the walk could not read (a directory that vanished meanwhile is passed over
+ * in silence) and about temporary files of killed goprod runs it removed.
+ */
+export type Notify = (path: string, message: string) => void;
+
 /** Absolute paths of the .go files under `paths`, sorted, each once. */
-export function discoverGoFiles(paths: readonly string[], cwd: string): string[] {
-  const found = new Set<string>();
+export function discoverGoFiles(paths: readonly string[], cwd: string, notify: Notify = () => {}): string[] {
+  const found = new Map<string, string>();
   for (const p of paths) {
     const abs = resolve(cwd, p);
     let stat;
@@ -24,23 +32,54 @@ export function discoverGoFiles(paths: readonly string[], cwd: string): string[]
     if (stat.isFile()) {
       // A file named on the command line is taken as asked, like gofmt does.
       if (!abs.endsWith('.go')) throw new UsageError(`${p}: not a .go file`);
-      found.add(abs);
-    } else walk(abs, inheritedIgnores(abs), found);
+      add(found, abs);
+    } else walk(abs, inheritedIgnores(abs), found, notify);
   }
-  return [...found].sort();
+  return [...found.values()].sort();
 }
 
-function walk(dir: string, ignores: IgnoreRules[], found: Set<string>): void {
+function walk(dir: string, ignores: IgnoreRules[], found: Map<string, string>, notify: Notify): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') notify(dir, `cannot read this directory (${code ?? String(e)}); skipped`);
+    return;
+  }
   const own = readIgnore(dir);
   const rules = own ? [...ignores, own] : ignores;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+  for (const entry of entries) {
     const path = join(dir, entry.name);
     const isDir = entry.isDirectory();
     if (isIgnored(rules, path, isDir)) continue;
     if (isDir) {
-      if (!skipDirectory(entry.name)) walk(path, rules, found);
-    } else if (entry.isFile() && entry.name.endsWith('.go')) found.add(path);
+      if (!skipDirectory(entry.name)) walk(path, rules, found, notify);
+    } else if (isStale(entry.name)) {
+      rmSync(path, { force: true });
+      notify(path, 'removed a temporary file that an interrupted goprod run left');
+    } else if (entry.name.endsWith('.go') && (entry.isFile() || (entry.isSymbolicLink() && isFile(path)))) add(found, path);
   }
+}
+
+function isStale(name: string): boolean {
+  const pid = TEMPORARY_FILE.exec(name)?.[1];
+  return pid !== undefined && isDead(Number(pid));
+}
+
+/** Whether a symbolic link leads to a regular file (Go compiles linked files; linked directories are not walked, as by the go command). */
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false; // a dangling link
+  }
+}
+
+/** A file reached twice (through a symbolic link, or `dir` and `dir/sub/..`) is fixed once, under its real path when that is reached. */
+function add(found: Map<string, string>, path: string): void {
+  const real = realpathSync(path);
+  if (!found.has(real) || path === real) found.set(real, path);
 }
 
 /** Directories the go command ignores, plus vendored code goprod must not touch. */
@@ -50,8 +89,11 @@ function skipDirectory(name: string): boolean {
 
 function readIgnore(dir: string): IgnoreRules | undefined {
   const file = join(dir, '.gitignore');
-  if (!existsSync(file)) return undefined;
-  return { dir, rules: ignore().add(readFileSync(file, 'utf8')) };
+  try {
+    return { dir, rules: ignore().add(readFileSync(file, 'utf8')) };
+  } catch {
+    return undefined; // none, or unreadable: nothing to honour
+  }
 }
 
 /** The .gitignore files of the directories above `dir` within its git work tree (none outside one). */

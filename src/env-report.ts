@@ -1,11 +1,12 @@
 // `goprod env`: the inventory of environment variables a module reads, changing nothing.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, inventory, withPrevious } from '../codemods/env-config.js';
 import type { EnvVariable } from './go/env.js';
 import type { GoModule } from './go/module.js';
 import { displayPath } from './report.js';
 import { inspectModules, type Warning } from './runner.js';
+import { writeSourceAtomic } from './source.js';
 
 export interface ModuleEnv {
   module: GoModule;
@@ -49,11 +50,21 @@ export function envJson(modules: readonly ModuleEnv[]): unknown {
   }));
 }
 
-/** Writes `.env.example` at the module's root: every variable, documented, with its default. */
-export function writeEnvExample(env: ModuleEnv): string {
+export type ExampleOutcome = 'written' | 'unchanged' | 'differs';
+
+/**
+ * Writes `.env.example` at the module's root: every variable, documented, with its default.
+ * An existing file that says something else (hand-edited, or an older inventory) is replaced
+ * only when `force` is set.
+ */
+export function writeEnvExample(env: ModuleEnv, force: boolean): { path: string; outcome: ExampleOutcome } {
   const lines = [`# Environment variables read by ${env.module.path || 'this module'} (written by goprod env --example).`, ''];
   for (const v of env.variables) lines.push(`# ${describe(v)}`, `${v.name}=${v.default ?? ''}`);
+  const text = `${lines.join('\n')}\n`;
   const path = join(env.module.dir, '.env.example');
-  writeFileSync(path, `${lines.join('\n')}\n`);
-  return path;
+  const existing = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+  if (existing === text) return { path, outcome: 'unchanged' };
+  if (existing !== undefined && !force) return { path, outcome: 'differs' };
+  writeSourceAtomic(path, text);
+  return { path, outcome: 'written' };
 }

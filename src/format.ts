@@ -2,11 +2,11 @@
 // that was not, only the changes gofmt makes to lines goprod touched are kept.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffLines } from 'diff';
 import type { Edit } from './edits.js';
 import { toolMissing } from './errors.js';
+import { childProcess, tempPrefix, temporaryPath } from './interrupt.js';
 import { LineIndex } from './position.js';
 
 export type Formatted = { ok: true; text: string } | { ok: false; error: string };
@@ -18,7 +18,8 @@ export type Formatted = { ok: true; text: string } | { ok: false; error: string 
  */
 export async function gofmtAll(texts: readonly string[]): Promise<Formatted[]> {
   if (texts.length === 0) return [];
-  const dir = await mkdtemp(join(tmpdir(), 'goprod-gofmt-'));
+  const dir = await mkdtemp(tempPrefix('gofmt'));
+  const done = temporaryPath(dir);
   try {
     const names = texts.map((_, i) => join(dir, `f${i}.go`));
     await Promise.all(texts.map((t, i) => writeFile(names[i]!, t)));
@@ -31,16 +32,19 @@ export async function gofmtAll(texts: readonly string[]): Promise<Formatted[]> {
     return await Promise.all(names.map(async (n): Promise<Formatted> => (errors.has(n) ? { ok: false, error: errors.get(n)! } : { ok: true, text: await readFile(n, 'utf8') })));
   } finally {
     await rm(dir, { recursive: true, force: true });
+    done();
   }
 }
 
 /** Runs gofmt and returns what it printed on stderr (its exit status only says that some file had errors). */
 function runGofmt(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('gofmt', args, { maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) => {
-      if (error && typeof error.code !== 'number') reject(toolMissing('gofmt', error));
-      else resolve(stderr);
-    });
+    childProcess(
+      execFile('gofmt', args, { maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) => {
+        if (error && typeof error.code !== 'number') reject(toolMissing('gofmt', error));
+        else resolve(stderr);
+      }),
+    );
   });
 }
 

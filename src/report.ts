@@ -1,6 +1,7 @@
 // What goprod prints: unified diffs, the JSON document, warnings and the closing summary.
 // Positions leave goprod here, so this is where string indices become lines and byte columns.
-import { relative, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import type { Edit, Fix } from './edits.js';
 import { LineIndex, utf8Length } from './position.js';
@@ -13,9 +14,29 @@ export function displayPath(path: string, cwd: string): string {
   return rel.split(sep).join('/');
 }
 
-/** A unified diff `git apply` accepts (run from `cwd`). */
-export function unifiedDiff(file: FileResult, cwd: string): string {
-  const name = displayPath(file.path, cwd);
+function isUnder(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
+/**
+ * The directory a diff's paths are relative to: the working directory when every file is
+ * under it, else the git work tree (or the deepest directory) holding them all, so that no
+ * path climbs out with `..` (git apply rejects such paths).
+ */
+export function diffBase(paths: readonly string[], cwd: string): string {
+  if (paths.every((p) => isUnder(p, cwd))) return cwd;
+  let common = dirname(paths[0]!);
+  while (!paths.every((p) => isUnder(p, common))) common = dirname(common);
+  for (let d = common; ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return d;
+    if (dirname(d) === d) return common;
+  }
+}
+
+/** A unified diff `git apply` accepts when run from `base` (see diffBase). */
+export function unifiedDiff(file: FileResult, base: string): string {
+  const name = displayPath(file.path, base);
   const patch = createTwoFilesPatch(file.created ? '/dev/null' : `a/${name}`, `b/${name}`, originalContent(file), fixedContent(file), undefined, undefined, { headerOptions: FILE_HEADERS_ONLY });
   // git apply needs to be told that a file is new.
   return file.created ? `diff --git a/${name} b/${name}\nnew file mode 100644\n${patch}` : patch;
@@ -33,6 +54,8 @@ export interface Counts {
   backedOut: number;
   unverified: number;
   deferred: number;
+  /** Fixes in files --write could not write. */
+  notWritten: number;
 }
 
 export function counts(result: RunResult, verified: boolean): Counts {
@@ -44,6 +67,7 @@ export function counts(result: RunResult, verified: boolean): Counts {
     backedOut: sum(result.files, (f) => f.backedOut.length),
     unverified: sum(result.files, (f) => (verified && f.unverified ? f.applied.length : 0)),
     deferred: sum(result.files, (f) => f.deferred.length),
+    notWritten: sum(result.files, (f) => (f.notWritten ? f.applied.length : 0)),
   };
 }
 
@@ -56,6 +80,7 @@ export function summary(result: RunResult, mode: Mode, verified: boolean): strin
   const notes = [
     c.backedOut > 0 ? `${c.backedOut} backed out (they break the build or vet, see above)` : '',
     c.unverified > 0 ? `${c.unverified} unverified and not applied (see above; --no-verify applies them unchecked)` : '',
+    c.notWritten > 0 ? `${c.notWritten} not written (see above)` : '',
     verified && result.verification && result.verification.configs.length > 0 ? `checked under ${result.verification.configs.join(', ')}` : '',
     c.deferred > 0 ? `${c.deferred} overlapping ${plural(c.deferred, 'fix', 'fixes')} deferred (applied ${c.fixes} of ${c.fixes + c.deferred}; run again for the rest)` : '',
     c.fixes > 0 && mode !== 'write' ? 'run with --write to apply' : '',
@@ -103,7 +128,8 @@ function fixStatus(file: FileResult, fix: Fix, verified: boolean, cwd: string): 
   if (backedOut) return `backed out: ${backedOut.reason} (at ${where(backedOut, cwd)})`;
   if (file.deferred.includes(fix)) return 'deferred';
   if (!file.applied.includes(fix)) return 'not applied';
-  return verified && file.unverified ? `unverified: ${file.unverified}` : 'applied';
+  if (verified && file.unverified) return `unverified: ${file.unverified}`;
+  return file.notWritten ? `not written: ${file.notWritten}` : 'applied';
 }
 
 /** Findings goprod cannot fix, like a linter's: `goprod: file:line:col: message (codemod)`. */

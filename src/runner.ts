@@ -38,6 +38,8 @@ export interface FileResult {
   formatError?: string;
   /** A file a codemod creates: it does not exist yet. */
   created?: boolean;
+  /** Why --write could not write the file (read-only, interrupted…). */
+  notWritten?: string;
 }
 
 export interface Warning {
@@ -84,7 +86,7 @@ async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod
   const parser = await loadGoParser();
   const result: RunResult = { files: [], warnings: [], scanned: 0 };
   const modules = new ModuleFinder();
-  const sources = readSources(discoverGoFiles(paths, cwd), modules, result);
+  const sources = readSources(discoverGoFiles(paths, cwd, warnTo(result)), modules, result);
   indexPackages(parser, sources, result);
   const fromModules = moduleFindings(parser, sources, codemods, options, result);
   for (const input of sources) {
@@ -109,12 +111,22 @@ async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod
   return result;
 }
 
+function warnTo(result: RunResult) {
+  return (path: string, message: string) => void result.warnings.push({ path, message });
+}
+
 /** Reads the files, finding each one's module; warns about files it cannot use. */
 function readSources(paths: readonly string[], modules: ModuleFinder, result: RunResult): SourceFile[] {
   const warnedNoModule = new Set<string>();
   const sources: SourceFile[] = [];
   for (const path of paths) {
-    const source = readSource(path);
+    let source;
+    try {
+      source = readSource(path);
+    } catch (e) {
+      result.warnings.push({ path, message: `cannot read this file (${(e as NodeJS.ErrnoException).code ?? String(e)}); skipped` });
+      continue;
+    }
     if (!source) {
       result.warnings.push({ path, message: 'not valid UTF-8; skipped' });
       continue;
@@ -189,7 +201,7 @@ function forEachModule(parser: GoParser, sources: readonly SourceFile[], fn: (mo
 /** Reads and parses the Go files under `paths` and hands each module's files to `fn` (for reports that change nothing). */
 export async function inspectModules(paths: readonly string[], cwd: string, fn: (module: GoModule, files: readonly GoFile[]) => void): Promise<Warning[]> {
   const result: RunResult = { files: [], warnings: [], scanned: 0 };
-  const sources = readSources(discoverGoFiles(paths, cwd), new ModuleFinder(), result);
+  const sources = readSources(discoverGoFiles(paths, cwd, warnTo(result)), new ModuleFinder(), result);
   forEachModule(await loadGoParser(), sources, fn);
   return result.warnings;
 }
@@ -215,9 +227,9 @@ function addAnalysis(result: RunResult, input: SourceFile, analysis: FileAnalysi
   result.files.push({ path, module, goVersion, source, findings, applied, deferred, output, linesOf: new Map(), backedOut: [], ...(created ? { created } : {}) });
 }
 
-/** Whether --write would change the file: it has fixes left and they were proven (or proof was not asked for). */
+/** Whether --write changes (or changed) the file: it has fixes left, they were proven (or proof was not asked for), and it could be written. */
 export function willChange(file: FileResult, verified: boolean): boolean {
-  return file.applied.length > 0 && !(verified && file.unverified);
+  return file.applied.length > 0 && !(verified && file.unverified) && !file.notWritten;
 }
 
 export function originalContent(file: FileResult): string {

@@ -67,7 +67,7 @@ describe('goprod fix', () => {
     expect(code).toBe(0);
     const doc = JSON.parse(stdout);
     expect(doc).toMatchObject({ mode: 'dry-run', verified: true, warnings: [] });
-    expect(doc.summary).toEqual({ files: 1, fixes: 3, backedOut: 0, unverified: 0, deferred: 0, scanned: 1, configurations: [HOST] });
+    expect(doc.summary).toEqual({ files: 1, fixes: 3, backedOut: 0, unverified: 0, deferred: 0, notWritten: 0, scanned: 1, configurations: [HOST] });
     const first = doc.findings[0];
     const line = original().split('\n')[16]!;
     // "\t\t/* é😀 */ return \"\", " is 26 bytes but 23 UTF-16 units: the call starts at byte column 27.

@@ -120,4 +120,36 @@ describe('env-config', () => {
     await goprod('env', '--example');
     expect(readFileSync(join(dir, '.env.example'), 'utf8')).toContain('# int, default "8080"\nPORT=8080\n');
   });
+
+  test('every read a fix moves carries that fix; none is called "no automatic fix"', async () => {
+    const { stdout } = await goprod('fix', '--codemod=env-config', '--json');
+    const moved = JSON.parse(stdout).findings.filter((f: { message: string }) => f.message.includes('→'));
+    const main = moved.filter((f: { file: string }) => f.file === 'cmd/app/main.go');
+    expect(main.length).toBeGreaterThan(1);
+    expect(moved.every((f: { fixes: unknown[] }) => f.fixes.length === 1)).toBe(true);
+    const { stderr } = await goprod('fix', '--codemod=env-config');
+    expect(stderr).not.toMatch(/→.*no automatic fix/);
+  });
+
+  test('--write in a git work tree does not call the created config package "not in a git work tree"', async () => {
+    rmSync(join(dir, 'internal/config'), { recursive: true, force: true }); // left empty by the copy without golden files
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+    execFileSync('git', ['add', '-A'], { cwd: dir });
+    execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'base'], { cwd: dir });
+    const { code, stderr } = await goprod('fix', '--codemod=env-config', '--write');
+    expect(code).toBe(0);
+    expect(existsSync(join(dir, 'internal/config/config.go'))).toBe(true);
+    expect(stderr).not.toContain('not in a git work tree');
+  });
+
+  test('goprod env --example keeps a .env.example that differs unless --force', async () => {
+    writeFileSync(join(dir, '.env.example'), 'PORT=1 # mine\n');
+    const kept = await goprod('env', '--example');
+    expect(kept.code).toBe(2);
+    expect(kept.stderr).toContain('goprod: .env.example differs from the inventory (edited by hand?); not overwritten: run with --force to replace it\n');
+    expect(readFileSync(join(dir, '.env.example'), 'utf8')).toBe('PORT=1 # mine\n');
+    expect((await goprod('env', '--example', '--force')).stderr).toContain('goprod: wrote .env.example\n');
+    expect((await goprod('env', '--example')).stderr).toContain('goprod: .env.example is up to date\n');
+    expect((await goprod('env', '--force')).code).toBe(2);
+  });
 });

@@ -1,6 +1,7 @@
 // goprod touches nothing but the fix: hostile but valid files, file metadata, pipes and
 // signals. Each test here failed before the change it guards.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -54,3 +55,142 @@ describe('one file never ends the run', () => {
     expect(readFileSync(join(dir, 'a.go'), 'utf8')).toContain('%v');
   });
 });
+
+const wrapFile = (name: string) => `package r\n\nimport "fmt"\n\nfunc ${name}(err error) error { return fmt.Errorf("${name}: %v", err) }\n`;
+const fixed = (name: string) => readFileSync(join(dir, name), 'utf8').includes('%w');
+const BIN = new URL('../dist/src/cli.js', import.meta.url).pathname;
+
+describe('--write keeps everything about a file but the fix', () => {
+  test('through a symbolic link the target is fixed and the link stays; a file reached twice is fixed once', async () => {
+    write({ 'go.mod': GO_MOD, 'real/a.txt': wrapFile('a'), 'b.go': wrapFile('b') });
+    symlinkSync('real/a.txt', join(dir, 'a.go'));
+    mkdirSync(join(dir, 'sub'));
+    symlinkSync('..', join(dir, 'sub', 'up'));
+    const dry = await runGoprod(dir, 'fix', '--no-verify', '.', 'sub/up');
+    expect(dry.stderr).toBe('goprod: 2 fixes in 2 files; run with --write to apply\n');
+    const { code } = await runGoprod(dir, 'fix', '--no-verify', '--write', '.', 'sub/up');
+    expect(code).toBe(0);
+    expect(lstatSync(join(dir, 'a.go')).isSymbolicLink()).toBe(true);
+    expect(fixed('real/a.txt') && fixed('b.go')).toBe(true);
+  });
+
+  test('hard links all see the fix (the file is rewritten in place), and it says so', async () => {
+    write({ 'go.mod': GO_MOD, 'a.go': wrapFile('a') });
+    linkSync(join(dir, 'a.go'), join(dir, 'copy.txt'));
+    const { code, stderr } = await runGoprod(dir, 'fix', '--no-verify', '--write');
+    expect(code).toBe(0);
+    expect(stderr).toContain('goprod: a.go: has 2 hard links; rewritten in place, so every link sees the fix\n');
+    expect(statSync(join(dir, 'a.go')).ino).toBe(statSync(join(dir, 'copy.txt')).ino);
+    expect(readFileSync(join(dir, 'copy.txt'), 'utf8')).toContain('%w');
+  });
+
+  test('a read-only file is refused with its own message and exit status 2; the others are written', async () => {
+    write({ 'go.mod': GO_MOD, 'a.go': wrapFile('a'), 'b.go': wrapFile('b') });
+    chmodSync(join(dir, 'a.go'), 0o444);
+    const { code, stderr } = await runGoprod(dir, 'fix', '--no-verify', '--write');
+    expect(code).toBe(2);
+    expect(stderr).toContain('goprod: a.go: read-only; not written (make it writable to let goprod fix it)\n');
+    expect(stderr).toContain('goprod: applied 1 fix in 1 file; 1 not written (see above)\n');
+    expect(fixed('a.go')).toBe(false);
+    expect(fixed('b.go')).toBe(true);
+    expect(statSync(join(dir, 'a.go')).mode & 0o777).toBe(0o444);
+  });
+
+  test.runIf(process.getuid?.() === 0)('the owner, group and mode of a file stay', async () => {
+    write({ 'go.mod': GO_MOD, 'a.go': wrapFile('a') });
+    chmodSync(join(dir, 'a.go'), 0o640);
+    chownSync(join(dir, 'a.go'), 4321, 4322);
+    await runGoprod(dir, 'fix', '--no-verify', '--write');
+    const after = statSync(join(dir, 'a.go'));
+    expect([after.uid, after.gid, after.mode & 0o777]).toEqual([4321, 4322, 0o640]);
+    expect(fixed('a.go')).toBe(true);
+  });
+});
+
+describe('pipes, signals and leftovers', () => {
+  test('a reader that goes away ends the run quietly, with the status it would have had', async () => {
+    write({ 'go.mod': GO_MOD, ...Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`f${i}.go`, wrapFile(`f${i}`)])) });
+    const child = spawn(process.execPath, [BIN, 'fix', '--no-verify', '--check'], { cwd: dir });
+    child.stdout.once('data', () => child.stdout.destroy());
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise((done) => child.on('close', done));
+    expect(stderr).toBe('goprod: 200 fixes in 200 files pending; run with --write to apply\n');
+    expect(code).toBe(1);
+  });
+
+  test('an interrupt during --write stops between two files and says how far it got', async () => {
+    write({ 'go.mod': GO_MOD, 'a.go': wrapFile('a'), 'b.go': wrapFile('b'), 'c.go': wrapFile('c') });
+    linkSync(join(dir, 'a.go'), join(dir, 'a.txt')); // its note on stderr is the moment to interrupt
+    let stderr = '';
+    const { main } = await import('../src/cli.js');
+    const code = await main(['fix', '--no-verify', '--write'], {
+      cwd: dir,
+      stdout: () => {},
+      stderr: (s) => {
+        stderr += s;
+        if (s.includes('hard links')) process.emit('SIGINT', 'SIGINT');
+      },
+    });
+    expect(code).toBe(130);
+    expect(stderr).toContain('goprod: interrupted by SIGINT after writing 1 of 3 files; nothing is half-written: run goprod again to finish the rest\n');
+    expect(stderr).toContain('goprod: applied 1 fix in 1 file; 2 not written (see above)\n');
+    expect([fixed('a.go'), fixed('b.go'), fixed('c.go')]).toEqual([true, false, false]);
+    expect((await runGoprod(dir, 'fix', '--no-verify', '--write')).stderr).toMatch(/\ngoprod: applied 2 fixes in 2 files\n$/);
+  });
+
+  test('SIGTERM while verifying removes its temporary folders (those of go too) and writes nothing', async () => {
+    write({ 'go.mod': GO_MOD, ...Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`p${i}/f.go`, wrapFile(`F${i}`).replace('package r', `package p${i}`)])) });
+    const temp = mkdtempSync(join(tmpdir(), 'goprod-tmpdir-'));
+    try {
+      const child = spawn(process.execPath, [BIN, 'fix', '--write'], { cwd: dir, env: { ...process.env, TMPDIR: temp } });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const closed = new Promise((done) => child.on('close', done));
+      while (!readdirSync(temp).some((n) => n.startsWith('goprod-verify-'))) await new Promise((r) => setTimeout(r, 20));
+      child.kill('SIGTERM');
+      expect(await closed).toBe(143);
+      expect(stderr).toBe('goprod: interrupted by SIGTERM; nothing was written\n');
+      expect(readdirSync(temp)).toEqual([]);
+      expect(readFileSync(join(dir, 'p0/f.go'), 'utf8')).toContain('%v');
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+    }
+  });
+
+  test('what a killed run left (next to files, in TMPDIR) is removed by the next run, which says so', async () => {
+    write({ 'go.mod': GO_MOD, 'a.go': wrapFile('a'), '.a.go.goprod-999999.tmp': 'half' });
+    const temp = mkdtempSync(join(tmpdir(), 'goprod-tmpdir-'));
+    try {
+      mkdirSync(join(temp, 'goprod-verify-999999-abc123'));
+      const run = spawnSync(process.execPath, [BIN, 'fix', '--no-verify'], { cwd: dir, env: { ...process.env, TMPDIR: temp }, encoding: 'utf8' });
+      expect(run.stderr).toBe(`goprod: removed ${join(temp, 'goprod-verify-999999-abc123')}, which an interrupted goprod run left\ngoprod: .a.go.goprod-999999.tmp: removed a temporary file that an interrupted goprod run left\ngoprod: 1 fix in 1 file; run with --write to apply\n`);
+      expect(existsSync(join(dir, '.a.go.goprod-999999.tmp'))).toBe(false);
+      expect(readdirSync(temp)).toEqual([]);
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('paths and imports', () => {
+  test('run from a subdirectory on its parent, the diff has clean paths git apply takes there', async () => {
+    write({ 'go.mod': GO_MOD, 'a.go': wrapFile('a'), 'pkg/b.go': wrapFile('b').replace('package r', 'package pkg') });
+    spawnSync('git', ['init', '-q'], { cwd: dir });
+    const { stdout, stderr } = await runGoprod(join(dir, 'pkg'), 'fix', '--no-verify', '..');
+    expect(stdout).toMatch(/^--- a\/a.go\n\+\+\+ b\/a.go\n/);
+    expect(stdout).toContain('--- a/pkg/b.go\n');
+    expect(stderr).toContain(`goprod: the diff's paths are relative to ${dir} (apply it there: git -C ${dir} apply)\n`);
+    expect(spawnSync('git', ['-C', dir, 'apply'], { input: stdout }).status).toBe(0);
+    expect(fixed('a.go') && fixed('pkg/b.go')).toBe(true);
+  });
+
+  test('close-errors joins errors to a lone import instead of adding a second import declaration', async () => {
+    write({ 'go.mod': GO_MOD, 'w.go': 'package r\n\nimport "os"\n\nfunc save(p string) (err error) {\n\tf, err := os.Create(p)\n\tif err != nil {\n\t\treturn err\n\t}\n\tdefer f.Close()\n\t_, err = f.Write(nil)\n\treturn err\n}\n' });
+    await runGoprod(dir, 'fix', '--codemod=close-errors', '--write');
+    const text = readFileSync(join(dir, 'w.go'), 'utf8');
+    expect(text).toContain('import (\n\t"errors"\n\t"os"\n)\n');
+    expect(text.match(/import/g)).toHaveLength(1);
+  });
+});
+

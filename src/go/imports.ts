@@ -34,6 +34,10 @@ export function addImport(file: GoFile, path: string, name?: string): Edit | und
     const close = block.lastChild!;
     return { start: close.startIndex, end: close.startIndex, text: `\n\t${spec}\n` };
   }
+  // `import "os"` becomes a block holding both (gofmt sorts it); cgo's `import "C"` must stay alone.
+  const single = decls.findLast((d) => importPath(children(d)[0]!) !== 'C');
+  const only = single && children(single)[0]!;
+  if (only) return { start: only.startIndex, end: only.endIndex, text: `(\n\t${only.text}\n\t${spec}\n)` };
   const after = decls[decls.length - 1] ?? children(file.root).find((n) => n.type === 'package_clause')!;
   return { start: lineEnd(file.text, after.endIndex), end: lineEnd(file.text, after.endIndex), text: `\n\nimport ${spec}` };
 }

@@ -2,11 +2,12 @@
 // module behind the user's back, in the module's own context (its workspace, or none) and
 // under a chosen build configuration, and reading what it prints.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { toolMissing } from '../errors.js';
+import { childProcess, onInterrupt, tempPrefix, temporaryPath } from '../interrupt.js';
 import type { BuildConfig, Platform } from './constraint.js';
 
 /**
@@ -38,13 +39,23 @@ export interface GoRun {
   stderr: string;
 }
 
+/**
+ * Runs the go command. Its own temporary files go to a directory of ours (GOTMPDIR), so that
+ * an interrupted go build leaves no go-build* folders behind either.
+ */
 export function runGo(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<GoRun> {
+  const temp = mkdtempSync(join(process.env.GOTMPDIR || tmpdir(), `goprod-go-${process.pid}-`));
+  const forget = temporaryPath(temp);
   return new Promise((done, fail) => {
-    execFile('go', args, { cwd, env: { ...goEnv(), ...env }, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error?.code === 'ENOENT') fail(toolMissing('go', error));
-      else if (error && typeof error.code !== 'number') fail(new Error(`go ${args[0]} ${error.signal ? `was stopped by ${error.signal}` : `failed: ${error.message}`}`));
-      else done({ code: error ? Number(error.code) : 0, stdout, stderr });
-    });
+    childProcess(
+      execFile('go', args, { cwd, env: { ...goEnv(), GOTMPDIR: temp, ...env }, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+        rmSync(temp, { recursive: true, force: true });
+        forget();
+        if (error?.code === 'ENOENT') fail(toolMissing('go', error));
+        else if (error && typeof error.code !== 'number') fail(new Error(`go ${args[0]} ${error.signal ? `was stopped by ${error.signal}` : `failed: ${error.message}`}`));
+        else done({ code: error ? Number(error.code) : 0, stdout, stderr });
+      }),
+    );
   });
 }
 
@@ -123,7 +134,8 @@ interface Overlay {
  * The user's tree is not touched: the content goes to a temporary directory.
  */
 async function withOverlay<T>(files: ReadonlyMap<string, string>, fn: (overlay: Overlay) => Promise<T>): Promise<T> {
-  const temp = await mkdtemp(join(tmpdir(), 'goprod-verify-'));
+  const temp = await mkdtemp(tempPrefix('verify'));
+  const undo = [temporaryPath(temp)];
   const madeDirs: string[] = [];
   try {
     const replace: Record<string, string> = {};
@@ -140,14 +152,18 @@ async function withOverlay<T>(files: ReadonlyMap<string, string>, fn: (overlay: 
       // only in the overlay needs its directory for the moment: empty, and removed afterwards.
       if (!existsSync(dirname(path))) {
         const first = await mkdir(dirname(path), { recursive: true });
-        if (first) madeDirs.push(first);
+        if (first) {
+          madeDirs.push(first);
+          undo.push(onInterrupt(() => rmdirEmptySync(first)));
+        }
       }
     }
     await writeFile(join(temp, 'overlay.json'), JSON.stringify({ Replace: replace }));
     return await fn({ flags: files.size > 0 ? [`-overlay=${join(temp, 'overlay.json')}`] : [], back, temp });
   } finally {
     await rm(temp, { recursive: true, force: true });
-    for (const d of madeDirs) await rmdirEmpty(d);
+    for (const d of madeDirs) rmdirEmptySync(d);
+    for (const done of undo) done();
   }
 }
 
@@ -203,9 +219,13 @@ export async function checkPackages(target: GoTarget, patterns: readonly string[
 }
 
 /** Removes a directory tree goprod made, if nothing was put into it meanwhile. */
-async function rmdirEmpty(dir: string): Promise<void> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) if (entry.isDirectory()) await rmdirEmpty(join(dir, entry.name));
-  await rmdir(dir).catch(() => undefined);
+function rmdirEmptySync(dir: string): void {
+  try {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isDirectory()) rmdirEmptySync(join(dir, entry.name));
+    rmdirSync(dir);
+  } catch {
+    // not empty (the user put something there meanwhile), or gone
+  }
 }
 
 /**
@@ -269,13 +289,18 @@ export async function downloadModules(context: GoContext): Promise<string | unde
   const workspace = context.gowork === 'off' ? [] : [context.gowork, `${context.gowork}.sum`];
   const kept = new Map<string, string | undefined>();
   for (const file of [join(context.dir, 'go.mod'), join(context.dir, 'go.sum'), ...workspace]) kept.set(file, await readFile(file, 'utf8').catch(() => undefined));
+  const restore = () => {
+    for (const [file, text] of kept) {
+      if (text === undefined) rmSync(file, { force: true });
+      else if (!existsSync(file) || readFileSync(file, 'utf8') !== text) writeFileSync(file, text);
+    }
+  };
+  const done = onInterrupt(restore);
   try {
     const run = await runGo(['mod', 'download'], context.dir, { GOWORK: context.gowork, GOPROXY: process.env.GOPROXY ?? '' });
     return run.code === 0 ? undefined : (run.stderr.trim().split('\n').pop() ?? `go mod download exited with status ${run.code}`);
   } finally {
-    for (const [file, text] of kept) {
-      if (text === undefined) await rm(file, { force: true });
-      else if ((await readFile(file, 'utf8').catch(() => undefined)) !== text) await writeFile(file, text);
-    }
+    restore();
+    done();
   }
 }
