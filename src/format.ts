@@ -1,7 +1,8 @@
 // gofmt after fixes, without churn: a file that was gofmt-clean is formatted whole; in one
 // that was not, only the changes gofmt makes to lines goprod touched are kept.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { diffLines } from 'diff';
 import type { Edit } from './edits.js';
@@ -11,6 +12,9 @@ import { LineIndex } from './position.js';
 
 export type Formatted = { ok: true; text: string } | { ok: false; error: string };
 
+/** A fixed file gofmt rejects; `original` when it rejects the unfixed file too (it is not valid Go, whatever tree-sitter accepted). */
+export type FormatFailure = { ok: false; error: string; original: boolean };
+
 /**
  * gofmt's output for each text, or its complaint. One gofmt process for all of them
  * (starting a process per file dominated the run time): the texts are written to a
@@ -18,7 +22,7 @@ export type Formatted = { ok: true; text: string } | { ok: false; error: string 
  */
 export async function gofmtAll(texts: readonly string[]): Promise<Formatted[]> {
   if (texts.length === 0) return [];
-  const dir = await mkdtemp(tempPrefix('gofmt'));
+  const dir = mkdtempSync(tempPrefix('gofmt')); // registered at once: no signal finds it unregistered
   const done = temporaryPath(dir);
   try {
     const names = texts.map((_, i) => join(dir, `f${i}.go`));
@@ -98,13 +102,13 @@ export interface FormatRequest {
  * Formats fixed files: each whole when its original was gofmt-clean, else only where goprod
  * changed it. CRLF files are formatted as LF (gofmt's only line ending) and converted back.
  */
-export async function formatFixed(requests: readonly FormatRequest[]): Promise<Formatted[]> {
+export async function formatFixed(requests: readonly FormatRequest[]): Promise<Array<{ ok: true; text: string } | FormatFailure>> {
   const lf = (s: string) => s.replace(/\r\n/g, '\n');
   const formatted = await gofmtAll(requests.flatMap((r) => [lf(r.original), lf(r.fixed)]));
-  return requests.map((r, i): Formatted => {
+  return requests.map((r, i) => {
     const before = formatted[2 * i]!;
     const after = formatted[2 * i + 1]!;
-    if (!after.ok) return after;
+    if (!after.ok) return { ...after, original: !before.ok };
     const clean = before.ok && before.text === lf(r.original);
     const text = clean ? after.text : keepTouchedChanges(lf(r.fixed), after.text, new Set(editedLines(r.original, r.edits).flat()));
     return { ok: true, text: r.original.includes('\r\n') ? text.replace(/\n/g, '\r\n') : text };

@@ -153,7 +153,7 @@ export function verificationNotes(result: RunResult, cwd: string, verified: bool
       const elsewhere = b.at.path === f.path && b.at.line === b.line ? '' : ` (at ${where(b, cwd)})`;
       notes.push(`goprod: backed out: ${b.codemod} at ${name}:${b.line}: ${b.reason}${elsewhere}`);
     }
-    if (f.formatError) notes.push(`goprod: ${name}: gofmt rejects the fixed file, fixes not applied (please report it): ${f.formatError}`);
+    if (f.formatError) notes.push(`goprod: ${name}: ${f.formatError}`);
     if (verified && f.unverified && f.applied.length > 0) notes.push(`goprod: unverified: ${name}: ${f.unverified}`);
   }
   return notes;

@@ -9,7 +9,7 @@ import { workspaceOf } from './go/module.js';
 import { checkPackages, downloadModules, installedToolchain, listPackages, type GoContext, type GoTarget, type Listing, type ToolMessage, type Toolchain } from './go/toolchain.js';
 import type { Fix } from './edits.js';
 import { LineIndex } from './position.js';
-import { renderFiles, renderFixes } from './render.js';
+import { changeGroups, renderFiles, renderFixes } from './render.js';
 import type { FileResult } from './runner.js';
 import { withBom } from './source.js';
 
@@ -252,9 +252,8 @@ async function checkIsolated(target: GoTarget, dirs: readonly string[], overlay:
  * other files' fixes of that codemod use the new file, and the new file serves them all.
  */
 function keepChangesWhole(files: readonly FileResult[]): void {
-  for (const created of files.filter((f) => f.created)) {
-    const codemods = new Set(created.findings.map((f) => f.codemod));
-    const group = files.filter((f) => f.findings.some((d) => codemods.has(d.codemod)));
+  for (const group of changeGroups(files)) {
+    const created = group.find((f) => f.created)!;
     const blocked = group.find((f) => f.unverified && f.applied.length > 0);
     if (!blocked) continue;
     for (const f of group) f.unverified ??= blocked === created ? `needs ${basename(created.path)}, which cannot be verified: ${created.unverified}` : `part of one change with ${relative(dirname(created.path), blocked.path)}, which cannot be verified: ${blocked.unverified}`;

@@ -2,9 +2,9 @@
 // module behind the user's back, in the module's own context (its workspace, or none) and
 // under a chosen build configuration, and reading what it prints.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { toolMissing } from '../errors.js';
 import { childProcess, onInterrupt, tempPrefix, temporaryPath } from '../interrupt.js';
@@ -134,7 +134,8 @@ interface Overlay {
  * The user's tree is not touched: the content goes to a temporary directory.
  */
 async function withOverlay<T>(files: ReadonlyMap<string, string>, fn: (overlay: Overlay) => Promise<T>): Promise<T> {
-  const temp = await mkdtemp(tempPrefix('verify'));
+  // Made and registered in one step, so that no signal finds it unregistered.
+  const temp = mkdtempSync(tempPrefix('verify'));
   const undo = [temporaryPath(temp)];
   const madeDirs: string[] = [];
   try {
@@ -151,7 +152,7 @@ async function withOverlay<T>(files: ReadonlyMap<string, string>, fn: (overlay: 
       // vet runs in every package directory, also of dependencies, so a package that exists
       // only in the overlay needs its directory for the moment: empty, and removed afterwards.
       if (!existsSync(dirname(path))) {
-        const first = await mkdir(dirname(path), { recursive: true });
+        const first = mkdirSync(dirname(path), { recursive: true });
         if (first) {
           madeDirs.push(first);
           undo.push(onInterrupt(() => rmdirEmptySync(first)));
