@@ -49,8 +49,9 @@ export function openGoFile(parser: GoParser, input: FileInput): OpenedFile {
   const parsed = parser.parse(input.text);
   const root = parsed.root;
   const pkg = children(root).find((n) => n.type === 'package_clause');
-  const closed: OpenedFile | undefined = parsed.firstError
-    ? { kind: 'unparsable', at: parsed.firstError.startIndex }
+  const notGo = parsed.firstError ?? misplaced(root);
+  const closed: OpenedFile | undefined = notGo
+    ? { kind: 'unparsable', at: notGo.startIndex }
     : GENERATED.test(input.text.slice(0, pkg?.startIndex ?? input.text.length))
       ? { kind: 'generated' }
       : undefined;
@@ -97,6 +98,18 @@ export function applyFindings(parser: GoParser, text: string, goVersion: GoVersi
     if (bad !== undefined) return { kind: 'broken-fix', at: bad, codemods: [...new Set(findings.map((f) => f.codemod))] };
   }
   return { kind: 'fixed', goVersion, findings, applied: merged.accepted, deferred: merged.conflicting, output };
+}
+
+const TOP_LEVEL = new Set(['import_declaration', 'function_declaration', 'method_declaration', 'var_declaration', 'const_declaration', 'type_declaration']);
+
+/**
+ * What tree-sitter's Go grammar accepts but Go does not: a file must start with its package
+ * clause and hold only declarations (the grammar also takes statements at the top level).
+ */
+function misplaced(root: SyntaxNode): SyntaxNode | undefined {
+  const [first, ...rest] = children(root);
+  if (first?.type !== 'package_clause') return first ?? root;
+  return rest.find((n) => !TOP_LEVEL.has(n.type));
 }
 
 /** The expression of the file's `//go:build` line, which must come before the package clause. */

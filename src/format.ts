@@ -12,7 +12,7 @@ import { LineIndex } from './position.js';
 
 export type Formatted = { ok: true; text: string } | { ok: false; error: string };
 
-/** A fixed file gofmt rejects; `original` when it rejects the unfixed file too (it is not valid Go, whatever tree-sitter accepted). */
+/** A fixed file gofmt rejects; `original` when the unfixed file is the trouble (gofmt rejects it too: it is not Go, whatever tree-sitter accepted). */
 export type FormatFailure = { ok: false; error: string; original: boolean };
 
 /**
@@ -106,9 +106,12 @@ export async function formatFixed(requests: readonly FormatRequest[]): Promise<A
   const lf = (s: string) => s.replace(/\r\n/g, '\n');
   const formatted = await gofmtAll(requests.flatMap((r) => [lf(r.original), lf(r.fixed)]));
   return requests.map((r, i) => {
+    // gofmt drops a carriage return that does not end a line, and the lines around it could
+    // not be kept byte for byte: such a file is left as it is.
+    if (/\r(?!\n)/.test(r.original)) return { ok: false, error: 'it has carriage returns that do not end a line, which gofmt would drop', original: true };
     const before = formatted[2 * i]!;
     const after = formatted[2 * i + 1]!;
-    if (!after.ok) return { ...after, original: !before.ok };
+    if (!after.ok) return before.ok ? { ...after, original: false } : { ok: false, error: `gofmt rejects it before any fix (${before.error})`, original: true };
     const clean = before.ok && before.text === lf(r.original);
     const text = clean ? after.text : keepTouchedChanges(lf(r.fixed), after.text, new Set(editedLines(r.original, r.edits).flat()));
     return { ok: true, text: r.original.includes('\r\n') ? text.replace(/\n/g, '\r\n') : text };

@@ -157,7 +157,8 @@ function indexPackages(parser: GoParser, sources: SourceFile[], result: RunResul
       if (text === undefined) continue;
       const parsed = parser.parse(text);
       try {
-        guarded(result, path, () => indexFile(pkg, parsed.root));
+        // A file that does not parse tells nothing reliable (and its package does not compile).
+        if (!parsed.firstError) guarded(result, path, () => indexFile(pkg, parsed.root));
       } finally {
         parsed.dispose();
       }

@@ -194,3 +194,33 @@ describe('paths and imports', () => {
   });
 });
 
+
+describe('what tree-sitter accepts but Go does not', () => {
+  test('a file without a package clause first, or with statements at the top level, is skipped as not parsing', async () => {
+    write({
+      'go.mod': GO_MOD,
+      'a.go': '"os"\nvar _ = 1\n',
+      'b.go': '// Package r.\nvar early = 1\npackage r\n',
+      'c.go': 'package r\n\nimport "os"\n\nos.Exit(1)\n\nfunc c() { f, _ := os.Open("x"); defer f.Close() }\n',
+      'd.go': wrapFile('d'),
+    });
+    const { stderr } = await runGoprod(dir, 'fix', '--no-verify');
+    expect(stderr).toBe(['goprod: a.go:1:1: does not parse; skipped', 'goprod: b.go:2:1: does not parse; skipped', 'goprod: c.go:5:1: does not parse; skipped', 'goprod: 1 fix in 1 file; run with --write to apply', ''].join('\n'));
+  });
+
+  test('a sibling file that does not parse adds nothing to the package index (it crashed it)', async () => {
+    // Found by the fuzz test: a byte-order mark inside a result list.
+    write({ 'go.mod': GO_MOD, 'bad.go': 'func Load(path string) (\uFEFFackage app uses connections.\npackage app', 'd.go': wrapFile('d') });
+    const { stderr } = await runGoprod(dir, 'fix', '--no-verify');
+    expect(stderr).toBe('goprod: bad.go:1:25: does not parse; skipped\ngoprod: 1 fix in 1 file; run with --write to apply\n');
+  });
+
+  test('a file with carriage returns that do not end a line is left as it is, with the reason', async () => {
+    // Found by the fuzz test: CRLF endings applied twice (\r\r\n) made gofmt's merge duplicate lines.
+    write({ 'go.mod': GO_MOD, 'a.go': wrapFile('a').replace(/\n/g, '\r\r\n') });
+    const { stdout, stderr } = await runGoprod(dir, 'fix', '--no-verify');
+    expect(stdout).toBe('');
+    expect(stderr).toBe('goprod: a.go: not changed: it has carriage returns that do not end a line, which gofmt would drop\ngoprod: no fixes to apply (1 Go file scanned)\n');
+  });
+});
+

@@ -49,7 +49,8 @@ export function resultSlots(fn: SyntaxNode): ResultSlot[] {
   if (!result) return [];
   if (result.type !== 'parameter_list') return [{ name: undefined, type: result }];
   return children(result).flatMap((p): ResultSlot[] => {
-    const type = p.childForFieldName('type')!;
+    const type = p.childForFieldName('type');
+    if (!type) return []; // only in a tree with syntax errors
     const names = p.childrenForFieldName('name');
     return names.length === 0 ? [{ name: undefined, type }] : names.map((name) => ({ name, type }));
   });
