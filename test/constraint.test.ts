@@ -5,6 +5,7 @@ const linux: BuildConfig = { goos: 'linux', goarch: 'amd64', cgo: true, tags: []
 const platforms: Platform[] = [
   { goos: 'darwin', goarch: 'amd64', firstClass: true },
   { goos: 'darwin', goarch: 'arm64', firstClass: true },
+  { goos: 'freebsd', goarch: '386', firstClass: false },
   { goos: 'freebsd', goarch: 'amd64', firstClass: false },
   { goos: 'illumos', goarch: 'amd64', firstClass: false },
   { goos: 'linux', goarch: 'amd64', firstClass: true },
@@ -26,6 +27,8 @@ describe('build constraints', () => {
     expect(first('conn_arm64.go')).toBe('linux/arm64 cgo=0');
     expect(first('windows.go')).toBe('linux/amd64');
     expect(first('conn_plan9.go')).toBe('plan9/386 cgo=0');
+    // Another port: the host's architecture before the one listed first.
+    expect(first('conn_freebsd.go')).toBe('freebsd/amd64 cgo=0');
     expect(first('conn_solaris.go')).toBe('solaris/amd64 cgo=0');
     expect(first('conn_illumos.go')).toBe('illumos/amd64 cgo=0');
   });

@@ -169,7 +169,8 @@ function subsets(tags: readonly string[]): string[][] {
 export function configsFor(name: string, text: string, host: BuildConfig, platforms: readonly Platform[], goMinor: number): BuildConfig[] {
   // android, illumos and ios also satisfy linux, solaris and darwin: prefer the plain ones.
   const alias = (p: Platform) => ['android', 'illumos', 'ios'].includes(p.goos);
-  const rank = (p: Platform) => (p.goos === host.goos && p.goarch === host.goarch ? 0 : p.goos === host.goos ? 1 : p.goarch === host.goarch && p.firstClass ? 2 : p.firstClass ? 3 : alias(p) ? 5 : 4);
+  // Among the other ports too, the host's architecture first (freebsd/amd64 before freebsd/386).
+  const rank = (p: Platform) => (p.goos === host.goos && p.goarch === host.goarch ? 0 : p.goos === host.goos ? 1 : p.goarch === host.goarch && p.firstClass ? 2 : p.firstClass ? 3 : alias(p) ? 6 : p.goarch === host.goarch ? 4 : 5);
   const ordered = [...platforms].sort((a, b) => rank(a) - rank(b));
   const tagSets = subsets([...customTags(fileConstraint(text))]);
   const found: BuildConfig[] = [];
