@@ -26,9 +26,9 @@ export function childProcess(child: ChildProcess): void {
   child.once('exit', () => running.delete(child));
 }
 
-/** The prefix of goprod's directories in TMPDIR: `goprod-<kind>-<pid>-`. */
-export function tempPrefix(kind: string): string {
-  return join(tmpdir(), `goprod-${kind}-${process.pid}-`);
+/** The prefix of goprod's temporary directories: `<dir>/goprod-<kind>-<pid>-` (dir: TMPDIR unless given). */
+export function tempPrefix(kind: string, dir: string = tmpdir()): string {
+  return join(dir, `goprod-${kind}-${process.pid}-`);
 }
 
 /** Stops the go commands and undoes what is registered; synchronous, for a signal handler. */

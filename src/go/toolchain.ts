@@ -44,7 +44,7 @@ export interface GoRun {
  * an interrupted go build leaves no go-build* folders behind either.
  */
 export function runGo(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<GoRun> {
-  const temp = mkdtempSync(join(process.env.GOTMPDIR || tmpdir(), `goprod-go-${process.pid}-`));
+  const temp = mkdtempSync(tempPrefix('go', process.env.GOTMPDIR || tmpdir()));
   const forget = temporaryPath(temp);
   return new Promise((done, fail) => {
     childProcess(
