@@ -18,13 +18,14 @@ export default defineCodemod({
   name: 'close-errors',
   summary: 'defer x.Close() drops an error: return it for written files and writers, drop it explicitly elsewhere',
   goVersions: {},
+  mayMatch: (text) => text.includes('Close'),
   options: {
     closeMode: { flag: '--close-mode <mode>', description: 'propagate: only return Close errors of written values; explicit: only write `_ =`; both (default)', default: 'both', choices: ['both', 'propagate', 'explicit'] },
   },
   run(file, options) {
     const mode = (options.closeMode ?? 'both') as Mode;
     const diagnostics: Diagnostic[] = [];
-    for (const call of file.root.descendantsOfType('call_expression')) {
+    for (const call of file.nodesAround(['Close'], 'call_expression')) {
       const receiver = closeReceiver(call);
       const stmt = call.parent;
       if (!receiver || !stmt || (stmt.type !== 'defer_statement' && stmt.type !== 'expression_statement')) continue;
@@ -210,5 +211,5 @@ function returnsNothing(file: GoFile, receiver: SyntaxNode): boolean {
   const origin = decl ? (decl.type?.text ?? decl.value?.text ?? decl.declarator.text) : '';
   if (/\bhttptest\.(NewServer|NewTLSServer|NewUnstartedServer|Server)\b/.test(origin)) return true;
   const type = typeNameOf(receiver, file);
-  return type !== undefined && file.pkg.methods[`${type}.Close`] === 0;
+  return type !== undefined && file.pkg.methodResults(type, 'Close') === 0;
 }

@@ -11,12 +11,17 @@ import { isWrittenAt, referencesTo } from '../src/go/syntax.js';
 import { atLeast } from '../src/go/version.js';
 import { children, statements, sameNode, type SyntaxNode } from '../src/parser.js';
 
+/** A short variable declaration whose first name is also the first value: a superset of the copies. */
+const SELF_COPY = /\b(\w+)\b[^\n]*?:=\s*\1\b/;
+
 export default defineCodemod({
   name: 'loopvar',
   summary: 'before Go 1.22, copy loop variables that closures or pointers outlive; from 1.22, remove such copies',
   goVersions: {},
+  // From 1.22 only `v := v` (or `a, b := a, b`) copies, before it loops that capture their variables.
+  mayMatch: (text, version) => (atLeast(version, '1.22') ? SELF_COPY.test(text) : text.includes('for')),
   run(file) {
-    const loops = file.root.descendantsOfType('for_statement');
+    const loops = file.nodesAround(['for'], 'for_statement');
     return atLeast(file.goVersion, '1.22') ? loops.flatMap((loop) => redundantCopies(file, loop)) : loops.flatMap((loop) => missingCopy(file, loop));
   },
 });

@@ -12,10 +12,12 @@ export default defineCodemod({
   name: 'wrap-errors',
   summary: 'fmt.Errorf formats an error with %v or %s: use %w so errors.Is/As see the cause',
   goVersions: { from: '1.13' },
+  // fmt.Errorf, or Errorf of fmt imported under another name.
+  mayMatch: (text) => text.includes('Errorf') && (/\bfmt\s*\.\s*Errorf\b/.test(text) || /\b(?!import\b)[A-Za-z_]\w*\s+"fmt"/.test(text)),
   run(file) {
     const diagnostics: Diagnostic[] = [];
     if (file.importNames('fmt').length === 0) return diagnostics;
-    for (const call of file.root.descendantsOfType('call_expression')) {
+    for (const call of file.nodesAround(['Errorf'], 'call_expression')) {
       if (file.isPackageCall(call, 'fmt', ['Errorf'])) {
         const d = wrapErrors(call, file);
         if (d) diagnostics.push(d);

@@ -2,11 +2,11 @@
 // and check the result parses. A pure function of the text and its module's Go version,
 // so it can run anywhere (worker threads later).
 import { appliesTo, type Codemod, type CodemodOptions } from './codemod.js';
-import { applyEdits, mergeFixes, type Diagnostic, type Fix } from './edits.js';
+import { applyEdits, insertedAs, mergeFixes, type Diagnostic, type Fix } from './edits.js';
 import { GoFile } from './go/file.js';
 import type { PackageIndex } from './go/package.js';
 import { fileGoVersion, type GoVersion } from './go/version.js';
-import { children, type GoParser, type SyntaxNode } from './parser.js';
+import { children, type GoParser, type ParsedGo, type SyntaxNode } from './parser.js';
 import { LineIndex } from './position.js';
 
 export interface Finding extends Diagnostic {
@@ -24,12 +24,12 @@ export interface FixedFile {
   output: string;
 }
 
-export type FileAnalysis =
-  | FixedFile
-  | { kind: 'generated' }
-  | { kind: 'unparsable'; at: number }
-  /** goprod produced text that does not parse: a bug in a codemod, never written. */
-  | { kind: 'broken-fix'; at: number; codemods: string[] };
+/** goprod produced text that does not parse: a bug in a codemod, never written. */
+export interface BrokenFix {
+  kind: 'broken-fix';
+  at: number;
+  codemods: string[];
+}
 
 const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
 
@@ -42,7 +42,7 @@ export interface FileInput {
   pkg?: PackageIndex;
 }
 
-export type OpenedFile = { kind: 'open'; file: GoFile; dispose(): void } | { kind: 'generated' } | { kind: 'unparsable'; at: number };
+export type OpenedFile = { kind: 'open'; file: GoFile; parsed: ParsedGo; dispose(): void } | { kind: 'generated' } | { kind: 'unparsable'; at: number };
 
 /** Parses a file for codemods, unless it does not parse or is generated. An open file must be disposed. */
 export function openGoFile(parser: GoParser, input: FileInput): OpenedFile {
@@ -60,39 +60,28 @@ export function openGoFile(parser: GoParser, input: FileInput): OpenedFile {
     return closed;
   }
   const goVersion = fileGoVersion(input.moduleVersion, buildConstraint(root));
-  return { kind: 'open', file: new GoFile(input.path, input.text, root, goVersion, input.pkg), dispose: parsed.dispose };
+  return { kind: 'open', file: new GoFile(input.path, input.text, root, goVersion, input.pkg), parsed, dispose: parsed.dispose };
 }
 
-/**
- * Runs the per-file codemods on a file and applies their fixes together with `fromModule`,
- * the findings module-wide codemods made for this file.
- */
-export function analyzeFile(parser: GoParser, input: FileInput, codemods: readonly Codemod[], options: CodemodOptions = {}, fromModule: readonly Finding[] = []): FileAnalysis {
-  const opened = openGoFile(parser, input);
-  if (opened.kind !== 'open') return opened;
-  try {
-    const { file } = opened;
-    const ignored = new Suppressions(file.root, file.text);
-    const findings: Finding[] = [];
-    for (const codemod of codemods) {
-      if (!codemod.run || !appliesTo(codemod, file.goVersion)) continue;
-      for (const d of codemod.run(file, options)) findings.push({ ...d, codemod: codemod.name });
-    }
-    findings.push(...fromModule);
-    return applyFindings(parser, file.text, file.goVersion, findings.filter((f) => !ignored.silences(f.codemod, f.start)));
-  } finally {
-    opened.dispose();
+/** Runs the per-file codemods on an open file and applies their fixes (its tree is stale after). */
+export function analyzeFile(parser: GoParser, { file, parsed }: { file: GoFile; parsed: ParsedGo }, codemods: readonly Codemod[], options: CodemodOptions = {}): FixedFile | BrokenFix {
+  const ignored = suppressions(file);
+  const findings: Finding[] = [];
+  for (const codemod of codemods) {
+    if (!codemod.run || !appliesTo(codemod, file.goVersion)) continue;
+    for (const d of codemod.run(file, options)) if (!ignored.silences(codemod.name, d.start)) findings.push({ ...d, codemod: codemod.name });
   }
+  return applyFindings(parser, file.text, file.goVersion, findings, parsed);
 }
 
 /** Merges and applies findings' fixes; the result must parse. */
-export function applyFindings(parser: GoParser, text: string, goVersion: GoVersion, findings: Finding[]): FixedFile | { kind: 'broken-fix'; at: number; codemods: string[] } {
+export function applyFindings(parser: GoParser, text: string, goVersion: GoVersion, findings: Finding[], parsed?: ParsedGo): FixedFile | BrokenFix {
   findings.sort((a, b) => a.start - b.start);
   // Findings may share one fix (env-config's edits to a file's reads stand together): apply it once.
   const merged = mergeFixes([...new Set(findings.flatMap((f) => f.fixes))]);
   const output = applyEdits(text, merged.edits);
   if (output !== text) {
-    const check = parser.parse(output);
+    const check = parsed ? parser.reparse(parsed, insertedAs(text, merged.edits), output) : parser.parse(output);
     const bad = check.firstError?.startIndex;
     check.dispose();
     if (bad !== undefined) return { kind: 'broken-fix', at: bad, codemods: [...new Set(findings.map((f) => f.codemod))] };
@@ -120,6 +109,11 @@ function buildConstraint(root: SyntaxNode): string | undefined {
     if (m) return m[1];
   }
   return undefined;
+}
+
+/** The file's `//goprod:ignore` comments. */
+export function suppressions(file: GoFile): Suppressions {
+  return new Suppressions(file.root, file.text);
 }
 
 /** `//goprod:ignore` and `//goprod:ignore name,name` comments: at the end of a line they cover it, alone on a line they cover the next. */

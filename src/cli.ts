@@ -10,7 +10,8 @@ import { UsageError } from './errors.js';
 import { envInventory, envJson, envTable, writeEnvExample } from './env-report.js';
 import { uncommittedFiles } from './git.js';
 import { counts, diffBase, displayPath, formatWarning, jsonReport, summary, unfixableNotes, unifiedDiff, verificationNotes, type Mode } from './report.js';
-import { fixedContent, runCodemods, willChange, type FileResult } from './runner.js';
+import { fixedContent, willChange, type FileResult } from './model.js';
+import { runCodemods } from './runner.js';
 import { NotWritable, writeSourceAtomic } from './source.js';
 import { interruption, removeStaleTempDirs, withInterrupts, writing } from './interrupt.js';
 

@@ -31,6 +31,14 @@ export interface Codemod {
   goVersions: { from?: GoVersion; before?: GoVersion };
   /** Options by the name the codemod reads them under (camelCase of the flag). */
   options?: Readonly<Record<string, CodemodOption>>;
+  /**
+   * A cheap test of a file's text before it is parsed: false when the codemod can find
+   * nothing in it at that language version. Never false for a file it would change (a file
+   * no codemod wants is not parsed at all); absent, every file is wanted.
+   */
+  mayMatch?(text: string, goVersion: GoVersion): boolean;
+  /** For a module-wide codemod: a file whose text matches makes it need every file of the file's directory too. */
+  needsDirectoryOf?: RegExp;
   run?(file: GoFile, options: CodemodOptions): Diagnostic[];
   /** For codemods that must see every file of a module (those its version range admits). */
   runModule?(module: GoModule, files: readonly GoFile[], options: CodemodOptions): ModuleDiagnostic[];
@@ -43,4 +51,9 @@ export function defineCodemod(codemod: Codemod): Codemod {
 export function appliesTo(codemod: Codemod, version: GoVersion): boolean {
   const { from, before } = codemod.goVersions;
   return (!from || atLeast(version, from)) && (!before || !atLeast(version, before));
+}
+
+/** Whether a file's text may hold something for the codemod, at any of its possible language versions. */
+export function mayMatch(codemod: Codemod, text: string, versions: readonly GoVersion[]): boolean {
+  return versions.some((v) => appliesTo(codemod, v) && (codemod.mayMatch?.(text, v) ?? true));
 }

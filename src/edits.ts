@@ -75,13 +75,18 @@ function sortEdits(edits: Edit[]): Edit[] {
  * that edits insert become CRLF too, so a fix never mixes line endings.
  */
 export function applyEdits(text: string, edits: readonly Edit[]): string {
-  const crlf = /\r\n/.test(text);
   let out = '';
   let at = 0;
-  for (const e of sortEdits([...edits])) {
+  for (const e of insertedAs(text, edits)) {
     if (e.start < at || e.end < e.start || e.end > text.length) throw new Error(`edit ${e.start}-${e.end} overlaps or is out of range`);
-    out += text.slice(at, e.start) + (crlf ? e.text.replace(/\r?\n/g, '\r\n') : e.text);
+    out += text.slice(at, e.start) + e.text;
     at = e.end;
   }
   return out + text.slice(at);
+}
+
+/** The edits sorted, with the text applyEdits inserts for each (CRLF line breaks in a CRLF file). */
+export function insertedAs(text: string, edits: readonly Edit[]): Edit[] {
+  const crlf = /\r\n/.test(text);
+  return sortEdits([...edits]).map((e) => (crlf ? { ...e, text: e.text.replace(/\r?\n/g, '\r\n') } : e));
 }

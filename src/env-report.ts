@@ -5,7 +5,8 @@ import { describe, inventory, withPrevious } from '../codemods/env-config.js';
 import type { EnvVariable } from './go/env.js';
 import type { GoModule } from './go/module.js';
 import { displayPath } from './report.js';
-import { inspectModules, type Warning } from './runner.js';
+import type { Warning } from './model.js';
+import { inspectModules } from './runner.js';
 import { writeSourceAtomic } from './source.js';
 
 export interface ModuleEnv {

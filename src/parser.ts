@@ -1,7 +1,8 @@
 // The one module that knows which tree-sitter binding goprod uses. Everything else sees
 // `SyntaxNode` and `GoParser`, so another binding (native tree-sitter) could replace this file.
 import { createRequire } from 'node:module';
-import { Language, Parser, type Node } from 'web-tree-sitter';
+import { Edit, Language, Parser, type Node, type Tree } from 'web-tree-sitter';
+import { LineIndex } from './position.js';
 
 export type SyntaxNode = Node;
 
@@ -13,8 +14,21 @@ export interface ParsedGo {
   dispose(): void;
 }
 
+/** A change to a text: [start, end) replaced by `text` (string indices). */
+export interface TextChange {
+  start: number;
+  end: number;
+  text: string;
+}
+
 export interface GoParser {
   parse(text: string): ParsedGo;
+  /**
+   * Parses `text`, which is `before.root`'s text with the (sorted, disjoint) changes made,
+   * reusing what did not change (tree-sitter's incremental parsing: the same tree as a fresh
+   * parse, in a fraction of the time). `before`'s tree is edited: its nodes are stale after.
+   */
+  reparse(before: ParsedGo, changes: readonly TextChange[], text: string): ParsedGo;
 }
 
 let loading: Promise<GoParser> | undefined;
@@ -26,12 +40,30 @@ export function loadGoParser(): Promise<GoParser> {
     const wasm = createRequire(import.meta.url).resolve('tree-sitter-go/tree-sitter-go.wasm');
     const parser = new Parser();
     parser.setLanguage(await Language.load(wasm));
+    const trees = new WeakMap<ParsedGo, Tree>();
+    const parsed = (text: string, old?: Tree): ParsedGo => {
+      const tree = parser.parse(text, old);
+      if (!tree) throw new Error('tree-sitter returned no tree');
+      const root = tree.rootNode;
+      const result = { root, firstError: root.hasError ? findError(root) : undefined, dispose: () => tree.delete() };
+      trees.set(result, tree);
+      return result;
+    };
     return {
-      parse(text: string): ParsedGo {
-        const tree = parser.parse(text);
-        if (!tree) throw new Error('tree-sitter returned no tree');
-        const root = tree.rootNode;
-        return { root, firstError: root.hasError ? findError(root) : undefined, dispose: () => tree.delete() };
+      parse: (text) => parsed(text),
+      reparse(before, changes, text) {
+        const tree = trees.get(before);
+        if (!tree) return parsed(text);
+        const lines = new LineIndex(before.root.text);
+        const pointAt = (index: number) => ({ row: lines.line(index) - 1, column: index - lines.lineStart(lines.line(index)) });
+        // Last change first: the positions of the earlier ones stay those of the original text.
+        for (const c of [...changes].reverse()) {
+          const startPosition = pointAt(c.start);
+          const inserted = c.text.split('\n');
+          const newEndPosition = inserted.length === 1 ? { row: startPosition.row, column: startPosition.column + c.text.length } : { row: startPosition.row + inserted.length - 1, column: inserted[inserted.length - 1]!.length };
+          tree.edit(new Edit({ startIndex: c.start, oldEndIndex: c.end, newEndIndex: c.start + c.text.length, startPosition, oldEndPosition: pointAt(c.end), newEndPosition }));
+        }
+        return parsed(text, tree);
       },
     };
   })();

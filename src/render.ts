@@ -3,7 +3,7 @@
 import { applyEdits, mergeFixes, type Edit, type Fix } from './edits.js';
 import { editedLines, formatFixed, type FormatFailure } from './format.js';
 import { dirname, relative } from 'node:path';
-import type { FileResult } from './runner.js';
+import type { FileResult } from './model.js';
 
 export interface Rendered {
   text: string;

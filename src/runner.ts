@@ -1,63 +1,21 @@
-// The runner: discover files, find each one's module and Go version, analyse each file, and
-// collect what changed. Printing and writing are the caller's (see cli.ts).
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { analyzeFile, applyFindings, openGoFile, type FileAnalysis, type FileInput } from './analyze.js';
+// The runner, as its stages: discover the files, scan each directory (read, keep what a
+// codemod may match, parse once, per-file codemods: see scan.ts), run the module-wide codemods
+// on the files they need, merge their fixes, then format (render.ts) and verify (verify.ts).
+// Printing and writing are the caller's (see cli.ts).
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { applyFindings, openGoFile, suppressions, type Finding, type FixedFile } from './analyze.js';
 import { appliesTo, type Codemod, type CodemodOptions } from './codemod.js';
-import type { Fix } from './edits.js';
-import type { Finding } from './analyze.js';
 import { discoverGoFiles } from './discover.js';
 import type { GoFile } from './go/file.js';
 import { ModuleFinder, type GoModule } from './go/module.js';
-import { emptyPackageIndex, indexFile } from './go/package.js';
 import { GO_MOD_DEFAULT, type GoVersion } from './go/version.js';
+import type { FileResult, RunResult, Warning } from './model.js';
 import { loadGoParser, type GoParser } from './parser.js';
-import { LineIndex } from './position.js';
-import { readSource, withBom, type SourceText } from './source.js';
 import { renderFiles } from './render.js';
-import { verifyFiles, type BackedOut, type Verification } from './verify.js';
-
-export interface FileResult {
-  /** Absolute path. */
-  path: string;
-  module: GoModule | undefined;
-  goVersion: GoVersion;
-  source: SourceText;
-  findings: Finding[];
-  applied: Fix[];
-  deferred: Fix[];
-  /** The new text (without BOM), gofmt-formatted; equal to source.text when nothing applies. */
-  output: string;
-  /** 1-based lines of `output` that each applied fix wrote. */
-  linesOf: Map<Fix, Set<number>>;
-  /** Fixes the Go toolchain rejected, with its reasons. */
-  backedOut: BackedOut[];
-  /** Why the fixes could not be verified; such a file is not written (unless verification is off). */
-  unverified?: string;
-  /** gofmt's complaint about the fixed text; the file's fixes are then dropped. */
-  formatError?: string;
-  /** A file a codemod creates: it does not exist yet. */
-  created?: boolean;
-  /** Why --write could not write the file (read-only, interrupted…). */
-  notWritten?: string;
-}
-
-export interface Warning {
-  path: string;
-  message: string;
-  /** A line and byte column, when the warning is about a place. */
-  line?: number;
-  column?: number;
-}
-
-export interface RunResult {
-  /** Files with at least one finding. */
-  files: FileResult[];
-  warnings: Warning[];
-  scanned: number;
-  /** What verification did; absent when it was off. */
-  verification?: Verification;
-}
+import { bugMessage, brokenFixMessage, scanDirectory, type DirectoryJob, type FileWarning } from './scan.js';
+import { readSource, type SourceText } from './source.js';
+import { verifyFiles } from './verify.js';
 
 export interface RunOptions {
   /** Resolves relative paths; default the process's working directory. */
@@ -77,166 +35,161 @@ export async function runCodemods(paths: readonly string[], codemods: readonly C
   return result;
 }
 
-interface SourceFile extends FileInput {
-  source: SourceText;
-  module: GoModule | undefined;
+/** A file with findings and its place in the run's order (files created by codemods come last). */
+interface Placed {
+  order: number;
+  file: FileResult;
 }
 
 async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod[], cwd: string, options: CodemodOptions): Promise<RunResult> {
   const parser = await loadGoParser();
   const result: RunResult = { files: [], warnings: [], scanned: 0 };
   const modules = new ModuleFinder();
-  const sources = readSources(discoverGoFiles(paths, cwd, warnTo(result)), modules, result);
-  indexPackages(parser, sources, result);
-  const fromModules = moduleFindings(parser, sources, codemods, options, result);
-  for (const input of sources) {
-    const fromModule = fromModules.get(input.path);
-    fromModules.delete(input.path);
-    guarded(result, input.path, () => {
-      let analysis = analyzeFile(parser, input, codemods, options, fromModule);
-      // A module-wide codemod may regenerate a file it generated before.
-      if (analysis.kind === 'generated' && fromModule) analysis = applyFindings(parser, input.text, input.moduleVersion, fromModule);
-      if (analysis.kind === 'unparsable') result.warnings.push({ path: input.path, ...new LineIndex(input.text).position(analysis.at), message: 'does not parse; skipped' });
-      else addAnalysis(result, input, analysis);
-    });
+  const discovered = discoverGoFiles(paths, cwd, warnTo(result));
+  const jobs = directoryJobs(discovered, modules);
+  const warnings: FileWarning[] = [];
+  const placed = new Map<string, Placed>();
+  const needs = new Map<GoModule, Map<string, Set<string>>>();
+  const scans = jobs.map(({ job }) => scanDirectory(parser, job, codemods, options));
+  scans.forEach((scan, i) => {
+    const { module } = jobs[i]!;
+    result.scanned += scan.scanned;
+    warnings.push(...scan.warnings);
+    for (const f of scan.fixed) placed.set(f.path, { order: f.order, file: fileResult(f.path, module, f.source, f.analysis) });
+    if (!module) return;
+    for (const [name, needed] of Object.entries(scan.moduleNeeds)) {
+      const byCodemod = needs.get(module) ?? new Map<string, Set<string>>();
+      needs.set(module, byCodemod);
+      byCodemod.set(name, new Set([...(byCodemod.get(name) ?? []), ...needed]));
+    }
+  });
+  const order = new Map(discovered.map((path, i) => [path, i]));
+  const created: FileResult[] = [];
+  const moduleBugs: Warning[] = [];
+  const late: Warning[] = [];
+  for (const [module, byCodemod] of needs) {
+    const fromModule = moduleFindings(parser, module, byCodemod, codemods, options, moduleBugs);
+    for (const [path, findings] of fromModule.findings) {
+      const at = order.get(path);
+      const had = placed.get(path)?.file;
+      const opened = fromModule.versions.get(path);
+      const source = had?.source ?? (existsSync(path) ? readSource(path) : undefined);
+      if (at === undefined || !source) {
+        const isNew = !existsSync(path);
+        const text = isNew ? { text: '', bom: false } : source;
+        const owner = modules.find(dirname(path));
+        const analysis = text && applyFindings(parser, text.text, owner?.goVersion ?? GO_MOD_DEFAULT, findings);
+        if (!text || !analysis) late.push({ path, message: 'not valid UTF-8; not rewritten' });
+        else if (analysis.kind === 'broken-fix') late.push({ path, message: brokenFixMessage(analysis) });
+        else created.push({ ...fileResult(path, owner, text, analysis), ...(isNew ? { created: true } : {}) });
+        continue;
+      }
+      // A file goprod could not parse or generated itself (then its module's version applies).
+      const goVersion = had?.goVersion ?? opened ?? module.goVersion;
+      const analysis = applyFindings(parser, source.text, goVersion, [...(had?.findings ?? []), ...findings]);
+      if (analysis.kind === 'broken-fix') {
+        placed.delete(path);
+        warnings.push({ order: at, stage: 'analysis', path, message: brokenFixMessage(analysis) });
+      } else placed.set(path, { order: at, file: fileResult(path, module, source, analysis) });
+    }
   }
-  // Files that module-wide codemods create, or rewrite though they were not analysed (generated ones).
-  for (const [path, findings] of fromModules) {
-    const created = !existsSync(path);
-    const source = created ? { text: '', bom: false } : readSource(path);
-    const module = modules.find(dirname(path));
-    if (!source) result.warnings.push({ path, message: 'not valid UTF-8; not rewritten' });
-    else addAnalysis(result, { path, text: source.text, source, module, moduleVersion: module?.goVersion ?? GO_MOD_DEFAULT }, applyFindings(parser, source.text, module?.goVersion ?? GO_MOD_DEFAULT, findings), created);
-  }
+  const byStage = (stage: FileWarning['stage']) => warnings.filter((w) => w.stage === stage).sort((a, b) => a.order - b.order).map(({ order: _, stage: __, ...w }) => w);
+  result.warnings.push(...byStage('read'), ...moduleBugs, ...byStage('analysis'), ...late);
+  result.files = [...[...placed.values()].sort((a, b) => a.order - b.order).map((p) => p.file), ...created].filter((f) => f.findings.length > 0);
   return result;
+}
+
+/** The directories of the discovered files, in order of their first file, each with its module. */
+function directoryJobs(paths: readonly string[], modules: ModuleFinder): Array<{ job: DirectoryJob; module: GoModule | undefined }> {
+  const jobs = new Map<string, { job: DirectoryJob & { files: Array<{ path: string; order: number }> }; module: GoModule | undefined }>();
+  paths.forEach((path, order) => {
+    const dir = dirname(path);
+    let entry = jobs.get(dir);
+    if (!entry) {
+      const module = modules.find(dir);
+      entry = { job: { dir, files: [], moduleVersion: module?.goVersion ?? GO_MOD_DEFAULT, inModule: module !== undefined }, module };
+      jobs.set(dir, entry);
+    }
+    entry.job.files.push({ path, order });
+  });
+  return [...jobs.values()];
+}
+
+interface ModuleOutcome {
+  /** Findings by file path, in the order the codemods made them. */
+  findings: Map<string, Finding[]>;
+  /** The language version of each file the codemods saw (parsed, not generated). */
+  versions: Map<string, GoVersion>;
+}
+
+/** Runs the module-wide codemods on the files each needs (read and parsed here; the trees live only during the call). */
+function moduleFindings(parser: GoParser, module: GoModule, needs: Map<string, Set<string>>, codemods: readonly Codemod[], options: CodemodOptions, bugs: Warning[]): ModuleOutcome {
+  const outcome: ModuleOutcome = { findings: new Map(), versions: new Map() };
+  const paths = [...new Set([...needs.values()].flatMap((s) => [...s]))].sort();
+  const opened = new Map<string, GoFile>();
+  const disposers: Array<() => void> = [];
+  try {
+    for (const path of paths) {
+      const source = readSource(path);
+      if (!source) continue; // the directory's scan warned
+      const o = openGoFile(parser, { path, text: source.text, moduleVersion: module.goVersion });
+      if (o.kind !== 'open') continue;
+      disposers.push(o.dispose);
+      opened.set(path, o.file);
+      outcome.versions.set(path, o.file.goVersion);
+    }
+    for (const codemod of codemods) {
+      const mine = needs.get(codemod.name);
+      if (!codemod.runModule || !mine) continue;
+      const admitted = [...opened.values()].filter((f) => mine.has(f.path) && appliesTo(codemod, f.goVersion));
+      try {
+        for (const { path, diagnostic } of codemod.runModule(module, admitted, options)) {
+          const file = opened.get(path);
+          if (file && suppressions(file).silences(codemod.name, diagnostic.start)) continue;
+          outcome.findings.set(path, [...(outcome.findings.get(path) ?? []), { ...diagnostic, codemod: codemod.name }]);
+        }
+      } catch (e) {
+        bugs.push({ path: module.dir, message: bugMessage(e) });
+      }
+    }
+  } finally {
+    for (const dispose of disposers) dispose();
+  }
+  return outcome;
+}
+
+function fileResult(path: string, module: GoModule | undefined, source: SourceText, analysis: FixedFile): FileResult {
+  const { goVersion, findings, applied, deferred, output } = analysis;
+  return { path, module, goVersion, source, findings, applied, deferred, output, linesOf: new Map(), backedOut: [] };
 }
 
 function warnTo(result: RunResult) {
   return (path: string, message: string) => void result.warnings.push({ path, message });
 }
 
-/** Reads the files, finding each one's module; warns about files it cannot use. */
-function readSources(paths: readonly string[], modules: ModuleFinder, result: RunResult): SourceFile[] {
-  const warnedNoModule = new Set<string>();
-  const sources: SourceFile[] = [];
-  for (const path of paths) {
-    let source;
-    try {
-      source = readSource(path);
-    } catch (e) {
-      result.warnings.push({ path, message: `cannot read this file (${(e as NodeJS.ErrnoException).code ?? String(e)}); skipped` });
-      continue;
-    }
-    if (!source) {
-      result.warnings.push({ path, message: 'not valid UTF-8; skipped' });
-      continue;
-    }
-    result.scanned++;
-    const module = modules.find(dirname(path));
-    if (!module && !warnedNoModule.has(dirname(path))) {
-      warnedNoModule.add(dirname(path));
-      result.warnings.push({ path: dirname(path), message: `no go.mod found; assuming Go ${GO_MOD_DEFAULT}` });
-    }
-    sources.push({ path, text: source.text, moduleVersion: module?.goVersion ?? GO_MOD_DEFAULT, source, module });
-  }
-  return sources;
-}
-
-/**
- * Gives each file what its package's files declare (all .go files of its directory, also
- * those not being fixed), so a codemod can look a method up beyond its own file.
- */
-function indexPackages(parser: GoParser, sources: SourceFile[], result: RunResult): void {
-  const byDir = new Map<string, SourceFile[]>();
-  for (const s of sources) byDir.set(dirname(s.path), [...(byDir.get(dirname(s.path)) ?? []), s]);
-  for (const [dir, files] of byDir) {
-    const pkg = emptyPackageIndex();
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.go'))) {
-      const path = join(dir, name);
-      const text = files.find((f) => f.path === path)?.text ?? readSource(path)?.text;
-      if (text === undefined) continue;
-      const parsed = parser.parse(text);
-      try {
-        // A file that does not parse tells nothing reliable (and its package does not compile).
-        if (!parsed.firstError) guarded(result, path, () => indexFile(pkg, parsed.root));
-      } finally {
-        parsed.dispose();
-      }
-    }
-    for (const f of files) f.pkg = pkg;
-  }
-}
-
-/** Runs the module-wide codemods on each module's files; their findings by file path. */
-function moduleFindings(parser: GoParser, sources: readonly SourceFile[], codemods: readonly Codemod[], options: CodemodOptions, result: RunResult): Map<string, Finding[]> {
-  const findings = new Map<string, Finding[]>();
-  const wide = codemods.filter((c) => c.runModule);
-  if (wide.length === 0) return findings;
-  forEachModule(parser, sources, (module, goFiles) => {
-    for (const codemod of wide) {
-      const admitted = goFiles.filter((f) => appliesTo(codemod, f.goVersion));
-      guarded(result, module.dir, () => {
-        for (const { path, diagnostic } of codemod.runModule!(module, admitted, options)) {
-          findings.set(path, [...(findings.get(path) ?? []), { ...diagnostic, codemod: codemod.name }]);
-        }
-      });
-    }
-  });
-  return findings;
-}
-
-/** Calls `fn` with each module's parsed files (generated and unparsable ones left out); the trees live only during the call. */
-function forEachModule(parser: GoParser, sources: readonly SourceFile[], fn: (module: GoModule, files: readonly GoFile[]) => void): void {
-  const byModule = new Map<GoModule, SourceFile[]>();
-  for (const s of sources) if (s.module) byModule.set(s.module, [...(byModule.get(s.module) ?? []), s]);
-  for (const [module, files] of byModule) {
-    const opened = files.map((f) => openGoFile(parser, f));
-    try {
-      fn(module, opened.flatMap((o) => (o.kind === 'open' ? [o.file] : [])));
-    } finally {
-      for (const o of opened) if (o.kind === 'open') o.dispose();
-    }
-  }
-}
-
 /** Reads and parses the Go files under `paths` and hands each module's files to `fn` (for reports that change nothing). */
 export async function inspectModules(paths: readonly string[], cwd: string, fn: (module: GoModule, files: readonly GoFile[]) => void): Promise<Warning[]> {
+  const parser = await loadGoParser();
   const result: RunResult = { files: [], warnings: [], scanned: 0 };
-  const sources = readSources(discoverGoFiles(paths, cwd, warnTo(result)), new ModuleFinder(), result);
-  forEachModule(await loadGoParser(), sources, fn);
-  return result.warnings;
-}
-
-/**
- * Runs one file's (or module's) step so that a goprod bug there is reported and skipped
- * instead of ending the run: every other file is still fixed.
- */
-function guarded(result: RunResult, path: string, step: () => void): void {
+  const modules = new ModuleFinder();
+  const byModule = new Map<GoModule, GoFile[]>();
+  const disposers: Array<() => void> = [];
   try {
-    step();
-  } catch (e) {
-    const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    result.warnings.push({ path, message: `bug: goprod failed here (${why}); skipped (please report it)` });
+    for (const { job, module } of directoryJobs(discoverGoFiles(paths, cwd, warnTo(result)), modules)) {
+      const scan = scanDirectory(parser, job, [], {});
+      result.warnings.push(...scan.warnings);
+      if (!module) continue;
+      for (const { path } of job.files) {
+        const source = readSource(path);
+        const o = source && openGoFile(parser, { path, text: source.text, moduleVersion: module.goVersion });
+        if (o?.kind !== 'open') continue;
+        disposers.push(o.dispose);
+        byModule.set(module, [...(byModule.get(module) ?? []), o.file]);
+      }
+    }
+    for (const [module, files] of byModule) fn(module, files);
+  } finally {
+    for (const dispose of disposers) dispose();
   }
-}
-
-function addAnalysis(result: RunResult, input: SourceFile, analysis: FileAnalysis, created = false): void {
-  const { path, source, module } = input;
-  if (analysis.kind === 'broken-fix') result.warnings.push({ path, message: `bug: fixes by ${analysis.codemods.join(', ')} would make this file unparsable; not changed (please report it)` });
-  if (analysis.kind !== 'fixed' || analysis.findings.length === 0) return;
-  const { goVersion, findings, applied, deferred, output } = analysis;
-  result.files.push({ path, module, goVersion, source, findings, applied, deferred, output, linesOf: new Map(), backedOut: [], ...(created ? { created } : {}) });
-}
-
-/** Whether --write changes (or changed) the file: it has fixes left, they were proven (or proof was not asked for), and it could be written. */
-export function willChange(file: FileResult, verified: boolean): boolean {
-  return file.applied.length > 0 && !(verified && file.unverified) && !file.notWritten;
-}
-
-export function originalContent(file: FileResult): string {
-  return withBom(file.source, file.source.text);
-}
-
-export function fixedContent(file: FileResult): string {
-  return withBom(file.source, file.output);
+  return result.warnings;
 }

@@ -10,29 +10,12 @@ import { checkPackages, downloadModules, installedToolchain, listPackages, type 
 import type { Fix } from './edits.js';
 import { LineIndex } from './position.js';
 import { changeGroups, renderFiles, renderFixes } from './render.js';
-import type { FileResult } from './runner.js';
+import type { FileResult, Verification } from './model.js';
 import { withBom } from './source.js';
-
-export interface BackedOut {
-  fix: Fix;
-  codemod: string;
-  /** 1-based line of the finding in the original file. */
-  line: number;
-  /** What the compiler or vet said. */
-  reason: string;
-  /** Where it said it. */
-  at: { path: string; line: number; column: number };
-}
 
 export interface VerifyOptions {
   /** Let the go command fill the module cache (`go mod download`, the user's GOPROXY) first. */
   download?: boolean;
-}
-
-/** What verification did, for the summary. */
-export interface Verification {
-  /** The build configurations packages were checked under, as the summary names them. */
-  configs: string[];
 }
 
 const MISSING_MODULE = /module lookup disabled|missing go\.sum entry|no required module provides|cannot find module/;

@@ -8,7 +8,8 @@ import { dirname, join, relative } from 'node:path';
 import type { Codemod } from '../src/codemod.js';
 import { goEnv } from '../src/go/toolchain.js';
 import { LineIndex } from '../src/position.js';
-import { fixedContent, runCodemods } from '../src/runner.js';
+import { fixedContent } from '../src/model.js';
+import { runCodemods } from '../src/runner.js';
 
 export const FIXTURES = new URL('../fixtures/', import.meta.url).pathname;
 

@@ -9,7 +9,8 @@ import fc from 'fast-check';
 import { afterAll, expect, test } from 'vitest';
 import { codemods } from '../codemods/index.js';
 import { loadGoParser } from '../src/parser.js';
-import { fixedContent, runCodemods, willChange } from '../src/runner.js';
+import { fixedContent, willChange } from '../src/model.js';
+import { runCodemods } from '../src/runner.js';
 import { writeSourceAtomic } from '../src/source.js';
 import { FIXTURES } from './fixture-harness.js';
 

@@ -199,8 +199,9 @@ describe('what tree-sitter accepts but Go does not', () => {
   test('a file without a package clause first, or with statements at the top level, is skipped as not parsing', async () => {
     write({
       'go.mod': GO_MOD,
-      'a.go': '"os"\nvar _ = 1\n',
-      'b.go': '// Package r.\nvar early = 1\npackage r\n',
+      // Each holds something a codemod looks for: files no codemod wants are not parsed at all.
+      'a.go': '"os"\nvar _ = os.Stdin.Close()\n',
+      'b.go': '// Package r.\nvar early = fmt.Errorf("%v", e)\npackage r\n',
       'c.go': 'package r\n\nimport "os"\n\nos.Exit(1)\n\nfunc c() { f, _ := os.Open("x"); defer f.Close() }\n',
       'd.go': wrapFile('d'),
     });
@@ -210,9 +211,12 @@ describe('what tree-sitter accepts but Go does not', () => {
 
   test('a sibling file that does not parse adds nothing to the package index (it crashed it)', async () => {
     // Found by the fuzz test: a byte-order mark inside a result list.
-    write({ 'go.mod': GO_MOD, 'bad.go': 'func Load(path string) (\uFEFFackage app uses connections.\npackage app', 'd.go': wrapFile('d') });
-    const { stderr } = await runGoprod(dir, 'fix', '--no-verify');
-    expect(stderr).toBe('goprod: bad.go:1:25: does not parse; skipped\ngoprod: 1 fix in 1 file; run with --write to apply\n');
+    // d.go asks the index about Load, which only bad.go mentions; bad.go itself holds nothing to fix, so no codemod parses it.
+    const d = 'package r\n\nimport "fmt"\n\nfunc d(err error) error { return fmt.Errorf("d: %v %v", err, Load("x")) }\n';
+    write({ 'go.mod': GO_MOD, 'bad.go': 'func Load(path string) (\uFEFFackage app uses connections.\npackage app', 'd.go': d });
+    const { stdout, stderr } = await runGoprod(dir, 'fix', '--no-verify');
+    expect(stderr).toBe('goprod: 1 fix in 1 file; run with --write to apply\n');
+    expect(stdout).toContain('+func d(err error) error { return fmt.Errorf("d: %w %v", err, Load("x")) }');
   });
 
   test('a file with carriage returns that do not end a line is left as it is, with the reason', async () => {

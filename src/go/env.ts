@@ -47,7 +47,7 @@ const PARSERS: Record<string, { pkg: string; type: EnvType }> = {
 /** Every environment read in the file. */
 export function envReads(file: GoFile): EnvRead[] {
   if (file.importNames('os').length === 0) return [];
-  return file.root.descendantsOfType('call_expression').flatMap((call): EnvRead[] => {
+  return file.nodesAround(['Getenv', 'LookupEnv'], 'call_expression').flatMap((call): EnvRead[] => {
     if (!file.isPackageCall(call, 'os', ['Getenv', 'LookupEnv'])) return [];
     const kind = call.childForFieldName('function')!.childForFieldName('field')!.text as EnvRead['kind'];
     const read: EnvRead = { file, call, kind, name: variableName(children(call.childForFieldName('arguments')!)[0]), type: undefined, boolish: false, fallback: undefined, required: false };
@@ -99,7 +99,7 @@ export function wrappedReads(file: GoFile, wrappers: readonly EnvWrapper[]): Env
   const dir = file.path.slice(0, file.path.lastIndexOf('/'));
   const mine = wrappers.filter((w) => w.dir === dir);
   if (mine.length === 0) return [];
-  return file.root.descendantsOfType('call_expression').flatMap((call): EnvRead[] => {
+  return file.nodesAround(mine.map((w) => w.name), 'call_expression').flatMap((call): EnvRead[] => {
     const fn = call.childForFieldName('function');
     const kind = fn?.type === 'identifier' ? (resolve(fn)?.kind ?? 'func') : undefined;
     const w = kind === 'func' ? mine.find((x) => x.name === fn!.text) : undefined;
@@ -133,7 +133,7 @@ export interface EnvWrite {
  * written at run time cannot be read once at startup instead.
  */
 export function envWrites(file: GoFile): EnvWrite[] {
-  return file.root.descendantsOfType('call_expression').flatMap((call): EnvWrite[] => {
+  return file.nodesAround(['Setenv', 'Unsetenv', 'Clearenv'], 'call_expression').flatMap((call): EnvWrite[] => {
     const fn = call.childForFieldName('function');
     const method = fn?.type === 'selector_expression' ? fn.childForFieldName('field')!.text : undefined;
     const args = children(call.childForFieldName('arguments')!);

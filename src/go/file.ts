@@ -1,9 +1,9 @@
 // A parsed Go file as codemods see it: its text, syntax tree, language version, and the
 // facts about it that several codemods need (imports, package-qualified calls).
-import type { SyntaxNode } from '../parser.js';
+import { children, type SyntaxNode } from '../parser.js';
 import { LineIndex } from '../position.js';
 import { resolve } from './scope.js';
-import { emptyPackageIndex, type PackageIndex } from './package.js';
+import { NO_PACKAGE, type PackageIndex } from './package.js';
 import type { GoVersion } from './version.js';
 
 export class GoFile {
@@ -16,13 +16,30 @@ export class GoFile {
     readonly root: SyntaxNode,
     readonly goVersion: GoVersion,
     /** What the other files of the package declare. */
-    readonly pkg: PackageIndex = emptyPackageIndex(),
+    readonly pkg: PackageIndex = NO_PACKAGE,
   ) {}
 
   /** The 1-based line of a string index, for messages. */
   line(index: number): number {
     this.lines ??= new LineIndex(this.text);
     return this.lines.line(index);
+  }
+
+  /**
+   * The nodes of `type` nearest around the whole-word occurrences of the words, in document
+   * order. Where every node a codemod wants holds such a token with no other node of its type
+   * in between (`Errorf` of `fmt.Errorf(…)` in its call, `for` in a for statement), these are
+   * the nodes of descendantsOfType(type) it wants, found without walking the whole tree.
+   */
+  nodesAround(words: readonly string[], type: string): SyntaxNode[] {
+    const found = new Map<number, SyntaxNode>();
+    for (const m of this.text.matchAll(new RegExp(`\\b(?:${words.join('|')})\\b`, 'g'))) {
+      let n: SyntaxNode | null = this.root.descendantForIndex(m.index, m.index + m[0].length);
+      while (n && n.type !== type) n = n.parent;
+      if (n && !found.has(n.id)) found.set(n.id, n);
+    }
+    // Document order: by start, an enclosing node before those it holds.
+    return [...found.values()].sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
   }
 
   /** The names by which this file refers to the package with this import path (none for `_` and `.` imports). */
@@ -53,7 +70,7 @@ export class GoFile {
 
 function readImports(root: SyntaxNode): Map<string, string[]> {
   const imports = new Map<string, string[]>();
-  for (const spec of root.descendantsOfType('import_spec')) {
+  for (const spec of children(root).filter((d) => d.type === 'import_declaration').flatMap((d) => d.descendantsOfType('import_spec'))) {
     const path = spec.childForFieldName('path')?.text.slice(1, -1);
     if (!path) continue;
     const alias = spec.childForFieldName('name');

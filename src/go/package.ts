@@ -1,29 +1,36 @@
 // What the files of one package declare that a codemod looking at one file needs to know:
-// the methods of each type and the results of each function. Plain data, so the per-file
-// analysis stays a pure function of its inputs.
+// the methods of each type, the results of each function, the package's error variables.
+// The index is lazy: a question about a name parses only the files whose text contains it
+// (every file that declares the name does), so most files of a package are never parsed.
 import { children, type SyntaxNode } from '../parser.js';
 import { resultSlots } from './syntax.js';
 
 export interface PackageIndex {
-  /** `Type.Method` (pointer receivers too) → the number of results. */
-  methods: Record<string, number>;
-  /** Top-level function → its result types as written. */
-  functions: Record<string, string[]>;
-  /** Package-level variables that are errors: declared `error`, or made by errors.New or fmt.Errorf. */
-  errorVars: Record<string, boolean>;
+  /** The number of results of `type.method` (pointer receivers too), when a file of the package declares it. */
+  methodResults(type: string, method: string): number | undefined;
+  /** A top-level function's result types as written, when a file of the package declares it. */
+  functionResults(name: string): string[] | undefined;
+  /** Whether a package-level variable is an error: declared `error`, or made by errors.New or fmt.Errorf. */
+  isErrorVar(name: string): boolean;
 }
 
-export function emptyPackageIndex(): PackageIndex {
-  return { methods: {}, functions: {}, errorVars: {} };
+/** What one file declares at the top level. */
+export interface Declarations {
+  methods: Map<string, number>;
+  functions: Map<string, string[]>;
+  errorVars: Set<string>;
 }
 
-/** Adds what one file of the package declares. */
-export function indexFile(index: PackageIndex, root: SyntaxNode): void {
+/** The index of a package without other files. */
+export const NO_PACKAGE: PackageIndex = { methodResults: () => undefined, functionResults: () => undefined, isErrorVar: () => false };
+
+export function declarations(root: SyntaxNode): Declarations {
+  const found: Declarations = { methods: new Map(), functions: new Map(), errorVars: new Set() };
   for (const spec of children(root).filter((d) => d.type === 'var_declaration').flatMap((d) => d.descendantsOfType('var_spec'))) {
     const values = children(spec.childForFieldName('value'));
     spec.childrenForFieldName('name').forEach((n, i) => {
       // By syntax alone: the file's own imports are not consulted, so an aliased errors package is missed.
-      if (spec.childForFieldName('type')?.text === 'error' || /^(errors\.New|fmt\.Errorf)\(/.test(values[i]?.text ?? '')) index.errorVars[n.text] = true;
+      if (spec.childForFieldName('type')?.text === 'error' || /^(errors\.New|fmt\.Errorf)\(/.test(values[i]?.text ?? '')) found.errorVars.add(n.text);
     });
   }
   for (const decl of children(root)) {
@@ -31,10 +38,71 @@ export function indexFile(index: PackageIndex, root: SyntaxNode): void {
     if (!name) continue;
     if (decl.type === 'method_declaration') {
       const receiver = decl.childForFieldName('receiver')?.descendantsOfType('type_identifier')[0]?.text;
-      if (receiver) index.methods[`${receiver}.${name}`] = resultSlots(decl).length;
+      if (receiver) found.methods.set(`${receiver}.${name}`, resultSlots(decl).length);
     } else if (decl.type === 'function_declaration') {
-      index.functions[name] = resultSlots(decl).map((s) => s.type.text);
+      found.functions.set(name, resultSlots(decl).map((s) => s.type.text));
     }
+  }
+  return found;
+}
+
+/** A file of the package as the index sees it: its text is read only when a question needs it. */
+export interface PackageFile {
+  path: string;
+  /** The text without BOM; undefined when it cannot be read. */
+  text(): string | undefined;
+}
+
+/**
+ * The index of one package's files (in path order: where two files declare a name, as
+ * build-constrained variants do, the last one answers). `declare` parses a file and
+ * returns its declarations, or undefined when it does not parse (it then tells nothing).
+ */
+export class LazyPackageIndex implements PackageIndex {
+  private readonly known = new Map<string, Declarations | undefined>();
+
+  constructor(
+    private readonly files: readonly PackageFile[],
+    private readonly declare: (file: PackageFile, text: string) => Declarations | undefined,
+  ) {}
+
+  /** Records a file's declarations from a tree parsed anyway (it is not parsed again). */
+  add(path: string, declared: Declarations | undefined): void {
+    this.known.set(path, declared);
+  }
+
+  methodResults(type: string, method: string): number | undefined {
+    return this.last([type, method], (d) => d.methods.get(`${type}.${method}`));
+  }
+
+  functionResults(name: string): string[] | undefined {
+    return this.last([name], (d) => d.functions.get(name));
+  }
+
+  isErrorVar(name: string): boolean {
+    return this.mentioning([name]).some((d) => d.errorVars.has(name));
+  }
+
+  private last<T>(words: string[], get: (d: Declarations) => T | undefined): T | undefined {
+    let answer: T | undefined;
+    for (const d of this.mentioning(words)) answer = get(d) ?? answer;
+    return answer;
+  }
+
+  /** The declarations of the files whose text contains every word, parsing those not known yet. */
+  private mentioning(words: readonly string[]): Declarations[] {
+    const found: Declarations[] = [];
+    for (const file of this.files) {
+      if (!this.known.has(file.path)) {
+        const text = file.text();
+        if (text === undefined) continue;
+        if (!words.every((w) => text.includes(w))) continue;
+        this.known.set(file.path, this.declare(file, text));
+      }
+      const d = this.known.get(file.path);
+      if (d) found.push(d);
+    }
+    return found;
   }
 }
 

@@ -21,7 +21,7 @@ export function isErrorValue(expr: SyntaxNode, file: GoFile, depth = 0): boolean
     case 'identifier': {
       const decl = resolve(expr);
       // Declared in another file of the package: the package index knows, or the name says sentinel.
-      if (!decl) return file.pkg.errorVars[expr.text] === true || /^Err[A-Z0-9_]/.test(expr.text);
+      if (!decl) return /^Err[A-Z0-9_]/.test(expr.text) || file.pkg.isErrorVar(expr.text);
       if (decl.type) return decl.type.type === 'type_identifier' && decl.type.text === 'error';
       if (decl.kind === 'func' || decl.kind === 'type' || decl.kind === 'const') return false;
       if (decl.value && isErrorValue(decl.value, file, depth + 1)) return true;
@@ -38,8 +38,9 @@ export function isErrorValue(expr: SyntaxNode, file: GoFile, depth = 0): boolean
     case 'call_expression': {
       // A function of the package whose only result is an error.
       const fn = expr.childForFieldName('function');
-      const results = fn?.type === 'identifier' && (resolve(fn)?.kind ?? 'func') === 'func' ? file.pkg.functions[fn.text] : undefined;
-      return isErrorConstructor(expr, file) || errorMethodReceiver(expr, 'Err') !== undefined || (results?.length === 1 && results[0] === 'error');
+      if (isErrorConstructor(expr, file) || errorMethodReceiver(expr, 'Err') !== undefined) return true;
+      const results = fn?.type === 'identifier' && (resolve(fn)?.kind ?? 'func') === 'func' ? file.pkg.functionResults(fn.text) : undefined;
+      return results?.length === 1 && results[0] === 'error';
     }
     default:
       return false;
@@ -81,6 +82,6 @@ export function typeNameOf(ident: SyntaxNode, file: GoFile): string | undefined 
   const fn = value?.type === 'call_expression' ? value.childForFieldName('function') : undefined;
   if (fn?.type !== 'identifier' || resolve(fn)?.kind === 'var') return undefined;
   if (fn.text === 'new') return baseTypeName(children(value!.childForFieldName('arguments'))[0]?.text ?? '');
-  const results = file.pkg.functions[fn.text];
+  const results = file.pkg.functionResults(fn.text);
   return results && baseTypeName(results[index] ?? '');
 }

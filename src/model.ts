@@ -1,0 +1,79 @@
+// The whole run's data: what each stage adds to (discover → read → parse → codemods → merge →
+// format → verify → report). Every stage imports it from here, none from another stage.
+import type { Finding } from './analyze.js';
+import type { Fix } from './edits.js';
+import type { GoModule } from './go/module.js';
+import type { GoVersion } from './go/version.js';
+import { withBom, type SourceText } from './source.js';
+
+export interface BackedOut {
+  fix: Fix;
+  codemod: string;
+  /** 1-based line of the finding in the original file. */
+  line: number;
+  /** What the compiler or vet said. */
+  reason: string;
+  /** Where it said it. */
+  at: { path: string; line: number; column: number };
+}
+
+/** What verification did, for the summary. */
+export interface Verification {
+  /** The build configurations packages were checked under, as the summary names them. */
+  configs: string[];
+}
+
+export interface FileResult {
+  /** Absolute path. */
+  path: string;
+  module: GoModule | undefined;
+  goVersion: GoVersion;
+  source: SourceText;
+  findings: Finding[];
+  applied: Fix[];
+  deferred: Fix[];
+  /** The new text (without BOM), gofmt-formatted; equal to source.text when nothing applies. */
+  output: string;
+  /** 1-based lines of `output` that each applied fix wrote. */
+  linesOf: Map<Fix, Set<number>>;
+  /** Fixes the Go toolchain rejected, with its reasons. */
+  backedOut: BackedOut[];
+  /** Why the fixes could not be verified; such a file is not written (unless verification is off). */
+  unverified?: string;
+  /** gofmt's complaint about the fixed text; the file's fixes are then dropped. */
+  formatError?: string;
+  /** A file a codemod creates: it does not exist yet. */
+  created?: boolean;
+  /** Why --write could not write the file (read-only, interrupted…). */
+  notWritten?: string;
+}
+
+export interface Warning {
+  path: string;
+  message: string;
+  /** A line and byte column, when the warning is about a place. */
+  line?: number;
+  column?: number;
+}
+
+export interface RunResult {
+  /** Files with at least one finding. */
+  files: FileResult[];
+  warnings: Warning[];
+  scanned: number;
+  /** What verification did; absent when it was off. */
+  verification?: Verification;
+}
+
+/** Whether --write changes (or changed) the file: it has fixes left, they were proven (or proof was not asked for), and it could be written. */
+export function willChange(file: FileResult, verified: boolean): boolean {
+  return file.applied.length > 0 && !(verified && file.unverified) && !file.notWritten;
+}
+
+export function originalContent(file: FileResult): string {
+  return withBom(file.source, file.source.text);
+}
+
+export function fixedContent(file: FileResult): string {
+  return withBom(file.source, file.output);
+}

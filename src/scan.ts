@@ -1,0 +1,182 @@
+// The per-directory step of a run: read the directory's files, keep those a codemod may
+// match (a text test, see Codemod.mayMatch), parse each of them once, answer questions about
+// the package from a lazy index, run the per-file codemods and apply their fixes. A pure
+// function of the directory's files and plain inputs, with a plain result: it runs on the
+// main thread or in a worker (see pool.ts) with the same outcome.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyzeFile, openGoFile, type BrokenFix, type FixedFile } from './analyze.js';
+import { mayMatch, type Codemod, type CodemodOptions } from './codemod.js';
+import { declarations, LazyPackageIndex, type PackageFile } from './go/package.js';
+import { fileGoVersion, type GoVersion } from './go/version.js';
+import type { GoParser } from './parser.js';
+import { LineIndex } from './position.js';
+import { readSource, type SourceText } from './source.js';
+
+export interface DirectoryJob {
+  dir: string;
+  /** The directory's files to fix, in the run's order, with their place in it. */
+  files: ReadonlyArray<{ path: string; order: number }>;
+  /** The language version of the directory's module (or the default outside one). */
+  moduleVersion: GoVersion;
+  /** Whether the directory is in a module (else a warning says which version is assumed). */
+  inModule: boolean;
+}
+
+/** A warning about one file, placed by the file's order and the stage that made it (reading comes first). */
+export interface FileWarning {
+  order: number;
+  stage: 'read' | 'analysis';
+  path: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+export interface ScannedFile {
+  order: number;
+  path: string;
+  source: SourceText;
+  analysis: FixedFile;
+}
+
+export interface DirectoryScan {
+  /** Files read. */
+  scanned: number;
+  /** Files the per-file codemods have findings in. */
+  fixed: ScannedFile[];
+  warnings: FileWarning[];
+  /** For each module-wide codemod, the files (paths, in order) it needs to see. */
+  moduleNeeds: Record<string, string[]>;
+}
+
+export function scanDirectory(parser: GoParser, job: DirectoryJob, codemods: readonly Codemod[], options: CodemodOptions): DirectoryScan {
+  const scan: DirectoryScan = { scanned: 0, fixed: [], warnings: [], moduleNeeds: {} };
+  const texts = new Map<string, SourceText>();
+  const wanted: Array<{ order: number; path: string; codemods: Codemod[] }> = [];
+  const perFile = codemods.filter((c) => c.run);
+  const moduleWide = codemods.filter((c) => c.runModule);
+  const wholeDirectoryFor = new Set<Codemod>();
+  for (const { path, order } of job.files) {
+    const source = read(path, order, scan.warnings);
+    if (!source) continue;
+    if (scan.scanned++ === 0 && !job.inModule) scan.warnings.push({ order, stage: 'read', path: job.dir, message: `no go.mod found; assuming Go ${job.moduleVersion}` });
+    texts.set(path, source);
+    const versions = possibleVersions(source.text, job.moduleVersion);
+    const mine = perFile.filter((c) => mayMatch(c, source.text, versions));
+    if (mine.length > 0) wanted.push({ order, path, codemods: mine });
+    for (const c of moduleWide) {
+      if (!mayMatch(c, source.text, versions)) continue;
+      (scan.moduleNeeds[c.name] ??= []).push(path);
+      if (c.needsDirectoryOf?.test(source.text)) wholeDirectoryFor.add(c);
+    }
+  }
+  for (const c of wholeDirectoryFor) scan.moduleNeeds[c.name] = [...texts.keys()];
+  if (wanted.length === 0) return scan;
+
+  const index = new LazyPackageIndex(packageFiles(job.dir, texts), (file, text) => {
+    const parsed = parser.parse(text);
+    try {
+      // A file that does not parse tells nothing reliable (and its package does not compile).
+      return parsed.firstError ? undefined : guarded(scan, { order: orderOf(job, file.path), stage: 'analysis', path: file.path }, () => declarations(parsed.root));
+    } finally {
+      parsed.dispose();
+    }
+  });
+  for (const { order, path, codemods: mine } of wanted) {
+    const source = texts.get(path)!;
+    const at = { order, stage: 'analysis' as const, path };
+    const opened = openGoFile(parser, { path, text: source.text, moduleVersion: job.moduleVersion, pkg: index });
+    if (opened.kind === 'unparsable') {
+      scan.warnings.push({ ...at, ...new LineIndex(source.text).position(opened.at), message: 'does not parse; skipped' });
+      index.add(path, undefined);
+      continue;
+    }
+    if (opened.kind === 'generated') continue;
+    try {
+      index.add(path, guarded(scan, at, () => declarations(opened.file.root)));
+      const analysis = guarded(scan, at, () => analyzeFile(parser, opened, mine, options));
+      if (analysis?.kind === 'broken-fix') scan.warnings.push({ ...at, message: brokenFixMessage(analysis) });
+      else if (analysis && analysis.findings.length > 0) scan.fixed.push({ order, path, source, analysis });
+    } finally {
+      opened.dispose();
+    }
+  }
+  return scan;
+}
+
+export function brokenFixMessage(broken: BrokenFix): string {
+  return `bug: fixes by ${broken.codemods.join(', ')} would make this file unparsable; not changed (please report it)`;
+}
+
+/**
+ * Runs one file's (or module's) step so that a goprod bug there is reported and skipped
+ * instead of ending the run: every other file is still fixed.
+ */
+export function guarded<T>(scan: { warnings: FileWarning[] }, at: Omit<FileWarning, 'message'>, step: () => T): T | undefined {
+  try {
+    return step();
+  } catch (e) {
+    scan.warnings.push({ ...at, message: bugMessage(e) });
+    return undefined;
+  }
+}
+
+export function bugMessage(e: unknown): string {
+  const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return `bug: goprod failed here (${why}); skipped (please report it)`;
+}
+
+function read(path: string, order: number, warnings: FileWarning[]): SourceText | undefined {
+  let source;
+  try {
+    source = readSource(path);
+  } catch (e) {
+    warnings.push({ order, stage: 'read', path, message: `cannot read this file (${(e as NodeJS.ErrnoException).code ?? String(e)}); skipped` });
+    return undefined;
+  }
+  if (!source) warnings.push({ order, stage: 'read', path, message: 'not valid UTF-8; skipped' });
+  return source;
+}
+
+/**
+ * The language versions a file may have, from its text alone: its module's, and the one a
+ * `//go:build` line implies (found anywhere, a superset of where Go looks).
+ */
+function possibleVersions(text: string, moduleVersion: GoVersion): GoVersion[] {
+  if (!text.includes('//go:build')) return [moduleVersion];
+  const tagged = [...text.matchAll(/^\/\/go:build\s+(.*)$/gm)].map((m) => fileGoVersion(moduleVersion, m[1]!.trimEnd()));
+  return [...new Set([moduleVersion, ...tagged])];
+}
+
+/** Every .go file of the directory (also those not being fixed), for the package index; texts read once. */
+function packageFiles(dir: string, texts: Map<string, SourceText>): PackageFile[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.go'));
+  } catch {
+    names = [];
+  }
+  return names.map((name) => {
+    const path = join(dir, name);
+    return {
+      path,
+      text: () => {
+        if (!texts.has(path)) {
+          let source: SourceText | undefined;
+          try {
+            source = readSource(path);
+          } catch {
+            source = undefined;
+          }
+          if (source) texts.set(path, source);
+        }
+        return texts.get(path)?.text;
+      },
+    };
+  });
+}
+
+function orderOf(job: DirectoryJob, path: string): number {
+  return job.files.find((f) => f.path === path)?.order ?? job.files[0]!.order;
+}
