@@ -65,6 +65,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .option('--no-verify', 'do not prove fixes with go build and go vet (faster, unsafe; gofmt still formats them)')
     .option('--allow-dirty', 'let --write change files that have uncommitted changes in git')
     .option('--download', 'let the go command download missing modules (go mod download, with your GOPROXY) before verifying')
+    .option('--threads <n>', 'worker threads that parse and run codemods (default: one per core; 1 for small trees)', threadCount)
     .addHelpText(
       'after',
       `
@@ -155,6 +156,12 @@ error or a file that could not be written, 130/143 interrupted (SIGINT/SIGTERM).
   }
 }
 
+function threadCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--threads takes a whole number from 1 to 256, not ${JSON.stringify(value)}`);
+  return n;
+}
+
 function selectCodemods(names: string | undefined): Codemod[] {
   if (names === undefined) return [...allCodemods];
   const wanted = names.split(',').map((n) => n.trim()).filter(Boolean);
@@ -173,11 +180,12 @@ interface FixOptions {
   verify: boolean;
   allowDirty?: boolean;
   download?: boolean;
+  threads?: number;
 }
 
 async function fix(paths: string[], codemods: Codemod[], opts: FixOptions, io: Io): Promise<number> {
   const mode: Mode = opts.write ? 'write' : opts.check ? 'check' : 'dry-run';
-  const result = await runCodemods(paths, codemods, { cwd: io.cwd, verify: opts.verify, download: opts.download ?? false, codemodOptions: opts as unknown as CodemodOptions });
+  const result = await runCodemods(paths, codemods, { cwd: io.cwd, verify: opts.verify, download: opts.download ?? false, threads: opts.threads, codemodOptions: opts as unknown as CodemodOptions });
   const changed = result.files.filter((f) => willChange(f, opts.verify));
 
   if (opts.write) {

@@ -13,6 +13,7 @@ import { GO_MOD_DEFAULT, type GoVersion } from './go/version.js';
 import type { FileResult, RunResult, Warning } from './model.js';
 import { loadGoParser, type GoParser } from './parser.js';
 import { renderFiles } from './render.js';
+import { scanDirectories } from './pool.js';
 import { bugMessage, brokenFixMessage, scanDirectory, type DirectoryJob, type FileWarning } from './scan.js';
 import { readSource, type SourceText } from './source.js';
 import { verifyFiles } from './verify.js';
@@ -25,11 +26,13 @@ export interface RunOptions {
   /** Let the go command download missing modules before verifying (`go mod download`). */
   download?: boolean;
   codemodOptions?: CodemodOptions;
+  /** Worker threads for scanning (default: one per core, none for a small tree; 1: this thread only). */
+  threads?: number;
 }
 
 /** Runs codemods on the Go files under `paths`: analyse, format, verify. Writes nothing. */
 export async function runCodemods(paths: readonly string[], codemods: readonly Codemod[], options: RunOptions = {}): Promise<RunResult> {
-  const result = await analyzeFiles(paths, codemods, options.cwd ?? process.cwd(), options.codemodOptions ?? {});
+  const result = await analyzeFiles(paths, codemods, options.cwd ?? process.cwd(), options.codemodOptions ?? {}, options.threads);
   await renderFiles(result.files.filter((f) => f.applied.length > 0));
   if (options.verify ?? true) result.verification = await verifyFiles(result.files, { download: options.download ?? false });
   return result;
@@ -41,7 +44,7 @@ interface Placed {
   file: FileResult;
 }
 
-async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod[], cwd: string, options: CodemodOptions): Promise<RunResult> {
+async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod[], cwd: string, options: CodemodOptions, threads: number | undefined): Promise<RunResult> {
   const parser = await loadGoParser();
   const result: RunResult = { files: [], warnings: [], scanned: 0 };
   const modules = new ModuleFinder();
@@ -50,7 +53,7 @@ async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod
   const warnings: FileWarning[] = [];
   const placed = new Map<string, Placed>();
   const needs = new Map<GoModule, Map<string, Set<string>>>();
-  const scans = jobs.map(({ job }) => scanDirectory(parser, job, codemods, options));
+  const scans = await scanDirectories(parser, jobs.map((j) => j.job), codemods, options, threads);
   scans.forEach((scan, i) => {
     const { module } = jobs[i]!;
     result.scanned += scan.scanned;
