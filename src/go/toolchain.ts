@@ -118,9 +118,6 @@ const POSITIONED = /^(vet: )?(.+?\.go):(\d+):(\d+): (.*)$/;
  */
 const NOT_FAILURES = /^go: downloading |no non-test Go files in /;
 
-/** go build also declines a directory of tests whose other files are for other platforms; vet checks it (or fails on it). */
-const NOT_BUILD_FAILURES = /build constraints exclude all Go files in /;
-
 interface Overlay {
   /** `-overlay=…`, or nothing when no file is replaced. */
   flags: string[];
@@ -169,28 +166,44 @@ async function withOverlay<T>(files: ReadonlyMap<string, string>, fn: (overlay: 
 }
 
 /**
- * Runs `go build` and `go vet` (test files included) on packages of the target, reading the
- * files in `overlay` instead of the ones on disk. Build and vet run concurrently.
+ * Runs `go vet -json` (test files included) on packages of the target, reading the files in
+ * `overlay` instead of the ones on disk. vet type-checks every package it vets and compiles
+ * their dependencies, so a separate `go build` would only repeat that work. With -json its
+ * findings come as JSON on stdout; whatever stderr places is a type or compile error.
  */
 export async function checkPackages(target: GoTarget, patterns: readonly string[], overlay: ReadonlyMap<string, string>): Promise<CheckResult> {
   if (patterns.length === 0) return { messages: [], failures: [] };
   const dir = target.context.dir;
   return withOverlay(overlay, async ({ flags, back, temp }) => {
-    const runs = await Promise.all([runTarget(target, 'build', [...flags, '-o', '/dev/null', ...patterns]), runTarget(target, 'vet', [...flags, ...patterns])]);
-    // Every run but vet's is the compiler's: what it prints does not compile.
-    const [build, vet] = runs as [GoRun, GoRun];
+    const userPath = (file: string) => {
+      const abs = isAbsolute(file) ? file : resolve(dir, file);
+      return back.get(abs) ?? overlayFile(back, abs) ?? abs;
+    };
+    const runs = [await runTarget(target, 'vet', ['-json', ...flags, ...patterns])];
     // vet stops at a package's first type error; compiling its tests with -e lists them all, so
     // one round of back-out can drop every fix they point at.
-    const typeErrorDirs = new Set(vet.stderr.split('\n').flatMap((l) => {
+    const typeErrorDirs = new Set(runs[0]!.stderr.split('\n').flatMap((l) => {
       const m = POSITIONED.exec(l);
-      return m?.[1] ? [dirname(back.get(resolve(dir, m[2]!)) ?? resolve(dir, m[2]!))] : [];
+      return m?.[1] ? [dirname(userPath(m[2]!))] : [];
     }));
     // One package at a time: test binaries of packages with the same name would collide.
     for (const d of typeErrorDirs) {
       runs.push(await runTarget(target, 'test', [...flags, '-c', '-o', `${join(temp, `bin${runs.length}`)}/`, '-vet=off', '-gcflags=-e', `./${relative(dir, d)}`]));
     }
     const result: CheckResult = { messages: [], failures: [] };
-    const seen = new Map<string, ToolMessage>();
+    const seen = new Set<string>();
+    const add = (message: ToolMessage) => {
+      // vet and the compiler (tests with -e) both report a type error; count it once.
+      const key = `${message.path}:${message.line}:${message.column}: ${message.message}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      result.messages.push(message);
+    };
+    for (const finding of vetFindings(runs[0]!.stdout)) {
+      const m = /^(.+?\.go):(\d+):(\d+)$/.exec(finding.posn);
+      if (m) add({ path: userPath(m[1]!), line: Number(m[2]), column: Number(m[3]), message: finding.message, compileError: false, importPath: finding.importPath });
+      else result.failures.push(`${finding.importPath}: ${finding.message}`);
+    }
     for (const run of runs) {
       let said = false;
       let importPath: string | undefined;
@@ -200,23 +213,50 @@ export async function checkPackages(target: GoTarget, patterns: readonly string[
         const header = /^# ([^\s[]+)/.exec(line);
         if (header) importPath = header[1];
         const m = POSITIONED.exec(line);
-        if (m) {
-          const file = isAbsolute(m[2]!) ? m[2]! : resolve(dir, m[2]!);
-          const message: ToolMessage = { path: back.get(file) ?? overlayFile(back, file) ?? file, line: Number(m[3]), column: Number(m[4]), message: m[5]!, compileError: run !== vet || m[1] !== undefined, ...(importPath ? { importPath } : {}) };
-          // build and vet both report a type error; count it once.
-          const key = `${message.path}:${message.line}:${message.column}: ${message.message}`;
-          const known = seen.get(key);
-          if (known) known.compileError ||= message.compileError;
-          else {
-            seen.set(key, message);
-            result.messages.push(message);
-          }
-        } else if (line.trim() && !line.startsWith('#') && !line.startsWith('\t') && !NOT_FAILURES.test(line) && !(run === build && NOT_BUILD_FAILURES.test(line))) result.failures.push(line);
+        if (m) add({ path: userPath(m[2]!), line: Number(m[3]), column: Number(m[4]), message: m[5]!, compileError: true, ...(importPath ? { importPath } : {}) });
+        else if (line.trim() && !line.startsWith('#') && !line.startsWith('\t') && !NOT_FAILURES.test(line)) result.failures.push(line);
       }
       if (run.code !== 0 && !said) result.failures.push(`go exited with status ${run.code}`);
     }
     return result;
   });
+}
+
+interface VetFinding {
+  importPath: string;
+  /** `file:line:col`, or empty for an analyzer's error. */
+  posn: string;
+  message: string;
+}
+
+/**
+ * The findings in `go vet -json` output: one JSON object per package (its key is the import
+ * path, with ` [pkg.test]` for a test variant), each mapping analyzers to findings or to
+ * `{"error": …}`.
+ */
+function vetFindings(stdout: string): VetFinding[] {
+  const found: VetFinding[] = [];
+  // Objects follow one another; each ends with a `}` alone on its line (or is `{}`, for no findings).
+  const objects: string[] = [];
+  let current = '';
+  for (const line of stdout.split('\n')) {
+    current += `${line}\n`;
+    if (line === '}' || line === '{}') {
+      objects.push(current);
+      current = '';
+    }
+  }
+  for (const object of objects) {
+    const byPackage = JSON.parse(object) as Record<string, Record<string, Array<{ posn: string; message: string }> | { error: string }>>;
+    for (const [key, analyzers] of Object.entries(byPackage)) {
+      const importPath = key.replace(/ \[.*\]$/, '');
+      for (const [analyzer, out] of Object.entries(analyzers)) {
+        if (Array.isArray(out)) for (const d of out) found.push({ importPath, posn: d.posn, message: d.message });
+        else found.push({ importPath, posn: '', message: `vet's ${analyzer} failed: ${out.error}` });
+      }
+    }
+  }
+  return found;
 }
 
 /** Removes a directory tree goprod made, if nothing was put into it meanwhile. */
