@@ -1,17 +1,257 @@
-// npm run bench: times goprod on a generated Go module (many files, many findings), with and
-// without verification, next to a plain `go vet ./...` of the same module.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// npm run bench -- [PATH] [--runs N] [--module DIR]
+//
+// Measures the numbers issue 11 sets as goals for goprod:
+//
+//   1. Scan speed and memory, on PATH (a tree of Go code): goprod's dry run with every codemod
+//      and no verification (`goprod fix --no-verify PATH`) against ast-grep scanning the same
+//      tree with bench/ast-grep-rules.yml, the same four patterns as plain syntax search.
+//      Goals: wall time ≤ 0.75× ast-grep's on ≥ 500k lines; peak RSS ≤ 1 GB on ≥ 7M lines.
+//      The two tools run alternately, N times each, so that a busy machine or a cold disk
+//      cache hurts both alike; counting PATH's Go files first also warms the disk cache.
+//   2. The price of verification, with --module DIR (a Go module root with fixes to make):
+//      goprod's verified dry run (`goprod fix DIR`) against what a user pays by hand to check
+//      the same fixes: `go vet ./...` on the fixed tree. Both start from the same warm build
+//      cache (GOCACHE) of the unfixed tree, as on a developer's machine. Goal: ≤ 1.3×.
+//
+// Wall time and peak RSS (the largest process) are those of the child, taken by a small
+// wrapper (python3's getrusage(RUSAGE_CHILDREN), else GNU time), so the wrapper's own start
+// costs nothing. Copies are made in a temporary directory; PATH and DIR are never written.
+//
+// With no PATH, a synthetic module (many files, many findings) is generated and used for both.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { codemods } from '../codemods/index.js';
-import { goEnv } from '../src/go/toolchain.js';
-import { runCodemods } from '../src/runner.js';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { discoverGoFiles } from '../src/discover.js';
 
+// Compiled to dist/bench/run.js: the package root is two levels up.
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = join(ROOT, 'dist/src/cli.js');
+const AST_GREP = join(ROOT, 'node_modules/.bin/ast-grep');
+const RULES = join(ROOT, 'bench/ast-grep-rules.yml');
+
+// The synthetic module's size (no PATH given).
 const PACKAGES = Number(process.env.BENCH_PACKAGES ?? 20);
 const FILES = Number(process.env.BENCH_FILES ?? 25);
 
+interface Run {
+  seconds: number;
+  /** Peak resident set of the largest child process, in KiB (undefined: cannot measure). */
+  maxRssKiB?: number;
+  code: number;
+  stderr: string;
+}
+
+// ---------------------------------------------------------------------------------------
+// 1. Scan speed and memory
+
+function scanBenchmark(path: string): void {
+  const files = discoverGoFiles([path], process.cwd());
+  let bytes = 0;
+  let lines = 0;
+  for (const file of files) {
+    const text = readFileSync(file);
+    bytes += text.length;
+    for (const b of text) if (b === 10) lines++;
+  }
+  console.log(`\n## Scan: ${path}`);
+  console.log(`${files.length} Go files, ${lines.toLocaleString('en')} lines, ${(bytes / 1e6).toFixed(1)} MB (as goprod discovers them: no vendor/, testdata/, hidden dirs)`);
+
+  const tools: { name: string; command: string[]; runs: Run[]; failed: number }[] = [
+    { name: 'goprod fix --no-verify', command: ['node', CLI, 'fix', '--no-verify', path], runs: [], failed: 0 },
+  ];
+  if (existsSync(AST_GREP)) tools.push({ name: 'ast-grep scan', command: [AST_GREP, 'scan', '-r', RULES, path], runs: [], failed: 0 });
+  else console.log(`ast-grep is not installed (${AST_GREP}): measuring goprod alone.`);
+
+  for (let i = 0; i < runs; i++) {
+    for (const tool of tools) {
+      const run = measure(tool.command);
+      // Both exit 1 when they report findings.
+      if (run.code === 0 || run.code === 1) tool.runs.push(run);
+      else {
+        tool.failed++;
+        console.log(`${tool.name}: run ${i + 1} failed (exit ${run.code}); not counted. ${tail(run.stderr)}`);
+      }
+    }
+  }
+
+  console.log();
+  const rows = [['tool', 'median s', 'min s', 'max s', 'files/s', 'MB/s', 'peak RSS MB']];
+  const medians = new Map<string, number>();
+  for (const tool of tools) {
+    const times = tool.runs.map((r) => r.seconds).sort((a, b) => a - b);
+    if (times.length === 0) {
+      rows.push([tool.name, 'failed', '', '', '', '', '']);
+      continue;
+    }
+    const med = median(times);
+    medians.set(tool.name, med);
+    const rss = tool.runs.map((r) => r.maxRssKiB).filter((k) => k !== undefined);
+    rows.push([
+      tool.name,
+      med.toFixed(2),
+      times[0]!.toFixed(2),
+      times[times.length - 1]!.toFixed(2),
+      Math.round(files.length / med).toLocaleString('en'),
+      (bytes / 1e6 / med).toFixed(1),
+      rss.length ? (Math.max(...rss) / 1024).toFixed(0) : 'n/a',
+    ]);
+  }
+  printTable(rows);
+  const goprod = medians.get(tools[0]!.name);
+  const astGrep = tools[1] && medians.get(tools[1].name);
+  if (goprod !== undefined && astGrep !== undefined) {
+    const n = Math.min(...tools.map((t) => t.runs.length));
+    console.log(`\ngoprod/ast-grep: ${(goprod / astGrep).toFixed(2)}x (median of ${n} alternating runs)`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. The price of verification
+
+function verificationBenchmark(module: string): void {
+  console.log(`\n## Verification: ${module}`);
+  if (!existsSync(join(module, 'go.mod'))) console.log(`warning: ${module} has no go.mod`);
+  const dry = join(temp, 'dry'); // goprod's verified dry run reads this copy
+  const fixed = join(temp, 'fixed'); // this copy gets the fixes, then go vet
+  copy(module, dry);
+  copy(module, fixed);
+
+  // One warm cache of the unfixed tree; each measurement gets a copy of its own. The go
+  // command's cache keys include a package's directory, so both copies warm it, unfixed.
+  const warm = join(temp, 'cache-warm');
+  for (const tree of [dry, fixed]) {
+    const run = measure(['go', 'vet', './...'], { cwd: tree, env: withCache(warm) });
+    console.log(`warming GOCACHE: go vet ./... in ${tree} (unfixed): ${run.seconds.toFixed(2)} s, exit ${run.code}`);
+  }
+  for (const name of ['cache-a', 'cache-b', 'cache-c']) copy(warm, join(temp, name));
+
+  const verified = measure(['node', CLI, 'fix', dry], { env: withCache(join(temp, 'cache-a')) });
+  report('goprod fix (verified dry run)', verified, [0, 1]);
+
+  // Untimed: apply the fixes that verification keeps, and say what goprod did.
+  const write = spawnSync('node', [CLI, 'fix', '--write', fixed], { env: withCache(join(temp, 'cache-c')), encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (write.status !== 0 && write.status !== 1) console.log(`goprod fix --write: exit ${write.status}. ${tail(write.stderr)}`);
+  const summary = (write.stderr ?? '').trim().split('\n').slice(-3).join('\n  '); // goprod's summary goes to stderr
+  const changed = differingFiles(module, fixed);
+  console.log(`goprod fix --write (untimed) changed ${changed} files; its summary:\n  ${summary}`);
+  if (changed === 0) console.log('warning: no fixes were applied, so go vet below checks the unfixed tree');
+  const vet = measure(['go', 'vet', './...'], { cwd: fixed, env: withCache(join(temp, 'cache-b')) });
+  report('go vet ./... on the fixed tree (by hand)', vet, [0, 1]);
+
+  console.log();
+  printTable([
+    ['step', 'wall s', 'peak RSS MB'],
+    ['goprod fix (verified dry run)', verified.seconds.toFixed(2), mb(verified)],
+    ['go vet ./... on the fixed tree', vet.seconds.toFixed(2), mb(vet)],
+  ]);
+  console.log(`\nverified dry run/manual go vet: ${(verified.seconds / vet.seconds).toFixed(2)}x`);
+}
+
+function withCache(dir: string): NodeJS.ProcessEnv {
+  return { ...process.env, GOCACHE: dir };
+}
+
+/** How many files differ between two trees (or are in one only). */
+function differingFiles(a: string, b: string): number {
+  const diff = spawnSync('diff', ['-rq', a, b], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  return (diff.stdout ?? '').split('\n').filter(Boolean).length;
+}
+
+function copy(from: string, to: string): void {
+  const r = spawnSync('cp', ['-a', from, to], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cp -a ${from} ${to} failed: ${r.stderr}`);
+}
+
+function report(label: string, run: Run, ok: number[]): void {
+  if (!ok.includes(run.code)) console.log(`${label}: exit ${run.code}. ${tail(run.stderr)}`);
+}
+
+// ---------------------------------------------------------------------------------------
+// Running a child: wall time and peak RSS
+
+interface Wrapper {
+  rss: boolean;
+  (command: string[], options?: { cwd?: string; env?: NodeJS.ProcessEnv }): Run;
+}
+
+// Runs argv[2:] with stdout and stderr as given (the parent discards stdout and reads stderr)
+// and writes "<wall seconds> <peak RSS KiB> <exit code>" to argv[1].
+const PYTHON = `import resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.run(sys.argv[2:]).returncode
+wall = time.perf_counter() - start
+open(sys.argv[1], "w").write(f"{wall} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss} {code}")`;
+
+/** The first way to measure a child that works here: python3, GNU time, or only a clock. */
+function pickWrapper(): Wrapper {
+  const out = join(temp, 'rusage');
+  const viaPython = (command: string[]) => ['python3', '-c', PYTHON, out, ...command];
+  const viaTime = (command: string[]) => ['/usr/bin/time', '-o', out, '-f', '%e %M %x', ...command];
+  for (const wrap of [viaPython, viaTime]) {
+    const measure = wrapped(wrap, out);
+    const probe = measure(['true']);
+    if (probe.code === 0 && probe.maxRssKiB !== undefined && probe.maxRssKiB > 0) return measure;
+  }
+  const unwrapped: Wrapper = (command, options = {}) => {
+    const start = performance.now();
+    const r = spawnSync(command[0]!, command.slice(1), { ...options, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 30 });
+    return { seconds: (performance.now() - start) / 1000, code: r.status ?? -1, stderr: r.stderr ?? String(r.error ?? '') };
+  };
+  unwrapped.rss = false;
+  return unwrapped;
+}
+
+function wrapped(wrap: (command: string[]) => string[], out: string): Wrapper {
+  const measure: Wrapper = (command, options = {}) => {
+    rmSync(out, { force: true });
+    const [program, ...args] = wrap(command);
+    const r = spawnSync(program!, args, { ...options, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 30 });
+    const stderr = r.stderr ?? String(r.error ?? '');
+    // GNU time puts "Command exited with non-zero status" lines first: the numbers are last.
+    const last = existsSync(out) ? readFileSync(out, 'utf8').trim().split('\n').pop()! : '';
+    const [seconds, rss, code] = last.split(' ').map(Number);
+    if (seconds === undefined || rss === undefined || code === undefined || [seconds, rss, code].some(Number.isNaN)) {
+      return { seconds: NaN, code: r.status ?? -1, stderr };
+    }
+    return { seconds, maxRssKiB: rss, code, stderr };
+  };
+  measure.rss = true;
+  return measure;
+}
+
+// ---------------------------------------------------------------------------------------
+// Output
+
+function median(sorted: number[]): number {
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function mb(run: Run): string {
+  return run.maxRssKiB === undefined ? 'n/a' : (run.maxRssKiB / 1024).toFixed(0);
+}
+
+function tail(stderr: string): string {
+  const lines = stderr.trim().split('\n').slice(-10).join('\n  ');
+  return lines ? `Its stderr ends:\n  ${lines}` : '(no stderr)';
+}
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const [i, row] of rows.entries()) {
+    console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+    if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// The synthetic module (no PATH given)
+
 function generate(dir: string): void {
+  mkdirSync(dir);
   writeFileSync(join(dir, 'go.mod'), 'module example.com/bench\n\ngo 1.21\n');
   for (let p = 0; p < PACKAGES; p++) {
     mkdirSync(join(dir, `pkg${p}`));
@@ -31,22 +271,30 @@ func F${f}x${i}(path string) ([]byte, error) {
   }
 }
 
-async function time<T>(label: string, fn: () => Promise<T> | T): Promise<T> {
-  const start = performance.now();
-  const result = await fn();
-  console.log(`${label.padEnd(44)} ${((performance.now() - start) / 1000).toFixed(2)} s`);
-  return result;
-}
+// ---------------------------------------------------------------------------------------
+// Main
 
-const dir = mkdtempSync(join(tmpdir(), 'goprod-bench-'));
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { runs: { type: 'string', default: '5' }, module: { type: 'string' } },
+});
+const runs = Number(values.runs);
+if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: not a positive whole number: ${values.runs}`);
+
+const temp = mkdtempSync(join(tmpdir(), 'goprod-bench-'));
+const measure = pickWrapper();
 try {
-  generate(dir);
-  console.log(`${PACKAGES} packages × ${FILES} files × 10 functions`);
-  await time('go vet ./... (cold: first run)', () => execFileSync('go', ['vet', './...'], { cwd: dir, env: goEnv() }));
-  await time('go vet ./... (warm)', () => execFileSync('go', ['vet', './...'], { cwd: dir, env: goEnv() }));
-  const dry = await time('goprod fix, --no-verify (parse, fix, gofmt)', () => runCodemods([dir], codemods, { verify: false }));
-  await time('goprod fix (with verification)', () => runCodemods([dir], codemods));
-  console.log(`${dry.scanned} files scanned, ${dry.files.reduce((n, f) => n + f.applied.length, 0)} fixes`);
+  let path = positionals[0] === undefined ? undefined : resolve(positionals[0]);
+  let module = values.module === undefined ? undefined : resolve(values.module);
+  if (path === undefined) {
+    path = join(temp, 'synthetic');
+    generate(path);
+    module ??= path;
+    console.log(`No PATH given: a synthetic module of ${PACKAGES} packages × ${FILES} files × 10 functions.`);
+  }
+  if (!measure.rss) console.log('Neither python3 nor GNU time works here: peak RSS is n/a.');
+  scanBenchmark(path);
+  if (module !== undefined) verificationBenchmark(module);
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(temp, { recursive: true, force: true });
 }
