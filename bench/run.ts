@@ -21,7 +21,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { discoverGoFiles } from '../src/discover.js';
@@ -114,10 +114,14 @@ function scanBenchmark(path: string): void {
 function verificationBenchmark(module: string): void {
   console.log(`\n## Verification: ${module}`);
   if (!existsSync(join(module, 'go.mod'))) console.log(`warning: ${module} has no go.mod`);
-  const dry = join(temp, 'dry'); // goprod's verified dry run reads this copy
-  const fixed = join(temp, 'fixed'); // this copy gets the fixes, then go vet
-  copy(module, dry);
-  copy(module, fixed);
+  // The whole git work tree is copied when DIR is in one: a module's go.mod may replace
+  // modules by relative paths (etcd's do).
+  const top = spawnSync('git', ['-C', module, 'rev-parse', '--show-toplevel'], { encoding: 'utf8' });
+  const tree = top.status === 0 ? top.stdout.trim() : module;
+  const dry = join(temp, 'dry', relative(tree, module)); // goprod's verified dry run reads this copy
+  const fixed = join(temp, 'fixed', relative(tree, module)); // this copy gets the fixes, then go vet
+  copy(tree, join(temp, 'dry'));
+  copy(tree, join(temp, 'fixed'));
 
   // One warm cache of the unfixed tree; each measurement gets a copy of its own. The go
   // command's cache keys include a package's directory, so both copies warm it, unfixed.
@@ -135,7 +139,7 @@ function verificationBenchmark(module: string): void {
   const write = spawnSync('node', [CLI, 'fix', '--write', fixed], { env: withCache(join(temp, 'cache-c')), encoding: 'utf8', maxBuffer: 1 << 30 });
   if (write.status !== 0 && write.status !== 1) console.log(`goprod fix --write: exit ${write.status}. ${tail(write.stderr)}`);
   const summary = (write.stderr ?? '').trim().split('\n').slice(-3).join('\n  '); // goprod's summary goes to stderr
-  const changed = differingFiles(module, fixed);
+  const changed = differingFiles(tree, join(temp, 'fixed'));
   console.log(`goprod fix --write (untimed) changed ${changed} files; its summary:\n  ${summary}`);
   if (changed === 0) console.log('warning: no fixes were applied, so go vet below checks the unfixed tree');
   const vet = measure(['go', 'vet', './...'], { cwd: fixed, env: withCache(join(temp, 'cache-b')) });

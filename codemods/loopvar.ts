@@ -11,15 +11,29 @@ import { isWrittenAt, referencesTo } from '../src/go/syntax.js';
 import { atLeast } from '../src/go/version.js';
 import { children, statements, sameNode, type SyntaxNode } from '../src/parser.js';
 
-/** A short variable declaration whose first name is also the first value: a superset of the copies. */
-const SELF_COPY = /\b(\w+)\b[^\n]*?:=\s*\1\b/;
+// Spaces and /* comments */ may stand between `:=` and the name.
+const IDENTIFIER_AFTER = /(?:\s|\/\*[^]*?\*\/)*([\p{L}_][\p{L}\p{N}_]*)/uy;
+const IDENTIFIER_CHAR = /[\p{L}\p{N}_]/u;
+
+/** Whether some `:=` has the name that follows it also before it on its line: every `v := v` (or `a, b := a, b`) copy does. */
+function mayHaveSelfCopy(text: string): boolean {
+  for (let i = text.indexOf(':='); i !== -1; i = text.indexOf(':=', i + 2)) {
+    IDENTIFIER_AFTER.lastIndex = i + 2;
+    const name = IDENTIFIER_AFTER.exec(text)?.[1];
+    if (!name) continue;
+    for (let j = text.indexOf(name, text.lastIndexOf('\n', i) + 1); j !== -1 && j < i; j = text.indexOf(name, j + 1)) {
+      if (!IDENTIFIER_CHAR.test(text[j - 1] ?? ' ') && !IDENTIFIER_CHAR.test(text[j + name.length] ?? ' ')) return true;
+    }
+  }
+  return false;
+}
 
 export default defineCodemod({
   name: 'loopvar',
   summary: 'before Go 1.22, copy loop variables that closures or pointers outlive; from 1.22, remove such copies',
   goVersions: {},
   // From 1.22 only `v := v` (or `a, b := a, b`) copies, before it loops that capture their variables.
-  mayMatch: (text, version) => (atLeast(version, '1.22') ? SELF_COPY.test(text) : text.includes('for')),
+  mayMatch: (text, version) => (atLeast(version, '1.22') ? mayHaveSelfCopy(text) : text.includes('for')),
   run(file) {
     const loops = file.nodesAround(['for'], 'for_statement');
     return atLeast(file.goVersion, '1.22') ? loops.flatMap((loop) => redundantCopies(file, loop)) : loops.flatMap((loop) => missingCopy(file, loop));

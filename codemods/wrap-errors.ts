@@ -13,7 +13,7 @@ export default defineCodemod({
   summary: 'fmt.Errorf formats an error with %v or %s: use %w so errors.Is/As see the cause',
   goVersions: { from: '1.13' },
   // fmt.Errorf, or Errorf of fmt imported under another name.
-  mayMatch: (text) => text.includes('Errorf') && (/\bfmt\s*\.\s*Errorf\b/.test(text) || /\b(?!import\b)[A-Za-z_]\w*\s+"fmt"/.test(text)),
+  mayMatch: (text) => text.includes('Errorf') && (/\bfmt\s*\.\s*Errorf\b/.test(text) || /(?<![\p{L}\p{N}_])(?!import\s)[\p{L}_][\p{L}\p{N}_]*\s+"fmt"/u.test(text)),
   run(file) {
     const diagnostics: Diagnostic[] = [];
     if (file.importNames('fmt').length === 0) return diagnostics;

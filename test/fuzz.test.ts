@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { afterAll, expect, test } from 'vitest';
 import { codemods } from '../codemods/index.js';
 import { loadGoParser } from '../src/parser.js';
-import { fixedContent, willChange } from '../src/model.js';
+import { fixedContent, willChange, type RunResult } from '../src/model.js';
 import { runCodemods } from '../src/runner.js';
 import { writeSourceAtomic } from '../src/source.js';
 import { FIXTURES } from './fixture-harness.js';
@@ -34,7 +34,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     return t.slice(0, at(t, to)) + piece + t.slice(at(t, to));
   }),
   // Random text, Go punctuation and non-ASCII included.
-  fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.string({ unit: fc.oneof(fc.constantFrom('(', ')', '{', '}', ',', ';', '"', '`', '/*', '*/', '//', '\n', 'err', ' ', '%v', 'go ', 'func', ':='), fc.string({ unit: 'grapheme', maxLength: 2 })), maxLength: 12 })).map(([r, s]) => (t: string) => t.slice(0, at(t, r)) + s + t.slice(at(t, r))),
+  fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.string({ unit: fc.oneof(fc.constantFrom('(', ')', '{', '}', ',', ';', '"', '`', '/*', '*/', '//', '\n', 'err', ' ', '%v', 'go ', 'func', ':=', 'for ', 'ü := ü', '.Close()', 'fmt.Errorf(', 'os.Getenv('), fc.string({ unit: 'grapheme', maxLength: 2 })), maxLength: 12 })).map(([r, s]) => (t: string) => t.slice(0, at(t, r)) + s + t.slice(at(t, r))),
   // Line endings: all CRLF, or a few.
   fc.constant((t: string) => t.replace(/\n/g, '\r\n')),
   fc.double({ min: 0, max: 1, noNaN: true }).map((r) => (t: string) => t.slice(0, at(t, r)) + t.slice(at(t, r)).replace('\n', '\r\n')),
@@ -49,6 +49,10 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 );
 
 const LAST_CASE = join(tmpdir(), 'goprod-fuzz-case.go');
+
+/** The codemods without their text tests: every file is parsed. */
+const UNFILTERED = codemods.map(({ mayMatch: _, ...codemod }) => codemod);
+const outcome = (run: RunResult) => run.files.map((f) => ({ path: f.path, output: f.output, findings: f.findings.map((d) => `${d.codemod} ${d.start}: ${d.message}`) }));
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -72,6 +76,9 @@ test(`mutated Go never breaks goprod (${RUNS} cases, seed ${SEED})`, { timeout: 
       writeFileSync(file, text);
       const first = await runCodemods([dir], codemods, { verify: false });
       expect(first.warnings.filter((w) => w.message.startsWith('bug:'))).toEqual([]);
+      // The text tests that spare parsing (mayMatch) must never lose a finding.
+      const everyFile = await runCodemods([dir], UNFILTERED, { verify: false });
+      expect(outcome(first), 'mayMatch dropped a file a codemod changes').toEqual(outcome(everyFile));
       const changed = first.files.filter((f) => willChange(f, false));
       for (const f of changed) {
         const parsed = parser.parse(f.output);

@@ -33,7 +33,8 @@ export class GoFile {
    */
   nodesAround(words: readonly string[], type: string): SyntaxNode[] {
     const found = new Map<number, SyntaxNode>();
-    for (const m of this.text.matchAll(new RegExp(`\\b(?:${words.join('|')})\\b`, 'g'))) {
+    // Go identifiers are Unicode letters and digits: \b would not see where they end.
+    for (const m of this.text.matchAll(new RegExp(`(?<![\\p{L}\\p{N}_])(?:${words.join('|')})(?![\\p{L}\\p{N}_])`, 'gu'))) {
       let n: SyntaxNode | null = this.root.descendantForIndex(m.index, m.index + m[0].length);
       while (n && n.type !== type) n = n.parent;
       if (n && !found.has(n.id)) found.set(n.id, n);
