@@ -142,7 +142,8 @@ async function checkTarget(target: GoTarget, listing: Listing, pending: FileResu
 
   const dirs = () => dirsOf(pending.filter((f) => !f.unverified));
   const existing = dirsOf(pending.filter((f) => !f.unverified && !f.created));
-  const [baseline, first] = await Promise.all([checkIsolated(target, existing, new Map()), checkIsolated(target, dirs(), overlayOf(moduleFiles))]);
+  const [plainBaseline, first] = await Promise.all([checkIsolated(target, existing, new Map()), checkIsolated(target, dirs(), overlayOf(moduleFiles))]);
+  const baseline = await classified(target, plainBaseline);
   unverify(baseline.failed, (dir) => `the Go toolchain cannot check it: ${baseline.failed.get(dir)}`);
   // A package that does not compile before the fixes is not type-checked (nor vetted) after
   // them either, and neither is anything that imports it: nothing there could prove a fix.
@@ -214,6 +215,20 @@ interface IsolatedResult {
   messages: ToolMessage[];
   /** Packages the toolchain could not check at all, with the first thing it said. */
   failed: Map<string, string>;
+}
+
+/**
+ * The baseline with compile errors told from vet findings: vet's plain output (which finds
+ * the user's build cache warm) leaves that open for a few places, whose packages are checked
+ * again with vet's JSON output.
+ */
+async function classified(target: GoTarget, baseline: IsolatedResult): Promise<IsolatedResult> {
+  const unsure = new Set(baseline.messages.filter((m) => !m.compileError).map((m) => dirname(m.path)));
+  if (unsure.size === 0) return baseline;
+  const again = await checkPackages(target, patternsOf(target.context, [...unsure]), new Map(), true);
+  const sure = again.failures.length === 0 ? again.messages.filter((m) => unsure.has(dirname(m.path))) : undefined;
+  // If the second look fails as a whole, the plain output stands.
+  return sure ? { messages: [...baseline.messages.filter((m) => !unsure.has(dirname(m.path))), ...sure], failed: baseline.failed } : baseline;
 }
 
 /**

@@ -98,7 +98,11 @@ export interface ToolMessage {
   line: number;
   column: number;
   message: string;
-  /** The code does not compile (a compiler error or a type error vet reports), as opposed to a vet finding. */
+  /**
+   * The code does not compile (a compiler error or a type error vet reports). False for a vet
+   * finding, and in vet's plain output also for a vetted package's compile error printed as the
+   * compiler prints it (see checkPackages): a caller that must know checks such places with `json`.
+   */
   compileError: boolean;
   /** The package the go command printed it under (`# import/path`), when it said. */
   importPath?: string;
@@ -166,23 +170,31 @@ async function withOverlay<T>(files: ReadonlyMap<string, string>, fn: (overlay: 
 }
 
 /**
- * Runs `go vet -json` (test files included) on packages of the target, reading the files in
+ * Runs `go vet` (test files included) on packages of the target, reading the files in
  * `overlay` instead of the ones on disk. vet type-checks every package it vets and compiles
- * their dependencies, so a separate `go build` would only repeat that work. With -json its
- * findings come as JSON on stdout; whatever stderr places is a type or compile error.
+ * their dependencies, so a separate `go build` would only repeat that work; and vet with the
+ * user's own flags finds the user's build cache warm for code goprod did not change.
+ *
+ * In vet's plain output a type error is a `vet: ` line and a dependency's compile error is
+ * placed outside the vetted packages, but a vetted package compiled for another one prints
+ * its compile errors as the compiler does, like a vet finding. With `json`, vet's findings
+ * come as JSON on stdout instead and whatever stderr places does not compile: the caller
+ * asks for that where it must tell the two apart (see ToolMessage.compileError).
  */
-export async function checkPackages(target: GoTarget, patterns: readonly string[], overlay: ReadonlyMap<string, string>): Promise<CheckResult> {
+export async function checkPackages(target: GoTarget, patterns: readonly string[], overlay: ReadonlyMap<string, string>, json = false): Promise<CheckResult> {
   if (patterns.length === 0) return { messages: [], failures: [] };
   const dir = target.context.dir;
+  const vetted = new Set(patterns.map((p) => resolve(dir, p)));
   return withOverlay(overlay, async ({ flags, back, temp }) => {
     const userPath = (file: string) => {
       const abs = isAbsolute(file) ? file : resolve(dir, file);
       return back.get(abs) ?? overlayFile(back, abs) ?? abs;
     };
-    const runs = [await runTarget(target, 'vet', ['-json', ...flags, ...patterns])];
+    const vet = await runTarget(target, 'vet', [...(json ? ['-json'] : []), ...flags, ...patterns]);
+    const runs = [vet];
     // vet stops at a package's first type error; compiling its tests with -e lists them all, so
     // one round of back-out can drop every fix they point at.
-    const typeErrorDirs = new Set(runs[0]!.stderr.split('\n').flatMap((l) => {
+    const typeErrorDirs = new Set(vet.stderr.split('\n').flatMap((l) => {
       const m = POSITIONED.exec(l);
       return m?.[1] ? [dirname(userPath(m[2]!))] : [];
     }));
@@ -191,15 +203,18 @@ export async function checkPackages(target: GoTarget, patterns: readonly string[
       runs.push(await runTarget(target, 'test', [...flags, '-c', '-o', `${join(temp, `bin${runs.length}`)}/`, '-vet=off', '-gcflags=-e', `./${relative(dir, d)}`]));
     }
     const result: CheckResult = { messages: [], failures: [] };
-    const seen = new Set<string>();
+    const seen = new Map<string, ToolMessage>();
     const add = (message: ToolMessage) => {
       // vet and the compiler (tests with -e) both report a type error; count it once.
       const key = `${message.path}:${message.line}:${message.column}: ${message.message}`;
-      if (seen.has(key)) return;
-      seen.add(key);
-      result.messages.push(message);
+      const known = seen.get(key);
+      if (known) known.compileError ||= message.compileError;
+      else {
+        seen.set(key, message);
+        result.messages.push(message);
+      }
     };
-    for (const finding of vetFindings(runs[0]!.stdout)) {
+    for (const finding of json ? vetFindings(vet.stdout) : []) {
       const m = /^(.+?\.go):(\d+):(\d+)$/.exec(finding.posn);
       if (m) add({ path: userPath(m[1]!), line: Number(m[2]), column: Number(m[3]), message: finding.message, compileError: false, importPath: finding.importPath });
       else result.failures.push(`${finding.importPath}: ${finding.message}`);
@@ -213,8 +228,11 @@ export async function checkPackages(target: GoTarget, patterns: readonly string[
         const header = /^# ([^\s[]+)/.exec(line);
         if (header) importPath = header[1];
         const m = POSITIONED.exec(line);
-        if (m) add({ path: userPath(m[2]!), line: Number(m[3]), column: Number(m[4]), message: m[5]!, compileError: true, ...(importPath ? { importPath } : {}) });
-        else if (line.trim() && !line.startsWith('#') && !line.startsWith('\t') && !NOT_FAILURES.test(line)) result.failures.push(line);
+        if (m) {
+          const path = userPath(m[2]!);
+          const compileError = json || run !== vet || m[1] !== undefined || !vetted.has(dirname(path));
+          add({ path, line: Number(m[3]), column: Number(m[4]), message: m[5]!, compileError, ...(importPath ? { importPath } : {}) });
+        } else if (line.trim() && !line.startsWith('#') && !line.startsWith('\t') && !NOT_FAILURES.test(line)) result.failures.push(line);
       }
       if (run.code !== 0 && !said) result.failures.push(`go exited with status ${run.code}`);
     }
