@@ -10,22 +10,27 @@ export interface PackageIndex {
   methodResults(type: string, method: string): number | undefined;
   /** A top-level function's result types as written, when a file of the package declares it. */
   functionResults(name: string): string[] | undefined;
+  /** The result types of the package's methods of this name, when they all agree (whatever their receiver). */
+  methodNamedResults(name: string): string[] | undefined;
   /** Whether a package-level variable is an error: declared `error`, or made by errors.New or fmt.Errorf. */
   isErrorVar(name: string): boolean;
 }
 
 /** What one file declares at the top level. */
 export interface Declarations {
+  /** `Type.Method` → the number of results; interface types' methods too. */
   methods: Map<string, number>;
+  /** Method name → the result types of each declaration of it (methods with a body). */
+  methodsNamed: Map<string, string[][]>;
   functions: Map<string, string[]>;
   errorVars: Set<string>;
 }
 
 /** The index of a package without other files. */
-export const NO_PACKAGE: PackageIndex = { methodResults: () => undefined, functionResults: () => undefined, isErrorVar: () => false };
+export const NO_PACKAGE: PackageIndex = { methodResults: () => undefined, functionResults: () => undefined, methodNamedResults: () => undefined, isErrorVar: () => false };
 
 export function declarations(root: SyntaxNode): Declarations {
-  const found: Declarations = { methods: new Map(), functions: new Map(), errorVars: new Set() };
+  const found: Declarations = { methods: new Map(), methodsNamed: new Map(), functions: new Map(), errorVars: new Set() };
   for (const spec of children(root).filter((d) => d.type === 'var_declaration').flatMap((d) => d.descendantsOfType('var_spec'))) {
     const values = children(spec.childForFieldName('value'));
     spec.childrenForFieldName('name').forEach((n, i) => {
@@ -33,12 +38,21 @@ export function declarations(root: SyntaxNode): Declarations {
       if (spec.childForFieldName('type')?.text === 'error' || /^(errors\.New|fmt\.Errorf)\(/.test(values[i]?.text ?? '')) found.errorVars.add(n.text);
     });
   }
+  // Interfaces: `type Stream interface { Close() }` says what Close of a Stream returns.
+  for (const spec of children(root).filter((d) => d.type === 'type_declaration').flatMap((d) => children(d).filter((s) => s.type === 'type_spec'))) {
+    const type = spec.childForFieldName('type');
+    if (type?.type !== 'interface_type') continue;
+    for (const method of children(type).filter((m) => m.type === 'method_elem')) {
+      found.methods.set(`${spec.childForFieldName('name')!.text}.${method.childForFieldName('name')!.text}`, resultSlots(method).length);
+    }
+  }
   for (const decl of children(root)) {
     const name = decl.childForFieldName('name')?.text;
     if (!name) continue;
     if (decl.type === 'method_declaration') {
       const receiver = decl.childForFieldName('receiver')?.descendantsOfType('type_identifier')[0]?.text;
       if (receiver) found.methods.set(`${receiver}.${name}`, resultSlots(decl).length);
+      found.methodsNamed.set(name, [...(found.methodsNamed.get(name) ?? []), resultSlots(decl).map((s) => s.type.text)]);
     } else if (decl.type === 'function_declaration') {
       found.functions.set(name, resultSlots(decl).map((s) => s.type.text));
     }
@@ -77,6 +91,11 @@ export class LazyPackageIndex implements PackageIndex {
 
   functionResults(name: string): string[] | undefined {
     return this.last([name], (d) => d.functions.get(name));
+  }
+
+  methodNamedResults(name: string): string[] | undefined {
+    const all = this.mentioning([name]).flatMap((d) => d.methodsNamed.get(name) ?? []);
+    return all.length > 0 && all.every((r) => r.join(',') === all[0]!.join(',')) ? all[0] : undefined;
   }
 
   isErrorVar(name: string): boolean {

@@ -62,8 +62,8 @@ export function errorMethodReceiver(call: SyntaxNode, method: string): SyntaxNod
 
 /**
  * The named type of a variable, where its declaration shows it: a written type, a composite
- * literal (`T{}`, `&T{}`), `new(T)`, or a call of a function of the package whose results
- * are written (`c := newCluster()`, `c, err := open()`).
+ * literal (`T{}`, `&T{}`), `new(T)`, or a call of a function or method of the package whose
+ * results are written (`c := newCluster()`, `c, err := open()`, `s := h.Stream()`).
  */
 export function typeNameOf(ident: SyntaxNode, file: GoFile): string | undefined {
   const decl = ident.type === 'identifier' ? resolve(ident) : undefined;
@@ -80,6 +80,12 @@ export function typeNameOf(ident: SyntaxNode, file: GoFile): string | undefined 
   if (value.type === 'unary_expression' && value.childForFieldName('operator')?.text === '&') value = value.childForFieldName('operand') ?? undefined;
   if (value?.type === 'composite_literal') return baseTypeName(value.childForFieldName('type')?.text ?? '');
   const fn = value?.type === 'call_expression' ? value.childForFieldName('function') : undefined;
+  // `s.NewStream()`: a method of the package, when all its methods of that name agree on the results.
+  const operand = fn?.type === 'selector_expression' ? fn.childForFieldName('operand') : undefined;
+  if (operand && !(operand.type === 'identifier' && file.isPackageName(operand))) {
+    const results = file.pkg.methodNamedResults(fn!.childForFieldName('field')!.text);
+    return results && baseTypeName(results[index] ?? '');
+  }
   if (fn?.type !== 'identifier' || resolve(fn)?.kind === 'var') return undefined;
   if (fn.text === 'new') return baseTypeName(children(value!.childForFieldName('arguments'))[0]?.text ?? '');
   const results = file.pkg.functionResults(fn.text);
