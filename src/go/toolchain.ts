@@ -198,10 +198,9 @@ export async function checkPackages(target: GoTarget, patterns: readonly string[
       const m = POSITIONED.exec(l);
       return m?.[1] ? [dirname(userPath(m[2]!))] : [];
     }));
-    // One package at a time: test binaries of packages with the same name would collide.
-    for (const d of typeErrorDirs) {
-      runs.push(await runTarget(target, 'test', [...flags, '-c', '-o', `${join(temp, `bin${runs.length}`)}/`, '-vet=off', '-gcflags=-e', `./${relative(dir, d)}`]));
-    }
+    // One go command per package, side by side, each writing into a directory of its own
+    // (test binaries of packages with the same name would collide in one).
+    runs.push(...(await Promise.all([...typeErrorDirs].map((d, i) => runTarget(target, 'test', [...flags, '-c', '-o', `${join(temp, `bin${i}`)}/`, '-vet=off', '-gcflags=-e', `./${relative(dir, d)}`])))));
     const result: CheckResult = { messages: [], failures: [] };
     const seen = new Map<string, ToolMessage>();
     const add = (message: ToolMessage) => {
