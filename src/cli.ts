@@ -65,7 +65,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .option('--no-verify', 'do not prove fixes with go build and go vet (faster, unsafe; gofmt still formats them)')
     .option('--allow-dirty', 'let --write change files that have uncommitted changes in git')
     .option('--download', 'let the go command download missing modules (go mod download, with your GOPROXY) before verifying')
-    .option('--threads <n>', 'worker threads that parse and run codemods (default: one per core; 1 for small trees)', threadCount)
+    .option('--threads <n>', 'worker threads that parse and run codemods (default: one per core, at most 8; 1 for small trees)', threadCount)
     .addHelpText(
       'after',
       `

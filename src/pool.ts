@@ -19,17 +19,20 @@ export interface ScanTask {
 /** Below this many files, starting workers (each loads the grammar) costs more than it saves. */
 const FILES_FOR_WORKERS = 200;
 
+/** Each worker holds its own heaps (tens of MB, more for huge files): the default stops here. */
+const MAX_DEFAULT_THREADS = 8;
+
 // Under vitest this module is loaded from src/*.ts; a worker needs the compiled JavaScript,
 // which `npm test` builds first.
 const WORKER = new URL(import.meta.url.endsWith('.ts') ? '../dist/src/scan-worker.js' : './scan-worker.js', import.meta.url);
 
 /**
- * Scans the directories on `threads` worker threads (default: one per core, none for a small
- * tree), or on this thread when only one is asked for or a codemod is not a registered one.
+ * Scans the directories on `threads` worker threads (default: one per core up to 8, none for a
+ * small tree), or on this thread when only one is asked for or a codemod is not a registered one.
  */
 export async function scanDirectories(parser: GoParser, jobs: readonly DirectoryJob[], codemods: readonly Codemod[], options: CodemodOptions, threads?: number): Promise<DirectoryScan[]> {
   const files = jobs.reduce((n, j) => n + j.files.length, 0);
-  const n = threads ?? (files >= FILES_FOR_WORKERS ? availableParallelism() : 1);
+  const n = threads ?? (files >= FILES_FOR_WORKERS ? Math.min(availableParallelism(), MAX_DEFAULT_THREADS) : 1);
   if (n <= 1 || !codemods.every((c) => registry.includes(c))) return jobs.map((job) => scanDirectory(parser, job, codemods, options));
   const pool = new Tinypool({ filename: WORKER.href, minThreads: n, maxThreads: n });
   const names = codemods.map((c) => c.name);

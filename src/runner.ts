@@ -26,7 +26,7 @@ export interface RunOptions {
   /** Let the go command download missing modules before verifying (`go mod download`). */
   download?: boolean;
   codemodOptions?: CodemodOptions;
-  /** Worker threads for scanning (default: one per core, none for a small tree; 1: this thread only). */
+  /** Worker threads for scanning (default: one per core up to 8, none for a small tree; 1: this thread only). */
   threads?: number;
 }
 
@@ -98,7 +98,7 @@ async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod
   }
   const byStage = (stage: FileWarning['stage']) => warnings.filter((w) => w.stage === stage).sort((a, b) => a.order - b.order).map(({ order: _, stage: __, ...w }) => w);
   result.warnings.push(...byStage('read'), ...moduleBugs, ...byStage('analysis'), ...late);
-  result.files = [...[...placed.values()].sort((a, b) => a.order - b.order).map((p) => p.file), ...created].filter((f) => f.findings.length > 0);
+  result.files = [...[...placed.values()].sort((a, b) => a.order - b.order).map((p) => p.file), ...created];
   return result;
 }
 
@@ -133,7 +133,12 @@ function moduleFindings(parser: GoParser, module: GoModule, needs: Map<string, S
   const disposers: Array<() => void> = [];
   try {
     for (const path of paths) {
-      const source = readSource(path);
+      let source;
+      try {
+        source = readSource(path);
+      } catch {
+        continue; // gone or unreadable since the directory's scan read it: that codemod does without it
+      }
       if (!source) continue; // the directory's scan warned
       const o = openGoFile(parser, { path, text: source.text, moduleVersion: module.goVersion });
       if (o.kind !== 'open') continue;
