@@ -18,7 +18,8 @@ export default defineCodemod({
   name: 'close-errors',
   summary: 'defer x.Close() drops an error: return it for written files and writers, drop it explicitly elsewhere',
   goVersions: {},
-  mayMatch: (text) => text.includes('Close'),
+  // A call of Close without arguments (comments may stand between the parentheses).
+  mayMatch: (text) => /\bClose\s*\(\s*(?:\/\*[^]*?\*\/\s*)*\)/.test(text),
   options: {
     closeMode: { flag: '--close-mode <mode>', description: 'propagate: only return Close errors of written values; explicit: only write `_ =`; both (default)', default: 'both', choices: ['both', 'propagate', 'explicit'] },
   },

@@ -12,8 +12,9 @@ export default defineCodemod({
   name: 'wrap-errors',
   summary: 'fmt.Errorf formats an error with %v or %s: use %w so errors.Is/As see the cause',
   goVersions: { from: '1.13' },
-  // fmt.Errorf, or Errorf of fmt imported under another name.
-  mayMatch: (text) => text.includes('Errorf') && (/\bfmt\s*\.\s*Errorf\b/.test(text) || /(?<![\p{L}\p{N}_])(?!import\s)[\p{L}_][\p{L}\p{N}_]*\s+"fmt"/u.test(text)),
+  // fmt.Errorf (or Errorf of fmt imported under another name) and a plain %v or %s somewhere (a % may be escaped).
+  mayMatch: (text) =>
+    text.includes('Errorf') && /%[vs]|\\(?:x25|u0025|U00000025|045)/.test(text) && (/\bfmt\s*\.\s*Errorf\b/.test(text) || /(?<![\p{L}\p{N}_])(?!import\s)[\p{L}_][\p{L}\p{N}_]*\s+"fmt"/u.test(text)),
   run(file) {
     const diagnostics: Diagnostic[] = [];
     if (file.importNames('fmt').length === 0) return diagnostics;
