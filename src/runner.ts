@@ -14,7 +14,7 @@ import type { FileResult, RunResult, Warning } from './model.js';
 import { loadGoParser, type GoParser } from './parser.js';
 import { renderFiles } from './render.js';
 import { scanDirectories } from './pool.js';
-import { bugMessage, brokenFixMessage, scanDirectory, type DirectoryJob, type FileWarning } from './scan.js';
+import { bugMessage, brokenFixMessage, readDirectory, type DirectoryJob, type FileWarning } from './scan.js';
 import { readSource, type SourceText } from './source.js';
 import { verifyFiles } from './verify.js';
 
@@ -63,7 +63,9 @@ async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod
     for (const [name, needed] of Object.entries(scan.moduleNeeds)) {
       const byCodemod = needs.get(module) ?? new Map<string, Set<string>>();
       needs.set(module, byCodemod);
-      byCodemod.set(name, new Set([...(byCodemod.get(name) ?? []), ...needed]));
+      const paths = byCodemod.get(name) ?? new Set<string>();
+      byCodemod.set(name, paths);
+      for (const path of needed) paths.add(path);
     }
   });
   const order = new Map(discovered.map((path, i) => [path, i]));
@@ -75,10 +77,9 @@ async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod
     for (const [path, findings] of fromModule.findings) {
       const at = order.get(path);
       const had = placed.get(path)?.file;
-      const opened = fromModule.versions.get(path);
-      const source = had?.source ?? (existsSync(path) ? readSource(path) : undefined);
+      const isNew = !existsSync(path);
+      const source = had?.source ?? fromModule.sources.get(path) ?? (isNew ? undefined : readSource(path));
       if (at === undefined || !source) {
-        const isNew = !existsSync(path);
         const text = isNew ? { text: '', bom: false } : source;
         const owner = modules.find(dirname(path));
         const analysis = text && applyFindings(parser, text.text, owner?.goVersion ?? GO_MOD_DEFAULT, findings);
@@ -88,7 +89,7 @@ async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod
         continue;
       }
       // A file goprod could not parse or generated itself (then its module's version applies).
-      const goVersion = had?.goVersion ?? opened ?? module.goVersion;
+      const goVersion = had?.goVersion ?? fromModule.opened.get(path)?.goVersion ?? module.goVersion;
       const analysis = applyFindings(parser, source.text, goVersion, [...(had?.findings ?? []), ...findings]);
       if (analysis.kind === 'broken-fix') {
         placed.delete(path);
@@ -96,7 +97,7 @@ async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod
       } else placed.set(path, { order: at, file: fileResult(path, module, source, analysis) });
     }
   }
-  const byStage = (stage: FileWarning['stage']) => warnings.filter((w) => w.stage === stage).sort((a, b) => a.order - b.order).map(({ order: _, stage: __, ...w }) => w);
+  const byStage = (stage: FileWarning['stage']) => warnings.filter((w) => w.stage === stage).sort((a, b) => a.order - b.order).map(asWarning);
   result.warnings.push(...byStage('read'), ...moduleBugs, ...byStage('analysis'), ...late);
   result.files = [...[...placed.values()].sort((a, b) => a.order - b.order).map((p) => p.file), ...created];
   return result;
@@ -121,31 +122,26 @@ function directoryJobs(paths: readonly string[], modules: ModuleFinder): Array<{
 interface ModuleOutcome {
   /** Findings by file path, in the order the codemods made them. */
   findings: Map<string, Finding[]>;
-  /** The language version of each file the codemods saw (parsed, not generated). */
-  versions: Map<string, GoVersion>;
+  /** The texts read for the codemods. */
+  sources: Map<string, SourceText>;
+  /** The files the codemods saw (parsed, not generated); their trees are disposed. */
+  opened: Map<string, GoFile>;
 }
 
 /** Runs the module-wide codemods on the files each needs (read and parsed here; the trees live only during the call). */
 function moduleFindings(parser: GoParser, module: GoModule, needs: Map<string, Set<string>>, codemods: readonly Codemod[], options: CodemodOptions, bugs: Warning[]): ModuleOutcome {
-  const outcome: ModuleOutcome = { findings: new Map(), versions: new Map() };
-  const paths = [...new Set([...needs.values()].flatMap((s) => [...s]))].sort();
-  const opened = new Map<string, GoFile>();
-  const disposers: Array<() => void> = [];
-  try {
-    for (const path of paths) {
-      let source;
-      try {
-        source = readSource(path);
-      } catch {
-        continue; // gone or unreadable since the directory's scan read it: that codemod does without it
-      }
-      if (!source) continue; // the directory's scan warned
-      const o = openGoFile(parser, { path, text: source.text, moduleVersion: module.goVersion });
-      if (o.kind !== 'open') continue;
-      disposers.push(o.dispose);
-      opened.set(path, o.file);
-      outcome.versions.set(path, o.file.goVersion);
+  const sources = new Map<string, SourceText>();
+  for (const path of [...new Set([...needs.values()].flatMap((s) => [...s]))].sort()) {
+    try {
+      const source = readSource(path);
+      if (source) sources.set(path, source); // else the directory's scan warned
+    } catch {
+      // gone or unreadable since the directory's scan read it: the codemods do without it
     }
+  }
+  const { opened, dispose } = openFiles(parser, sources, module.goVersion);
+  const findings = new Map<string, Finding[]>();
+  try {
     for (const codemod of codemods) {
       const mine = needs.get(codemod.name);
       if (!codemod.runModule || !mine) continue;
@@ -154,21 +150,38 @@ function moduleFindings(parser: GoParser, module: GoModule, needs: Map<string, S
         for (const { path, diagnostic } of codemod.runModule(module, admitted, options)) {
           const file = opened.get(path);
           if (file && suppressions(file).silences(codemod.name, diagnostic.start)) continue;
-          outcome.findings.set(path, [...(outcome.findings.get(path) ?? []), { ...diagnostic, codemod: codemod.name }]);
+          findings.set(path, [...(findings.get(path) ?? []), { ...diagnostic, codemod: codemod.name }]);
         }
       } catch (e) {
         bugs.push({ path: module.dir, message: bugMessage(e) });
       }
     }
   } finally {
-    for (const dispose of disposers) dispose();
+    dispose();
   }
-  return outcome;
+  return { findings, sources, opened };
+}
+
+/** Parses the texts (generated and unparsable files left out); `dispose` frees every tree. */
+function openFiles(parser: GoParser, sources: ReadonlyMap<string, SourceText>, moduleVersion: GoVersion): { opened: Map<string, GoFile>; dispose(): void } {
+  const opened = new Map<string, GoFile>();
+  const disposers: Array<() => void> = [];
+  for (const [path, { text }] of sources) {
+    const o = openGoFile(parser, { path, text, moduleVersion });
+    if (o.kind !== 'open') continue;
+    disposers.push(o.dispose);
+    opened.set(path, o.file);
+  }
+  return { opened, dispose: () => disposers.forEach((d) => d()) };
 }
 
 function fileResult(path: string, module: GoModule | undefined, source: SourceText, analysis: FixedFile): FileResult {
   const { goVersion, findings, applied, deferred, output } = analysis;
   return { path, module, goVersion, source, findings, applied, deferred, output, linesOf: new Map(), backedOut: [] };
+}
+
+function asWarning({ order: _, stage: __, ...warning }: FileWarning): Warning {
+  return warning;
 }
 
 function warnTo(result: RunResult) {
@@ -179,21 +192,16 @@ function warnTo(result: RunResult) {
 export async function inspectModules(paths: readonly string[], cwd: string, fn: (module: GoModule, files: readonly GoFile[]) => void): Promise<Warning[]> {
   const parser = await loadGoParser();
   const result: RunResult = { files: [], warnings: [], scanned: 0 };
-  const modules = new ModuleFinder();
   const byModule = new Map<GoModule, GoFile[]>();
   const disposers: Array<() => void> = [];
   try {
-    for (const { job, module } of directoryJobs(discoverGoFiles(paths, cwd, warnTo(result)), modules)) {
-      const scan = scanDirectory(parser, job, [], {});
-      result.warnings.push(...scan.warnings);
+    for (const { job, module } of directoryJobs(discoverGoFiles(paths, cwd, warnTo(result)), new ModuleFinder())) {
+      const { texts, warnings } = readDirectory(job);
+      result.warnings.push(...warnings.map(asWarning));
       if (!module) continue;
-      for (const { path } of job.files) {
-        const source = readSource(path);
-        const o = source && openGoFile(parser, { path, text: source.text, moduleVersion: module.goVersion });
-        if (o?.kind !== 'open') continue;
-        disposers.push(o.dispose);
-        byModule.set(module, [...(byModule.get(module) ?? []), o.file]);
-      }
+      const { opened, dispose } = openFiles(parser, texts, module.goVersion);
+      disposers.push(dispose);
+      byModule.set(module, [...(byModule.get(module) ?? []), ...opened.values()]);
     }
     for (const [module, files] of byModule) fn(module, files);
   } finally {

@@ -51,17 +51,15 @@ export interface DirectoryScan {
 }
 
 export function scanDirectory(parser: GoParser, job: DirectoryJob, codemods: readonly Codemod[], options: CodemodOptions): DirectoryScan {
-  const scan: DirectoryScan = { scanned: 0, fixed: [], warnings: [], moduleNeeds: {} };
-  const texts = new Map<string, SourceText>();
+  const { texts, warnings } = readDirectory(job);
+  const scan: DirectoryScan = { scanned: texts.size, fixed: [], warnings, moduleNeeds: {} };
   const wanted: Array<{ order: number; path: string; codemods: Codemod[] }> = [];
   const perFile = codemods.filter((c) => c.run);
   const moduleWide = codemods.filter((c) => c.runModule);
   const wholeDirectoryFor = new Set<Codemod>();
   for (const { path, order } of job.files) {
-    const source = read(path, order, scan.warnings);
+    const source = texts.get(path);
     if (!source) continue;
-    if (scan.scanned++ === 0 && !job.inModule) scan.warnings.push({ order, stage: 'read', path: job.dir, message: `no go.mod found; assuming Go ${job.moduleVersion}` });
-    texts.set(path, source);
     const versions = possibleVersions(source.text, job.moduleVersion);
     const mine = perFile.filter((c) => mayMatch(c, source.text, versions));
     if (mine.length > 0) wanted.push({ order, path, codemods: mine });
@@ -127,16 +125,26 @@ export function bugMessage(e: unknown): string {
   return `bug: goprod failed here (${why}); skipped (please report it)`;
 }
 
-function read(path: string, order: number, warnings: FileWarning[]): SourceText | undefined {
-  let source;
-  try {
-    source = readSource(path);
-  } catch (e) {
-    warnings.push({ order, stage: 'read', path, message: `cannot read this file (${(e as NodeJS.ErrnoException).code ?? String(e)}); skipped` });
-    return undefined;
+/** The texts of the directory's files that can be read, and warnings about the others (and about a missing go.mod). */
+export function readDirectory(job: DirectoryJob): { texts: Map<string, SourceText>; warnings: FileWarning[] } {
+  const texts = new Map<string, SourceText>();
+  const warnings: FileWarning[] = [];
+  for (const { path, order } of job.files) {
+    let source;
+    try {
+      source = readSource(path);
+    } catch (e) {
+      warnings.push({ order, stage: 'read', path, message: `cannot read this file (${(e as NodeJS.ErrnoException).code ?? String(e)}); skipped` });
+      continue;
+    }
+    if (!source) {
+      warnings.push({ order, stage: 'read', path, message: 'not valid UTF-8; skipped' });
+      continue;
+    }
+    if (texts.size === 0 && !job.inModule) warnings.push({ order, stage: 'read', path: job.dir, message: `no go.mod found; assuming Go ${job.moduleVersion}` });
+    texts.set(path, source);
   }
-  if (!source) warnings.push({ order, stage: 'read', path, message: 'not valid UTF-8; skipped' });
-  return source;
+  return { texts, warnings };
 }
 
 /**
