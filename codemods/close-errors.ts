@@ -6,7 +6,7 @@ import type { Diagnostic, Edit } from '../src/edits.js';
 import type { GoFile } from '../src/go/file.js';
 import { addImport } from '../src/go/imports.js';
 import { deleteStatement, indentationAt } from '../src/go/refactor.js';
-import { resolve } from '../src/go/scope.js';
+import { isLoopVariable, resolve, resolveAt } from '../src/go/scope.js';
 import { typeNameOf } from '../src/go/types.js';
 import { contains, enclosingFunction, isWrittenAt, referencesTo, resultSlots } from '../src/go/syntax.js';
 import { atLeast } from '../src/go/version.js';
@@ -47,12 +47,12 @@ function closeReceiver(call: SyntaxNode): SyntaxNode | undefined {
 
 function fixDefer(file: GoFile, stmt: SyntaxNode, receiver: SyntaxNode, mode: Mode): Diagnostic | undefined {
   // `defer x.Close()` evaluates x at once, a deferred closure only when it runs: x must not change in between.
-  if (!isStable(receiver, stmt)) return undefined;
+  if (!isStable(receiver, stmt, atLeast(file.goVersion, '1.22'))) return undefined;
   const x = receiver.text;
   const fn = enclosingFunction(stmt);
   const written = mode !== 'explicit' && fn && returnsError(fn) && isWritten(file, receiver, fn);
   if (written) {
-    const result = errorResultName(fn);
+    const result = errorResultName(fn, stmt);
     if (result) {
       const indent = indentationAt(file.text, stmt.startIndex);
       const join = atLeast(file.goVersion, '1.20');
@@ -116,14 +116,20 @@ function returnsError(fn: SyntaxNode): boolean {
  * The name of the function's error result, with the edits that name it when it has none:
  * `(int, error)` → `(_ int, err error)`; a top-level `_, err := …` of the body then becomes
  * `_, err = …` (it would declare nothing new). Undefined where `err` cannot be the name: a
- * parameter, or a top-level `var err`, has it.
+ * parameter, or a top-level `var err`, has it; or where the name, at the defer statement
+ * `at`, means a variable of an inner block (`f, err := …` in a loop): the deferred closure
+ * would set that one and the error would be lost.
  */
-function errorResultName(fn: SyntaxNode): { name: string; edits: Edit[] } | undefined {
+function errorResultName(fn: SyntaxNode, at: SyntaxNode): { name: string; edits: Edit[] } | undefined {
   const slots = resultSlots(fn);
   const last = slots[slots.length - 1]!;
-  if (last.name && last.name.text !== '_') return { name: last.name.text, edits: [] };
+  const named = last.name && last.name.text !== '_' ? last.name.text : undefined;
+  const body = fn.childForFieldName('body')!;
+  const top = statements(body);
+  const inner = resolveAt(named ?? 'err', at);
+  if (inner && contains(body, inner.node) && !top.some((s) => sameNode(s, inner.declarator))) return undefined;
+  if (named) return { name: named, edits: [] };
   const params = fn.childForFieldName('parameters')?.descendantsOfType('identifier') ?? [];
-  const top = statements(fn.childForFieldName('body'));
   const varErr = top.some((s) => s.type === 'var_declaration' && s.descendantsOfType('var_spec').some((v) => v.childrenForFieldName('name').some((n) => n.text === 'err')));
   if (params.some((p) => p.text === 'err') || varErr) return undefined;
   const edits: Edit[] = top
@@ -182,9 +188,10 @@ function writtenThrough(file: GoFile, ref: SyntaxNode): boolean {
 /**
  * Whether the receiver means the same value when a deferred closure runs as when the defer
  * statement ran: built from variables (fields and type assertions allowed, no calls) that
- * are not written after the defer, nor at all in a loop around it that they outlive.
+ * are not written after the defer, nor at all in a loop around it that they outlive, nor
+ * loop variables shared by every iteration (before Go 1.22, see `perIteration`).
  */
-function isStable(receiver: SyntaxNode, stmt: SyntaxNode): boolean {
+function isStable(receiver: SyntaxNode, stmt: SyntaxNode, perIteration: boolean): boolean {
   if (receiver.descendantsOfType('call_expression').length > 0) return false;
   const fn = enclosingFunction(stmt);
   if (!fn) return false;
@@ -192,6 +199,7 @@ function isStable(receiver: SyntaxNode, stmt: SyntaxNode): boolean {
   return roots.every((id) => {
     const decl = resolve(id);
     if (!decl) return true; // a package-level name of another file, or a package
+    if (!perIteration && isLoopVariable(decl)) return false;
     const loops = ancestors(stmt).filter((a) => a.type === 'for_statement' && !contains(a, decl.node));
     return referencesTo(fn, decl.node).every((ref) => !isWrittenAt(ref) || (ref.startIndex < stmt.startIndex && !loops.some((l) => contains(l, ref))));
   });

@@ -26,16 +26,22 @@ export interface Declaration {
  * redeclares a variable of the same scope, to that variable's.
  */
 export function resolve(ident: SyntaxNode): Declaration | undefined {
-  const own = ownDeclaration(ident);
-  if (own) return own;
-  const name = ident.text;
-  const at = ident.startIndex;
-  let child = ident;
-  for (let scope = ident.parent; scope; child = scope, scope = scope.parent) {
-    const found = declarationsIn(scope, child, at).findLast((d) => d.name === name);
+  return ownDeclaration(ident) ?? resolveAt(ident.text, ident);
+}
+
+/** The declaration `name` would refer to if it were written at `node` (undefined when the file does not declare it there). */
+export function resolveAt(name: string, node: SyntaxNode): Declaration | undefined {
+  let child = node;
+  for (let scope = node.parent; scope; child = scope, scope = scope.parent) {
+    const found = declarationsIn(scope, child, node.startIndex).findLast((d) => d.name === name);
     if (found) return found;
   }
   return undefined;
+}
+
+/** Whether the declaration is a loop variable: declared by a `for` clause, not in the loop's body. */
+export function isLoopVariable(decl: Declaration): boolean {
+  return decl.kind === 'range' || decl.declarator.parent?.type === 'for_clause';
 }
 
 /** For an identifier that stands where a declaration puts names (`x` of `x := 1`, `var x`, a parameter, `for x := range`), its declaration. */
