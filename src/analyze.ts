@@ -2,7 +2,7 @@
 // and check the result parses. A pure function of the text and its module's Go version,
 // so it can run anywhere (worker threads later).
 import { appliesTo, type Codemod, type CodemodOptions } from './codemod.js';
-import { applyEdits, insertedAs, mergeFixes, type Diagnostic, type Fix } from './edits.js';
+import { applyEdits, composePasses, insertedAs, mergeFixes, type Diagnostic, type Fix } from './edits.js';
 import { GoFile } from './go/file.js';
 import type { PackageIndex } from './go/package.js';
 import { fileGoVersion, type GoVersion } from './go/version.js';
@@ -65,13 +65,50 @@ export function openGoFile(parser: GoParser, input: FileInput): OpenedFile {
 
 /** Runs the per-file codemods on an open file and applies their fixes (its tree is stale after). */
 export function analyzeFile(parser: GoParser, { file, parsed }: { file: GoFile; parsed: ParsedGo }, codemods: readonly Codemod[], options: CodemodOptions = {}): FixedFile | BrokenFix {
+  return applyFindings(parser, file.text, file.goVersion, findingsIn(file, codemods, options), parsed);
+}
+
+/** What the per-file codemods find in an open file, less what `//goprod:ignore` silences. */
+export function findingsIn(file: GoFile, codemods: readonly Codemod[], options: CodemodOptions): Finding[] {
   const ignored = suppressions(file);
   const findings: Finding[] = [];
   for (const codemod of codemods) {
     if (!codemod.run || !appliesTo(codemod, file.goVersion)) continue;
     for (const d of codemod.run(file, options)) if (!ignored.silences(codemod.name, d.start)) findings.push({ ...d, codemod: codemod.name });
   }
-  return applyFindings(parser, file.text, file.goVersion, findings, parsed);
+  return findings;
+}
+
+/** Passes of the codemods over a file in one run, at most (as ESLint's fixer does). */
+export const MAX_PASSES = 10;
+
+/**
+ * Fixes deferred because they overlap applied ones get further passes: the codemods run
+ * again on the fixed text (`findingsOn`; undefined when that text cannot be analysed),
+ * until nothing is deferred, nothing more is found, or MAX_PASSES. The fixes of every pass
+ * become fixes of the original text (composePasses), so they are formatted, verified and
+ * backed out together. A finding whose fixes were all deferred gives way to what the next
+ * pass finds; findings without fixes are those of the first pass.
+ */
+export function laterPasses(parser: GoParser, text: string, fixed: FixedFile, findingsOn: (text: string) => Finding[] | undefined): FixedFile | BrokenFix {
+  for (let pass = 2; pass <= MAX_PASSES && fixed.deferred.length > 0; pass++) {
+    const found = findingsOn(fixed.output)?.filter((f) => f.fixes.length > 0);
+    const kept = fixed.findings.filter((f) => !f.fixes.some((x) => fixed.deferred.includes(x)) || f.fixes.some((x) => fixed.applied.includes(x)));
+    if (!found || found.length === 0) return { ...fixed, findings: kept, deferred: [] };
+    const second = mergeFixes([...new Set(found.flatMap((f) => f.fixes))]);
+    const c = composePasses(text, mergeFixes(fixed.applied), second);
+    // What is still deferred after the last pass is placed in the original as well as it can be.
+    const moved = new Map(second.conflicting.map((x) => [x, { ...x, edits: x.edits.map((e) => ({ ...e, start: c.toOriginal(e.start), end: c.toOriginal(e.end) })) }]));
+    const carried = (x: Fix) => c.carrier.get(x) ?? moved.get(x) ?? x;
+    const output = applyEdits(fixed.output, second.edits);
+    const check = parser.parse(output);
+    const bad = check.firstError?.startIndex;
+    check.dispose();
+    if (bad !== undefined) return { kind: 'broken-fix', at: c.toOriginal(bad), codemods: [...new Set(found.map((f) => f.codemod))] };
+    const findings = [...kept, ...found.map((f) => ({ ...f, start: c.toOriginal(f.start), end: c.toOriginal(f.end) }))].map((f) => ({ ...f, fixes: f.fixes.map(carried) }));
+    fixed = { ...fixed, findings: findings.sort((a, b) => a.start - b.start), applied: c.applied, deferred: [...moved.values()], output };
+  }
+  return fixed;
 }
 
 /** Merges and applies findings' fixes; the result must parse. */

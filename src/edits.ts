@@ -90,3 +90,102 @@ export function insertedAs(text: string, edits: readonly Edit[]): Edit[] {
   const crlf = /\r\n/.test(text);
   return sortEdits([...edits]).map((e) => (crlf ? { ...e, text: e.text.replace(/\r?\n/g, '\r\n') } : e));
 }
+
+/** Fixes of two passes, as fixes of the original text (see composePasses). */
+export interface Composition {
+  /** Every applied fix of both passes, as a fix of the original text. */
+  applied: Fix[];
+  /** For each applied fix of either pass, the fix of the original text that carries it. */
+  carrier: Map<Fix, Fix>;
+  /** A position in the text between the passes, in the original (inside text the first pass wrote: that edit's start). */
+  toOriginal(position: number): number;
+}
+
+/**
+ * Turns a second pass's fixes (merged, made on the text the first pass's fixes produced)
+ * into fixes of the original text, so that every later stage (formatting, back-out,
+ * reporting) sees one text and one set of fixes. A second-pass edit that overlaps or
+ * touches text the first pass wrote cannot stand alone: the edits so connected become one
+ * edit of the original text, and the fixes they belong to one fix (they stand or fall
+ * together). Every other fix keeps its edits, moved to the original's positions.
+ */
+export function composePasses(original: string, first: MergeResult, second: MergeResult): Composition {
+  const written = insertedAs(original, first.edits);
+  const spans: Array<{ start: number; end: number; shift: number }> = [];
+  let shift = 0;
+  for (const e of written) {
+    const start = e.start + shift;
+    shift += e.text.length - (e.end - e.start);
+    spans.push({ start, end: start + e.text.length, shift });
+  }
+  const middle = applyEdits(original, first.edits);
+  const toOriginal = (p: number): number => {
+    let i = spans.length - 1;
+    while (i >= 0 && spans[i]!.start > p) i--;
+    if (i < 0) return p;
+    return p < spans[i]!.end ? written[i]!.start : p - spans[i]!.shift;
+  };
+
+  // Connected pieces: first-pass edits (0…n-1) and second-pass edits (n…) that overlap or touch.
+  const later = insertedAs(middle, second.edits);
+  const n = written.length;
+  const parent = [...written, ...later].map((_, i) => i);
+  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
+  later.forEach((f, j) => spans.forEach((s, i) => void (f.start <= s.end && s.start <= f.end && (parent[root(n + j)] = root(i)))));
+  const pieces = new Map<number, { first: number[]; second: number[] }>();
+  parent.forEach((_, i) => {
+    const piece = pieces.get(root(i)) ?? { first: [], second: [] };
+    pieces.set(root(i), piece);
+    (i < n ? piece.first : piece.second).push(i < n ? i : i - n);
+  });
+  // The original-text edit standing for each edit of either pass.
+  const forFirst = written.map((_, i) => first.edits[i]!);
+  const joinedEdits = new Set<Edit>();
+  const forSecond = later.map((f) => ({ start: toOriginal(f.start), end: toOriginal(f.end), text: f.text }));
+  for (const { first: firsts, second: seconds } of pieces.values()) {
+    if (firsts.length === 0 || seconds.length === 0) continue;
+    const from = Math.min(...firsts.map((i) => spans[i]!.start), ...seconds.map((j) => later[j]!.start));
+    const to = Math.max(...firsts.map((i) => spans[i]!.end), ...seconds.map((j) => later[j]!.end));
+    const inner = seconds.map((j) => ({ ...later[j]!, start: later[j]!.start - from, end: later[j]!.end - from }));
+    const joined: Edit = {
+      start: Math.min(...firsts.map((i) => written[i]!.start), ...seconds.map((j) => forSecond[j]!.start)),
+      end: Math.max(...firsts.map((i) => written[i]!.end), ...seconds.map((j) => forSecond[j]!.end)),
+      text: applyEdits(middle.slice(from, to), inner),
+    };
+    joinedEdits.add(joined);
+    for (const i of firsts) forFirst[i] = joined;
+    for (const j of seconds) forSecond[j] = joined;
+  }
+
+  // Fixes sharing a joined edit become one fix (sharing any other edit is coalescing, as in mergeFixes).
+  const fixes = [...first.accepted, ...second.accepted];
+  const editsOf = (fix: Fix, pass: number) => {
+    const [merged, standIns] = pass === 0 ? [first.edits, forFirst] : [second.edits, forSecond];
+    return dedupe(fix.edits.map((e) => standIns[merged.findIndex((m) => sameEdit(m, e))]!));
+  };
+  const moved = fixes.map((fix, k) => editsOf(fix, k < first.accepted.length ? 0 : 1));
+  const group = fixes.map((_, k) => k);
+  const top = (k: number): number => (group[k] === k ? k : (group[k] = top(group[k]!)));
+  const owner = new Map<Edit, number>();
+  moved.forEach((edits, k) => {
+    for (const e of edits) {
+      if (!joinedEdits.has(e)) continue;
+      const other = owner.get(e);
+      if (other === undefined) owner.set(e, k);
+      else group[top(k)] = top(other);
+    }
+  });
+  const carrier = new Map<Fix, Fix>();
+  const applied: Fix[] = [];
+  const byGroup = new Map<number, number[]>();
+  fixes.forEach((_, k) => byGroup.set(top(k), [...(byGroup.get(top(k)) ?? []), k]));
+  for (const members of byGroup.values()) {
+    const only = members.length === 1 ? fixes[members[0]!]! : undefined;
+    const edits = dedupe(members.flatMap((k) => moved[k]!));
+    const unmoved = only && edits.length === only.edits.length && only.edits.every((e, i) => sameEdit(e, edits[i]!));
+    const fix = unmoved ? only : { message: members.map((k) => fixes[k]!.message).join('; '), edits };
+    applied.push(fix);
+    for (const k of members) carrier.set(fixes[k]!, fix);
+  }
+  return { applied, carrier, toOriginal };
+}

@@ -5,7 +5,7 @@
 // main thread or in a worker (see pool.ts) with the same outcome.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeFile, openGoFile, type BrokenFix, type FixedFile } from './analyze.js';
+import { analyzeFile, findingsIn, laterPasses, openGoFile, type BrokenFix, type FileInput, type Finding, type FixedFile } from './analyze.js';
 import { mayMatch, type Codemod, type CodemodOptions } from './codemod.js';
 import { declarations, LazyPackageIndex, type PackageFile } from './go/package.js';
 import { fileGoVersion, type GoVersion } from './go/version.js';
@@ -93,7 +93,10 @@ export function scanDirectory(parser: GoParser, job: DirectoryJob, codemods: rea
     if (opened.kind === 'generated') continue;
     try {
       index.add(path, guarded(scan, at, () => declarations(opened.file.root)));
-      const analysis = guarded(scan, at, () => analyzeFile(parser, opened, mine, options));
+      const analysis = guarded(scan, at, () => {
+        const first = analyzeFile(parser, opened, mine, options);
+        return first.kind === 'fixed' ? laterPasses(parser, source.text, first, (text) => findingsAfter(parser, { path, text, moduleVersion: job.moduleVersion, pkg: index }, mine, options)) : first;
+      });
       if (analysis?.kind === 'broken-fix') scan.warnings.push({ ...at, message: brokenFixMessage(analysis) });
       else if (analysis && analysis.findings.length > 0) scan.fixed.push({ order, path, source, analysis });
     } finally {
@@ -101,6 +104,17 @@ export function scanDirectory(parser: GoParser, job: DirectoryJob, codemods: rea
     }
   }
   return scan;
+}
+
+/** What the codemods find in a file's text after a pass of fixes (undefined if it does not open). */
+function findingsAfter(parser: GoParser, input: FileInput, codemods: readonly Codemod[], options: CodemodOptions): Finding[] | undefined {
+  const opened = openGoFile(parser, input);
+  if (opened.kind !== 'open') return undefined;
+  try {
+    return findingsIn(opened.file, codemods, options);
+  } finally {
+    opened.dispose();
+  }
 }
 
 export function brokenFixMessage(broken: BrokenFix): string {
