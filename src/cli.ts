@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The command line: `goprod fix`, `goprod env` and `goprod list`.
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { codemods as allCodemods } from '../codemods/index.js';
@@ -12,6 +12,7 @@ import { uncommittedFiles } from './git.js';
 import { counts, diffBase, displayPath, formatWarning, jsonReport, summary, unfixableNotes, unifiedDiff, verificationNotes, type Mode } from './report.js';
 import { fixedContent, willChange, type FileResult } from './model.js';
 import { runCodemods } from './runner.js';
+import { sarifReport } from './sarif.js';
 import { NotWritable, writeSourceAtomic } from './source.js';
 import { interruption, removeStaleTempDirs, withInterrupts, writing } from './interrupt.js';
 
@@ -45,7 +46,7 @@ function processIo(): Io {
   return { stdout: (s) => void (open.stdout && process.stdout.write(s)), stderr: (s) => void (open.stderr && process.stderr.write(s)), cwd: process.cwd() };
 }
 
-/** Exit codes: 0 done, 1 `--check` found pending fixes, 2 usage or fatal error or a file not written, 130/143 interrupted. */
+/** Exit codes: 0 done, 1 `--check` found pending fixes, 2 usage or fatal error or a file (fixed or --output) not written, 130/143 interrupted. */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   let exitCode = 0;
   const program = new Command('goprod')
@@ -61,7 +62,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .option('--codemod <names>', 'comma-separated codemods to run (default: all; see `goprod list`)')
     .addOption(new Option('--write', 'write the fixes to the files').conflicts('check'))
     .addOption(new Option('--check', 'list files with pending fixes and exit 1 if there are any, like gofmt -l'))
-    .option('--json', 'print one JSON document with every finding, its position and edits')
+    .addOption(new Option('--format <format>', 'what goes to stdout: text (the default: diffs, or the file list with --check), json (one document with every finding, its position, edits and fix status) or sarif (SARIF 2.1.0, for code scanning)').choices(FORMATS))
+    .option('--json', 'short for --format=json')
+    .option('--output <file>', 'write what would go to stdout (diffs, file list, JSON or SARIF) to FILE instead, replacing it atomically; messages stay on stderr')
     .option('--no-verify', 'do not prove fixes with go build and go vet (faster, unsafe; gofmt still formats them)')
     .option('--allow-dirty', 'let --write change files that have uncommitted changes in git')
     .option('--download', 'let the go command download missing modules (go mod download, with your GOPROXY) before verifying')
@@ -82,6 +85,13 @@ not compile before the fixes, files no configuration compiles such as //go:build
 reported as unverified, one package at a time, and not changed unless --no-verify; --check
 fails on them too. --write refuses to change files with uncommitted changes unless
 --allow-dirty. The go command downloads nothing for this unless --download.
+--format works with every mode (--check keeps its exit status). json and sarif give
+positions in the files as they were before the fixes: json in 1-based lines and UTF-8 byte
+columns, as Go tools print them; sarif in UTF-16 code units (its columnKind, as GitHub code
+scanning expects), with paths relative to %SRCROOT%, the working directory. A SARIF result
+carries the fixes that are applied (or would be, with --write) as SARIF fixes; a backed-out,
+unverified or deferred fix is left out and the result's message says why. A finding goprod
+cannot fix is a "note", any other a "warning".
 --write keeps what gofmt -w keeps: a symbolic link stays and its target is fixed; mode,
 owner and group stay; a file with other hard links is rewritten in place so every link sees
 the fix (other files are replaced atomically); read-only files are refused (exit status 2).
@@ -173,18 +183,46 @@ function selectCodemods(names: string | undefined): Codemod[] {
   return allCodemods.filter((c) => wanted.includes(c.name));
 }
 
+const FORMATS = ['text', 'json', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
+
 interface FixOptions {
   write?: boolean;
   check?: boolean;
   json?: boolean;
+  format?: Format;
+  output?: string;
   verify: boolean;
   allowDirty?: boolean;
   download?: boolean;
   threads?: number;
 }
 
+/** --json is short for --format=json. */
+function outputFormat(opts: FixOptions): Format {
+  if (opts.json && opts.format !== undefined && opts.format !== 'json') throw new UsageError(`--json is short for --format=json; it cannot be combined with --format=${opts.format}`);
+  return opts.json ? 'json' : (opts.format ?? 'text');
+}
+
+/** The absolute path of --output, refused before the run if it could never be written. */
+function outputPath(output: string | undefined, cwd: string): string | undefined {
+  if (output === undefined) return undefined;
+  if (output === '') throw new UsageError('--output needs a file name');
+  const path = resolve(cwd, output);
+  let directory = false;
+  try {
+    directory = statSync(path).isDirectory();
+  } catch {
+    // Not there yet, or not reachable: writing it will say why.
+  }
+  if (directory) throw new UsageError(`--output ${output} is a directory; give a file name`);
+  return path;
+}
+
 async function fix(paths: string[], codemods: Codemod[], opts: FixOptions, io: Io): Promise<number> {
   const mode: Mode = opts.write ? 'write' : opts.check ? 'check' : 'dry-run';
+  const format = outputFormat(opts);
+  const output = outputPath(opts.output, io.cwd);
   const result = await runCodemods(paths, codemods, { cwd: io.cwd, verify: opts.verify, download: opts.download ?? false, threads: opts.threads, codemodOptions: opts as unknown as CodemodOptions });
   const changed = result.files.filter((f) => willChange(f, opts.verify));
 
@@ -203,20 +241,36 @@ async function fix(paths: string[], codemods: Codemod[], opts: FixOptions, io: I
     }
   }
 
-  if (opts.json) io.stdout(`${JSON.stringify(jsonReport(result, io.cwd, mode, opts.verify), null, 2)}\n`);
-  else if (mode === 'check') for (const f of changed) io.stdout(`${displayPath(f.path, io.cwd)}\n`);
+  const notWritten = changed.some((f) => f.notWritten && !interruption());
+  let report = '';
+  if (format === 'json') report = `${JSON.stringify(jsonReport(result, io.cwd, mode, opts.verify), null, 2)}\n`;
+  else if (format === 'sarif') report = `${JSON.stringify(sarifReport(result, { version: version(), codemods, cwd: io.cwd, verified: opts.verify, successful: !notWritten && !interruption() }), null, 2)}\n`;
+  else if (mode === 'check') report = changed.map((f) => `${displayPath(f.path, io.cwd)}\n`).join('');
   else if (mode === 'dry-run' && changed.length > 0) {
     const base = diffBase(changed.map((f) => f.path), io.cwd);
-    for (const f of changed) io.stdout(unifiedDiff(f, base));
+    report = changed.map((f) => unifiedDiff(f, base)).join('');
     if (base !== io.cwd) io.stderr(`goprod: the diff's paths are relative to ${base} (apply it there: git -C ${base} apply)\n`);
   }
+  if (output === undefined) io.stdout(report);
+  const reportLost = output !== undefined && !writeReport(output, report, io);
 
   for (const w of result.warnings) io.stderr(`${formatWarning(w, io.cwd)}\n`);
-  if (!opts.json) for (const note of [...unfixableNotes(result, io.cwd), ...verificationNotes(result, io.cwd, opts.verify)]) io.stderr(`${note}\n`);
+  if (format === 'text') for (const note of [...unfixableNotes(result, io.cwd), ...verificationNotes(result, io.cwd, opts.verify)]) io.stderr(`${note}\n`);
   io.stderr(`goprod: ${summary(result, mode, opts.verify)}\n`);
-  if (changed.some((f) => f.notWritten && !interruption())) return 2;
+  if (notWritten || reportLost) return 2;
   // A CI job must not pass forever because its module cache is empty: unproven fixes are pending too.
   return mode === 'check' && (changed.length > 0 || counts(result, opts.verify).unverified > 0) ? 1 : 0;
+}
+
+/** Writes the --output file (atomically, as fixed files are); false, with a message, if it cannot. */
+function writeReport(path: string, report: string, io: Io): boolean {
+  try {
+    writeSourceAtomic(path, report);
+    return true;
+  } catch (e) {
+    io.stderr(`goprod: cannot write the --output file ${displayPath(path, io.cwd)}: ${e instanceof NotWritable ? 'it is read-only' : (e as Error).message}\n`);
+    return false;
+  }
 }
 
 /**

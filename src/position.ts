@@ -1,10 +1,10 @@
 // Conversions between goprod's unit (JavaScript string index) and what Go tools print
-// (1-based line, 1-based byte column, byte offsets). Used only at the edges: output and
-// reading the toolchain's messages.
+// (1-based line, 1-based byte column, byte offsets) or SARIF counts (UTF-16 columns). Used
+// only at the edges: output and reading the toolchain's messages.
 
 export interface Position {
   line: number;
-  /** 1-based, in UTF-8 bytes, as Go tools print columns. */
+  /** 1-based, in UTF-8 bytes as Go tools print columns (in UTF-16 code units from utf16Position). */
   column: number;
 }
 
@@ -34,6 +34,12 @@ export class LineIndex {
   position(index: number): Position {
     const line = this.line(index);
     return { line, column: utf8Length(this.text.slice(this.lineStart(line), index)) + 1 };
+  }
+
+  /** The 1-based line and column in UTF-16 code units (string indices), SARIF's default column kind. */
+  utf16Position(index: number): Position {
+    const line = this.line(index);
+    return { line, column: index - this.lineStart(line) + 1 };
   }
 
   /** The string index of a 1-based line and byte column; a column past the line's end clamps to it. */

@@ -13,7 +13,7 @@ export function displayPath(path: string, cwd: string): string {
   return rel.split(sep).join('/');
 }
 
-function isUnder(path: string, dir: string): boolean {
+export function isUnder(path: string, dir: string): boolean {
   const rel = relative(dir, path);
   return rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
@@ -122,11 +122,12 @@ function where(b: BackedOut, cwd: string): string {
   return `${displayPath(b.at.path, cwd)}:${b.at.line}:${b.at.column}`;
 }
 
-function fixStatus(file: FileResult, fix: Fix, verified: boolean, cwd: string): string {
+/** What became of a fix: `applied` (or, without --write, would be), else why not. */
+export function fixStatus(file: FileResult, fix: Fix, verified: boolean, cwd: string): string {
   const backedOut = file.backedOut.find((b) => b.fix === fix);
   if (backedOut) return `backed out: ${backedOut.reason} (at ${where(backedOut, cwd)})`;
   if (file.deferred.includes(fix)) return 'deferred';
-  if (!file.applied.includes(fix)) return 'not applied';
+  if (!file.applied.includes(fix)) return file.formatError ?? 'not applied';
   if (verified && file.unverified) return `unverified: ${file.unverified}`;
   return file.notWritten ? `not written: ${file.notWritten}` : 'applied';
 }

@@ -90,6 +90,48 @@ describe('goprod fix', () => {
     expect((await goprod('frobnicate')).code).toBe(2);
   });
 
+  test('--format=json is what --json prints; --format takes text, json or sarif, and --json only with json', async () => {
+    const json = await goprod('fix', '--no-verify', '--json');
+    expect(JSON.parse(json.stdout).findings).toHaveLength(3);
+    expect(await goprod('fix', '--no-verify', '--format=json')).toEqual(json);
+    expect(await goprod('fix', '--no-verify', '--json', '--format=json')).toEqual(json);
+    expect(await goprod('fix', '--no-verify', '--format=text')).toEqual(await goprod('fix', '--no-verify'));
+
+    const both = await goprod('fix', '--json', '--format=sarif');
+    expect(both).toEqual({ code: 2, stdout: '', stderr: 'goprod: --json is short for --format=json; it cannot be combined with --format=sarif\n' });
+    const bad = await goprod('fix', '--format=xml');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/'--format <format>' argument 'xml' is invalid. Allowed choices are text, json, sarif/);
+  });
+
+  test('--output writes what stdout would get to a file (creating its directory) and leaves stdout empty', async () => {
+    const diff = await goprod('fix');
+    expect(diff.stdout).toMatch(/^--- a\/store.go/);
+    const toFile = await goprod('fix', '--output', 'reports/fixes.diff');
+    expect(toFile).toEqual({ ...diff, stdout: '' });
+    expect(readFileSync(join(dir, 'reports/fixes.diff'), 'utf8')).toBe(diff.stdout);
+
+    // Replaced, not appended to; --check's exit status stays.
+    const check = await goprod('fix', '--check', '--output=reports/fixes.diff');
+    expect(check).toMatchObject({ code: 1, stdout: '' });
+    expect(readFileSync(join(dir, 'reports/fixes.diff'), 'utf8')).toBe('store.go\n');
+
+    await goprod('fix', '--format=sarif', '--output', 'goprod.sarif');
+    expect(JSON.parse(readFileSync(join(dir, 'goprod.sarif'), 'utf8')).runs[0].results).toHaveLength(3);
+  });
+
+  test('an --output that cannot be written: a directory is refused before the run, anything else after it with exit status 2', async () => {
+    const before = original();
+    expect(await goprod('fix', '--write', '--output', '.')).toEqual({ code: 2, stdout: '', stderr: 'goprod: --output . is a directory; give a file name\n' });
+    expect(original()).toBe(before);
+
+    const { code, stdout, stderr } = await goprod('fix', '--output', 'store.go/fixes.diff');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^goprod: cannot write the --output file store.go\/fixes.diff: EEXIST: file already exists, mkdir '.*store.go'$/m);
+    expect(stderr).toContain('goprod: 3 fixes in 1 file;');
+  });
+
   test('without Go on PATH, goprod says what to do', async () => {
     const path = process.env.PATH;
     process.env.PATH = '/nonexistent';
