@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// The command line: `goprod fix`, `goprod env` and `goprod list`.
+// The command line: `goprod fix`, `goprod env`, `goprod list`, `goprod explain` and `goprod init`.
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { codemods as allCodemods } from '../codemods/index.js';
 import type { Codemod, CodemodOptions } from './codemod.js';
+import { applyConfig, writeStarterConfig, type Config } from './config.js';
 import { UsageError } from './errors.js';
 import { envInventory, envJson, envTable, writeEnvExample } from './env-report.js';
 import { uncommittedFiles } from './git.js';
@@ -69,6 +70,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .option('--allow-dirty', 'let --write change files that have uncommitted changes in git')
     .option('--download', 'let the go command download missing modules (go mod download, with your GOPROXY) before verifying')
     .option('--threads <n>', 'worker threads that parse and run codemods (default: one per core, at most 8; 1 for small trees)', threadCount)
+    .option('--config <file>', 'read this config file instead of the goprod.yaml found from the working directory upward')
+    .option('--no-config', 'read no config file')
     .addHelpText(
       'after',
       `
@@ -102,13 +105,19 @@ reached twice (through a link) is fixed once. A file goprod itself fails on is r
 as a goprod bug and skipped; the others are still fixed.
 Silence a codemod on a line with a comment on that line or the line above:
   //goprod:ignore wrap-errors     (or //goprod:ignore for every codemod)
+A config file, goprod.yaml or .goprod.yaml in the working directory or a directory above it,
+writes down which codemods run, their options, files to exclude (gitignore-style patterns)
+and the Go version of files outside a module; flags override it. \`goprod init\` writes a
+commented one listing every codemod and option.
 Exit status: 0 done, 1 --check found pending fixes (verified or not), 2 usage or fatal
 error or a file that could not be written, 130/143 interrupted (SIGINT/SIGTERM).`,
     )
-    .action(async (paths: string[], opts: FixOptions & { codemod?: string }) => {
-      const codemods = selectCodemods(opts.codemod);
+    .action(async (paths: string[], _: unknown, command: Command) => {
+      const config = applyConfig(command, allCodemods, io.cwd);
+      const opts = command.opts<FixOptions & { codemod?: string }>();
+      const codemods = opts.codemod === undefined && config?.codemods ? config.codemods : selectCodemods(opts.codemod);
       for (const stale of removeStaleTempDirs()) io.stderr(`goprod: removed ${stale}, which an interrupted goprod run left\n`);
-      exitCode = await withInterrupts(io.stderr, () => fix(paths, codemods, opts, io));
+      exitCode = await withInterrupts(io.stderr, () => fix(paths, codemods, opts, io, config));
     });
   for (const codemod of allCodemods) {
     for (const option of Object.values(codemod.options ?? {})) {
@@ -129,9 +138,13 @@ error or a file that could not be written, 130/143 interrupted (SIGINT/SIGTERM).
     .option('--force', 'with --example: replace a .env.example that differs')
     .option('--config-pkg <dir>', 'where env-config puts (or put) the generated config package', 'internal/config')
     .option('--include-tests', 'include reads in _test.go files')
-    .action(async (paths: string[], opts: { json?: boolean; markdown?: boolean; example?: boolean; force?: boolean; configPkg: string; includeTests?: boolean }) => {
+    .option('--config <file>', "read this config file (env-config's options, exclude) instead of the goprod.yaml found from the working directory upward")
+    .option('--no-config', 'read no config file')
+    .action(async (paths: string[], _: unknown, command: Command) => {
+      const config = applyConfig(command, allCodemods, io.cwd);
+      const opts = command.opts<{ json?: boolean; markdown?: boolean; example?: boolean; force?: boolean; configPkg: string; includeTests?: boolean }>();
       if (opts.force && !opts.example) throw new UsageError('--force only applies to --example');
-      const { modules, warnings } = await envInventory(paths, io.cwd, opts);
+      const { modules, warnings } = await envInventory(paths, io.cwd, opts, { exclude: config?.exclude, goOutsideModule: config?.goOutsideModule });
       if (opts.json) io.stdout(`${JSON.stringify(envJson(modules), null, 2)}\n`);
       else io.stdout(modules.map((m) => envTable(m, opts.markdown ? 'markdown' : 'table')).join('\n'));
       for (const w of warnings) io.stderr(`${formatWarning(w, io.cwd)}\n`);
@@ -150,6 +163,15 @@ error or a file that could not be written, 130/143 interrupted (SIGINT/SIGTERM).
     .action(() => {
       const width = Math.max(...allCodemods.map((c) => c.name.length));
       for (const c of allCodemods) io.stdout(`${c.name.padEnd(width)}  ${c.summary}\n`);
+    });
+
+  program
+    .command('init')
+    .description('write a commented goprod.yaml in the working directory: every codemod and option with its default')
+    .option('--force', 'replace the config file already there')
+    .action((opts: { force?: boolean }) => {
+      const path = writeStarterConfig(io.cwd, allCodemods, opts.force ?? false);
+      io.stderr(`goprod: wrote ${displayPath(path, io.cwd)}; uncomment a setting to change it\n`);
     });
 
   try {
@@ -219,11 +241,19 @@ function outputPath(output: string | undefined, cwd: string): string | undefined
   return path;
 }
 
-async function fix(paths: string[], codemods: Codemod[], opts: FixOptions, io: Io): Promise<number> {
+async function fix(paths: string[], codemods: Codemod[], opts: FixOptions, io: Io, config: Config | undefined): Promise<number> {
   const mode: Mode = opts.write ? 'write' : opts.check ? 'check' : 'dry-run';
   const format = outputFormat(opts);
   const output = outputPath(opts.output, io.cwd);
-  const result = await runCodemods(paths, codemods, { cwd: io.cwd, verify: opts.verify, download: opts.download ?? false, threads: opts.threads, codemodOptions: opts as unknown as CodemodOptions });
+  const result = await runCodemods(paths, codemods, {
+    cwd: io.cwd,
+    verify: opts.verify,
+    download: opts.download ?? false,
+    threads: opts.threads,
+    codemodOptions: opts as unknown as CodemodOptions,
+    exclude: config?.exclude,
+    goOutsideModule: config?.goOutsideModule,
+  });
   const changed = result.files.filter((f) => willChange(f, opts.verify));
 
   if (opts.write) {

@@ -1,7 +1,8 @@
 // Finding the Go files to work on: walk the given paths as the go command would see them
-// (no vendor/, testdata/, dot or underscore directories) and honour .gitignore files.
+// (no vendor/, testdata/, dot or underscore directories) and honour .gitignore files and the
+// config file's exclude patterns.
 import { existsSync, readFileSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { UsageError } from './errors.js';
 import { isDead } from './interrupt.js';
@@ -18,9 +19,19 @@ interface IgnoreRules {
  */
 export type Notify = (path: string, message: string) => void;
 
-/** Absolute paths of the .go files under `paths`, sorted, each once. */
-export function discoverGoFiles(paths: readonly string[], cwd: string, notify: Notify = () => {}): string[] {
+/** Paths to leave alone besides those always skipped: gitignore-style patterns, relative to the directory of `file` (the config file naming them). */
+export interface Exclude {
+  file: string;
+  patterns: readonly string[];
+}
+
+/**
+ * Absolute paths of the .go files under `paths`, sorted, each once. The exclude patterns keep
+ * out files named on the command line too (a notice says so); .gitignore files do not.
+ */
+export function discoverGoFiles(paths: readonly string[], cwd: string, notify: Notify = () => {}, exclude?: Exclude): string[] {
   const found = new Map<string, string>();
+  const excluded: IgnoreRules[] = exclude ? [{ dir: dirname(exclude.file), rules: ignore().add(exclude.patterns) }] : [];
   for (const p of paths) {
     const abs = resolve(cwd, p);
     let stat;
@@ -30,10 +41,11 @@ export function discoverGoFiles(paths: readonly string[], cwd: string, notify: N
       throw new UsageError(`${p}: no such file or directory`);
     }
     if (stat.isFile()) {
-      // A file named on the command line is taken as asked, like gofmt does.
+      // A file named on the command line is taken as asked, like gofmt does, unless the team's config excludes it.
       if (!abs.endsWith('.go')) throw new UsageError(`${p}: not a .go file`);
-      add(found, abs);
-    } else walk(abs, inheritedIgnores(abs), found, notify);
+      if (isIgnored(excluded, abs, false)) notify(abs, `excluded by ${relative(cwd, exclude!.file)}; skipped`);
+      else add(found, abs);
+    } else walk(abs, [...excluded, ...inheritedIgnores(abs)], found, notify);
   }
   return [...found.values()].sort();
 }
@@ -109,9 +121,12 @@ function inheritedIgnores(dir: string): IgnoreRules[] {
   return chain;
 }
 
+/** Whether rules ignore the path; rules apply below their own directory only. */
 function isIgnored(rules: IgnoreRules[], path: string, isDir: boolean): boolean {
   return rules.some(({ dir, rules: r }) => {
-    const rel = relative(dir, path).split(sep).join('/');
-    return r.ignores(isDir ? `${rel}/` : rel);
+    const rel = relative(dir, path);
+    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return false;
+    const slashed = rel.split(sep).join('/');
+    return r.ignores(isDir ? `${slashed}/` : slashed);
   });
 }

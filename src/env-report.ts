@@ -6,7 +6,7 @@ import type { EnvVariable } from './go/env.js';
 import type { GoModule } from './go/module.js';
 import { displayPath } from './report.js';
 import type { Warning } from './model.js';
-import { inspectModules } from './runner.js';
+import { inspectModules, type FileOptions } from './runner.js';
 import { writeSourceAtomic } from './source.js';
 
 export interface ModuleEnv {
@@ -18,14 +18,14 @@ export interface ModuleEnv {
   readAt: Map<string, string[]>;
 }
 
-export async function envInventory(paths: readonly string[], cwd: string, options: { configPkg: string; includeTests?: boolean }): Promise<{ modules: ModuleEnv[]; warnings: Warning[] }> {
+export async function envInventory(paths: readonly string[], cwd: string, options: { configPkg: string; includeTests?: boolean }, files: FileOptions = {}): Promise<{ modules: ModuleEnv[]; warnings: Warning[] }> {
   const modules: ModuleEnv[] = [];
   const warnings = await inspectModules(paths, cwd, (module, files) => {
     const { configDir, reads, wrappers, variables } = inventory(module, files, options);
     const where = (r: (typeof reads)[number]) => `${displayPath(r.file.path, cwd)}:${r.file.line(r.call.startIndex)}`;
     const readAt = new Map(variables.map((v) => [v.name, v.reads.map(where)]));
     modules.push({ module, variables: withPrevious(variables, module, configDir), computed: reads.filter((r) => r.name === undefined && !wrappers.some((w) => w.read === r)).map(where), readAt });
-  });
+  }, files);
   return { modules, warnings };
 }
 

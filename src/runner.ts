@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { applyFindings, openGoFile, suppressions, type Finding, type FixedFile } from './analyze.js';
 import { appliesTo, type Codemod, type CodemodOptions } from './codemod.js';
-import { discoverGoFiles } from './discover.js';
+import { discoverGoFiles, type Exclude } from './discover.js';
 import type { GoFile } from './go/file.js';
 import { ModuleFinder, type GoModule } from './go/module.js';
 import { GO_MOD_DEFAULT, type GoVersion } from './go/version.js';
@@ -28,11 +28,18 @@ export interface RunOptions {
   codemodOptions?: CodemodOptions;
   /** Worker threads for scanning (default: one per core up to 8, none for a small tree; 1: this thread only). */
   threads?: number;
+  /** Paths to leave alone (the config file's `exclude`). */
+  exclude?: Exclude;
+  /** The language version of files outside any module (default: as go.mod without a go directive, with a warning). */
+  goOutsideModule?: GoVersion;
 }
+
+/** Which files a run sees and at which version: the options reports that change nothing share. */
+export type FileOptions = Pick<RunOptions, 'exclude' | 'goOutsideModule'>;
 
 /** Runs codemods on the Go files under `paths`: analyse, format, verify. Writes nothing. */
 export async function runCodemods(paths: readonly string[], codemods: readonly Codemod[], options: RunOptions = {}): Promise<RunResult> {
-  const result = await analyzeFiles(paths, codemods, options.cwd ?? process.cwd(), options.codemodOptions ?? {}, options.threads);
+  const result = await analyzeFiles(paths, codemods, options.cwd ?? process.cwd(), options.codemodOptions ?? {}, options.threads, options);
   await renderFiles(result.files.filter((f) => f.applied.length > 0));
   if (options.verify ?? true) result.verification = await verifyFiles(result.files, { download: options.download ?? false });
   return result;
@@ -44,12 +51,12 @@ interface Placed {
   file: FileResult;
 }
 
-async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod[], cwd: string, options: CodemodOptions, threads: number | undefined): Promise<RunResult> {
+async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod[], cwd: string, options: CodemodOptions, threads: number | undefined, files: FileOptions): Promise<RunResult> {
   const parser = await loadGoParser();
   const result: RunResult = { files: [], warnings: [], scanned: 0 };
   const modules = new ModuleFinder();
-  const discovered = discoverGoFiles(paths, cwd, warnTo(result));
-  const jobs = directoryJobs(discovered, modules);
+  const discovered = discoverGoFiles(paths, cwd, warnTo(result), files.exclude);
+  const jobs = directoryJobs(discovered, modules, files.goOutsideModule);
   const warnings: FileWarning[] = [];
   const placed = new Map<string, Placed>();
   const needs = new Map<GoModule, Map<string, Set<string>>>();
@@ -82,7 +89,7 @@ async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod
       if (at === undefined || !source) {
         const text = isNew ? { text: '', bom: false } : source;
         const owner = modules.find(dirname(path));
-        const analysis = text && applyFindings(parser, text.text, owner?.goVersion ?? GO_MOD_DEFAULT, findings);
+        const analysis = text && applyFindings(parser, text.text, owner?.goVersion ?? files.goOutsideModule ?? GO_MOD_DEFAULT, findings);
         if (!text || !analysis) late.push({ path, message: 'not valid UTF-8; not rewritten' });
         else if (analysis.kind === 'broken-fix') late.push({ path, message: brokenFixMessage(analysis) });
         else created.push({ ...fileResult(path, owner, text, analysis), ...(isNew ? { created: true } : {}) });
@@ -104,14 +111,15 @@ async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod
 }
 
 /** The directories of the discovered files, in order of their first file, each with its module. */
-function directoryJobs(paths: readonly string[], modules: ModuleFinder): Array<{ job: DirectoryJob; module: GoModule | undefined }> {
+function directoryJobs(paths: readonly string[], modules: ModuleFinder, goOutsideModule: GoVersion | undefined): Array<{ job: DirectoryJob; module: GoModule | undefined }> {
   const jobs = new Map<string, { job: DirectoryJob & { files: Array<{ path: string; order: number }> }; module: GoModule | undefined }>();
   paths.forEach((path, order) => {
     const dir = dirname(path);
     let entry = jobs.get(dir);
     if (!entry) {
       const module = modules.find(dir);
-      entry = { job: { dir, files: [], moduleVersion: module?.goVersion ?? GO_MOD_DEFAULT, inModule: module !== undefined }, module };
+      const moduleVersion = module?.goVersion ?? goOutsideModule ?? GO_MOD_DEFAULT;
+      entry = { job: { dir, files: [], moduleVersion, versionAssumed: !module && !goOutsideModule }, module };
       jobs.set(dir, entry);
     }
     entry.job.files.push({ path, order });
@@ -189,13 +197,13 @@ function warnTo(result: RunResult) {
 }
 
 /** Reads and parses the Go files under `paths` and hands each module's files to `fn` (for reports that change nothing). */
-export async function inspectModules(paths: readonly string[], cwd: string, fn: (module: GoModule, files: readonly GoFile[]) => void): Promise<Warning[]> {
+export async function inspectModules(paths: readonly string[], cwd: string, fn: (module: GoModule, files: readonly GoFile[]) => void, options: FileOptions = {}): Promise<Warning[]> {
   const parser = await loadGoParser();
   const result: RunResult = { files: [], warnings: [], scanned: 0 };
   const byModule = new Map<GoModule, GoFile[]>();
   const disposers: Array<() => void> = [];
   try {
-    for (const { job, module } of directoryJobs(discoverGoFiles(paths, cwd, warnTo(result)), new ModuleFinder())) {
+    for (const { job, module } of directoryJobs(discoverGoFiles(paths, cwd, warnTo(result), options.exclude), new ModuleFinder(), options.goOutsideModule)) {
       const { texts, warnings } = readDirectory(job);
       result.warnings.push(...warnings.map(asWarning));
       if (!module) continue;

@@ -17,10 +17,10 @@ export interface DirectoryJob {
   dir: string;
   /** The directory's files to fix, in the run's order, with their place in it. */
   files: ReadonlyArray<{ path: string; order: number }>;
-  /** The language version of the directory's module (or the default outside one). */
+  /** The language version of the directory's module (outside one: the configured version, or the default). */
   moduleVersion: GoVersion;
-  /** Whether the directory is in a module (else a warning says which version is assumed). */
-  inModule: boolean;
+  /** Outside a module with no version configured: a warning says which version is assumed. */
+  versionAssumed: boolean;
 }
 
 /** A warning about one file, placed by the file's order and the stage that made it (reading comes first). */
@@ -155,7 +155,7 @@ export function readDirectory(job: DirectoryJob): { texts: Map<string, SourceTex
       warnings.push({ order, stage: 'read', path, message: 'not valid UTF-8; skipped' });
       continue;
     }
-    if (texts.size === 0 && !job.inModule) warnings.push({ order, stage: 'read', path: job.dir, message: `no go.mod found; assuming Go ${job.moduleVersion}` });
+    if (texts.size === 0 && job.versionAssumed) warnings.push({ order, stage: 'read', path: job.dir, message: `no go.mod found; assuming Go ${job.moduleVersion}` });
     texts.set(path, source);
   }
   return { texts, warnings };
