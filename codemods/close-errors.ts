@@ -17,6 +17,8 @@ type Mode = 'both' | 'propagate' | 'explicit';
 export default defineCodemod({
   name: 'close-errors',
   summary: 'defer x.Close() drops an error: return it for written files and writers, drop it explicitly elsewhere',
+  description:
+    "`defer x.Close()` on a value opened for writing or written to, in a function returning an error, becomes a deferred closure that joins the Close error into the error result (`errors.Join` from Go 1.20; the first error wins before), naming the result `err` if needed; `x.Close(); return …, nil` becomes `return …, x.Close()`. Elsewhere the error is dropped visibly: `defer func() { _ = x.Close() }()`, `_ = x.Close()`; so it is too where the result's name means an inner block's variable at the defer (`f, err := os.Create(p)` in a loop: the closure would set that `err` and the error would be lost). A defer whose closure would see a different value is left alone: a receiver written after the defer, or, before Go 1.22, a loop variable (one variable for every iteration). `--close-mode=propagate|explicit` applies one rule only. Close methods that return nothing are skipped where the file shows it, and backed out by verification otherwise.",
   goVersions: {},
   // A call of Close without arguments (comments may stand between the parentheses).
   mayMatch: (text) => /\bClose\s*\(\s*(?:\/\*[^]*?\*\/\s*)*\)/.test(text),

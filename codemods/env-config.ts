@@ -19,6 +19,8 @@ const ENV_CALL = /Getenv|LookupEnv|Setenv|Unsetenv|Clearenv/;
 export default defineCodemod({
   name: 'env-config',
   summary: 'os.Getenv/LookupEnv reads scattered through a module become one documented config package',
+  description:
+    'Every `os.Getenv("X")` / `os.LookupEnv("X")` of a module moves into one generated package (`--config-pkg`, default `internal/config`): a `Config` with a documented, typed field per variable, `Load()` that reports all missing or invalid variables in one error, and a `sync.Once`-backed `Get()`. Types, defaults and "required" come from what the call sites do (`strconv.Atoi`, `time.ParseDuration`, `if v == "" { v = "8080" }`, `if !ok`, `log.Fatal` when empty). Call sites keep their exact behaviour: they read `config.Get().Raw.X` (and `Raw.XSet` for LookupEnv), so their own parsing and defaults stay until you move them to the typed fields. Reads in `_test.go` files are left alone unless `--include-tests`; reads with computed names are reported; a variable the module sets at run time (`os.Setenv`, `t.Setenv` in tests) keeps its live reads, and a module that clears its environment or sets computed names is left alone (reading once would change behaviour). `getEnv("PORT", "8080")`-style wrappers are seen through for the inventory. Run it on the module root: it sees the files under the paths given.',
   goVersions: {},
   mayMatch: (text) => ENV_CALL.test(text),
   // A function that reads the variable its parameter names (not a literal) is called by name from its own package.

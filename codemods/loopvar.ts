@@ -31,6 +31,8 @@ function mayHaveSelfCopy(text: string): boolean {
 export default defineCodemod({
   name: 'loopvar',
   summary: 'before Go 1.22, copy loop variables that closures or pointers outlive; from 1.22, remove such copies',
+  description:
+    "Before Go 1.22 (per file: the `go` directive, or a `//go:build go1.N` line), a loop variable declared with `:=` that a goroutine, a deferred closure, an errgroup/`WaitGroup` `Go` or a parallel subtest captures, or whose address is appended, stored, sent or returned, gets `v := v` at the top of the loop that declares it. From Go 1.22 such copies of the loop's own variables are removed where that provably changes nothing (neither the copy nor the variable is written, or the copy is the body's first use; in three-clause loops the copy is never written).",
   goVersions: {},
   // From 1.22 only `v := v` (or `a, b := a, b`) copies, before it loops that capture their variables.
   mayMatch: (text, version) => (atLeast(version, '1.22') ? mayHaveSelfCopy(text) : text.includes('for')),

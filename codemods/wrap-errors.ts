@@ -11,6 +11,8 @@ import { children, type SyntaxNode } from '../src/parser.js';
 export default defineCodemod({
   name: 'wrap-errors',
   summary: 'fmt.Errorf formats an error with %v or %s: use %w so errors.Is/As see the cause',
+  description:
+    '`fmt.Errorf("…: %v", err)` → `%w`, so `errors.Is`/`errors.As` see the cause. Only arguments shown to be errors by their declaration (type `error`, names like `err`/`readErr`/`ErrX` from `:=`, fields, `pkg.ErrX` sentinels, `x.Error()` of such a value, which becomes `x`). Verbs with flags, width, precision or an index are left alone. Before Go 1.20 at most one `%w` per call.',
   goVersions: { from: '1.13' },
   // fmt.Errorf (or Errorf of fmt imported under another name) and a plain %v or %s somewhere (a % may be escaped).
   mayMatch: (text) =>

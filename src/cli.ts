@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The command line: `goprod fix`, `goprod env`, `goprod list`, `goprod explain` and `goprod init`.
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { codemods as allCodemods } from '../codemods/index.js';
@@ -9,9 +9,14 @@ import type { Codemod, CodemodOptions } from './codemod.js';
 import { applyConfig, writeStarterConfig, type Config } from './config.js';
 import { UsageError } from './errors.js';
 import { envInventory, envJson, envTable, writeEnvExample } from './env-report.js';
+import { explain, packageRoot } from './explain.js';
 import { uncommittedFiles } from './git.js';
-import { counts, diffBase, displayPath, formatWarning, jsonReport, summary, unfixableNotes, unifiedDiff, verificationNotes, type Mode } from './report.js';
-import { fixedContent, willChange, type FileResult } from './model.js';
+import { counts, diffBase, displayPath, formatWarning, jsonReport, plural, summary, unfixableNotes, unifiedDiff, verificationNotes, type Mode } from './report.js';
+import { fixedContent, willChange, type FileResult, type Progress } from './model.js';
+import { renderFiles } from './render.js';
+import { reviewFixes } from './review.js';
+import { colorDiff, colorFor, colorNote, palette, ProgressLine, type ColorChoice } from './terminal.js';
+import { verifyFiles } from './verify.js';
 import { runCodemods } from './runner.js';
 import { sarifReport } from './sarif.js';
 import { NotWritable, writeSourceAtomic } from './source.js';
@@ -21,15 +26,18 @@ export interface Io {
   stdout(s: string): void;
   stderr(s: string): void;
   cwd: string;
+  /** Which streams are terminals (default: none). */
+  tty?: { stdin: boolean; stdout: boolean; stderr: boolean };
+  /** The environment (NO_COLOR, CI, TERM); default: empty. */
+  env?: NodeJS.ProcessEnv;
+  /** The next key pressed on the terminal; only when stdin is one. */
+  readKey?(): Promise<string>;
 }
 
-/** goprod's version, from the package.json above this file (in src/ or in dist/src/). */
+/** goprod's version, from its package.json. */
 function version(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-    if (dirname(dir) === dir) return 'unknown';
-  }
+  const root = packageRoot();
+  return root ? (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version : 'unknown';
 }
 
 /**
@@ -44,7 +52,27 @@ function processIo(): Io {
       open[name] = false;
     });
   }
-  return { stdout: (s) => void (open.stdout && process.stdout.write(s)), stderr: (s) => void (open.stderr && process.stderr.write(s)), cwd: process.cwd() };
+  return {
+    stdout: (s) => void (open.stdout && process.stdout.write(s)),
+    stderr: (s) => void (open.stderr && process.stderr.write(s)),
+    cwd: process.cwd(),
+    tty: { stdin: process.stdin.isTTY === true, stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true },
+    env: process.env,
+    readKey: () => readKey(process.stdin),
+  };
+}
+
+/** One key from a terminal in raw mode (Ctrl-C then arrives as a key, not a signal). */
+function readKey(stdin: NodeJS.ReadStream): Promise<string> {
+  return new Promise((resolve) => {
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.once('data', (data) => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      resolve(data.toString('utf8'));
+    });
+  });
 }
 
 /** Exit codes: 0 done, 1 `--check` found pending fixes, 2 usage or fatal error or a file (fixed or --output) not written, 130/143 interrupted. */
@@ -54,7 +82,21 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .description('Codemods that make Go code production-grade; every change is shown as a diff before it is written.')
     .version(version())
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .exitOverride();
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  goprod list                          the codemods
+  goprod explain wrap-errors           what one changes, with an example
+  goprod fix                           every fix under ., as a diff (nothing is written)
+  goprod fix -i                        review each fix; the accepted ones are verified and written
+  goprod fix --write --codemod=loopvar apply one codemod's fixes, verified
+  goprod env                           the environment variables each module reads
+  goprod init                          write a commented goprod.yaml
+
+\`goprod help fix\` explains verification, output formats and exit status.`,
+    );
 
   const fixCommand = program
     .command('fix')
@@ -63,15 +105,18 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .option('--codemod <names>', 'comma-separated codemods to run (default: all; see `goprod list`)')
     .addOption(new Option('--write', 'write the fixes to the files').conflicts('check'))
     .addOption(new Option('--check', 'list files with pending fixes and exit 1 if there are any, like gofmt -l'))
+    .addOption(new Option('-i, --interactive', 'review each fix and choose: the accepted ones are verified and written as with --write (needs a terminal)').conflicts(['write', 'check', 'json', 'format', 'output']))
     .addOption(new Option('--format <format>', 'what goes to stdout: text (the default: diffs, or the file list with --check), json (one document with every finding, its position, edits and fix status) or sarif (SARIF 2.1.0, for code scanning)').choices(FORMATS))
     .option('--json', 'short for --format=json')
     .option('--output <file>', 'write what would go to stdout (diffs, file list, JSON or SARIF) to FILE instead, replacing it atomically; messages stay on stderr')
-    .option('--no-verify', 'do not prove fixes with go build and go vet (faster, unsafe; gofmt still formats them)')
+    .option('--no-verify', 'do not prove fixes with go vet (faster, unsafe; gofmt still formats them)')
     .option('--allow-dirty', 'let --write change files that have uncommitted changes in git')
     .option('--download', 'let the go command download missing modules (go mod download, with your GOPROXY) before verifying')
     .option('--threads <n>', 'worker threads that parse and run codemods (default: one per core, at most 8; 1 for small trees)', threadCount)
     .option('--config <file>', 'read this config file instead of the goprod.yaml found from the working directory upward')
     .option('--no-config', 'read no config file')
+    .addOption(new Option('--color <when>', 'colour diffs and messages: auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always, never').choices(['auto', 'always', 'never']).default('auto'))
+    .option('-q, --quiet', 'print nothing on stderr but errors (no summary, notes, warnings or progress); stdout is unchanged')
     .addHelpText(
       'after',
       `
@@ -79,9 +124,9 @@ Without --write nothing is changed: the fixes are printed as unified diffs that
 \`git apply\` accepts, and a summary goes to stderr.
 Every fix is proven before it is shown or written: the fixed files are gofmt-formatted
 (only the lines goprod touched, if a file was not gofmt-clean), then each affected package
-is checked with go build and go vet (test files included) without touching your tree, under
-a build configuration that compiles each changed file: this machine's platform, or the one a
-file's name or //go:build line asks for (windows/amd64, darwin/arm64, -tags=integration…). A
+is checked with go vet (it type-checks as go build does; test files included) without
+touching your tree, under a build configuration that compiles each changed file: this
+machine's platform, or the one a file's name or //go:build line asks for (windows/amd64, darwin/arm64, -tags=integration…). A
 fix that brings a new error is backed out and reported; errors that were there before are not
 blamed on goprod. Packages that cannot be checked (no go.mod, missing modules, code that does
 not compile before the fixes, files no configuration compiles such as //go:build ignore) are
@@ -109,8 +154,22 @@ A config file, goprod.yaml or .goprod.yaml in the working directory or a directo
 writes down which codemods run, their options, files to exclude (gitignore-style patterns)
 and the Go version of files outside a module; flags override it. \`goprod init\` writes a
 commented one listing every codemod and option.
+With -i, each fix is shown as a diff hunk with its codemod and message, in file order, and
+one key decides: y apply, n skip, a apply the rest of the file, s skip the rest of the file,
+q quit (what was accepted so far is still applied), ? help; Ctrl-C ends with nothing written.
+On a terminal, a progress line shows files scanned and packages verified (never on a pipe,
+with CI set, with --quiet, or with --format=json|sarif).
 Exit status: 0 done, 1 --check found pending fixes (verified or not), 2 usage or fatal
-error or a file that could not be written, 130/143 interrupted (SIGINT/SIGTERM).`,
+error or a file that could not be written, 130/143 interrupted (SIGINT/SIGTERM, or Ctrl-C
+in a review).
+
+Examples:
+  goprod fix                                   show every fix under . as a diff (nothing is written)
+  goprod fix --codemod=wrap-errors ./...       one codemod (./... works like .)
+  goprod fix -i                                review each fix, write the accepted ones
+  goprod fix --write --codemod=loopvar svc/    apply, verified, after a look at the dry run
+  goprod fix --check                           in CI: exit 1 while fixes are pending
+  goprod fix --format=sarif --output goprod.sarif   for GitHub code scanning`,
     )
     .action(async (paths: string[], _: unknown, command: Command) => {
       const config = applyConfig(command, allCodemods, io.cwd);
@@ -166,6 +225,12 @@ error or a file that could not be written, 130/143 interrupted (SIGINT/SIGTERM).
     });
 
   program
+    .command('explain')
+    .description('print what a codemod changes and where it holds back, its options, and an example from its tests')
+    .argument('<name>', 'a codemod (see `goprod list`)')
+    .action((name: string) => io.stdout(selectCodemods(name).map(explain).join('\n')));
+
+  program
     .command('init')
     .description('write a commented goprod.yaml in the working directory: every codemod and option with its default')
     .option('--force', 'replace the config file already there')
@@ -210,6 +275,9 @@ type Format = (typeof FORMATS)[number];
 
 interface FixOptions {
   write?: boolean;
+  interactive?: boolean;
+  color: ColorChoice;
+  quiet?: boolean;
   check?: boolean;
   json?: boolean;
   format?: Format;
@@ -242,27 +310,42 @@ function outputPath(output: string | undefined, cwd: string): string | undefined
 }
 
 async function fix(paths: string[], codemods: Codemod[], opts: FixOptions, io: Io, config: Config | undefined): Promise<number> {
-  const mode: Mode = opts.write ? 'write' : opts.check ? 'check' : 'dry-run';
+  const interactive = opts.interactive ?? false;
+  if (interactive && !(io.tty?.stdin && io.readKey)) throw new UsageError('-i asks about each fix on a terminal, and stdin is not one: run `goprod fix` to see the fixes as a diff, or `goprod fix --write` to apply them all');
+  const mode: Mode = opts.write || interactive ? 'write' : opts.check ? 'check' : 'dry-run';
   const format = outputFormat(opts);
   const output = outputPath(opts.output, io.cwd);
-  const result = await runCodemods(paths, codemods, {
-    cwd: io.cwd,
-    verify: opts.verify,
-    download: opts.download ?? false,
-    threads: opts.threads,
-    codemodOptions: opts as unknown as CodemodOptions,
-    exclude: config?.exclude,
-    goOutsideModule: config?.goOutsideModule,
-  });
+  const env = io.env ?? {};
+  const colors = { stdout: palette(colorFor(opts.color, { isTTY: io.tty?.stdout ?? false }, env)), stderr: palette(colorFor(opts.color, { isTTY: io.tty?.stderr ?? false }, env)) };
+  const note = (line: string) => void (opts.quiet || io.stderr(`${colorNote(line, colors.stderr)}\n`));
+  const progress = format === 'text' && !opts.quiet && ProgressLine.wanted({ isTTY: io.tty?.stderr ?? false }, env) ? new ProgressLine(io.stderr) : undefined;
+  const options = { cwd: io.cwd, download: opts.download ?? false, threads: opts.threads, codemodOptions: opts as unknown as CodemodOptions, exclude: config?.exclude, goOutsideModule: config?.goOutsideModule, onProgress: progress && ((p: Progress) => progress.update(p)) };
+  // A review comes before verification: what the user accepts is what gets proven.
+  const result = await runCodemods(paths, codemods, { ...options, verify: opts.verify && !interactive });
+  progress?.done();
+
+  if (interactive) {
+    const candidates = result.files.filter((f) => willChange(f, false));
+    refuseDirty(await uncommittedFiles(candidates.map((f) => f.path)), opts, io);
+    if (candidates.length === 0) io.stderr('goprod: nothing to review\n');
+    const reviewed = await reviewFixes(candidates, { write: io.stdout, readKey: io.readKey! }, colors.stdout, io.cwd);
+    if (reviewed.interrupted) {
+      io.stderr('goprod: review interrupted; nothing written\n');
+      return 130;
+    }
+    for (const line of reviewed.incomplete) note(`goprod: ${line}`);
+    note(`goprod: reviewed ${reviewed.accepted + reviewed.skipped} ${plural(reviewed.accepted + reviewed.skipped, 'fix', 'fixes')}: ${reviewed.accepted} accepted, ${reviewed.skipped} skipped`);
+    await renderFiles(candidates.filter((f) => f.applied.length > 0));
+    for (const f of candidates) if (f.applied.length === 0) f.output = f.source.text;
+    if (opts.verify) result.verification = await verifyFiles(result.files, { download: options.download, onProgress: options.onProgress });
+    progress?.done();
+  }
   const changed = result.files.filter((f) => willChange(f, opts.verify));
 
-  if (opts.write) {
+  if (mode === 'write') {
     const git = await uncommittedFiles(changed.map((f) => f.path));
-    if (git.dirty.length > 0 && !opts.allowDirty) {
-      const names = git.dirty.map((p) => `  ${displayPath(p, io.cwd)}`).join('\n');
-      throw new UsageError(`these files have uncommitted changes that goprod's fixes would mix with:\n${names}\ncommit or stash them first, or run again with --allow-dirty`);
-    }
-    if (git.outsideGit.length > 0) io.stderr(`goprod: warning: ${git.outsideGit.length} ${git.outsideGit.length === 1 ? 'file is' : 'files are'} not in a git work tree: there is no easy way back from --write\n`);
+    refuseDirty(git, opts, io);
+    if (git.outsideGit.length > 0) note(`goprod: warning: ${git.outsideGit.length} ${git.outsideGit.length === 1 ? 'file is' : 'files are'} not in a git work tree: there is no easy way back from --write`);
     await writing(() => writeFiles(changed, io));
     const stopped = interruption();
     if (stopped) {
@@ -279,17 +362,25 @@ async function fix(paths: string[], codemods: Codemod[], opts: FixOptions, io: I
   else if (mode === 'dry-run' && changed.length > 0) {
     const base = diffBase(changed.map((f) => f.path), io.cwd);
     report = changed.map((f) => unifiedDiff(f, base)).join('');
-    if (base !== io.cwd) io.stderr(`goprod: the diff's paths are relative to ${base} (apply it there: git -C ${base} apply)\n`);
+    if (output === undefined) report = colorDiff(report, colors.stdout);
+    if (base !== io.cwd) note(`goprod: the diff's paths are relative to ${base} (apply it there: git -C ${base} apply)`);
   }
   if (output === undefined) io.stdout(report);
   const reportLost = output !== undefined && !writeReport(output, report, io);
 
-  for (const w of result.warnings) io.stderr(`${formatWarning(w, io.cwd)}\n`);
-  if (format === 'text') for (const note of [...unfixableNotes(result, io.cwd), ...verificationNotes(result, io.cwd, opts.verify)]) io.stderr(`${note}\n`);
-  io.stderr(`goprod: ${summary(result, mode, opts.verify)}\n`);
+  for (const w of result.warnings) if (!opts.quiet || /: bug: /.test(w.message)) io.stderr(`${colorNote(formatWarning(w, io.cwd), colors.stderr)}\n`);
+  if (format === 'text') for (const line of [...unfixableNotes(result, io.cwd), ...verificationNotes(result, io.cwd, opts.verify)]) note(line);
+  note(colors.stderr.bold(`goprod: ${summary(result, mode, opts.verify)}`));
   if (notWritten || reportLost) return 2;
   // A CI job must not pass forever because its module cache is empty: unproven fixes are pending too.
   return mode === 'check' && (changed.length > 0 || counts(result, opts.verify).unverified > 0) ? 1 : 0;
+}
+
+/** --write (and -i) refuse to mix fixes with uncommitted changes unless --allow-dirty. */
+function refuseDirty(git: { dirty: string[] }, opts: FixOptions, io: Io): void {
+  if (git.dirty.length === 0 || opts.allowDirty) return;
+  const names = git.dirty.map((p) => `  ${displayPath(p, io.cwd)}`).join('\n');
+  throw new UsageError(`these files have uncommitted changes that goprod's fixes would mix with:\n${names}\ncommit or stash them first, or run again with --allow-dirty`);
 }
 
 /** Writes the --output file (atomically, as fixed files are); false, with a message, if it cannot. */

@@ -27,6 +27,8 @@ export interface Codemod {
   /** Equals the codemod's file name under codemods/. */
   name: string;
   summary: string;
+  /** What it changes and where it holds back, in full (Markdown, one paragraph): `goprod explain`, SARIF and the README's table show it. */
+  description: string;
   /** The file language versions it applies to: from `from` (inclusive) up to `before` (exclusive). */
   goVersions: { from?: GoVersion; before?: GoVersion };
   /** Options by the name the codemod reads them under (camelCase of the flag). */

@@ -33,7 +33,8 @@ export function discoverGoFiles(paths: readonly string[], cwd: string, notify: N
   const found = new Map<string, string>();
   const excluded: IgnoreRules[] = exclude ? [{ dir: dirname(exclude.file), rules: ignore().add(exclude.patterns) }] : [];
   for (const p of paths) {
-    const abs = resolve(cwd, p);
+    // `./...` and `dir/...`, as Go users write packages: the directory, recursively (as always).
+    const abs = resolve(cwd, p.replace(/(^|[/\\])\.\.\.$/, '$1') || '.');
     let stat;
     try {
       stat = statSync(abs);

@@ -65,6 +65,9 @@ export interface RunResult {
   verification?: Verification;
 }
 
+/** How far a run is: told to RunOptions.onProgress as it goes (for a progress line). */
+export type Progress = { stage: 'scan'; files: number; of: number; fixes: number } | { stage: 'verify'; packages: number; of: number };
+
 /** Whether --write changes (or changed) the file: it has fixes left, they were proven (or proof was not asked for), and it could be written. */
 export function willChange(file: FileResult, verified: boolean): boolean {
   return file.applied.length > 0 && !(verified && file.unverified) && !file.notWritten;

@@ -29,17 +29,19 @@ const WORKER = new URL(import.meta.url.endsWith('.ts') ? '../dist/src/scan-worke
 /**
  * Scans the directories on `threads` worker threads (default: one per core up to 8, none for a
  * small tree), or on this thread when only one is asked for or a codemod is not a registered one.
+ * `scanned` hears of each directory as it is done (in any order).
  */
-export async function scanDirectories(parser: GoParser, jobs: readonly DirectoryJob[], codemods: readonly Codemod[], options: CodemodOptions, threads?: number): Promise<DirectoryScan[]> {
+export async function scanDirectories(parser: GoParser, jobs: readonly DirectoryJob[], codemods: readonly Codemod[], options: CodemodOptions, threads?: number, scanned: (scan: DirectoryScan) => void = () => {}): Promise<DirectoryScan[]> {
   const files = jobs.reduce((n, j) => n + j.files.length, 0);
   const n = threads ?? (files >= FILES_FOR_WORKERS ? Math.min(availableParallelism(), MAX_DEFAULT_THREADS) : 1);
-  if (n <= 1 || !codemods.every((c) => registry.includes(c))) return jobs.map((job) => scanDirectory(parser, job, codemods, options));
+  const told = (scan: DirectoryScan) => (scanned(scan), scan);
+  if (n <= 1 || !codemods.every((c) => registry.includes(c))) return jobs.map((job) => told(scanDirectory(parser, job, codemods, options)));
   const pool = new Tinypool({ filename: WORKER.href, minThreads: n, maxThreads: n });
   const names = codemods.map((c) => c.name);
   try {
     return await Promise.all(
       jobs.map((job): Promise<DirectoryScan> =>
-        pool.run({ job, codemods: names, options } satisfies ScanTask).catch((e: unknown) => ({
+        pool.run({ job, codemods: names, options } satisfies ScanTask).then(told, (e: unknown) => ({
           // A worker that died (out of memory, a wasm trap): the directory is skipped, the run goes on.
           scanned: 0,
           fixed: [],

@@ -41,6 +41,11 @@ export function unifiedDiff(file: FileResult, base: string): string {
   return file.created ? `diff --git a/${name} b/${name}\nnew file mode 100644\n${patch}` : patch;
 }
 
+/** The hunks of a unified diff from `before` to `after`, without file headers. */
+export function diffHunks(before: string, after: string, context: number): string[] {
+  return createTwoFilesPatch('', '', before, after, undefined, undefined, { context }).split(/^(?=@@)/m).slice(1);
+}
+
 export function formatWarning(w: Warning, cwd: string): string {
   const where = w.line === undefined ? displayPath(w.path, cwd) : `${displayPath(w.path, cwd)}:${w.line}:${w.column}`;
   return `goprod: ${where}: ${w.message}`;
@@ -87,7 +92,7 @@ export function summary(result: RunResult, mode: Mode, verified: boolean): strin
   return [head, ...notes].join('; ');
 }
 
-function plural(n: number, one: string, many: string): string {
+export function plural(n: number, one: string, many: string): string {
   return n === 1 ? one : many;
 }
 

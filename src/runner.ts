@@ -10,7 +10,7 @@ import { discoverGoFiles, type Exclude } from './discover.js';
 import type { GoFile } from './go/file.js';
 import { ModuleFinder, type GoModule } from './go/module.js';
 import { GO_MOD_DEFAULT, type GoVersion } from './go/version.js';
-import type { FileResult, RunResult, Warning } from './model.js';
+import type { FileResult, Progress, RunResult, Warning } from './model.js';
 import { loadGoParser, type GoParser } from './parser.js';
 import { renderFiles } from './render.js';
 import { scanDirectories } from './pool.js';
@@ -32,6 +32,8 @@ export interface RunOptions {
   exclude?: Exclude;
   /** The language version of files outside any module (default: as go.mod without a go directive, with a warning). */
   goOutsideModule?: GoVersion;
+  /** Told how far the run is, as it goes. */
+  onProgress?: (progress: Progress) => void;
 }
 
 /** Which files a run sees and at which version: the options reports that change nothing share. */
@@ -39,9 +41,9 @@ export type FileOptions = Pick<RunOptions, 'exclude' | 'goOutsideModule'>;
 
 /** Runs codemods on the Go files under `paths`: analyse, format, verify. Writes nothing. */
 export async function runCodemods(paths: readonly string[], codemods: readonly Codemod[], options: RunOptions = {}): Promise<RunResult> {
-  const result = await analyzeFiles(paths, codemods, options.cwd ?? process.cwd(), options.codemodOptions ?? {}, options.threads, options);
+  const result = await analyzeFiles(paths, codemods, options.cwd ?? process.cwd(), options);
   await renderFiles(result.files.filter((f) => f.applied.length > 0));
-  if (options.verify ?? true) result.verification = await verifyFiles(result.files, { download: options.download ?? false });
+  if (options.verify ?? true) result.verification = await verifyFiles(result.files, { download: options.download ?? false, onProgress: options.onProgress });
   return result;
 }
 
@@ -51,7 +53,7 @@ interface Placed {
   file: FileResult;
 }
 
-async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod[], cwd: string, options: CodemodOptions, threads: number | undefined, files: FileOptions): Promise<RunResult> {
+async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod[], cwd: string, { codemodOptions: options = {}, threads, onProgress, ...files }: RunOptions): Promise<RunResult> {
   const parser = await loadGoParser();
   const result: RunResult = { files: [], warnings: [], scanned: 0 };
   const modules = new ModuleFinder();
@@ -60,7 +62,12 @@ async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod
   const warnings: FileWarning[] = [];
   const placed = new Map<string, Placed>();
   const needs = new Map<GoModule, Map<string, Set<string>>>();
-  const scans = await scanDirectories(parser, jobs.map((j) => j.job), codemods, options, threads);
+  const progress = { stage: 'scan' as const, files: 0, of: discovered.length, fixes: 0 };
+  const scans = await scanDirectories(parser, jobs.map((j) => j.job), codemods, options, threads, (scan) => {
+    progress.files += scan.scanned;
+    progress.fixes += scan.fixed.reduce((n, f) => n + f.analysis.applied.length, 0);
+    onProgress?.(progress);
+  });
   scans.forEach((scan, i) => {
     const { module } = jobs[i]!;
     result.scanned += scan.scanned;

@@ -49,7 +49,7 @@ export function sarifReport(result: RunResult, run: SarifRun): Sarif.Log {
             name: 'goprod',
             version: run.version,
             informationUri: HOME_PAGE,
-            rules: run.codemods.map((c) => ({ id: c.name, shortDescription: { text: c.summary }, fullDescription: { text: c.summary }, helpUri: `${HOME_PAGE}#codemods` })),
+            rules: run.codemods.map((c) => ({ id: c.name, shortDescription: { text: c.summary }, fullDescription: { text: c.description.replaceAll('`', ''), markdown: c.description }, helpUri: `${HOME_PAGE}#codemods` })),
           },
         },
         originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(join(run.cwd, sep)).href } },

@@ -10,12 +10,13 @@ import { checkPackages, downloadModules, installedToolchain, listPackages, type 
 import type { Fix } from './edits.js';
 import { LineIndex } from './position.js';
 import { changeGroups, renderFiles, renderFixes } from './render.js';
-import type { FileResult, Verification } from './model.js';
+import type { FileResult, Progress, Verification } from './model.js';
 import { withBom } from './source.js';
 
 export interface VerifyOptions {
   /** Let the go command fill the module cache (`go mod download`, the user's GOPROXY) first. */
   download?: boolean;
+  onProgress?: (progress: Progress) => void;
 }
 
 const MISSING_MODULE = /module lookup disabled|missing go\.sum entry|no required module provides|cannot find module/;
@@ -33,11 +34,18 @@ export async function verifyFiles(files: readonly FileResult[], options: VerifyO
   const configs = new Set<string>();
   if (byModule.size === 0) return { configs: [] };
   const toolchain = await installedToolchain();
+  const progress = { stage: 'verify' as const, packages: 0, of: dirsOf([...byModule.values()].flat()).length };
+  const checked = (dirs: number) => {
+    progress.packages += dirs;
+    // A package with files for two platforms is checked twice.
+    progress.of = Math.max(progress.of, progress.packages);
+    options.onProgress?.(progress);
+  };
   for (const [dir, moduleFiles] of byModule) {
     const context: GoContext = { dir, gowork: workspaceOf(dir) };
     const downloadProblem = options.download ? await downloadModules(context) : undefined;
     const explain = (problem: string) => explainProblem(problem, dir, options.download ?? false, downloadProblem);
-    for (const target of await verifyModule(context, moduleFiles, toolchain, explain)) configs.add(describeConfig(target.config, toolchain.host));
+    for (const target of await verifyModule(context, moduleFiles, toolchain, explain, checked)) configs.add(describeConfig(target.config, toolchain.host));
     keepChangesWhole(moduleFiles);
   }
   return { configs: [...configs] };
@@ -56,7 +64,7 @@ function explainProblem(problem: string, dir: string, downloaded: boolean, downl
 }
 
 /** Checks a module's changed files; returns the targets under which packages were checked. */
-async function verifyModule(context: GoContext, files: FileResult[], toolchain: Toolchain, explain: (problem: string) => string): Promise<GoTarget[]> {
+async function verifyModule(context: GoContext, files: FileResult[], toolchain: Toolchain, explain: (problem: string) => string, checked: (dirs: number) => void): Promise<GoTarget[]> {
   const host: GoTarget = { context, config: toolchain.host };
   const listing = await listPackages(host, patternsOf(context, dirsOf(files)), overlayOf(files));
   if (listing.fatal) {
@@ -94,13 +102,14 @@ async function verifyModule(context: GoContext, files: FileResult[], toolchain: 
       else if (!compiledIn(other, f)) f.unverified = `not compiled under ${describeConfig(group.target.config, toolchain.host)} either, though its name and build constraint say so`;
     }
   }
-  const checked: GoTarget[] = [];
+  const verified: GoTarget[] = [];
   for (const { target, files: targetFiles, listing: targetListing } of byConfig.values()) {
     const pending = targetFiles.filter((f) => !f.unverified && f.applied.length > 0);
     if (pending.length === 0) continue;
-    if (await checkTarget(target, targetListing!, pending, files, explain)) checked.push(target);
+    if (await checkTarget(target, targetListing!, pending, files, explain)) verified.push(target);
+    checked(dirsOf(pending).length);
   }
-  return checked;
+  return verified;
 }
 
 /** Why no configuration compiles a file. */

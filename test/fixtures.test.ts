@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { codemods } from '../codemods/index.js';
 import { checkFixtureCase, fixtureCases, vetGoldenOutput } from './fixture-harness.js';
@@ -8,6 +8,11 @@ describe.each(codemods.map((c) => [c.name, c] as const))('%s fixtures', (name, c
     expect(await checkFixtureCase(codemod, caseName)).toEqual([]);
     expect(vetGoldenOutput(name, caseName)).toBeUndefined();
   });
+});
+
+test("the README's codemod table shows every codemod's description", () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  for (const c of codemods) expect(readme, c.name).toContain(`\n| \`${c.name}\` | ${c.description} |\n`);
 });
 
 test('every codemod is registered under its file name and has fixtures', () => {

@@ -15,6 +15,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const unwrap = defineCodemod({
   name: 'unwrap',
   summary: 'test',
+  description: 'test',
   goVersions: {},
   run: (file) =>
     file.root.descendantsOfType('call_expression').flatMap((call) => {

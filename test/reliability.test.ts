@@ -43,7 +43,7 @@ describe('one file never ends the run', () => {
       'a.go': 'package r\n\nimport "fmt"\n\nfunc a(err error) error { return fmt.Errorf("a: %v", err) }\n',
       'b.go': 'package r\n\nimport "fmt"\n\nfunc b(err error) error { return fmt.Errorf("b: %v", err) }\n',
     });
-    const crashing = defineCodemod({ name: 'crash', summary: 'throws on b.go', goVersions: {}, run: (file) => {
+    const crashing = defineCodemod({ name: 'crash', summary: 'throws on b.go', description: 'test', goVersions: {}, run: (file) => {
         if (file.path.endsWith('b.go')) throw new TypeError('boom');
         return [];
       },

@@ -93,6 +93,7 @@ describe('goprod fix --format=sarif', () => {
       ['env-config', 'https://github.com/goprod/goprod#codemods'],
     ]);
     expect(run.tool.driver.rules![0]!.shortDescription!.text).toMatch(/^fmt.Errorf formats an error/);
+    expect(run.tool.driver.rules![0]!.fullDescription!.markdown).toMatch(/^`fmt.Errorf\("…: %v", err\)` → `%w`/);
     expect(run.columnKind).toBe('utf16CodeUnits');
     expect(run.originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: pathToFileURL(`${dir}/`).href } });
     expect(run.invocations).toEqual([{ executionSuccessful: true, toolExecutionNotifications: [] }]);

@@ -47,6 +47,7 @@ func Read(path string) error {
 const rename = defineCodemod({
   name: 'rename',
   summary: 'test',
+  description: 'test',
   goVersions: {},
   run: (file) =>
     file.root.descendantsOfType('var_spec').flatMap((d) => {
@@ -57,6 +58,7 @@ const rename = defineCodemod({
 const comment = defineCodemod({
   name: 'comment',
   summary: 'test',
+  description: 'test',
   goVersions: {},
   run: (file) =>
     file.root.descendantsOfType('comment').map((c) => ({ start: c.startIndex, end: c.endIndex, message: 'comment', fixes: [{ message: 'comment', edits: [{ start: c.endIndex, end: c.endIndex, text: '!' }] }] })),
