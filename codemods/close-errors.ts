@@ -7,7 +7,7 @@ import type { GoFile } from '../src/go/file.js';
 import { addImport } from '../src/go/imports.js';
 import { deleteStatement, indentationAt } from '../src/go/refactor.js';
 import { isLoopVariable, resolve, resolveAt } from '../src/go/scope.js';
-import { typeNameOf } from '../src/go/types.js';
+import { typeNameOf, typeTextOf } from '../src/go/types.js';
 import { contains, enclosingFunction, isWrittenAt, referencesTo, resultSlots } from '../src/go/syntax.js';
 import { atLeast } from '../src/go/version.js';
 import { children, statements, sameNode, type SyntaxNode } from '../src/parser.js';
@@ -220,7 +220,7 @@ function ancestors(node: SyntaxNode): SyntaxNode[] {
 function returnsNothing(file: GoFile, receiver: SyntaxNode): boolean {
   const decl = receiver.type === 'identifier' ? resolve(receiver) : undefined;
   const origin = decl ? (decl.type?.text ?? decl.value?.text ?? decl.declarator.text) : '';
-  if (/\bhttptest\.(NewServer|NewTLSServer|NewUnstartedServer|Server)\b/.test(origin)) return true;
+  if (/\bhttptest\.(NewServer|NewTLSServer|NewUnstartedServer|Server)\b/.test(origin) || /\bhttptest\.Server$/.test(typeTextOf(receiver, file) ?? '')) return true;
   const type = typeNameOf(receiver, file);
   return type !== undefined && file.pkg.methodResults(type, 'Close') === 0;
 }

@@ -61,14 +61,24 @@ export function errorMethodReceiver(call: SyntaxNode, method: string): SyntaxNod
 }
 
 /**
- * The named type of a variable, where its declaration shows it: a written type, a composite
- * literal (`T{}`, `&T{}`), `new(T)`, or a call of a function or method of the package whose
- * results are written (`c := newCluster()`, `c, err := open()`, `s := h.Stream()`).
+ * The named type of a variable of the package, where its declaration shows it (see
+ * typeTextOf): `T` for `*T` or `T`, nothing for types of other packages.
  */
 export function typeNameOf(ident: SyntaxNode, file: GoFile): string | undefined {
+  const text = typeTextOf(ident, file);
+  return text === undefined ? undefined : baseTypeName(text);
+}
+
+/**
+ * The type of a variable as written where its declaration shows it: a written type, a
+ * composite literal (`T{}`, `&T{}`), `new(T)`, or a call of a function or method of the
+ * package whose results are written (`c := newCluster()`, `c, err := open()`,
+ * `s := h.Stream()`, `ts := newServer()` giving `*httptest.Server`).
+ */
+export function typeTextOf(ident: SyntaxNode, file: GoFile): string | undefined {
   const decl = ident.type === 'identifier' ? resolve(ident) : undefined;
   if (!decl) return undefined;
-  if (decl.type) return baseTypeName(decl.type.text);
+  if (decl.type) return decl.type.text;
   let value = decl.value;
   let index = 0;
   if (!value && decl.declarator.type === 'short_var_declaration') {
@@ -77,17 +87,21 @@ export function typeNameOf(ident: SyntaxNode, file: GoFile): string | undefined 
     if (right.length === 1) [value, index] = [right[0], left.findIndex((l) => l.text === decl.name)];
   }
   if (!value) return undefined;
-  if (value.type === 'unary_expression' && value.childForFieldName('operator')?.text === '&') value = value.childForFieldName('operand') ?? undefined;
-  if (value?.type === 'composite_literal') return baseTypeName(value.childForFieldName('type')?.text ?? '');
+  const pointer = value.type === 'unary_expression' && value.childForFieldName('operator')?.text === '&';
+  if (pointer) value = value.childForFieldName('operand') ?? undefined;
+  if (value?.type === 'composite_literal') {
+    const type = value.childForFieldName('type')?.text;
+    return type && (pointer ? `*${type}` : type);
+  }
+  if (pointer) return undefined;
   const fn = value?.type === 'call_expression' ? value.childForFieldName('function') : undefined;
   // `s.NewStream()`: a method of the package, when all its methods of that name agree on the results.
   const operand = fn?.type === 'selector_expression' ? fn.childForFieldName('operand') : undefined;
-  if (operand && !(operand.type === 'identifier' && file.isPackageName(operand))) {
-    const results = file.pkg.methodNamedResults(fn!.childForFieldName('field')!.text);
-    return results && baseTypeName(results[index] ?? '');
-  }
+  if (operand && !(operand.type === 'identifier' && file.isPackageName(operand))) return file.pkg.methodNamedResults(fn!.childForFieldName('field')!.text)?.[index];
   if (fn?.type !== 'identifier' || resolve(fn)?.kind === 'var') return undefined;
-  if (fn.text === 'new') return baseTypeName(children(value!.childForFieldName('arguments'))[0]?.text ?? '');
-  const results = file.pkg.functionResults(fn.text);
-  return results && baseTypeName(results[index] ?? '');
+  if (fn.text === 'new') {
+    const type = children(value!.childForFieldName('arguments'))[0]?.text;
+    return type && `*${type}`;
+  }
+  return file.pkg.functionResults(fn.text)?.[index];
 }
