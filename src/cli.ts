@@ -58,21 +58,30 @@ function processIo(): Io {
     cwd: process.cwd(),
     tty: { stdin: process.stdin.isTTY === true, stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true },
     env: process.env,
-    readKey: () => readKey(process.stdin),
+    readKey: keyReader(process.stdin),
   };
 }
 
-/** One key from a terminal in raw mode (Ctrl-C then arrives as a key, not a signal). */
-function readKey(stdin: NodeJS.ReadStream): Promise<string> {
-  return new Promise((resolve) => {
-    stdin.setRawMode(true);
-    stdin.resume();
-    stdin.once('data', (data) => {
-      stdin.setRawMode(false);
-      stdin.pause();
-      resolve(data.toString('utf8'));
+/**
+ * Keys from a terminal in raw mode (Ctrl-C then arrives as a key, not a signal). Keys typed
+ * ahead or pasted arrive together: each answers one question, in order; an escape sequence
+ * (an arrow key) is one key.
+ */
+function keyReader(stdin: NodeJS.ReadStream): () => Promise<string> {
+  const ahead: string[] = [];
+  return () => {
+    if (ahead.length > 0) return Promise.resolve(ahead.shift()!);
+    return new Promise((resolve) => {
+      stdin.setRawMode(true);
+      stdin.resume();
+      stdin.once('data', (data) => {
+        stdin.setRawMode(false);
+        stdin.pause();
+        ahead.push(...(data.toString('utf8').match(/\x1b\[[0-9;]*[A-Za-z~]|[^]/gu) ?? []));
+        resolve(ahead.shift() ?? '');
+      });
     });
-  });
+  };
 }
 
 /** Exit codes: 0 done, 1 `--check` found pending fixes, 2 usage or fatal error or a file (fixed or --output) not written, 130/143 interrupted. */

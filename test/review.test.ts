@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -96,6 +96,21 @@ describe('goprod fix -i', () => {
     expect(existsSync(join(dir, 'internal/config/config.go'))).toBe(false);
     expect(read('main.go')).toContain('os.Getenv("PORT")');
   });
+});
+
+// util-linux's script runs goprod on a real pseudo-terminal; the keys are typed ahead, all at once.
+const hasScript = spawnSync('script', ['--version']).status === 0;
+const CLI = new URL('../dist/src/cli.js', import.meta.url).pathname;
+
+test.skipIf(!hasScript)('on a real terminal, keys typed ahead answer one question each', () => {
+  module({ 'a.go': wraps('a0', 'a1'), 'b.go': wraps('b0') });
+  // (Ctrl-C typed ahead would reach goprod as SIGINT before the review: the injected keys test it.)
+  const done = spawnSync('script', ['-qfec', `node ${CLI} fix -i --no-verify --allow-dirty .`, '/dev/null'], { cwd: dir, input: 'yn\u001b[Bq', encoding: 'utf8', timeout: 30_000 });
+  expect(done.status, done.stdout).toBe(0);
+  expect(read('a.go')).toBe(wraps('a0', 'a1').replace('a0: %v', 'a0: %w'));
+  // The arrow key (an escape sequence) was one unknown key: help, then the question again, then q.
+  expect(done.stdout).toContain('q - quit');
+  expect(read('b.go')).toBe(wraps('b0'));
 });
 
 describe('colour, progress and --quiet', () => {
