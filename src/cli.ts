@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The command line: `goprod fix`, `goprod env`, `goprod list`, `goprod explain` and `goprod init`.
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
@@ -15,12 +16,15 @@ import { counts, diffBase, displayPath, formatWarning, jsonReport, plural, summa
 import { fixedContent, willChange, type FileResult, type Progress } from './model.js';
 import { renderFiles } from './render.js';
 import { reviewFixes } from './review.js';
-import { colorDiff, colorFor, colorNote, palette, ProgressLine, type ColorChoice } from './terminal.js';
+import { colorDiff, colorFor, colorNote, palette, ProgressLine, StatusBlock, type ColorChoice } from './terminal.js';
 import { verifyFiles } from './verify.js';
 import { runCodemods } from './runner.js';
 import { sarifReport } from './sarif.js';
 import { NotWritable, writeSourceAtomic } from './source.js';
-import { interruption, removeStaleTempDirs, withInterrupts, writing } from './interrupt.js';
+import { interruption, removeStaleTempDirs, tempPrefix, temporaryPath, withInterrupts, writing } from './interrupt.js';
+import { tally, type BulkReport } from './bulk/model.js';
+import { listRepos, parseShard } from './bulk/repos.js';
+import { mergeReports, runBulk, writeReport as writeBulkReport } from './bulk/run.js';
 
 export interface Io {
   stdout(s: string): void;
@@ -92,6 +96,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .version(version())
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride()
+    // Options belong to the command they follow (see bulk merge-reports).
+    .enablePositionalOptions()
     .addHelpText(
       'after',
       `
@@ -233,6 +239,63 @@ Examples:
       for (const c of allCodemods) io.stdout(`${c.name.padEnd(width)}  ${c.summary}\n`);
     });
 
+  const bulk = program
+    .command('bulk')
+    // `bulk merge-reports … --report DIR`: the option is merge-reports', not bulk's.
+    .enablePositionalOptions()
+    .description('run codemods over many repositories: in each, a new branch with one verified commit (pushed only if asked), and a report')
+    .argument('[dirs...]', 'local git repositories (also: --repos FILE)')
+    .option('--codemod <names>', 'comma-separated codemods to run (default: all)')
+    .option('--repos <file>', 'a file with one repository per line: a path (relative to the file) or a clone URL; # starts a comment')
+    .option('--branch <name>', 'the branch made in each changed repository (default: goprod/<codemods>)')
+    .option('--jobs <n>', 'repositories at a time (default: one per core)', threadCount)
+    .option('--shard <i/n>', 'take the i-th of n disjoint parts of the list (by a hash of each repository), for a CI matrix')
+    .option('--report <dir>', 'where the report and per-repository results go (and clones of URLs)', 'goprod-report')
+    .option('--download', 'let the go command download missing modules before verifying (go mod download, your GOPROXY)')
+    .option('--push-cmd <command>', 'run this in each changed repository\'s worktree, by sh -c as written; it gets GOPROD_REPO, GOPROD_REPO_ID, GOPROD_BRANCH, GOPROD_COMMIT and GOPROD_SUMMARY in its environment')
+    .option('--push-delay <seconds>', 'seconds between two push commands', seconds, 0)
+    .option('--resume', 'continue the run whose results are in --report: repositories already done are not redone')
+    .option('--timeout <minutes>', 'stop a repository\'s run after this long and record it as failed', positiveMinutes, 60)
+    .addHelpText(
+      'after',
+      `
+Each repository is changed in a git worktree of its own, on a new branch from HEAD: your
+checkout, index and current branch are never touched, and uncommitted changes stay out (a
+note says so). goprod fix --write runs there on every module (verification and back-out
+included), then one commit: "goprod: wrap-errors (12 fixes), loopvar (3)", with the fixes
+backed out listed in its body; the author is git's (user.name, user.email). No change, no
+branch. A repository whose branch already exists is skipped, never overwritten. Nothing is
+pushed unless --push-cmd. A clone URL is cloned (shallow) under --report/clones.
+Results go to --report as each repository ends (repos/*.json), then report.json and
+report.html (open it in a browser: a summary, a table to sort and filter, every diff).
+A run that was stopped continues with --resume. Shards of one list (--shard 1/4 … 4/4 on
+four machines) take disjoint parts whose union is the list; goprod bulk merge-reports merges
+their report directories.
+Exit status: 0 when every repository was done (changed, unchanged, skipped or unverified), 1
+when one failed, 2 usage error.
+
+Examples:
+  goprod bulk --codemod=wrap-errors ~/src/svc-*
+  goprod bulk --codemod=loopvar --repos repos.txt --jobs 4 --download
+  goprod bulk --repos repos.txt --shard 2/8 --report shard-2
+  goprod bulk merge-reports shard-* --report all
+  goprod bulk --repos repos.txt --push-cmd 'git push -u origin HEAD && gh pr create --fill'`,
+    )
+    .action(async (dirs: string[], opts: BulkFlags) => {
+      exitCode = await bulkCommand(dirs, opts, io);
+    });
+  bulk
+    .command('merge-reports')
+    .description('merge the report directories of the shards of one bulk run into one report')
+    .argument('<dirs...>', 'report directories (each made by goprod bulk --report DIR)')
+    .option('--report <dir>', 'where the merged report goes', 'goprod-report')
+    .action((dirs: string[], opts: { report: string }) => {
+      const report = mergeReports(dirs.map((d) => resolve(io.cwd, d)));
+      const out = resolve(io.cwd, opts.report);
+      writeBulkReport(out, report, { records: true });
+      io.stderr(`goprod: ${bulkSummary(report)}; report: ${displayPath(join(out, 'report.html'), io.cwd)}\n`);
+    });
+
   program
     .command('explain')
     .description('print what a codemod changes and where it holds back, its options, and an example from its tests')
@@ -260,6 +323,83 @@ Examples:
     io.stderr(`goprod: fatal: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return 2;
   }
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--push-delay takes seconds (0 or more), not ${JSON.stringify(value)}`);
+  return n;
+}
+
+function positiveMinutes(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--timeout takes minutes (more than 0), not ${JSON.stringify(value)}`);
+  return n;
+}
+
+interface BulkFlags {
+  codemod?: string;
+  repos?: string;
+  branch?: string;
+  jobs?: number;
+  shard?: string;
+  report: string;
+  download?: boolean;
+  pushCmd?: string;
+  pushDelay: number;
+  resume?: boolean;
+  timeout: number;
+}
+
+async function bulkCommand(dirs: string[], opts: BulkFlags, io: Io): Promise<number> {
+  const codemods = selectCodemods(opts.codemod).map((c) => c.name);
+  const repos = listRepos(dirs, opts.repos, io.cwd);
+  const reportDir = resolve(io.cwd, opts.report);
+  const branch = opts.branch ?? `goprod/${codemods.length === allCodemods.length ? 'all' : codemods.join('+')}`;
+  const env = io.env ?? {};
+  const live = io.tty?.stderr && !env.CI ? new StatusBlock(io.stderr) : undefined;
+  const running = new Map<string, string>();
+  const worktreesDir = mkdtempSync(tempPrefix('worktrees'));
+  const forget = temporaryPath(worktreesDir);
+  try {
+    const report = await runBulk(repos, {
+      codemods,
+      branch,
+      reportDir,
+      worktreesDir,
+      download: opts.download ?? false,
+      timeoutMinutes: opts.timeout,
+      resume: opts.resume ?? false,
+      jobs: opts.jobs ?? availableParallelism(),
+      shard: opts.shard === undefined ? undefined : parseShard(opts.shard),
+      pushCommand: opts.pushCmd,
+      pushDelay: opts.pushDelay,
+      onProgress: ({ repo, stage, done, of }) => {
+        const finished = ['changed', 'unchanged', 'skipped', 'unverified', 'failed'].includes(stage);
+        if (finished) running.delete(repo.name);
+        else running.set(repo.name, stage);
+        if (live) live.draw([...[...running].map(([name, s]) => `  ${name}: ${s}`), `goprod bulk: ${done} of ${of} repositories done`]);
+        else if (finished) io.stderr(`goprod: [${done}/${of}] ${repo.name}: ${stage}\n`);
+      },
+    });
+    live?.done();
+    writeBulkReport(reportDir, report, { records: false });
+    for (const r of report.repositories.filter((r) => r.status === 'failed' || r.status === 'skipped' || r.status === 'unverified')) io.stderr(`goprod: ${r.name}: ${r.status}: ${r.reason ?? ''}\n`);
+    io.stderr(`goprod: ${bulkSummary(report)}; report: ${displayPath(join(reportDir, 'report.html'), io.cwd)}\n`);
+    return report.repositories.some((r) => r.status === 'failed') ? 1 : 0;
+  } finally {
+    rmSync(worktreesDir, { recursive: true, force: true });
+    forget();
+  }
+}
+
+/** `12 repositories: 4 changed, …; 37 fixes (wrap-errors 30, loopvar 7), 2 backed out`. */
+function bulkSummary(report: BulkReport): string {
+  const { byStatus, applied, backedOut } = tally(report);
+  const statuses = Object.entries(byStatus).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ');
+  const total = Object.values(applied).reduce((a, b) => a + b, 0);
+  const perCodemod = Object.entries(applied).filter(([, n]) => n > 0).map(([c, n]) => `${c} ${n}`).join(', ');
+  return `${report.repositories.length} ${plural(report.repositories.length, 'repository', 'repositories')}: ${statuses}; ${total} ${plural(total, 'fix', 'fixes')} committed${perCodemod ? ` (${perCodemod})` : ''}${backedOut > 0 ? `, ${backedOut} backed out` : ''}`;
 }
 
 function threadCount(value: string): number {

@@ -95,3 +95,25 @@ export class ProgressLine {
 function count(n: number): string {
   return n.toLocaleString('en-US');
 }
+
+/**
+ * Several live lines on a terminal (one per running job, then a total), redrawn in place:
+ * the cursor goes back up over the lines drawn last time.
+ */
+export class StatusBlock {
+  private drawn = 0;
+
+  constructor(private readonly write: (s: string) => void) {}
+
+  draw(lines: readonly string[]): void {
+    const up = this.drawn > 0 ? `\x1b[${this.drawn}F` : '';
+    this.write(`${up}${lines.map((l) => `\x1b[2K${l}\n`).join('')}\x1b[J`);
+    this.drawn = lines.length;
+  }
+
+  /** Erases the block, so what follows starts where it began. */
+  done(): void {
+    if (this.drawn > 0) this.write(`\x1b[${this.drawn}F\x1b[J`);
+    this.drawn = 0;
+  }
+}

@@ -1,0 +1,203 @@
+// One repository of a bulk run: a worktree on a new branch from HEAD (the user's checkout,
+// index and current branch stay as they are), `goprod fix --write` in it as a child process
+// (verification and back-out included; a crash or a timeout ends only this repository), and
+// one commit. No change, no branch.
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, realpathSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { CodemodCounts, RepoRecord } from './model.js';
+import type { Repo } from './repos.js';
+
+export interface JobOptions {
+  codemods: string[];
+  branch: string;
+  /** The report directory: clones of repositories given by URL live under it. */
+  reportDir: string;
+  /** Where worktrees are made (outside every repository, so no checkout sees them). */
+  worktreesDir: string;
+  download: boolean;
+  /** Minutes before a repository's run is stopped. */
+  timeoutMinutes: number;
+  /** Continuing an interrupted run: a branch this run made before it was killed is taken as done. */
+  resume: boolean;
+  /** Runs the push command in the worktree of a changed repository (see run.ts: one at a time, spaced). */
+  push?: (repo: Repo, worktree: string, env: Record<string, string>) => Promise<{ ok: boolean; output: string }>;
+  /** Told what the repository is doing, for the progress display. */
+  onStage?: (stage: string) => void;
+}
+
+// Under vitest this module is loaded from src/bulk/*.ts; the child needs the compiled CLI, which `npm test` builds.
+const CLI = new URL(import.meta.url.endsWith('.ts') ? '../../dist/src/cli.js' : '../cli.js', import.meta.url).pathname;
+
+export async function runJob(repo: Repo, options: JobOptions): Promise<RepoRecord> {
+  const started = Date.now();
+  const record: RepoRecord = { id: repo.id, name: repo.name, status: 'failed', notes: [], fixes: {}, startedAt: new Date(started).toISOString(), seconds: 0 };
+  const worktree = join(options.worktreesDir, repo.slug);
+  let source: string | undefined;
+  try {
+    source = repo.local ?? (await clone(repo, join(options.reportDir, 'clones', repo.slug), options));
+    await work(repo, source, worktree, record, options);
+  } catch (e) {
+    record.status = 'failed';
+    record.reason = e instanceof Error ? e.message : String(e);
+  } finally {
+    if (source && existsSync(worktree)) await git(source, ['worktree', 'remove', '--force', worktree]).catch(() => rmSync(worktree, { recursive: true, force: true }));
+    record.seconds = Math.round((Date.now() - started) / 100) / 10;
+  }
+  return record;
+}
+
+async function clone(repo: Repo, dir: string, options: JobOptions): Promise<string> {
+  if (existsSync(join(dir, '.git'))) return dir; // cloned by an earlier, interrupted run
+  options.onStage?.('cloning');
+  mkdirSync(dirname(dir), { recursive: true });
+  // One commit suffices for a branch on top of HEAD; credentials are git's business.
+  await git(dirname(dir), ['clone', '--quiet', '--depth=1', '--no-tags', '--', repo.id, dir]);
+  return dir;
+}
+
+async function work(repo: Repo, source: string, worktree: string, record: RepoRecord, options: JobOptions): Promise<void> {
+  const top = await git(source, ['rev-parse', '--show-toplevel']).then((t) => realpathSync(t.trim()), () => undefined);
+  if (top === undefined) return skip(record, 'not a git repository');
+  if (top !== realpathSync(source)) return skip(record, `not the top of a git repository (it is inside ${top})`);
+  if (await branchExists(source, options.branch)) {
+    if (options.resume && (await adopt(source, record, options))) return;
+    return skip(record, `branch ${options.branch} already exists; not overwritten (delete it, or choose another --branch)`);
+  }
+  if ((await git(source, ['status', '--porcelain'])) !== '') record.notes.push('the checkout has uncommitted changes: the branch starts from HEAD, without them');
+  if (existsSync(worktree)) await git(source, ['worktree', 'remove', '--force', worktree]).catch(() => rmSync(worktree, { recursive: true, force: true }));
+  await git(source, ['worktree', 'prune']);
+  mkdirSync(dirname(worktree), { recursive: true });
+  await git(source, ['worktree', 'add', '--quiet', '--detach', worktree, 'HEAD']);
+
+  options.onStage?.('fixing and verifying');
+  const run = await fixIn(worktree, options);
+  const summary = summarize(run.json);
+  record.fixes = summary.counts;
+  const changed = (await git(worktree, ['status', '--porcelain', '--untracked-files=all'])) !== '';
+  if (!changed) {
+    if (run.code !== 0 && !run.json) throw new Error(`goprod fix failed (exit ${run.code}): ${lastLines(run.stderr)}`);
+    const unverified = Object.values(summary.counts).some((c) => c.unverified > 0);
+    record.status = unverified ? 'unverified' : 'unchanged';
+    if (unverified) record.reason = summary.unverifiedReasons.join('; ');
+    return;
+  }
+  if (summary.unverifiedReasons.length > 0) record.notes.push(`some fixes could not be verified and are not in the commit: ${summary.unverifiedReasons.join('; ')}`);
+
+  options.onStage?.('committing');
+  await git(worktree, ['switch', '--quiet', '-c', options.branch]);
+  await git(worktree, ['add', '--all']);
+  const message = commitMessage(summary);
+  await git(worktree, ['commit', '--quiet', '--no-verify', '-m', message.subject, ...(message.body ? ['-m', message.body] : [])]).catch((e: Error) => {
+    throw new Error(/user\.(name|email)|identity/i.test(e.message) ? 'git has no author identity to commit with: set user.name and user.email (git config --global …)' : e.message);
+  });
+  record.status = 'changed';
+  record.branch = options.branch;
+  record.commit = (await git(worktree, ['rev-parse', 'HEAD'])).trim();
+  record.diff = await git(worktree, ['show', '--format=', '--no-color', 'HEAD']);
+  if (options.push) {
+    options.onStage?.('pushing');
+    record.push = await options.push(repo, worktree, { GOPROD_REPO: repo.name, GOPROD_REPO_ID: repo.id, GOPROD_BRANCH: options.branch, GOPROD_COMMIT: record.commit, GOPROD_SUMMARY: message.subject });
+  }
+}
+
+/**
+ * A run killed between its commit and its record left the branch: one commit on top of HEAD
+ * with goprod's subject. Taken as this repository's result (counts from the subject).
+ */
+async function adopt(source: string, record: RepoRecord, options: JobOptions): Promise<boolean> {
+  const [tip, parent, subject] = (await git(source, ['log', '-1', '--format=%H%n%P%n%s', `refs/heads/${options.branch}`])).split('\n');
+  const head = (await git(source, ['rev-parse', 'HEAD'])).trim();
+  if (parent !== head || !subject?.startsWith('goprod: ')) return false;
+  for (const [, codemod, n] of subject.matchAll(/([\w-]+) \((\d+)/g)) record.fixes[codemod!] = { applied: Number(n), backedOut: 0, unverified: 0 };
+  Object.assign(record, { status: 'changed', branch: options.branch, commit: tip, diff: await git(source, ['show', '--format=', '--no-color', tip!]) });
+  record.notes.push('committed by a run that was interrupted before recording it (backed-out counts are in the commit message)');
+  return true;
+}
+
+function skip(record: RepoRecord, reason: string): void {
+  record.status = 'skipped';
+  record.reason = reason;
+}
+
+async function branchExists(repo: string, branch: string): Promise<boolean> {
+  return git(repo, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** `goprod fix --write --format=json` in the worktree, every module under it. */
+function fixIn(worktree: string, options: JobOptions): Promise<{ code: number; json?: FixJson; stderr: string }> {
+  const args = [CLI, 'fix', '--write', '--format=json', `--codemod=${options.codemods.join(',')}`, '--threads=1', ...(options.download ? ['--download'] : []), '.'];
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, args, { cwd: worktree, env: { ...process.env, CI: '1', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGTERM'), options.timeoutMinutes * 60_000);
+    child.on('error', fail);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (signal) return fail(new Error(signal === 'SIGTERM' ? `timed out after ${options.timeoutMinutes} minutes` : `goprod fix ended by ${signal}`));
+      let json: FixJson | undefined;
+      try {
+        json = JSON.parse(stdout) as FixJson;
+      } catch {
+        // no document: the run failed before its report
+      }
+      done({ code: code ?? 2, json, stderr });
+    });
+  });
+}
+
+/** The parts of `goprod fix --format=json` a bulk run reads. */
+interface FixJson {
+  findings: Array<{ codemod: string; file: string; line: number; fixes: Array<{ status: string }> }>;
+}
+
+interface FixSummary {
+  counts: Record<string, CodemodCounts>;
+  backedOut: string[];
+  unverifiedReasons: string[];
+}
+
+function summarize(json: FixJson | undefined): FixSummary {
+  const summary: FixSummary = { counts: {}, backedOut: [], unverifiedReasons: [] };
+  for (const finding of json?.findings ?? []) {
+    for (const { status } of finding.fixes) {
+      const c = (summary.counts[finding.codemod] ??= { applied: 0, backedOut: 0, unverified: 0 });
+      if (status === 'applied') c.applied++;
+      else if (status.startsWith('backed out: ')) {
+        c.backedOut++;
+        summary.backedOut.push(`${finding.codemod} at ${finding.file}:${finding.line}: ${status.slice('backed out: '.length)}`);
+      } else if (status.startsWith('unverified: ')) {
+        c.unverified++;
+        const reason = status.slice('unverified: '.length);
+        if (!summary.unverifiedReasons.includes(reason) && summary.unverifiedReasons.length < 3) summary.unverifiedReasons.push(reason);
+      }
+    }
+  }
+  return summary;
+}
+
+/** `goprod: wrap-errors (12 fixes), loopvar (3)`, with the backed-out fixes in the body. */
+export function commitMessage(summary: FixSummary): { subject: string; body?: string } {
+  const parts = Object.entries(summary.counts)
+    .filter(([, c]) => c.applied > 0)
+    .map(([codemod, c], i) => `${codemod} (${c.applied}${i === 0 ? ` ${c.applied === 1 ? 'fix' : 'fixes'}` : ''})`);
+  const body = summary.backedOut.length > 0 ? `Backed out (the Go toolchain rejected them; not in this commit):\n${summary.backedOut.map((b) => `- ${b}`).join('\n')}` : undefined;
+  return { subject: `goprod: ${parts.join(', ')}`, body };
+}
+
+function lastLines(text: string): string {
+  return text.trim().split('\n').slice(-3).join(' | ');
+}
+
+/** git's stdout; rejects with its stderr. */
+export function git(cwd: string, args: string[]): Promise<string> {
+  return new Promise((done, fail) =>
+    execFile('git', args, { cwd, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }, (error, stdout, stderr) => (error ? fail(new Error(`git ${args[0]}: ${stderr.trim() || error.message}`)) : done(stdout))),
+  );
+}
