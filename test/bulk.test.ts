@@ -159,3 +159,16 @@ describe('goprod bulk', () => {
     expect(report().repositories.every((r) => r.push?.ok)).toBe(true);
   });
 });
+
+test('the examples under examples/ parse and use only flags goprod bulk has', async () => {
+  const { parseAllDocuments } = await import('yaml');
+  const help = (await runGoprod(dir, 'bulk', '--help')).stdout + (await runGoprod(dir, 'bulk', 'merge-reports', '--help')).stdout;
+  for (const name of ['github-actions-bulk.yml', 'kubernetes-indexed-job.yaml']) {
+    const text = readFileSync(new URL(`../examples/${name}`, import.meta.url), 'utf8');
+    const docs = parseAllDocuments(text);
+    for (const d of docs) expect(d.errors, name).toEqual([]);
+    const lines = JSON.stringify(docs.map((d) => d.toJS())).match(/(?:goprod|cli\.js) bulk[^"]*/g) ?? [];
+    expect(lines.length, name).toBeGreaterThan(0);
+    for (const flag of lines.join(' ').replace(/\\n\s*/g, ' ').match(/--[a-z][a-z-]*/g) ?? []) expect(help, `${name}: ${flag}`).toContain(flag);
+  }
+});
