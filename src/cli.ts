@@ -282,7 +282,8 @@ Examples:
   goprod bulk --repos repos.txt --push-cmd 'git push -u origin HEAD && gh pr create --fill'`,
     )
     .action(async (dirs: string[], opts: BulkFlags) => {
-      exitCode = await bulkCommand(dirs, opts, io);
+      for (const stale of removeStaleTempDirs()) io.stderr(`goprod: removed ${stale}, which an interrupted goprod run left\n`);
+      exitCode = await withInterrupts(io.stderr, () => bulkCommand(dirs, opts, io), `the repositories finished are recorded in ${opts.report}: run again with --resume to continue`);
     });
   bulk
     .command('merge-reports')

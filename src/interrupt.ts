@@ -82,16 +82,16 @@ const EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 
 /**
  * Runs `work` with SIGINT and SIGTERM handled. Outside `writing` phases a signal cleans up,
- * says so, and exits at once; during one (see `writing`), the run stops after the file
+ * says so (and `outcome`: what the run leaves), and exits at once; during one (see `writing`), the run stops after the file
  * being written and reports what it wrote, then exits with the signal's status.
  */
-export async function withInterrupts<T>(say: (line: string) => void, work: () => Promise<T>): Promise<T | number> {
+export async function withInterrupts<T>(say: (line: string) => void, work: () => Promise<T>, outcome = 'nothing was written'): Promise<T | number> {
   received = undefined;
   const handler = (signal: NodeJS.Signals) => {
     received = signal;
     if (writingNow) return;
     cleanUp();
-    say(`goprod: interrupted by ${signal}; nothing was written\n`);
+    say(`goprod: interrupted by ${signal}; ${outcome}\n`);
     process.exit(EXIT[signal as keyof typeof EXIT]);
   };
   process.on('SIGINT', handler);

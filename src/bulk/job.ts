@@ -5,6 +5,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, realpathSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { childProcess } from '../interrupt.js';
 import type { CodemodCounts, RepoRecord } from './model.js';
 import type { Repo } from './repos.js';
 
@@ -132,6 +133,7 @@ function fixIn(worktree: string, options: JobOptions): Promise<{ code: number; j
   const args = [CLI, 'fix', '--write', '--format=json', `--codemod=${options.codemods.join(',')}`, '--threads=1', ...(options.download ? ['--download'] : []), '.'];
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, args, { cwd: worktree, env: { ...process.env, CI: '1', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    childProcess(child); // stopped with the run
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
