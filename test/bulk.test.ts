@@ -74,6 +74,9 @@ describe('goprod bulk', () => {
     expect(git(fixes, 'status', '--porcelain')).toBe('?? notes.txt');
     // No change, no branch.
     for (const name of ['clean', 'broken']) expect(git(join(dir, name), 'branch', '--list', 'goprod/*')).toBe('');
+    const html = readFileSync(join(dir, 'goprod-report', 'report.html'), 'utf8');
+    expect(html).toContain('goprod: wrap-errors (1 fix)');
+    expect(html).toContain('branch goprod/wrap-errors already exists');
     expect(stderr).toMatch(/goprod: 6 repositories: 2 changed, 1 unchanged, 2 skipped, 1 unverified; 2 fixes committed \(wrap-errors 2\), 1 backed out; report: goprod-report\/report\.html\n$/);
   });
 

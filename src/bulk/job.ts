@@ -95,7 +95,7 @@ async function work(repo: Repo, source: string, worktree: string, record: RepoRe
   record.status = 'changed';
   record.branch = options.branch;
   record.commit = (await git(worktree, ['rev-parse', 'HEAD'])).trim();
-  record.diff = await git(worktree, ['show', '--format=', '--no-color', 'HEAD']);
+  record.diff = await git(worktree, ['show', '--format=%B', '--no-color', 'HEAD']);
   if (options.push) {
     options.onStage?.('pushing');
     record.push = await options.push(repo, worktree, { GOPROD_REPO: repo.name, GOPROD_REPO_ID: repo.id, GOPROD_BRANCH: options.branch, GOPROD_COMMIT: record.commit, GOPROD_SUMMARY: message.subject });
@@ -111,7 +111,7 @@ async function adopt(source: string, record: RepoRecord, options: JobOptions): P
   const head = (await git(source, ['rev-parse', 'HEAD'])).trim();
   if (parent !== head || !subject?.startsWith('goprod: ')) return false;
   for (const [, codemod, n] of subject.matchAll(/([\w-]+) \((\d+)/g)) record.fixes[codemod!] = { applied: Number(n), backedOut: 0, unverified: 0 };
-  Object.assign(record, { status: 'changed', branch: options.branch, commit: tip, diff: await git(source, ['show', '--format=', '--no-color', tip!]) });
+  Object.assign(record, { status: 'changed', branch: options.branch, commit: tip, diff: await git(source, ['show', '--format=%B', '--no-color', tip!]) });
   record.notes.push('committed by a run that was interrupted before recording it (backed-out counts are in the commit message)');
   return true;
 }

@@ -38,11 +38,9 @@ export interface RepoRecord {
   branch?: string;
   /** The commit on that branch (changed only). */
   commit?: string;
-  /** The worktree holding the branch (changed only), where a push command runs. */
-  worktree?: string;
   /** Per codemod that found something. */
   fixes: Record<string, CodemodCounts>;
-  /** The commit's diff, as `git show` would print it (changed only). */
+  /** The commit's message and diff, as `git show --format=%B` prints them (changed only). */
   diff?: string;
   /** What the push command did (when one was given and the repository changed). */
   push?: { ok: boolean; output: string };

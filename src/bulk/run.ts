@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { reportHtml } from './html.js';
 import { runJob, type JobOptions } from './job.js';
 import type { BulkReport, RepoRecord } from './model.js';
 import { inShard, slugOf, type Repo, type Shard } from './repos.js';
@@ -81,6 +82,7 @@ export function writeReport(dir: string, report: BulkReport, { records }: { reco
   mkdirSync(join(dir, 'repos'), { recursive: true });
   if (records) for (const r of report.repositories) writeRecord(join(dir, 'repos'), r);
   writeAtomic(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeAtomic(join(dir, 'report.html'), reportHtml(report));
 }
 
 function writeAtomic(path: string, text: string): void {
