@@ -88,7 +88,7 @@ async function work(repo: Repo, source: string, worktree: string, record: RepoRe
   options.onStage?.('committing');
   await git(worktree, ['switch', '--quiet', '-c', options.branch]);
   await git(worktree, ['add', '--all']);
-  const message = commitMessage(summary);
+  const message = commitMessage(summary, options.codemods);
   await git(worktree, ['commit', '--quiet', '--no-verify', '-m', message.subject, ...(message.body ? ['-m', message.body] : [])]).catch((e: Error) => {
     throw new Error(/user\.(name|email)|identity/i.test(e.message) ? 'git has no author identity to commit with: set user.name and user.email (git config --global …)' : e.message);
   });
@@ -184,11 +184,11 @@ function summarize(json: FixJson | undefined): FixSummary {
   return summary;
 }
 
-/** `goprod: wrap-errors (12 fixes), loopvar (3)`, with the backed-out fixes in the body. */
-export function commitMessage(summary: FixSummary): { subject: string; body?: string } {
-  const parts = Object.entries(summary.counts)
-    .filter(([, c]) => c.applied > 0)
-    .map(([codemod, c], i) => `${codemod} (${c.applied}${i === 0 ? ` ${c.applied === 1 ? 'fix' : 'fixes'}` : ''})`);
+/** `goprod: wrap-errors (12 fixes), loopvar (3)` (codemods in the order asked), with the backed-out fixes in the body. */
+function commitMessage(summary: FixSummary, codemods: readonly string[]): { subject: string; body?: string } {
+  const parts = codemods
+    .flatMap((codemod) => (summary.counts[codemod]?.applied ? [[codemod, summary.counts[codemod].applied] as const] : []))
+    .map(([codemod, n], i) => `${codemod} (${n}${i === 0 ? ` ${n === 1 ? 'fix' : 'fixes'}` : ''})`);
   const body = summary.backedOut.length > 0 ? `Backed out (the Go toolchain rejected them; not in this commit):\n${summary.backedOut.map((b) => `- ${b}`).join('\n')}` : undefined;
   return { subject: `goprod: ${parts.join(', ')}`, body };
 }
