@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // The command line: `goprod fix`, `goprod env`, `goprod list`, `goprod explain` and `goprod init`.
-import { mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
@@ -16,27 +15,16 @@ import { counts, diffBase, displayPath, formatWarning, jsonReport, plural, summa
 import { fixedContent, willChange, type FileResult, type Progress } from './model.js';
 import { renderFiles } from './render.js';
 import { reviewFixes } from './review.js';
-import { colorDiff, colorFor, colorNote, palette, ProgressLine, StatusBlock, type ColorChoice } from './terminal.js';
+import { colorDiff, colorFor, colorNote, palette, ProgressLine, type ColorChoice } from './terminal.js';
 import { verifyFiles } from './verify.js';
 import { runCodemods } from './runner.js';
 import { sarifReport } from './sarif.js';
 import { NotWritable, writeSourceAtomic } from './source.js';
-import { interruption, removeStaleTempDirs, tempPrefix, temporaryPath, withInterrupts, writing } from './interrupt.js';
-import { tally, type BulkReport } from './bulk/model.js';
-import { listRepos, parseShard } from './bulk/repos.js';
-import { mergeReports, runBulk, writeReport as writeBulkReport } from './bulk/run.js';
+import { interruption, removeStaleTempDirs, withInterrupts, writing } from './interrupt.js';
+import { bulkCommand, bulkSummary, type BulkFlags } from './bulk/command.js';
+import { mergeReports, writeReport as writeBulkReport } from './bulk/run.js';
+import type { Io } from './io.js';
 
-export interface Io {
-  stdout(s: string): void;
-  stderr(s: string): void;
-  cwd: string;
-  /** Which streams are terminals (default: none). */
-  tty?: { stdin: boolean; stdout: boolean; stderr: boolean };
-  /** The environment (NO_COLOR, CI, TERM); default: empty. */
-  env?: NodeJS.ProcessEnv;
-  /** The next key pressed on the terminal; only when stdin is one. */
-  readKey?(): Promise<string>;
-}
 
 /** goprod's version, from its package.json. */
 function version(): string {
@@ -283,7 +271,8 @@ Examples:
     )
     .action(async (dirs: string[], opts: BulkFlags) => {
       for (const stale of removeStaleTempDirs()) io.stderr(`goprod: removed ${stale}, which an interrupted goprod run left\n`);
-      exitCode = await withInterrupts(io.stderr, () => bulkCommand(dirs, opts, io), `the repositories finished are recorded in ${opts.report}: run again with --resume to continue`);
+      const codemods = selectCodemods(opts.codemod);
+      exitCode = await withInterrupts(io.stderr, () => bulkCommand(dirs, codemods.map((c) => c.name), codemods.length === allCodemods.length, opts, io), `the repositories finished are recorded in ${opts.report}: run again with --resume to continue`);
     });
   bulk
     .command('merge-reports')
@@ -336,71 +325,6 @@ function positiveMinutes(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--timeout takes minutes (more than 0), not ${JSON.stringify(value)}`);
   return n;
-}
-
-interface BulkFlags {
-  codemod?: string;
-  repos?: string;
-  branch?: string;
-  jobs?: number;
-  shard?: string;
-  report: string;
-  download?: boolean;
-  pushCmd?: string;
-  pushDelay: number;
-  resume?: boolean;
-  timeout: number;
-}
-
-async function bulkCommand(dirs: string[], opts: BulkFlags, io: Io): Promise<number> {
-  const codemods = selectCodemods(opts.codemod).map((c) => c.name);
-  const repos = listRepos(dirs, opts.repos, io.cwd);
-  const reportDir = resolve(io.cwd, opts.report);
-  const branch = opts.branch ?? `goprod/${codemods.length === allCodemods.length ? 'all' : codemods.join('+')}`;
-  const env = io.env ?? {};
-  const live = io.tty?.stderr && !env.CI ? new StatusBlock(io.stderr) : undefined;
-  const running = new Map<string, string>();
-  const worktreesDir = mkdtempSync(tempPrefix('worktrees'));
-  const forget = temporaryPath(worktreesDir);
-  try {
-    const report = await runBulk(repos, {
-      codemods,
-      branch,
-      reportDir,
-      worktreesDir,
-      download: opts.download ?? false,
-      timeoutMinutes: opts.timeout,
-      resume: opts.resume ?? false,
-      jobs: opts.jobs ?? availableParallelism(),
-      shard: opts.shard === undefined ? undefined : parseShard(opts.shard),
-      pushCommand: opts.pushCmd,
-      pushDelay: opts.pushDelay,
-      onProgress: ({ repo, stage, done, of }) => {
-        const finished = ['changed', 'unchanged', 'skipped', 'unverified', 'failed'].includes(stage);
-        if (finished) running.delete(repo.name);
-        else running.set(repo.name, stage);
-        if (live) live.draw([...[...running].map(([name, s]) => `  ${name}: ${s}`), `goprod bulk: ${done} of ${of} repositories done`]);
-        else if (finished) io.stderr(`goprod: [${done}/${of}] ${repo.name}: ${stage}\n`);
-      },
-    });
-    live?.done();
-    writeBulkReport(reportDir, report, { records: false });
-    for (const r of report.repositories.filter((r) => r.status === 'failed' || r.status === 'skipped' || r.status === 'unverified')) io.stderr(`goprod: ${r.name}: ${r.status}: ${r.reason ?? ''}\n`);
-    io.stderr(`goprod: ${bulkSummary(report)}; report: ${displayPath(join(reportDir, 'report.html'), io.cwd)}\n`);
-    return report.repositories.some((r) => r.status === 'failed') ? 1 : 0;
-  } finally {
-    rmSync(worktreesDir, { recursive: true, force: true });
-    forget();
-  }
-}
-
-/** `12 repositories: 4 changed, …; 37 fixes (wrap-errors 30, loopvar 7), 2 backed out`. */
-function bulkSummary(report: BulkReport): string {
-  const { byStatus, applied, backedOut } = tally(report);
-  const statuses = Object.entries(byStatus).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ');
-  const total = Object.values(applied).reduce((a, b) => a + b, 0);
-  const perCodemod = Object.entries(applied).filter(([, n]) => n > 0).map(([c, n]) => `${c} ${n}`).join(', ');
-  return `${report.repositories.length} ${plural(report.repositories.length, 'repository', 'repositories')}: ${statuses}; ${total} ${plural(total, 'fix', 'fixes')} committed${perCodemod ? ` (${perCodemod})` : ''}${backedOut > 0 ? `, ${backedOut} backed out` : ''}`;
 }
 
 function threadCount(value: string): number {

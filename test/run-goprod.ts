@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { main, type Io } from '../src/cli.js';
+import { main } from '../src/cli.js';
+import type { Io } from '../src/io.js';
 
 export interface GoprodRun {
   code: number;
