@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { BulkReport, RepoRecord } from '../src/bulk/model.js';
 import { inShard, listRepos, type Repo } from '../src/bulk/repos.js';
-import { runGoprod } from './run-goprod.js';
+import { runGoprod, runGoprodOn } from './run-goprod.js';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'goprod-bulk-test-'))));
@@ -174,4 +174,15 @@ test('the examples under examples/ parse and use only flags goprod bulk has', as
     expect(lines.length, name).toBeGreaterThan(0);
     for (const flag of lines.join(' ').replace(/\\n\s*/g, ' ').match(/--[a-z][a-z-]*/g) ?? []) expect(help, `${name}: ${flag}`).toContain(flag);
   }
+});
+
+test('on a terminal, a live line per running repository and the count, erased at the end; a line per repository elsewhere', async () => {
+  repo('one', { 'a.go': WRAPS });
+  const live = await runGoprodOn({ tty: { stdin: false, stdout: false, stderr: true }, env: {} }, dir, 'bulk', '--codemod=wrap-errors', 'one', '--report=live');
+  expect(live.stderr).toContain('\x1b[2K  one: fixing and verifying\n\x1b[2Kgoprod bulk: 0 of 1 repositories done\n');
+  // Erased: up over the two lines drawn last, then clear to the end.
+  expect(live.stderr).toContain('goprod bulk: 1 of 1 repositories done\n\x1b[J\x1b[1F\x1b[J');
+  expect(live.stderr).not.toContain('[1/1]');
+  const piped = await runGoprod(dir, 'bulk', '--codemod=wrap-errors', '--resume', 'one', '--report=live');
+  expect(piped.stderr).toMatch(/^goprod: 1 repository: 1 changed/m);
 });
