@@ -186,3 +186,10 @@ test('on a terminal, a live line per running repository and the count, erased at
   const piped = await runGoprod(dir, 'bulk', '--codemod=wrap-errors', '--resume', 'one', '--report=live');
   expect(piped.stderr).toMatch(/^goprod: 1 repository: 1 changed/m);
 });
+
+test("a repository's own goprod.yaml applies to its run", async () => {
+  const root = repo('configured', { 'a.go': WRAPS, 'skip.go': WRAPS.replace('func F(', 'func G('), 'goprod.yaml': 'exclude: ["skip.go"]\n' });
+  const { code, stderr } = await bulk('configured');
+  expect(code, stderr).toBe(0);
+  expect(git(root, 'show', '--name-only', '--format=', 'goprod/wrap-errors')).toBe('a.go');
+});

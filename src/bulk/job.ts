@@ -5,6 +5,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, realpathSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { CONFIG_NAMES } from '../config.js';
 import { childProcess } from '../interrupt.js';
 import type { CodemodCounts, RepoRecord } from './model.js';
 import type { Repo } from './repos.js';
@@ -130,7 +131,9 @@ async function branchExists(repo: string, branch: string): Promise<boolean> {
 
 /** `goprod fix --write --format=json` in the worktree, every module under it. */
 function fixIn(worktree: string, options: JobOptions): Promise<{ code: number; json?: FixJson; stderr: string }> {
-  const args = [CLI, 'fix', '--write', '--format=json', `--codemod=${options.codemods.join(',')}`, '--threads=1', ...(options.download ? ['--download'] : []), '.'];
+  // The repository's own config file applies (excludes, options); none found above the worktree does.
+  const config = CONFIG_NAMES.map((name) => join(worktree, name)).find((path) => existsSync(path));
+  const args = [CLI, 'fix', '--write', '--format=json', `--codemod=${options.codemods.join(',')}`, '--threads=1', config ? `--config=${config}` : '--no-config', ...(options.download ? ['--download'] : []), '.'];
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, args, { cwd: worktree, env: { ...process.env, CI: '1', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     childProcess(child); // stopped with the run
