@@ -85,6 +85,7 @@ async function work(repo: Repo, source: string, worktree: string, record: RepoRe
     return;
   }
   if (summary.unverifiedReasons.length > 0) record.notes.push(`some fixes could not be verified and are not in the commit: ${summary.unverifiedReasons.join('; ')}`);
+  if (run.code !== 0) record.notes.push(`goprod fix ended with status ${run.code} (a file it could not write?): ${lastLines(run.stderr)}`);
 
   options.onStage?.('committing');
   await git(worktree, ['switch', '--quiet', '-c', options.branch]);
