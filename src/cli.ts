@@ -12,10 +12,10 @@ import { envInventory, envJson, envTable, writeEnvExample } from './env-report.j
 import { explain, packageRoot } from './explain.js';
 import { uncommittedFiles } from './git.js';
 import { counts, diffBase, displayPath, formatWarning, jsonReport, plural, summary, unfixableNotes, unifiedDiff, verificationNotes, type Mode } from './report.js';
-import { fixedContent, willChange, type FileResult, type Progress } from './model.js';
+import { fixedContent, willChange, type FileResult, type Progress, type RunResult } from './model.js';
 import { renderFiles } from './render.js';
 import { reviewFixes } from './review.js';
-import { colorDiff, colorFor, colorNote, palette, ProgressLine, type ColorChoice } from './terminal.js';
+import { colorDiff, colorFor, colorNote, palette, ProgressLine, type ColorChoice, type Palette } from './terminal.js';
 import { verifyFiles } from './verify.js';
 import { runCodemods } from './runner.js';
 import { sarifReport } from './sarif.js';
@@ -399,18 +399,10 @@ async function fix(paths: string[], codemods: Codemod[], opts: FixOptions, io: I
   progress?.done();
 
   if (interactive) {
-    const candidates = result.files.filter((f) => willChange(f, false));
-    refuseDirty(await uncommittedFiles(candidates.map((f) => f.path)), opts, io);
-    if (candidates.length === 0) io.stderr('goprod: nothing to review\n');
-    const reviewed = await reviewFixes(candidates, { write: io.stdout, readKey: io.readKey! }, colors.stdout, io.cwd);
-    if (reviewed.interrupted) {
+    if (!(await review(result, opts, io, colors.stdout, note))) {
       io.stderr('goprod: review interrupted; nothing written\n');
       return 130;
     }
-    for (const line of reviewed.incomplete) note(`goprod: ${line}`);
-    note(`goprod: reviewed ${reviewed.accepted + reviewed.skipped} ${plural(reviewed.accepted + reviewed.skipped, 'fix', 'fixes')}: ${reviewed.accepted} accepted, ${reviewed.skipped} skipped`);
-    await renderFiles(candidates.filter((f) => f.applied.length > 0));
-    for (const f of candidates) if (f.applied.length === 0) f.output = f.source.text;
     if (opts.verify) result.verification = await verifyFiles(result.files, { download: options.download, onProgress: options.onProgress });
     progress?.done();
   }
@@ -448,6 +440,23 @@ async function fix(paths: string[], codemods: Codemod[], opts: FixOptions, io: I
   if (notWritten || reportLost) return 2;
   // A CI job must not pass forever because its module cache is empty: unproven fixes are pending too.
   return mode === 'check' && (changed.length > 0 || counts(result, opts.verify).unverified > 0) ? 1 : 0;
+}
+
+/**
+ * `-i`: the user picks among the run's fixes (see review.ts); only the accepted stay applied,
+ * formatted anew. False when the user ended the review with Ctrl-C.
+ */
+async function review(result: RunResult, opts: FixOptions, io: Io, colors: Palette, note: (line: string) => void): Promise<boolean> {
+  const candidates = result.files.filter((f) => willChange(f, false));
+  refuseDirty(await uncommittedFiles(candidates.map((f) => f.path)), opts, io);
+  if (candidates.length === 0) note('goprod: nothing to review');
+  const reviewed = await reviewFixes(candidates, { write: io.stdout, readKey: io.readKey! }, colors, io.cwd);
+  if (reviewed.interrupted) return false;
+  for (const line of reviewed.incomplete) note(`goprod: ${line}`);
+  note(`goprod: reviewed ${reviewed.accepted + reviewed.skipped} ${plural(reviewed.accepted + reviewed.skipped, 'fix', 'fixes')}: ${reviewed.accepted} accepted, ${reviewed.skipped} skipped`);
+  await renderFiles(candidates.filter((f) => f.applied.length > 0));
+  for (const f of candidates) if (f.applied.length === 0) f.output = f.source.text;
+  return true;
 }
 
 /** --write (and -i) refuse to mix fixes with uncommitted changes unless --allow-dirty. */
