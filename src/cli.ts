@@ -436,7 +436,8 @@ async function fix(paths: string[], codemods: Codemod[], opts: FixOptions, io: I
 
   for (const w of result.warnings) if (!opts.quiet || /: bug: /.test(w.message)) io.stderr(`${colorNote(formatWarning(w, io.cwd), colors.stderr)}\n`);
   if (format === 'text') for (const line of [...unfixableNotes(result, io.cwd), ...verificationNotes(result, io.cwd, opts.verify)]) note(line);
-  note(colors.stderr.bold(`goprod: ${summary(result, mode, opts.verify)}`));
+  // The reasons are on stderr only in text; json and sarif carry them in the document.
+  note(colors.stderr.bold(`goprod: ${summary(result, mode, opts.verify, format === 'text' ? 'see above' : `see the ${format} report`)}`));
   if (notWritten || reportLost) return 2;
   // A CI job must not pass forever because its module cache is empty: unproven fixes are pending too.
   return mode === 'check' && (changed.length > 0 || counts(result, opts.verify).unverified > 0) ? 1 : 0;

@@ -77,14 +77,15 @@ export function counts(result: RunResult, verified: boolean): Counts {
 
 export type Mode = 'dry-run' | 'write' | 'check';
 
-export function summary(result: RunResult, mode: Mode, verified: boolean): string {
+/** The closing line; `details` says where the reasons for backed-out, unverified and unwritten fixes are. */
+export function summary(result: RunResult, mode: Mode, verified: boolean, details = 'see above'): string {
   const c = counts(result, verified);
   const fixes = `${c.fixes} ${plural(c.fixes, 'fix', 'fixes')} in ${c.files} ${plural(c.files, 'file', 'files')}`;
   const head = c.fixes === 0 ? `no fixes to apply (${result.scanned} Go ${plural(result.scanned, 'file', 'files')} scanned)` : mode === 'write' ? `applied ${fixes}` : mode === 'check' ? `${fixes} pending` : fixes;
   const notes = [
-    c.backedOut > 0 ? `${c.backedOut} backed out (they break the build or vet, see above)` : '',
-    c.unverified > 0 ? `${c.unverified} unverified and not applied (see above; --no-verify applies them unchecked)` : '',
-    c.notWritten > 0 ? `${c.notWritten} not written (see above)` : '',
+    c.backedOut > 0 ? `${c.backedOut} backed out (they break the build or vet, ${details})` : '',
+    c.unverified > 0 ? `${c.unverified} unverified and not applied (${details}; --no-verify applies them unchecked)` : '',
+    c.notWritten > 0 ? `${c.notWritten} not written (${details})` : '',
     verified && result.verification && result.verification.configs.length > 0 ? `checked under ${result.verification.configs.join(', ')}` : '',
     c.deferred > 0 ? `${c.deferred} overlapping ${plural(c.deferred, 'fix', 'fixes')} deferred (applied ${c.fixes} of ${c.fixes + c.deferred}; run again for the rest)` : '',
     c.fixes > 0 && mode !== 'write' ? 'run with --write to apply' : '',

@@ -128,7 +128,7 @@ describe('goprod fix --format=sarif', () => {
 
     // The SARIF fixes, applied to the file, give what --write writes.
     const edited = applyReplacements(STORE, applied!.fixes![0]!.artifactChanges[0]!.replacements!);
-    expect(stderr).toContain('1 backed out');
+    expect(stderr).toContain('1 backed out (they break the build or vet, see the sarif report)');
     await goprod('fix', '--codemod=wrap-errors', '--write', '--allow-dirty');
     expect(readFileSync(join(dir, 'internal/store/store.go'), 'utf8')).toBe(edited);
   });
