@@ -19,7 +19,7 @@ function write(files: Record<string, string>): void {
 
 const GO_MOD = 'module example.com/svc\n\ngo 1.22\n';
 
-/** Five packages, a main outside cmd/, env reads in four directories, errors not wrapped, a goroutine without a context, no tests, README or CI. */
+/** Five packages, a main outside cmd/, env reads in four directories, errors not wrapped, a context dropped, no tests, README or CI. */
 function bareModule(): void {
   const getenv = (pkg: string) => `package ${pkg}\n\nimport "os"\n\nfunc Get() string { return os.Getenv("${pkg.toUpperCase()}") }\n`;
   write({
@@ -29,6 +29,7 @@ function bareModule(): void {
     'a/a.go': getenv('a'),
     'b/b.go': getenv('b'),
     'c/c.go': getenv('c'),
+    'a/ctx.go': 'package a\n\nimport "context"\n\nfunc detach(ctx context.Context) context.Context {\n\treturn context.TODO()\n}\n',
   });
 }
 
@@ -60,7 +61,7 @@ interface CheckJson {
 
 async function checkJson(...args: string[]): Promise<CheckJson> {
   const { code, stdout, stderr } = await runGoprod(dir, 'check', '--format=json', ...args);
-  expect(stderr).toMatch(/^goprod check: \d+\/16 /m);
+  expect(stderr).toMatch(/^goprod check: .*\/16 /m);
   expect(code).toBe(0);
   return JSON.parse(stdout) as CheckJson;
 }
@@ -75,7 +76,7 @@ describe('goprod check', () => {
     const s = byId(module!.signals);
     expect(s.structure!.evidence).toEqual({ packages: 5, mainPackages: 2, mainPackagesOutsideCmd: 1, internal: false });
     expect(s.errors!.evidence).toMatchObject({ errorfWrapping: 0, errorfNotWrapping: 2, sentinelErrors: 0 });
-    expect(s.concurrency!.evidence).toMatchObject({ goStatements: 1, contextParameters: 0 });
+    expect(s.concurrency!.evidence).toMatchObject({ goStatements: 1, contextFunctions: 1, contextsDropped: 1 });
     expect(s.testing!.evidence).toMatchObject({ packages: 5, packagesWithTests: 0, testFiles: 0 });
     expect(s.observability!.evidence).toEqual({ structuredLogging: [], metrics: [], tracing: [] });
     expect(s.configuration!.evidence).toEqual({ envReads: 4, envReadDirectories: 4 });
@@ -92,7 +93,7 @@ describe('goprod check', () => {
     const s = byId(module!.signals);
     expect(s.structure!.evidence).toEqual({ packages: 3, mainPackages: 1, mainPackagesOutsideCmd: 0, internal: true });
     expect(s.errors!.evidence).toMatchObject({ errorfWrapping: 1, errorfNotWrapping: 0, sentinelErrors: 1 });
-    expect(s.concurrency!.evidence).toMatchObject({ goStatements: 1, contextParameters: 1, freshContexts: 0 });
+    expect(s.concurrency!.evidence).toMatchObject({ goStatements: 1, contextFunctions: 1, contextsDropped: 0 }); // main's context.Background() is where contexts start
     expect(s.testing!.evidence).toEqual({ packages: 3, packagesWithTests: 3, testFiles: 3, tableDrivenTestFiles: 3, raceInCi: true });
     expect(s.observability!.evidence).toEqual({ structuredLogging: ['log/slog'], metrics: ['github.com/prometheus/client_golang'], tracing: [] });
     expect(s.configuration!.evidence).toEqual({ envReads: 0, envReadDirectories: 0 }); // env-config leaves its own package's reads alone
@@ -145,6 +146,16 @@ describe('goprod check', () => {
     expect(doc.modules[0]!.signals.map((s) => s.id)).toEqual(['structure', 'errors', 'concurrency', 'testing', 'observability', 'configuration', 'ci', 'documentation']);
   });
 
+  test('loop variables shared before Go 1.22 count against concurrency; copies made redundant by Go 1.22 do not', async () => {
+    const loop = (copy: string) => `package p\n\nimport "fmt"\n\nfunc Each(xs []int) {\n\tfor _, x := range xs {\n${copy}\t\tgo func() { fmt.Println(x) }()\n\t}\n}\n`;
+    write({ 'old/go.mod': 'module example.com/old\n\ngo 1.21\n', 'old/p.go': loop(''), 'new/go.mod': 'module example.com/new\n\ngo 1.22\n', 'new/p.go': loop('\t\tx := x\n') });
+    const fix = JSON.parse((await runGoprod(dir, 'fix', '--json', '--no-verify')).stdout) as { findings: Array<{ codemod: string; file: string }> };
+    expect(fix.findings.map((f) => [f.codemod, f.file])).toEqual([['loopvar', 'new/p.go'], ['loopvar', 'old/p.go']]);
+    const modules = (await checkJson()).modules;
+    const shared = modules.map((m) => [m.module, byId(m.signals).concurrency!.evidence.sharedLoopVariables]);
+    expect(shared).toEqual([['example.com/new', 0], ['example.com/old', 1]]);
+  });
+
   test('the wrap-errors count is what goprod fix --json reports for the same tree', async () => {
     bareModule();
     write({ 'a/more.go': 'package a\n\nimport "fmt"\n\nfunc F(err error) error { return fmt.Errorf("f: %v", err) }\n' });
@@ -160,8 +171,8 @@ describe('goprod check', () => {
 describe('thresholds', () => {
   const solid: Evidence = {
     packages: 10, packagesWithTests: 7, testFiles: 7, tableDrivenTestFiles: 1, goLines: 10_000, mainPackages: ['cmd/a'], mainPackagesOutsideCmd: 0, hasInternal: false,
-    unwrappedErrorf: 1, wrappedErrorf: 9, sentinelErrors: 0, droppedCloseErrors: 1, droppedCloseErrorsOnWrites: 1, goStatements: 1, contextParameters: 9, freshContexts: 1,
-    loopvarFindings: 0, structuredLogging: ['log/slog'], metrics: [], tracing: ['go.opentelemetry.io/otel'], envReads: 3, envReadDirectories: 1,
+    unwrappedErrorf: 1, wrappedErrorf: 9, sentinelErrors: 0, droppedCloseErrors: 1, droppedCloseErrorsOnWrites: 1, goStatements: 1, contextFunctions: 50, contextsDropped: 1,
+    sharedLoopVariables: 0, structuredLogging: ['log/slog'], metrics: [], tracing: ['go.opentelemetry.io/otel'], envReads: 3, envReadDirectories: 1,
     ciFiles: ['.github/workflows/ci.yml', 'Makefile'], ciRunsTests: true, ciRunsRace: true, ciRunsLint: true, golangciConfig: false, readme: true, adrDirectory: undefined,
     exportedNames: 10, undocumentedExportedNames: 2,
   };
@@ -177,8 +188,8 @@ describe('thresholds', () => {
     expect([scores({ wrappedErrorf: 8, unwrappedErrorf: 2 }).errors, scores({ wrappedErrorf: 4, unwrappedErrorf: 6 }).errors]).toEqual([1, 0]);
     expect(scores({ droppedCloseErrorsOnWrites: 2 }).errors).toBe(1);
     expect([scores({ packagesWithTests: 6 }).testing, scores({ packagesWithTests: 2 }).testing, scores({ tableDrivenTestFiles: 0 }).testing]).toEqual([1, 0, 1]);
-    expect([scores({ freshContexts: 2, contextParameters: 8 }).concurrency, scores({ freshContexts: 4, contextParameters: 6 }).concurrency, scores({ contextParameters: 0, freshContexts: 0 }).concurrency]).toEqual([1, 0, 0]);
-    expect(scores({ loopvarFindings: 1 }).concurrency).toBe(1);
+    expect([scores({ contextsDropped: 2 }).concurrency, scores({ contextsDropped: 6 }).concurrency, scores({ contextFunctions: 0, contextsDropped: 0 }).concurrency]).toEqual([1, 0, 0]);
+    expect(scores({ sharedLoopVariables: 1 }).concurrency).toBe(1);
     expect([scores({ envReadDirectories: 2 }).configuration, scores({ envReadDirectories: 4 }).configuration]).toEqual([1, 0]);
     expect([scores({ tracing: [] }).observability, scores({ tracing: [], structuredLogging: [] }).observability]).toEqual([1, 0]);
     expect([scores({ ciRunsRace: false }).ci, scores({ ciFiles: ['Makefile'] }).ci]).toEqual([1, 0]);

@@ -34,12 +34,12 @@ export interface Evidence {
   droppedCloseErrorsOnWrites: number;
   /** `go` statements (by text). */
   goStatements: number;
-  /** `ctx context.Context` parameters (by text). */
-  contextParameters: number;
-  /** context.Background()/TODO() outside main packages (by text): a context made instead of passed down. */
-  freshContexts: number;
-  /** Loop variables to copy (or copies to remove): loopvar's findings. */
-  loopvarFindings: number;
+  /** Functions with a context.Context parameter (by text: on their `func` line). */
+  contextFunctions: number;
+  /** context.Background()/TODO() inside those functions: a new context where the caller's should pass down. */
+  contextsDropped: number;
+  /** Loops whose variables closures or pointers outlive before Go 1.22: loopvar's findings (less its redundant copies, harmless since 1.22). */
+  sharedLoopVariables: number;
   /** Structured logging, metrics and tracing libraries imported, by import path prefix. */
   structuredLogging: string[];
   metrics: string[];
@@ -93,7 +93,7 @@ export async function gatherEvidence(paths: readonly string[], cwd: string): Pro
   return { modules, warnings: run.warnings };
 }
 
-type CodemodEvidence = Pick<Evidence, 'unwrappedErrorf' | 'droppedCloseErrors' | 'droppedCloseErrorsOnWrites' | 'loopvarFindings' | 'envReads' | 'envReadDirectories'>;
+type CodemodEvidence = Pick<Evidence, 'unwrappedErrorf' | 'droppedCloseErrors' | 'droppedCloseErrorsOnWrites' | 'sharedLoopVariables' | 'envReads' | 'envReadDirectories'>;
 
 function fromCodemods(run: RunResult, module: GoModule): CodemodEvidence {
   const findings = run.files.filter((f) => f.module?.dir === module.dir).flatMap((f) => f.findings.map((finding) => ({ path: f.path, finding })));
@@ -105,7 +105,7 @@ function fromCodemods(run: RunResult, module: GoModule): CodemodEvidence {
     unwrappedErrorf: of('wrap-errors').length,
     droppedCloseErrors: closes.length,
     droppedCloseErrorsOnWrites: closes.filter((c) => /was written to|right before returning nil/.test(c.finding.message)).length,
-    loopvarFindings: of('loopvar').length,
+    sharedLoopVariables: of('loopvar').filter((f) => /all iterations share/.test(f.finding.message)).length,
     envReads: reads.length,
     envReadDirectories: new Set(reads.map((r) => dirname(r.path))).size,
   };
@@ -116,7 +116,7 @@ type GoFileEvidence = Omit<Evidence, keyof CodemodEvidence | keyof RepositoryEvi
 function fromGoFiles(module: GoModule, paths: readonly string[]): GoFileEvidence {
   const e: GoFileEvidence = {
     packages: 0, packagesWithTests: 0, testFiles: 0, tableDrivenTestFiles: 0, goLines: 0, mainPackages: [], mainPackagesOutsideCmd: 0,
-    hasInternal: false, wrappedErrorf: 0, sentinelErrors: 0, goStatements: 0, contextParameters: 0, freshContexts: 0,
+    hasInternal: false, wrappedErrorf: 0, sentinelErrors: 0, goStatements: 0, contextFunctions: 0, contextsDropped: 0,
     structuredLogging: [], metrics: [], tracing: [], exportedNames: 0, undocumentedExportedNames: 0,
   };
   const packages = new Map<string, { tested: boolean; main: boolean; code: boolean }>();
@@ -127,7 +127,6 @@ function fromGoFiles(module: GoModule, paths: readonly string[]): GoFileEvidence
     const pkg = packages.get(dir) ?? { tested: false, main: false, code: false };
     packages.set(dir, pkg);
     if (dir === 'internal' || dir.startsWith('internal/') || dir.includes('/internal/') || dir.endsWith('/internal')) e.hasInternal = true;
-    for (const m of text.matchAll(/"([\w.\-/]+)"/g)) imported.add(m[1]!);
     if (path.endsWith('_test.go')) {
       pkg.tested = true;
       e.testFiles++;
@@ -136,15 +135,20 @@ function fromGoFiles(module: GoModule, paths: readonly string[]): GoFileEvidence
     }
     pkg.code = true;
     if (/^package main\b/m.test(text)) pkg.main = true;
+    for (const path of importPaths(text)) imported.add(path);
     if (GENERATED.test(text)) continue;
     const lines = text.split('\n');
     e.goLines += lines.length;
     e.wrappedErrorf += count(text, /fmt\.Errorf\([^\n]*%w/g);
     e.sentinelErrors += count(text, /^\s*(var\s+)?Err\w*\s*=\s*errors\.New\(/gm);
     e.goStatements += count(text, /^\s*go\s+[\w.(]/gm);
-    e.contextParameters += count(text, /\bctx\s+context\.Context\b/g);
-    if (!pkg.main) e.freshContexts += count(text, /\bcontext\.(Background|TODO)\(\)/g);
+    let takesContext = false; // the function being read has a context.Context parameter
     lines.forEach((line, i) => {
+      if (line.startsWith('func ')) {
+        takesContext = /context\.Context\b/.test(line);
+        if (takesContext) e.contextFunctions++;
+      } else if (line.startsWith('}')) takesContext = false;
+      if (takesContext) e.contextsDropped += count(line, /\bcontext\.(Background|TODO)\(\)/g);
       if (!/^(func (\([^)]*\) )?|type )[A-Z]/.test(line)) return;
       e.exportedNames++;
       if (!lines[i - 1]?.startsWith('//')) e.undocumentedExportedNames++;
@@ -208,6 +212,15 @@ function repositoryRootOf(dir: string, checked: readonly string[]): string {
     if (dirname(d) === d) break;
   }
   return checked.filter((c) => dir === c || dir.startsWith(c + sep)).sort((a, b) => a.length - b.length)[0] ?? dir;
+}
+
+/** The paths a file imports, from its `import "x"` lines and `import ( … )` blocks. */
+function importPaths(text: string): string[] {
+  const paths: string[] = [];
+  for (const m of text.matchAll(/^import\s*(?:\(([^)]*)\)|[\w.]*\s*("[^"]+"))/gm)) {
+    for (const p of (m[1] ?? m[2]!).matchAll(/"([^"]+)"/g)) paths.push(p[1]!);
+  }
+  return paths;
 }
 
 function count(text: string, pattern: RegExp): number {

@@ -13,9 +13,9 @@ export const THRESHOLDS = {
   wrappedSharePartial: 0.5,
   /** Errors: dropped Close errors on written files tolerated per 10,000 lines, for 2. */
   closeDropsPer10kLines: 1,
-  /** Concurrency: share of contexts made (Background/TODO outside main) among contexts passed or made, for 2 and for 1. */
-  freshContextShareSolid: 0.1,
-  freshContextSharePartial: 0.3,
+  /** Concurrency: context.Background()/TODO() per function that receives a context, for 2 and for 1. */
+  droppedContextsSolid: 0.02,
+  droppedContextsPartial: 0.1,
   /** Testing: share of packages with a _test.go file, for 2 and for 1. */
   testedShareSolid: 0.7,
   testedSharePartial: 0.3,
@@ -99,18 +99,17 @@ function errors(e: Evidence): Signal {
 }
 
 function concurrency(e: Evidence): Signal {
-  const contexts = e.contextParameters + e.freshContexts;
-  const fresh = contexts === 0 ? 0 : e.freshContexts / contexts;
+  const dropped = e.contextFunctions === 0 ? 0 : e.contextsDropped / e.contextFunctions;
   // Goroutines with no context anywhere in the module have no visible way to be stopped.
-  let score: Score = e.goStatements > 0 && e.contextParameters === 0 ? 0 : grade(fresh, T.freshContextShareSolid, T.freshContextSharePartial, true);
-  if (score === 2 && e.loopvarFindings > 0) score = 1;
+  let score: Score = e.goStatements > 0 && e.contextFunctions === 0 ? 0 : grade(dropped, T.droppedContextsSolid, T.droppedContextsPartial, true);
+  if (score === 2 && e.sharedLoopVariables > 0) score = 1;
   return {
     id: 'concurrency',
     name: 'Concurrency safety',
     score,
-    evidence: { goStatements: e.goStatements, contextParameters: e.contextParameters, freshContexts: e.freshContexts, loopvarFindings: e.loopvarFindings },
-    summary: `${e.goStatements} go statements; ${e.contextParameters} ctx parameters, ${e.freshContexts} context.Background/TODO outside main (${percent(fresh)}); ${e.loopvarFindings} loop variable findings`,
-    fix: e.loopvarFindings > 0 ? 'goprod fix --codemod=loopvar; pass ctx down instead of context.Background()' : 'pass ctx down instead of context.Background(); give every goroutine a way to stop (ctx, errgroup)',
+    evidence: { goStatements: e.goStatements, contextFunctions: e.contextFunctions, contextsDropped: e.contextsDropped, sharedLoopVariables: e.sharedLoopVariables },
+    summary: `${e.goStatements} go statements; ${e.contextsDropped} context.Background/TODO in ${e.contextFunctions} functions that receive a ctx; ${e.sharedLoopVariables} loops sharing their variables with closures (before Go 1.22)`,
+    fix: `${e.sharedLoopVariables > 0 ? 'goprod fix --codemod=loopvar; ' : ''}pass the ctx received down instead of context.Background(); give every goroutine a way to stop (ctx, errgroup)`,
   };
 }
 
