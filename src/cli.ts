@@ -22,6 +22,7 @@ import { sarifReport } from './sarif.js';
 import { NotWritable, writeSourceAtomic } from './source.js';
 import { interruption, removeStaleTempDirs, withInterrupts, writing } from './interrupt.js';
 import { bulkCommand, bulkSummary, type BulkFlags } from './bulk/command.js';
+import { checkCommand, MAX_SCORE, type CheckFormat } from './check/command.js';
 import { mergeReports, writeReport as writeBulkReport } from './bulk/run.js';
 import type { Io } from './io.js';
 
@@ -220,6 +221,17 @@ Examples:
     });
 
   program
+    .command('check')
+    .description('score each module\'s production readiness on eight signals (0-2 each, /16), with the evidence and what fixes each gap (changes nothing)')
+    .argument('[paths...]', 'directories (recursively) holding Go modules', ['.'])
+    .addOption(new Option('--format <format>', 'text, json (documented in the README) or markdown (a table for a PR comment)').choices(['text', 'json', 'markdown']).default('text'))
+    .option('--min-score <n>', `exit 1 when a module scores below N (0-${MAX_SCORE}), for CI`, minScore)
+    .addHelpText('after', '\nThe score comes from what the repository shows (tests are not run). The thresholds are in the README.\nExit status: 0, 1 when a module scores below --min-score, 2 usage error.')
+    .action(async (paths: string[], opts: { format: CheckFormat; minScore?: number }) => {
+      exitCode = await checkCommand(paths, opts, io);
+    });
+
+  program
     .command('list')
     .description('list the codemods with their summaries')
     .action(() => {
@@ -324,6 +336,12 @@ function seconds(value: string): number {
 function positiveMinutes(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--timeout takes minutes (more than 0), not ${JSON.stringify(value)}`);
+  return n;
+}
+
+function minScore(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > MAX_SCORE) throw new UsageError(`--min-score takes a whole number from 0 to ${MAX_SCORE}, not ${JSON.stringify(value)}`);
   return n;
 }
 

@@ -1,0 +1,228 @@
+// What `goprod check` counts in a module: goprod's own codemods' findings, the Go files read
+// as text (imports, declarations, tests), and the repository's files (CI, README, ADRs).
+// Counts by text are approximations a user can reproduce with grep; each is named so.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { codemods } from '../../codemods/index.js';
+import { discoverGoFiles } from '../discover.js';
+import { ModuleFinder, type GoModule } from '../go/module.js';
+import type { RunResult, Warning } from '../model.js';
+import { runCodemods } from '../runner.js';
+
+export interface Evidence {
+  /** Packages: directories with non-test Go files (generated files included). */
+  packages: number;
+  packagesWithTests: number;
+  testFiles: number;
+  /** Test files with a `[]struct{` table and a `t.Run(` subtest. */
+  tableDrivenTestFiles: number;
+  /** Lines of non-test, non-generated Go. */
+  goLines: number;
+  /** Directories (relative to the module, `.` for its root) of main packages. */
+  mainPackages: string[];
+  /** Main packages elsewhere than the module root or under a cmd/ (examples/, tools/…) directory. */
+  mainPackagesOutsideCmd: number;
+  hasInternal: boolean;
+  /** fmt.Errorf calls that format an error without %w (wrap-errors' findings). */
+  unwrappedErrorf: number;
+  /** fmt.Errorf calls with %w (by text). */
+  wrappedErrorf: number;
+  /** `ErrX = errors.New(…)` declarations (by text). */
+  sentinelErrors: number;
+  /** Dropped Close errors (close-errors' findings), and those of them on written files. */
+  droppedCloseErrors: number;
+  droppedCloseErrorsOnWrites: number;
+  /** `go` statements (by text). */
+  goStatements: number;
+  /** Functions with a context.Context parameter (by text: on their `func` line). */
+  contextFunctions: number;
+  /** context.Background()/TODO() inside those functions: a new context where the caller's should pass down. */
+  contextsDropped: number;
+  /** Loops whose variables closures or pointers outlive before Go 1.22: loopvar's findings (less its redundant copies, harmless since 1.22). */
+  sharedLoopVariables: number;
+  /** Structured logging, metrics and tracing libraries imported, by import path prefix. */
+  structuredLogging: string[];
+  metrics: string[];
+  tracing: string[];
+  /** os.Getenv/LookupEnv reads (env-config's findings) and the directories they are in. */
+  envReads: number;
+  envReadDirectories: number;
+  /** CI and build files found (relative to the repository root). */
+  ciFiles: string[];
+  ciRunsTests: boolean;
+  ciRunsRace: boolean;
+  ciRunsLint: boolean;
+  golangciConfig: boolean;
+  readme: boolean;
+  /** The ADR directory, relative to the repository root. */
+  adrDirectory: string | undefined;
+  /** Exported funcs, methods and types, and those without a `//` line right above (by text). */
+  exportedNames: number;
+  undocumentedExportedNames: number;
+}
+
+export interface ModuleEvidence {
+  module: GoModule;
+  /** Where the repository's files are looked for: the nearest directory with .git at or above the module, else the path checked. */
+  repositoryRoot: string;
+  evidence: Evidence;
+}
+
+const LOGGING = ['log/slog', 'github.com/rs/zerolog', 'go.uber.org/zap', 'github.com/sirupsen/logrus', 'github.com/go-kit/log', 'github.com/go-logr/logr'];
+const METRICS = ['github.com/prometheus/client_golang', 'go.opentelemetry.io/otel/metric', 'github.com/VictoriaMetrics/metrics', 'expvar'];
+const TRACING = ['go.opentelemetry.io/otel', 'github.com/opentracing/opentracing-go', 'go.opencensus.io/trace'];
+/** Directories (at any depth) where main packages belong: cmd/, and examples, tooling and tests. */
+const MAIN_PACKAGE_HOMES = new Set(['cmd', 'example', 'examples', 'tools', 'hack', 'scripts', 'test', 'tests', 'e2e']);
+const ADR_DIRECTORIES = ['docs/adr', 'doc/adr', 'docs/decisions', 'docs/architecture/decisions', 'adr'];
+const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
+
+/** Gathers the evidence of every module under `paths` (one codemod run for all, not verified). */
+export async function gatherEvidence(paths: readonly string[], cwd: string): Promise<{ modules: ModuleEvidence[]; warnings: Warning[] }> {
+  const files = new Map<GoModule, string[]>();
+  const finder = new ModuleFinder();
+  for (const path of discoverGoFiles(paths, cwd)) {
+    const module = finder.find(dirname(path));
+    if (module) files.set(module, [...(files.get(module) ?? []), path]);
+  }
+  const run = await runCodemods(paths, codemods, { verify: false, cwd });
+  const roots = paths.map((p) => resolve(cwd, p.replace(/(^|[/\\])\.\.\.$/, '$1') || '.'));
+  const modules = [...files].sort(([a], [b]) => a.dir.localeCompare(b.dir)).map(([module, paths]) => {
+    const repositoryRoot = repositoryRootOf(module.dir, roots);
+    return { module, repositoryRoot, evidence: { ...fromCodemods(run, module), ...fromGoFiles(module, paths), ...fromRepository(repositoryRoot, module.dir) } };
+  });
+  return { modules, warnings: run.warnings };
+}
+
+type CodemodEvidence = Pick<Evidence, 'unwrappedErrorf' | 'droppedCloseErrors' | 'droppedCloseErrorsOnWrites' | 'sharedLoopVariables' | 'envReads' | 'envReadDirectories'>;
+
+function fromCodemods(run: RunResult, module: GoModule): CodemodEvidence {
+  const findings = run.files.filter((f) => f.module?.dir === module.dir).flatMap((f) => f.findings.map((finding) => ({ path: f.path, finding })));
+  const of = (codemod: string) => findings.filter((f) => f.finding.codemod === codemod);
+  const closes = of('close-errors');
+  // env-config adds one finding for the package it would generate; the rest are reads.
+  const reads = of('env-config').filter((f) => f.finding.end > 0);
+  return {
+    unwrappedErrorf: of('wrap-errors').length,
+    droppedCloseErrors: closes.length,
+    droppedCloseErrorsOnWrites: closes.filter((c) => /was written to|right before returning nil/.test(c.finding.message)).length,
+    sharedLoopVariables: of('loopvar').filter((f) => /all iterations share/.test(f.finding.message)).length,
+    envReads: reads.length,
+    envReadDirectories: new Set(reads.map((r) => dirname(r.path))).size,
+  };
+}
+
+type GoFileEvidence = Omit<Evidence, keyof CodemodEvidence | keyof RepositoryEvidence>;
+
+function fromGoFiles(module: GoModule, paths: readonly string[]): GoFileEvidence {
+  const e: GoFileEvidence = {
+    packages: 0, packagesWithTests: 0, testFiles: 0, tableDrivenTestFiles: 0, goLines: 0, mainPackages: [], mainPackagesOutsideCmd: 0,
+    hasInternal: false, wrappedErrorf: 0, sentinelErrors: 0, goStatements: 0, contextFunctions: 0, contextsDropped: 0,
+    structuredLogging: [], metrics: [], tracing: [], exportedNames: 0, undocumentedExportedNames: 0,
+  };
+  const packages = new Map<string, { tested: boolean; main: boolean; code: boolean }>();
+  const imported = new Set<string>();
+  for (const path of paths) {
+    const text = readFileSync(path, 'utf8');
+    const dir = relative(module.dir, dirname(path)).split(sep).join('/') || '.';
+    const pkg = packages.get(dir) ?? { tested: false, main: false, code: false };
+    packages.set(dir, pkg);
+    if (dir === 'internal' || dir.startsWith('internal/') || dir.includes('/internal/') || dir.endsWith('/internal')) e.hasInternal = true;
+    if (path.endsWith('_test.go')) {
+      pkg.tested = true;
+      e.testFiles++;
+      if (/\[\]struct\s*\{/.test(text) && /\bt\.Run\(/.test(text)) e.tableDrivenTestFiles++;
+      continue;
+    }
+    pkg.code = true;
+    if (/^package main\b/m.test(text)) pkg.main = true;
+    for (const path of importPaths(text)) imported.add(path);
+    if (GENERATED.test(text)) continue;
+    const lines = text.split('\n');
+    e.goLines += lines.length;
+    e.wrappedErrorf += count(text, /fmt\.Errorf\([^\n]*%w/g);
+    e.sentinelErrors += count(text, /^\s*(var\s+)?Err\w*\s*=\s*errors\.New\(/gm);
+    e.goStatements += count(text, /^\s*go\s+[\w.(]/gm);
+    let takesContext = false; // the function being read has a context.Context parameter
+    lines.forEach((line, i) => {
+      if (line.startsWith('func ')) {
+        takesContext = /context\.Context\b/.test(line);
+        if (takesContext) e.contextFunctions++;
+      } else if (line.startsWith('}')) takesContext = false;
+      if (takesContext) e.contextsDropped += count(line, /\bcontext\.(Background|TODO)\(\)/g);
+      if (!/^(func (\([^)]*\) )?|type )[A-Z]/.test(line)) return;
+      e.exportedNames++;
+      if (!lines[i - 1]?.startsWith('//')) e.undocumentedExportedNames++;
+    });
+  }
+  for (const [dir, pkg] of packages) {
+    if (!pkg.code) continue;
+    e.packages++;
+    if (pkg.tested) e.packagesWithTests++;
+    if (!pkg.main) continue;
+    e.mainPackages.push(dir);
+    if (dir !== '.' && !dir.split('/').some((segment) => MAIN_PACKAGE_HOMES.has(segment))) e.mainPackagesOutsideCmd++;
+  }
+  e.mainPackages.sort();
+  const using = (prefixes: readonly string[]) => prefixes.filter((p) => [...imported].some((i) => i === p || i.startsWith(`${p}/`)));
+  e.structuredLogging = using(LOGGING);
+  e.metrics = using(METRICS);
+  e.tracing = using(TRACING);
+  return e;
+}
+
+type RepositoryEvidence = Pick<Evidence, 'ciFiles' | 'ciRunsTests' | 'ciRunsRace' | 'ciRunsLint' | 'golangciConfig' | 'readme' | 'adrDirectory'>;
+
+/** The CI and documentation files of the repository (and of the module directory, when it is not the root). */
+function fromRepository(root: string, moduleDir: string): RepositoryEvidence {
+  const ci = [
+    ...filesIn(root, '.github/workflows', /\.ya?ml$/),
+    ...['.gitlab-ci.yml', '.circleci/config.yml', '.travis.yml', 'Jenkinsfile', 'azure-pipelines.yml'].filter((f) => existsSync(join(root, f))),
+  ];
+  // Build files a pipeline calls: where `go test -race` and the linter are often spelled out.
+  const build = [...filesIn(root, '.', /^(Makefile|GNUmakefile|.*\.mk|Taskfile\.ya?ml|magefile\.go)$/), ...filesIn(root, 'scripts', /\.sh$/), ...filesIn(root, 'hack', /\.sh$/)];
+  const text = [...ci, ...build].map((f) => readFileSync(join(root, f), 'utf8')).join('\n');
+  const golangci = [root, moduleDir].some((d) => ['.golangci.yml', '.golangci.yaml', '.golangci.toml', '.golangci.json'].some((f) => existsSync(join(d, f))));
+  return {
+    ciFiles: [...ci, ...build],
+    ciRunsTests: ci.length > 0 && /go test|gotestsum|go-test|make test|test:/.test(text),
+    ciRunsRace: /(^|\s|["'])--?race\b(?!=false)/m.test(text),
+    ciRunsLint: golangci || /golangci-lint|staticcheck|go vet/.test(text),
+    golangciConfig: golangci,
+    readme: [root, moduleDir].some((d) => filesIn(d, '.', /^readme(\.\w+)?$/i).length > 0),
+    adrDirectory: ADR_DIRECTORIES.find((d) => existsSync(join(root, d))),
+  };
+}
+
+/** Files directly in `root/dir` whose names match, as paths relative to root. */
+function filesIn(root: string, dir: string, name: RegExp): string[] {
+  try {
+    return readdirSync(join(root, dir), { withFileTypes: true })
+      .filter((e) => e.isFile() && name.test(e.name))
+      .map((e) => (dir === '.' ? e.name : `${dir}/${e.name}`))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/** The nearest directory at or above `dir` with a .git; without one, the widest checked path that holds the module. */
+function repositoryRootOf(dir: string, checked: readonly string[]): string {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return d;
+    if (dirname(d) === d) break;
+  }
+  return checked.filter((c) => dir === c || dir.startsWith(c + sep)).sort((a, b) => a.length - b.length)[0] ?? dir;
+}
+
+/** The paths a file imports, from its `import "x"` lines and `import ( … )` blocks. */
+function importPaths(text: string): string[] {
+  const paths: string[] = [];
+  for (const m of text.matchAll(/^import\s*(?:\(([^)]*)\)|[\w.]*\s*("[^"]+"))/gm)) {
+    for (const p of (m[1] ?? m[2]!).matchAll(/"([^"]+)"/g)) paths.push(p[1]!);
+  }
+  return paths;
+}
+
+function count(text: string, pattern: RegExp): number {
+  return text.match(pattern)?.length ?? 0;
+}

@@ -1,0 +1,201 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { Evidence } from '../src/check/evidence.js';
+import { scoreSignals, THRESHOLDS, type Signal } from '../src/check/signals.js';
+import { runGoprod } from './run-goprod.js';
+
+let dir: string;
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'goprod-check-'))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(files: Record<string, string>): void {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+}
+
+const GO_MOD = 'module example.com/svc\n\ngo 1.22\n';
+
+/** Five packages, a main outside cmd/, env reads in four directories, errors not wrapped, a context dropped, no tests, README or CI. */
+function bareModule(): void {
+  const getenv = (pkg: string) => `package ${pkg}\n\nimport "os"\n\nfunc Get() string { return os.Getenv("${pkg.toUpperCase()}") }\n`;
+  write({
+    'go.mod': GO_MOD,
+    'main.go': 'package main\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nfunc Load(p string) error {\n\t_, err := os.ReadFile(p)\n\tif err != nil {\n\t\treturn fmt.Errorf("load %s: %v", p, err)\n\t}\n\treturn fmt.Errorf("again: %s", err)\n}\n\nfunc main() {\n\tgo Load("x")\n\tfmt.Println(os.Getenv("HOME"))\n}\n',
+    'worker/main.go': 'package main\n\nfunc main() {}\n',
+    'a/a.go': getenv('a'),
+    'b/b.go': getenv('b'),
+    'c/c.go': getenv('c'),
+    'a/ctx.go': 'package a\n\nimport "context"\n\nfunc detach(ctx context.Context) context.Context {\n\treturn context.TODO()\n}\n',
+  });
+}
+
+/** Everything the guide asks for. */
+function goodModule(): void {
+  const table = (pkg: string) =>
+    `package ${pkg}\n\nimport "testing"\n\nfunc TestIt(t *testing.T) {\n\tfor _, c := range []struct{ name string }{{"a"}} {\n\t\tt.Run(c.name, func(t *testing.T) {})\n\t}\n}\n`;
+  write({
+    'go.mod': GO_MOD,
+    'README.md': '# svc\n',
+    '.golangci.yml': 'linters:\n  enable: [errcheck]\n',
+    '.github/workflows/ci.yml': 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: golangci-lint run\n      - run: go test -race ./...\n      - run: go build ./...\n',
+    'docs/adr/0001-record.md': '# Record decisions\n',
+    'cmd/svc/main.go':
+      'package main\n\nimport (\n\t"context"\n\t"log/slog"\n\n\t"github.com/prometheus/client_golang/prometheus"\n\n\t"example.com/svc/internal/store"\n)\n\nvar registry = prometheus.NewRegistry()\n\nfunc main() {\n\tslog.Info("start", "err", store.Load(context.Background(), "x"))\n}\n',
+    'cmd/svc/main_test.go': table('main'),
+    'internal/store/store.go':
+      'package store\n\nimport (\n\t"context"\n\t"errors"\n\t"fmt"\n\t"os"\n)\n\n// ErrEmpty says the file is empty.\nvar ErrEmpty = errors.New("empty")\n\n// Load reads p.\nfunc Load(ctx context.Context, p string) error {\n\tdone := make(chan struct{})\n\tgo func() {\n\t\tdefer close(done)\n\t\t<-ctx.Done()\n\t}()\n\tb, err := os.ReadFile(p)\n\tif err != nil {\n\t\treturn fmt.Errorf("load %s: %w", p, err)\n\t}\n\tif len(b) == 0 {\n\t\treturn ErrEmpty\n\t}\n\treturn nil\n}\n',
+    'internal/store/store_test.go': table('store'),
+    'internal/config/config.go': 'package config\n\nimport "os"\n\n// Addr is where the service listens.\nfunc Addr() string { return os.Getenv("ADDR") }\n',
+    'internal/config/config_test.go': table('config'),
+  });
+}
+
+interface CheckJson {
+  version: number;
+  modules: Array<{ module: string; dir: string; total: number; max: number; band: string; signals: Signal[] }>;
+}
+
+async function checkJson(...args: string[]): Promise<CheckJson> {
+  const { code, stdout, stderr } = await runGoprod(dir, 'check', '--format=json', ...args);
+  expect(stderr).toMatch(/^goprod check: .*\/16 /m);
+  expect(code).toBe(0);
+  return JSON.parse(stdout) as CheckJson;
+}
+
+const byId = (signals: readonly Signal[]) => Object.fromEntries(signals.map((s) => [s.id, s]));
+
+describe('goprod check', () => {
+  test('a bare module has critical gaps, each signal at 0 with the evidence that says why', async () => {
+    bareModule();
+    const [module] = (await checkJson()).modules;
+    expect(module).toMatchObject({ module: 'example.com/svc', dir: '.', total: 0, max: 16, band: 'critical gaps' });
+    const s = byId(module!.signals);
+    expect(s.structure!.evidence).toEqual({ packages: 5, mainPackages: 2, mainPackagesOutsideCmd: 1, internal: false });
+    expect(s.errors!.evidence).toMatchObject({ errorfWrapping: 0, errorfNotWrapping: 2, sentinelErrors: 0 });
+    expect(s.concurrency!.evidence).toMatchObject({ goStatements: 1, contextFunctions: 1, contextsDropped: 1 });
+    expect(s.testing!.evidence).toMatchObject({ packages: 5, packagesWithTests: 0, testFiles: 0 });
+    expect(s.observability!.evidence).toEqual({ structuredLogging: [], metrics: [], tracing: [] });
+    expect(s.configuration!.evidence).toEqual({ envReads: 4, envReadDirectories: 4 });
+    expect(s.ci!.evidence).toMatchObject({ files: [], pipeline: false });
+    expect(s.documentation!.evidence).toEqual({ readme: false, exportedNames: 4, undocumentedExportedNames: 4, adrDirectory: '' });
+    for (const signal of module!.signals) expect([signal.id, signal.score]).toEqual([signal.id, 0]);
+    expect(s.errors!.fix).toBe('goprod fix --codemod=wrap-errors,close-errors');
+    expect(s.configuration!.fix).toBe('goprod fix --codemod=env-config');
+  });
+
+  test('a module with CI, lint, README, slog, metrics, table-driven tests and wrapped errors is exemplary', async () => {
+    goodModule();
+    const [module] = (await checkJson()).modules;
+    const s = byId(module!.signals);
+    expect(s.structure!.evidence).toEqual({ packages: 3, mainPackages: 1, mainPackagesOutsideCmd: 0, internal: true });
+    expect(s.errors!.evidence).toMatchObject({ errorfWrapping: 1, errorfNotWrapping: 0, sentinelErrors: 1 });
+    expect(s.concurrency!.evidence).toMatchObject({ goStatements: 1, contextFunctions: 1, contextsDropped: 0 }); // main's context.Background() is where contexts start
+    expect(s.testing!.evidence).toEqual({ packages: 3, packagesWithTests: 3, testFiles: 3, tableDrivenTestFiles: 3, raceInCi: true });
+    expect(s.observability!.evidence).toEqual({ structuredLogging: ['log/slog'], metrics: ['github.com/prometheus/client_golang'], tracing: [] });
+    expect(s.configuration!.evidence).toEqual({ envReads: 0, envReadDirectories: 0 }); // env-config leaves its own package's reads alone
+    expect(s.ci!.evidence).toEqual({ files: ['.github/workflows/ci.yml'], pipeline: true, tests: true, race: true, lint: true, golangciConfig: true });
+    expect(s.documentation!.evidence).toEqual({ readme: true, exportedNames: 2, undocumentedExportedNames: 0, adrDirectory: 'docs/adr' });
+    expect(module!.signals.map((x) => x.score)).toEqual([2, 2, 2, 2, 2, 2, 2, 2]);
+    expect(module).toMatchObject({ total: 16, band: 'exemplary' });
+  });
+
+  test('the text report gives each signal its score, evidence and fix, then the summary', async () => {
+    bareModule();
+    const { code, stdout, stderr } = await runGoprod(dir, 'check');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^example\.com\/svc \(\.\): 0\/16 critical gaps\n/);
+    expect(stdout).toContain('  Error handling      0/2  2 of 2 fmt.Errorf calls formatting an error lack %w (0 % wrap)');
+    expect(stdout).toContain('fix: goprod fix --codemod=env-config\n');
+    expect(stdout).toContain('tests are not run');
+    expect(stderr).toBe('goprod check: 0/16 critical gaps\n');
+  });
+
+  test('the Markdown report is a table with a row per signal', async () => {
+    goodModule();
+    const { stdout } = await runGoprod(dir, 'check', '--format=markdown');
+    const lines = stdout.split('\n');
+    expect(lines.slice(0, 4)).toEqual(['### example.com/svc: 16/16 exemplary', '', '| Signal | Score | Evidence | Fix |', '|---|---|---|---|']);
+    expect(lines.filter((l) => /^\| [A-Z].* \| [0-2]\/2 \|/.test(l))).toHaveLength(8);
+  });
+
+  test('--min-score exits 1 below the score, 0 at it; a bad value is a usage error', async () => {
+    goodModule();
+    expect((await runGoprod(dir, 'check', '--min-score', '16')).code).toBe(0);
+    rmSync(join(dir, 'README.md'));
+    expect((await runGoprod(dir, 'check', '--min-score', '16')).code).toBe(1);
+    const bad = await runGoprod(dir, 'check', '--min-score', '17');
+    expect(bad).toMatchObject({ code: 2, stderr: 'goprod: --min-score takes a whole number from 0 to 16, not "17"\n' });
+  });
+
+  test('a directory without a module is a usage error', async () => {
+    write({ 'x.go': 'package x\n' });
+    expect(await runGoprod(dir, 'check')).toMatchObject({ code: 2, stderr: expect.stringContaining('goprod: no Go module found') });
+  });
+
+  test('the JSON document has a version and the same keys for every module', async () => {
+    goodModule();
+    const doc = await checkJson();
+    expect(Object.keys(doc)).toEqual(['version', 'measured', 'modules']);
+    expect(doc.version).toBe(1);
+    expect(Object.keys(doc.modules[0]!)).toEqual(['module', 'dir', 'total', 'max', 'band', 'signals']);
+    for (const signal of doc.modules[0]!.signals) expect(Object.keys(signal)).toEqual(['id', 'name', 'score', 'evidence', 'summary', 'fix']);
+    expect(doc.modules[0]!.signals.map((s) => s.id)).toEqual(['structure', 'errors', 'concurrency', 'testing', 'observability', 'configuration', 'ci', 'documentation']);
+  });
+
+  test('loop variables shared before Go 1.22 count against concurrency; copies made redundant by Go 1.22 do not', async () => {
+    const loop = (copy: string) => `package p\n\nimport "fmt"\n\nfunc Each(xs []int) {\n\tfor _, x := range xs {\n${copy}\t\tgo func() { fmt.Println(x) }()\n\t}\n}\n`;
+    write({ 'old/go.mod': 'module example.com/old\n\ngo 1.21\n', 'old/p.go': loop(''), 'new/go.mod': 'module example.com/new\n\ngo 1.22\n', 'new/p.go': loop('\t\tx := x\n') });
+    const fix = JSON.parse((await runGoprod(dir, 'fix', '--json', '--no-verify')).stdout) as { findings: Array<{ codemod: string; file: string }> };
+    expect(fix.findings.map((f) => [f.codemod, f.file])).toEqual([['loopvar', 'new/p.go'], ['loopvar', 'old/p.go']]);
+    const modules = (await checkJson()).modules;
+    const shared = modules.map((m) => [m.module, byId(m.signals).concurrency!.evidence.sharedLoopVariables]);
+    expect(shared).toEqual([['example.com/new', 0], ['example.com/old', 1]]);
+  });
+
+  test('the wrap-errors count is what goprod fix --json reports for the same tree', async () => {
+    bareModule();
+    write({ 'a/more.go': 'package a\n\nimport "fmt"\n\nfunc F(err error) error { return fmt.Errorf("f: %v", err) }\n' });
+    const fix = JSON.parse((await runGoprod(dir, 'fix', '--json', '--no-verify')).stdout) as { findings: Array<{ codemod: string }> };
+    const expected = fix.findings.filter((f) => f.codemod === 'wrap-errors').length;
+    expect(expected).toBe(3);
+    const s = byId((await checkJson()).modules[0]!.signals);
+    expect(s.errors!.evidence.errorfNotWrapping).toBe(expected);
+    expect(s.configuration!.evidence.envReads).toBe(fix.findings.filter((f) => f.codemod === 'env-config').length - 1); // less the package it would generate
+  });
+});
+
+describe('thresholds', () => {
+  const solid: Evidence = {
+    packages: 10, packagesWithTests: 7, testFiles: 7, tableDrivenTestFiles: 1, goLines: 10_000, mainPackages: ['cmd/a'], mainPackagesOutsideCmd: 0, hasInternal: false,
+    unwrappedErrorf: 1, wrappedErrorf: 9, sentinelErrors: 0, droppedCloseErrors: 1, droppedCloseErrorsOnWrites: 1, goStatements: 1, contextFunctions: 50, contextsDropped: 1,
+    sharedLoopVariables: 0, structuredLogging: ['log/slog'], metrics: [], tracing: ['go.opentelemetry.io/otel'], envReads: 3, envReadDirectories: 1,
+    ciFiles: ['.github/workflows/ci.yml', 'Makefile'], ciRunsTests: true, ciRunsRace: true, ciRunsLint: true, golangciConfig: false, readme: true, adrDirectory: undefined,
+    exportedNames: 10, undocumentedExportedNames: 2,
+  };
+  const scores = (change: Partial<Evidence>) => Object.fromEntries(scoreSignals({ ...solid, ...change }).map((s) => [s.id, s.score]));
+
+  test('each signal is 2 exactly at its solid threshold (structure needs internal/ past the small-module size)', () => {
+    expect(scores({})).toEqual({ structure: 1, errors: 2, concurrency: 2, testing: 2, observability: 2, configuration: 2, ci: 2, documentation: 2 });
+    expect(scores({ packages: THRESHOLDS.smallModulePackages }).structure).toBe(2);
+    expect(scores({ hasInternal: true }).structure).toBe(2);
+  });
+
+  test('one step past each solid threshold is 1, past the partial one 0', () => {
+    expect([scores({ wrappedErrorf: 8, unwrappedErrorf: 2 }).errors, scores({ wrappedErrorf: 4, unwrappedErrorf: 6 }).errors]).toEqual([1, 0]);
+    expect(scores({ droppedCloseErrorsOnWrites: 2 }).errors).toBe(1);
+    expect([scores({ packagesWithTests: 6 }).testing, scores({ packagesWithTests: 2 }).testing, scores({ tableDrivenTestFiles: 0 }).testing]).toEqual([1, 0, 1]);
+    expect([scores({ contextsDropped: 2 }).concurrency, scores({ contextsDropped: 6 }).concurrency, scores({ contextFunctions: 0, contextsDropped: 0 }).concurrency]).toEqual([1, 0, 0]);
+    expect(scores({ sharedLoopVariables: 1 }).concurrency).toBe(1);
+    expect([scores({ envReadDirectories: 2 }).configuration, scores({ envReadDirectories: 4 }).configuration]).toEqual([1, 0]);
+    expect([scores({ tracing: [] }).observability, scores({ tracing: [], structuredLogging: [] }).observability]).toEqual([1, 0]);
+    expect([scores({ ciRunsRace: false }).ci, scores({ ciFiles: ['Makefile'] }).ci]).toEqual([1, 0]);
+    expect([scores({ undocumentedExportedNames: 3 }).documentation, scores({ readme: false, undocumentedExportedNames: 6 }).documentation]).toEqual([1, 0]);
+    expect(scores({ mainPackagesOutsideCmd: 1 }).structure).toBe(0);
+    const mains = ['cmd/a', 'cmd/b', 'cmd/c', 'gen', 'util/tool'];
+    expect([scores({ mainPackages: mains, mainPackagesOutsideCmd: 1 }).structure, scores({ mainPackages: mains, mainPackagesOutsideCmd: 2 }).structure]).toEqual([1, 0]);
+  });
+});
