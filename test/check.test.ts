@@ -1,21 +1,17 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Evidence } from '../src/check/evidence.js';
 import { scoreSignals, THRESHOLDS, type Signal } from '../src/check/signals.js';
 import { runGoprod } from './run-goprod.js';
+import { writeTree } from './tree.js';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'goprod-check-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function write(files: Record<string, string>): void {
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-}
+const write = (files: Record<string, string>) => writeTree(dir, files);
 
 const GO_MOD = 'module example.com/svc\n\ngo 1.22\n';
 

@@ -1,25 +1,21 @@
 // goprod touches nothing but the fix: hostile but valid files, file metadata, pipes and
 // signals. Each test here failed before the change it guards.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { codemods } from '../codemods/index.js';
 import { defineCodemod } from '../src/codemod.js';
 import { runCodemods } from '../src/runner.js';
 import { runGoprod } from './run-goprod.js';
+import { writeTree } from './tree.js';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'goprod-reliability-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function write(files: Record<string, string>): void {
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-}
+const write = (files: Record<string, string>) => writeTree(dir, files);
 
 const GO_MOD = 'module example.com/r\n\ngo 1.22\n';
 

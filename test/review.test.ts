@@ -1,20 +1,16 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { runGoprod, runGoprodOn, typing } from './run-goprod.js';
+import { writeTree } from './tree.js';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'goprod-review-test-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function module(files: Record<string, string>): void {
-  for (const [name, text] of Object.entries({ 'go.mod': 'module example.com/m\n\ngo 1.21\n', ...files })) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-}
+const module = (files: Record<string, string>) => writeTree(dir, { 'go.mod': 'module example.com/m\n\ngo 1.21\n', ...files });
 
 const read = (name: string) => readFileSync(join(dir, name), 'utf8');
 

@@ -4,13 +4,14 @@
 // hence ajv-draft-04.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ajvDraft04 from 'ajv-draft-04';
 import ajvFormats from 'ajv-formats';
 import type * as Sarif from 'sarif';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { runGoprod } from './run-goprod.js';
+import { writeTree } from './tree.js';
 
 // Both are CommonJS modules that also export themselves as `default`, which is what TypeScript sees.
 const ajv = new ajvDraft04.default({ allErrors: true });
@@ -64,11 +65,7 @@ func main() {
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'goprod-sarif-'));
-  const files = { 'go.mod': 'module example.com/m\n\ngo 1.21\n', 'internal/store/store.go': STORE, 'cmd/app/main.go': MAIN };
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
+  writeTree(dir, { 'go.mod': 'module example.com/m\n\ngo 1.21\n', 'internal/store/store.go': STORE, 'cmd/app/main.go': MAIN });
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

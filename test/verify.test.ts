@@ -1,23 +1,19 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { runGoprod } from './run-goprod.js';
 import { defineCodemod } from '../src/codemod.js';
 import { formatFixed } from '../src/format.js';
 import { runCodemods } from '../src/runner.js';
+import { writeTree } from './tree.js';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'goprod-verify-test-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function module(files: Record<string, string>, goMod = 'module example.com/m\n\ngo 1.21\n'): void {
-  for (const [name, text] of Object.entries({ 'go.mod': goMod, ...files })) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-}
+const module = (files: Record<string, string>, goMod = 'module example.com/m\n\ngo 1.21\n') => writeTree(dir, { 'go.mod': goMod, ...files });
 
 const goprod = (...args: string[]) => runGoprod(dir, ...args);
 
