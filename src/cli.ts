@@ -226,9 +226,16 @@ Examples:
     .argument('[paths...]', 'directories (recursively) holding Go modules', ['.'])
     .addOption(new Option('--format <format>', 'text, json (documented in the README) or markdown (a table for a PR comment)').choices(['text', 'json', 'markdown']).default('text'))
     .option('--min-score <n>', `exit 1 when a module scores below N (0-${MAX_SCORE}), for CI`, minScore)
-    .addHelpText('after', '\nThe score comes from what the repository shows (tests are not run). The thresholds are in the README.\nExit status: 0, 1 when a module scores below --min-score, 2 usage error.')
-    .action(async (paths: string[], opts: { format: CheckFormat; minScore?: number }) => {
-      exitCode = await checkCommand(paths, opts, io);
+    .option('--run-tests', "measure coverage and races: run each module's tests (go test -race -cover ./...)")
+    .addOption(new Option('--download', "with --run-tests: download the modules' dependencies first (go mod download, your GOPROXY); go.mod and go.sum are kept as they were"))
+    .option('--config <file>', 'read this config file (exclude, env-config\'s options) instead of the goprod.yaml found from the working directory upward')
+    .option('--no-config', 'read no config file')
+    .addHelpText('after', '\nWithout --run-tests the score comes from what the repository shows; coverage and races are not measured.\nThe thresholds are in the README. Files the config file excludes are not counted.\nExit status: 0, 1 when a module scores below --min-score, 2 usage error.')
+    .action(async (paths: string[], _: unknown, command: Command) => {
+      const config = applyConfig(command, allCodemods, io.cwd);
+      const opts = command.opts<{ format: CheckFormat; minScore?: number; runTests?: boolean; download?: boolean }>();
+      if (opts.download && !opts.runTests) throw new UsageError('--download only applies to --run-tests');
+      exitCode = await checkCommand(paths, { ...opts, exclude: config?.exclude, goOutsideModule: config?.goOutsideModule, codemodOptions: config?.options }, io);
     });
 
   program

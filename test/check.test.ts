@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Evidence } from '../src/check/evidence.js';
+import { countGoroutines } from '../src/check/goroutines.js';
+import { loadGoParser } from '../src/parser.js';
 import { scoreSignals, THRESHOLDS, type Signal } from '../src/check/signals.js';
 import { runGoprod } from './run-goprod.js';
 import { writeTree } from './tree.js';
@@ -15,13 +17,15 @@ const write = (files: Record<string, string>) => writeTree(dir, files);
 
 const GO_MOD = 'module example.com/svc\n\ngo 1.22\n';
 
-/** Five packages, a main outside cmd/, env reads in four directories, errors not wrapped, a context dropped, no tests, README or CI. */
+/** A service: five packages, a main outside cmd/, env reads in four directories, errors not wrapped, a context dropped, an endless goroutine, no tests, README or CI. */
 function bareModule(): void {
   const getenv = (pkg: string) => `package ${pkg}\n\nimport "os"\n\nfunc Get() string { return os.Getenv("${pkg.toUpperCase()}") }\n`;
   write({
     'go.mod': GO_MOD,
-    'main.go': 'package main\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nfunc Load(p string) error {\n\t_, err := os.ReadFile(p)\n\tif err != nil {\n\t\treturn fmt.Errorf("load %s: %v", p, err)\n\t}\n\treturn fmt.Errorf("again: %s", err)\n}\n\nfunc main() {\n\tgo Load("x")\n\tfmt.Println(os.Getenv("HOME"))\n}\n',
-    'worker/main.go': 'package main\n\nfunc main() {}\n',
+    'main.go':
+      'package main\n\nimport (\n\t"fmt"\n\t"net/http"\n\t"os"\n)\n\nfunc Load(p string) error {\n\t_, err := os.ReadFile(p)\n\tif err != nil {\n\t\treturn fmt.Errorf("load %s: %v", p, err)\n\t}\n\treturn fmt.Errorf("again: %s", err)\n}\n\n' +
+      'func main() {\n\tgo Load("x")\n\tgo func() {\n\t\tfor {\n\t\t\tfmt.Println(os.Getenv("HOME"))\n\t\t}\n\t}()\n\t_ = http.ListenAndServe(":8080", nil)\n}\n',
+    'a/worker/main.go': 'package main\n\nfunc main() {}\n',
     'a/a.go': getenv('a'),
     'b/b.go': getenv('b'),
     'c/c.go': getenv('c'),
@@ -40,7 +44,8 @@ function goodModule(): void {
     '.github/workflows/ci.yml': 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: golangci-lint run\n      - run: go test -race ./...\n      - run: go build ./...\n',
     'docs/adr/0001-record.md': '# Record decisions\n',
     'cmd/svc/main.go':
-      'package main\n\nimport (\n\t"context"\n\t"log/slog"\n\n\t"github.com/prometheus/client_golang/prometheus"\n\n\t"example.com/svc/internal/store"\n)\n\nvar registry = prometheus.NewRegistry()\n\nfunc main() {\n\tslog.Info("start", "err", store.Load(context.Background(), "x"))\n}\n',
+      'package main\n\nimport (\n\t"context"\n\t"log/slog"\n\t"net/http"\n\n\t"github.com/prometheus/client_golang/prometheus"\n\n\t"example.com/svc/internal/store"\n)\n\nvar registry = prometheus.NewRegistry()\n\n' +
+      'func main() {\n\tslog.Info("start", "err", store.Load(context.Background(), "x"))\n\tslog.Error("stop", "err", http.ListenAndServe(":8080", nil))\n}\n',
     'cmd/svc/main_test.go': table('main'),
     'internal/store/store.go':
       'package store\n\nimport (\n\t"context"\n\t"errors"\n\t"fmt"\n\t"os"\n)\n\n// ErrEmpty says the file is empty.\nvar ErrEmpty = errors.New("empty")\n\n// Load reads p.\nfunc Load(ctx context.Context, p string) error {\n\tdone := make(chan struct{})\n\tgo func() {\n\t\tdefer close(done)\n\t\t<-ctx.Done()\n\t}()\n\tb, err := os.ReadFile(p)\n\tif err != nil {\n\t\treturn fmt.Errorf("load %s: %w", p, err)\n\t}\n\tif len(b) == 0 {\n\t\treturn ErrEmpty\n\t}\n\treturn nil\n}\n',
@@ -70,12 +75,12 @@ describe('goprod check', () => {
     const [module] = (await checkJson()).modules;
     expect(module).toMatchObject({ module: 'example.com/svc', dir: '.', total: 0, max: 16, band: 'critical gaps' });
     const s = byId(module!.signals);
-    expect(s.structure!.evidence).toEqual({ packages: 5, mainPackages: 2, mainPackagesOutsideCmd: 1, internal: false });
+    expect(s.structure!.evidence).toEqual({ packages: 5, mainPackages: 2, mainPackagesAmongLibraries: 1, internal: false });
     expect(s.errors!.evidence).toMatchObject({ errorfWrapping: 0, errorfNotWrapping: 2, sentinelErrors: 0 });
-    expect(s.concurrency!.evidence).toMatchObject({ goStatements: 1, contextFunctions: 1, contextsDropped: 1 });
+    expect(s.concurrency!.evidence).toMatchObject({ goStatements: 2, goroutinesWithoutStopPath: 1, contextFunctions: 1, contextsDropped: 1 });
     expect(s.testing!.evidence).toMatchObject({ packages: 5, packagesWithTests: 0, testFiles: 0 });
-    expect(s.observability!.evidence).toEqual({ structuredLogging: [], metrics: [], tracing: [] });
-    expect(s.configuration!.evidence).toEqual({ envReads: 4, envReadDirectories: 4 });
+    expect(s.observability!.evidence).toEqual({ kind: 'service', structuredLogging: [], metrics: [], tracing: [] });
+    expect(s.configuration!.evidence).toEqual({ envReads: 4, envReadDirectories: 4, packages: 5 });
     expect(s.ci!.evidence).toMatchObject({ files: [], pipeline: false });
     expect(s.documentation!.evidence).toEqual({ readme: false, exportedNames: 4, undocumentedExportedNames: 4, adrDirectory: '' });
     for (const signal of module!.signals) expect([signal.id, signal.score]).toEqual([signal.id, 0]);
@@ -87,12 +92,12 @@ describe('goprod check', () => {
     goodModule();
     const [module] = (await checkJson()).modules;
     const s = byId(module!.signals);
-    expect(s.structure!.evidence).toEqual({ packages: 3, mainPackages: 1, mainPackagesOutsideCmd: 0, internal: true });
+    expect(s.structure!.evidence).toEqual({ packages: 3, mainPackages: 1, mainPackagesAmongLibraries: 0, internal: true });
     expect(s.errors!.evidence).toMatchObject({ errorfWrapping: 1, errorfNotWrapping: 0, sentinelErrors: 1 });
-    expect(s.concurrency!.evidence).toMatchObject({ goStatements: 1, contextFunctions: 1, contextsDropped: 0 }); // main's context.Background() is where contexts start
+    expect(s.concurrency!.evidence).toMatchObject({ goStatements: 1, goroutinesWithoutStopPath: 0, contextFunctions: 1, contextsDropped: 0 }); // main's context.Background() is where contexts start
     expect(s.testing!.evidence).toEqual({ packages: 3, packagesWithTests: 3, testFiles: 3, tableDrivenTestFiles: 3, raceInCi: true });
-    expect(s.observability!.evidence).toEqual({ structuredLogging: ['log/slog'], metrics: ['github.com/prometheus/client_golang'], tracing: [] });
-    expect(s.configuration!.evidence).toEqual({ envReads: 0, envReadDirectories: 0 }); // env-config leaves its own package's reads alone
+    expect(s.observability!.evidence).toEqual({ kind: 'service', structuredLogging: ['log/slog'], metrics: ['github.com/prometheus/client_golang'], tracing: [] });
+    expect(s.configuration!.evidence).toEqual({ envReads: 0, envReadDirectories: 0, packages: 3 }); // env-config leaves its own package's reads alone
     expect(s.ci!.evidence).toEqual({ files: ['.github/workflows/ci.yml'], pipeline: true, tests: true, race: true, lint: true, golangciConfig: true });
     expect(s.documentation!.evidence).toEqual({ readme: true, exportedNames: 2, undocumentedExportedNames: 0, adrDirectory: 'docs/adr' });
     expect(module!.signals.map((x) => x.score)).toEqual([2, 2, 2, 2, 2, 2, 2, 2]);
@@ -132,12 +137,54 @@ describe('goprod check', () => {
     expect(await runGoprod(dir, 'check')).toMatchObject({ code: 2, stderr: expect.stringContaining('goprod: no Go module found') });
   });
 
+  test('a library is not asked for metrics: its own log and print calls count against it', async () => {
+    write({
+      'go.mod': GO_MOD,
+      'lib.go': 'package lib\n\nimport "log"\n\n// Do does it.\nfunc Do() {\n\tlog.Printf("doing")\n}\n',
+      'cmd/tool/main.go': 'package main\n\nimport (\n\t"fmt"\n\n\t"example.com/svc"\n)\n\nfunc main() {\n\tlib.Do()\n\tfmt.Println("done")\n}\n',
+    });
+    const s = byId((await checkJson()).modules[0]!.signals);
+    expect(s.observability).toMatchObject({ score: 0, evidence: { kind: 'library', libraryPrints: 1 } }); // one call in 8 lines; the CLI's Println is its output
+    expect(s.observability!.summary).toMatch(/^a library \(no main package that listens\): 1 log\/fmt.Print calls outside main packages/);
+  });
+
+  test("--run-tests measures coverage and races with the module's own tests", async () => {
+    write({
+      'go.mod': GO_MOD,
+      'p.go': 'package p\n\n// Covered is tested.\nfunc Covered() int { return 1 }\n\n// Uncovered is not.\nfunc Uncovered() int { return 2 }\n\n// Race writes n from two goroutines.\nfunc Race() int {\n\tn := 0\n\tdone := make(chan bool)\n\tgo func() {\n\t\tn++\n\t\tdone <- true\n\t}()\n\tn++\n\t<-done\n\treturn n\n}\n',
+      'p_test.go': 'package p\n\nimport "testing"\n\nfunc TestCovered(t *testing.T) {\n\tif Covered() != 1 {\n\t\tt.Fail()\n\t}\n}\n',
+    });
+    let s = byId((await checkJson('--run-tests')).modules[0]!.signals);
+    expect(s.testing!.evidence).toMatchObject({ coverage: 0.1, statements: 10, races: 0, raceDetector: true, failedPackages: [] });
+    expect(s.testing!.score).toBe(0);
+    write({ 'race_test.go': 'package p\n\nimport "testing"\n\nfunc TestRace(t *testing.T) { Race() }\n' });
+    s = byId((await checkJson('--run-tests')).modules[0]!.signals);
+    expect(s.testing!.evidence).toMatchObject({ races: 1, failedPackages: ['example.com/svc'] }); // the race detector fails the test
+    expect(s.testing!.summary).toMatch(/coverage 90.0 % of 10 statements \(a failing package may be left out\); 1 data races; 1 packages failing \(example\.com\/svc\)$/);
+    expect(s.testing!.score).toBe(1);
+  });
+
+  test("the config file's exclude keeps files out of the evidence, as it does for goprod fix", async () => {
+    bareModule();
+    write({ 'goprod.yaml': 'exclude: ["b/", "c/"]\n' });
+    const s = byId((await checkJson()).modules[0]!.signals);
+    expect(s.configuration!.evidence).toEqual({ envReads: 2, envReadDirectories: 2, packages: 3 });
+    expect(byId((await checkJson('--no-config')).modules[0]!.signals).configuration!.evidence).toMatchObject({ envReads: 4 });
+  });
+
+  test('with several modules the summary weighs their scores by lines of Go and names the lowest', async () => {
+    goodModule();
+    write({ 'tools/go.mod': 'module example.com/tools\n\ngo 1.22\n', 'tools/t.go': 'package tools\n' });
+    const { stderr } = await runGoprod(dir, 'check');
+    expect(stderr).toMatch(/^goprod check: 1[5-6]\/16 exemplary over 2 modules \(weighted by lines of Go\), lowest \d+\/16 .* \(example\.com\/tools\)\n$/);
+  });
+
   test('the JSON document has a version and the same keys for every module', async () => {
     goodModule();
     const doc = await checkJson();
-    expect(Object.keys(doc)).toEqual(['version', 'measured', 'modules']);
-    expect(doc.version).toBe(1);
-    expect(Object.keys(doc.modules[0]!)).toEqual(['module', 'dir', 'total', 'max', 'band', 'signals']);
+    expect(Object.keys(doc)).toEqual(['version', 'measured', 'overall', 'modules']);
+    expect(doc.version).toBe(2);
+    expect(Object.keys(doc.modules[0]!)).toEqual(['module', 'dir', 'goLines', 'total', 'max', 'band', 'signals']);
     for (const signal of doc.modules[0]!.signals) expect(Object.keys(signal)).toEqual(['id', 'name', 'score', 'evidence', 'summary', 'fix']);
     expect(doc.modules[0]!.signals.map((s) => s.id)).toEqual(['structure', 'errors', 'concurrency', 'testing', 'observability', 'configuration', 'ci', 'documentation']);
   });
@@ -164,10 +211,36 @@ describe('goprod check', () => {
   });
 });
 
+describe('goroutines without a stop path', () => {
+  const counts = async (body: string) => {
+    const parsed = (await loadGoParser()).parse(`package p\n\n${body}\n`);
+    try {
+      return countGoroutines(parsed.root);
+    } finally {
+      parsed.dispose();
+    }
+  };
+
+  test.each([
+    ['an endless loop', 'func f(ch chan int) {\n\tgo func() {\n\t\tfor {\n\t\t\tch <- 1\n\t\t}\n\t}()\n}', 1],
+    ['a loop over time.Tick', 'func f() {\n\tgo func() {\n\t\tfor range time.Tick(time.Second) {\n\t\t\tpoll()\n\t\t}\n\t}()\n}', 1],
+    ['a break that leaves only the select', 'func f(ctx context.Context) {\n\tgo func() {\n\t\tfor {\n\t\t\tselect {\n\t\t\tcase <-ctx.Done():\n\t\t\t\tbreak\n\t\t\t}\n\t\t}\n\t}()\n}', 1],
+    ['a method of this file with an endless loop', 'func (s *S) run() {\n\tfor {\n\t\ts.step()\n\t}\n}\n\nfunc (s *S) Start() {\n\tgo s.run()\n}', 1],
+    ['a return on ctx.Done()', 'func f(ctx context.Context) {\n\tgo func() {\n\t\tfor {\n\t\t\tselect {\n\t\t\tcase <-ctx.Done():\n\t\t\t\treturn\n\t\t\t}\n\t\t}\n\t}()\n}', 0],
+    ['a labelled break', 'func f(done chan int) {\n\tgo func() {\n\tloop:\n\t\tfor {\n\t\t\tselect {\n\t\t\tcase <-done:\n\t\t\t\tbreak loop\n\t\t\t}\n\t\t}\n\t}()\n}', 0],
+    ['a loop with a condition', 'func f(n int) {\n\tgo func() {\n\t\tfor i := 0; i < n; i++ {\n\t\t}\n\t}()\n}', 0],
+    ['a range over a channel (ends when it is closed)', 'func f(ch chan int) {\n\tgo func() {\n\t\tfor v := range ch {\n\t\t\t_ = v\n\t\t}\n\t}()\n}', 0],
+    ['a return inside a nested function literal does not count', 'func f() {\n\tgo func() {\n\t\tfor {\n\t\t\tfunc() { return }()\n\t\t}\n\t}()\n}', 1],
+    ['a function of another file', 'func f() {\n\tgo serve()\n}', 0],
+  ])('%s', async (_, body, withoutStopPath) => {
+    expect(await counts(body)).toEqual({ goStatements: 1, withoutStopPath });
+  });
+});
+
 describe('thresholds', () => {
   const solid: Evidence = {
-    packages: 10, packagesWithTests: 7, testFiles: 7, tableDrivenTestFiles: 1, goLines: 10_000, mainPackages: ['cmd/a'], mainPackagesOutsideCmd: 0, hasInternal: false,
-    unwrappedErrorf: 1, wrappedErrorf: 9, sentinelErrors: 0, droppedCloseErrors: 1, droppedCloseErrorsOnWrites: 1, goStatements: 1, contextFunctions: 50, contextsDropped: 1,
+    packages: 10, packagesWithTests: 7, testFiles: 7, tableDrivenTestFiles: 1, goLines: 10_000, mainPackages: ['cmd/a'], mainPackagesAmongLibraries: 0, kind: 'service', libraryPrints: 0, hasInternal: false,
+    unwrappedErrorf: 1, wrappedErrorf: 9, sentinelErrors: 0, droppedCloseErrors: 1, droppedCloseErrorsOnWrites: 1, goStatements: 50, goroutinesWithoutStopPath: 1, contextFunctions: 50, contextsDropped: 1,
     sharedLoopVariables: 0, structuredLogging: ['log/slog'], metrics: [], tracing: ['go.opentelemetry.io/otel'], envReads: 3, envReadDirectories: 1,
     ciFiles: ['.github/workflows/ci.yml', 'Makefile'], ciRunsTests: true, ciRunsRace: true, ciRunsLint: true, golangciConfig: false, readme: true, adrDirectory: undefined,
     exportedNames: 10, undocumentedExportedNames: 2,
@@ -184,14 +257,23 @@ describe('thresholds', () => {
     expect([scores({ wrappedErrorf: 8, unwrappedErrorf: 2 }).errors, scores({ wrappedErrorf: 4, unwrappedErrorf: 6 }).errors]).toEqual([1, 0]);
     expect(scores({ droppedCloseErrorsOnWrites: 2 }).errors).toBe(1);
     expect([scores({ packagesWithTests: 6 }).testing, scores({ packagesWithTests: 2 }).testing, scores({ tableDrivenTestFiles: 0 }).testing]).toEqual([1, 0, 1]);
-    expect([scores({ contextsDropped: 2 }).concurrency, scores({ contextsDropped: 6 }).concurrency, scores({ contextFunctions: 0, contextsDropped: 0 }).concurrency]).toEqual([1, 0, 0]);
+    expect([scores({ contextsDropped: 2 }).concurrency, scores({ contextsDropped: 6 }).concurrency]).toEqual([1, 0]);
+    expect([scores({ goroutinesWithoutStopPath: 2 }).concurrency, scores({ goroutinesWithoutStopPath: 6 }).concurrency]).toEqual([1, 0]);
     expect(scores({ sharedLoopVariables: 1 }).concurrency).toBe(1);
-    expect([scores({ envReadDirectories: 2 }).configuration, scores({ envReadDirectories: 4 }).configuration]).toEqual([1, 0]);
+    expect([scores({ envReadDirectories: 2 }).configuration, scores({ envReadDirectories: 3 }).configuration, scores({ envReadDirectories: 4 }).configuration]).toEqual([2, 1, 0]);
+    expect([scores({ envReadDirectories: 5, packages: 100 }).configuration, scores({ envReadDirectories: 6, packages: 100 }).configuration]).toEqual([2, 1]);
+    expect([scores({ envReadDirectories: 15, packages: 100 }).configuration, scores({ envReadDirectories: 16, packages: 100 }).configuration]).toEqual([1, 0]);
     expect([scores({ tracing: [] }).observability, scores({ tracing: [], structuredLogging: [] }).observability]).toEqual([1, 0]);
+    const library = (prints: number, structuredLogging: string[] = []) => scores({ kind: 'library', libraryPrints: prints, structuredLogging, metrics: [], tracing: [] }).observability;
+    expect([library(1), library(2), library(10), library(11), library(11, ['log/slog'])]).toEqual([2, 1, 1, 0, 2]);
     expect([scores({ ciRunsRace: false }).ci, scores({ ciFiles: ['Makefile'] }).ci]).toEqual([1, 0]);
     expect([scores({ undocumentedExportedNames: 3 }).documentation, scores({ readme: false, undocumentedExportedNames: 6 }).documentation]).toEqual([1, 0]);
-    expect(scores({ mainPackagesOutsideCmd: 1 }).structure).toBe(0);
+    const tested = (tests: Partial<NonNullable<Evidence['tests']>>) => scores({ tests: { coverage: 0.8, statements: 100, races: 0, raceDetector: true, failedPackages: [], ...tests } }).testing;
+    expect([tested({}), tested({ coverage: 0.79 }), tested({ coverage: 0.4 }), tested({ coverage: 0.39 })]).toEqual([2, 1, 1, 0]);
+    expect([tested({ races: 1 }), tested({ failedPackages: ['example.com/svc/a'] })]).toEqual([1, 1]);
+    expect(scores({ packagesWithTests: 10, tests: { coverage: 0.3, statements: 100, races: 0, raceDetector: true, failedPackages: [] } }).testing).toBe(0); // measured coverage decides, not which packages have tests
+    expect(scores({ mainPackagesAmongLibraries: 1 }).structure).toBe(0);
     const mains = ['cmd/a', 'cmd/b', 'cmd/c', 'gen', 'util/tool'];
-    expect([scores({ mainPackages: mains, mainPackagesOutsideCmd: 1 }).structure, scores({ mainPackages: mains, mainPackagesOutsideCmd: 2 }).structure]).toEqual([1, 0]);
+    expect([scores({ mainPackages: mains, mainPackagesAmongLibraries: 1 }).structure, scores({ mainPackages: mains, mainPackagesAmongLibraries: 2 }).structure]).toEqual([1, 0]);
   });
 });

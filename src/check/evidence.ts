@@ -4,10 +4,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { codemods } from '../../codemods/index.js';
+import type { CodemodOptions } from '../codemod.js';
 import { discoverGoFiles } from '../discover.js';
 import { ModuleFinder, type GoModule } from '../go/module.js';
 import type { RunResult, Warning } from '../model.js';
-import { runCodemods } from '../runner.js';
+import { loadGoParser, type GoParser } from '../parser.js';
+import { runCodemods, type FileOptions } from '../runner.js';
+import { countGoroutines } from './goroutines.js';
+import { runModuleTests, type TestRun } from './tests.js';
 
 export interface Evidence {
   /** Packages: directories with non-test Go files (generated files included). */
@@ -20,8 +24,21 @@ export interface Evidence {
   goLines: number;
   /** Directories (relative to the module, `.` for its root) of main packages. */
   mainPackages: string[];
-  /** Main packages elsewhere than the module root or under a cmd/ (examples/, tools/…) directory. */
-  mainPackagesOutsideCmd: number;
+  /**
+   * `service` when the module listens (net.Listen, ListenAndServe, Serve, grpc.NewServer, or a
+   * main package importing a server framework: gin, echo, fiber, chi, gorilla/mux, grpc) and
+   * has a main package outside examples, tools and tests; else `library` (CLIs included):
+   * it decides what Observability asks for.
+   */
+  kind: 'service' | 'library';
+  /** Calls of log.Print*, log.Fatal*, log.Panic* and fmt.Print* outside main packages (by text). */
+  libraryPrints: number;
+  /**
+   * Main packages mixed in with library code: in a directory whose parent holds a non-main
+   * package, and not under cmd/ (or examples/, tools/…). `api/services/sales` with nothing but
+   * directories in `api/services` is kept apart as cmd/ would keep it.
+   */
+  mainPackagesAmongLibraries: number;
   hasInternal: boolean;
   /** fmt.Errorf calls that format an error without %w (wrap-errors' findings). */
   unwrappedErrorf: number;
@@ -32,8 +49,9 @@ export interface Evidence {
   /** Dropped Close errors (close-errors' findings), and those of them on written files. */
   droppedCloseErrors: number;
   droppedCloseErrorsOnWrites: number;
-  /** `go` statements (by text). */
+  /** `go` statements, and those whose function shows an endless loop with no way out (goroutines.ts). */
   goStatements: number;
+  goroutinesWithoutStopPath: number;
   /** Functions with a context.Context parameter (by text: on their `func` line). */
   contextFunctions: number;
   /** context.Background()/TODO() inside those functions: a new context where the caller's should pass down. */
@@ -59,6 +77,8 @@ export interface Evidence {
   /** Exported funcs, methods and types, and those without a `//` line right above (by text). */
   exportedNames: number;
   undocumentedExportedNames: number;
+  /** The module's tests as run by `--run-tests`; absent when they were not run. */
+  tests?: TestRun;
 }
 
 export interface ModuleEvidence {
@@ -71,25 +91,46 @@ export interface ModuleEvidence {
 const LOGGING = ['log/slog', 'github.com/rs/zerolog', 'go.uber.org/zap', 'github.com/sirupsen/logrus', 'github.com/go-kit/log', 'github.com/go-logr/logr'];
 const METRICS = ['github.com/prometheus/client_golang', 'go.opentelemetry.io/otel/metric', 'github.com/VictoriaMetrics/metrics', 'expvar'];
 const TRACING = ['go.opentelemetry.io/otel', 'github.com/opentracing/opentracing-go', 'go.opencensus.io/trace'];
-/** Directories (at any depth) where main packages belong: cmd/, and examples, tooling and tests. */
-const MAIN_PACKAGE_HOMES = new Set(['cmd', 'example', 'examples', 'tools', 'hack', 'scripts', 'test', 'tests', 'e2e']);
+/** Directories (at any depth) of main packages that are not the product: examples, tooling and tests. */
+const AUXILIARY_HOMES = new Set(['example', 'examples', 'tools', 'hack', 'scripts', 'test', 'tests', 'e2e', 'testutil']);
+/** Directories (at any depth) where main packages belong: cmd/, and the auxiliary ones. */
+const MAIN_PACKAGE_HOMES = new Set(['cmd', ...AUXILIARY_HOMES]);
+const LISTENS = /\b(net\.Listen\w*|\w+\.ListenAndServe\w*|\w+\.Serve|grpc\.NewServer)\(/;
+/** Server frameworks whose import by a main package says it serves (`r.Run()` shows nothing by itself). */
+const SERVER_FRAMEWORKS = ['github.com/gin-gonic/gin', 'github.com/labstack/echo', 'github.com/gofiber/fiber', 'github.com/go-chi/chi', 'github.com/gorilla/mux', 'google.golang.org/grpc'];
+const LIBRARY_PRINTS = /\b(log\.(Print|Fatal|Panic)\w*|fmt\.Print\w*)\(/g;
+const CI_FILES = ['.gitlab-ci.yml', '.circleci/config.yml', '.travis.yml', 'Jenkinsfile', 'azure-pipelines.yml', 'cloudbuild.yaml', 'bitbucket-pipelines.yml', '.drone.yml', '.buildkite/pipeline.yml'];
 const ADR_DIRECTORIES = ['docs/adr', 'doc/adr', 'docs/decisions', 'docs/architecture/decisions', 'adr'];
 const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
 
-/** Gathers the evidence of every module under `paths` (one codemod run for all, not verified). */
-export async function gatherEvidence(paths: readonly string[], cwd: string): Promise<{ modules: ModuleEvidence[]; warnings: Warning[] }> {
+/**
+ * Gathers the evidence of every module under `paths` (one codemod run for all, not verified),
+ * seeing the files and codemod options a `goprod fix` with the same config would.
+ */
+export async function gatherEvidence(
+  paths: readonly string[],
+  cwd: string,
+  options: FileOptions & { codemodOptions?: CodemodOptions; runTests?: boolean; download?: boolean; onTests?: (module: GoModule) => void } = {},
+): Promise<{ modules: ModuleEvidence[]; warnings: Warning[] }> {
   const files = new Map<GoModule, string[]>();
   const finder = new ModuleFinder();
-  for (const path of discoverGoFiles(paths, cwd)) {
+  for (const path of discoverGoFiles(paths, cwd, undefined, options.exclude)) {
     const module = finder.find(dirname(path));
     if (module) files.set(module, [...(files.get(module) ?? []), path]);
   }
-  const run = await runCodemods(paths, codemods, { verify: false, cwd });
+  const run = await runCodemods(paths, codemods, { ...options, verify: false, cwd });
+  const parser = await loadGoParser();
   const roots = paths.map((p) => resolve(cwd, p.replace(/(^|[/\\])\.\.\.$/, '$1') || '.'));
-  const modules = [...files].sort(([a], [b]) => a.dir.localeCompare(b.dir)).map(([module, paths]) => {
+  const modules: ModuleEvidence[] = [];
+  for (const [module, paths] of [...files].sort(([a], [b]) => a.dir.localeCompare(b.dir))) {
     const repositoryRoot = repositoryRootOf(module.dir, roots);
-    return { module, repositoryRoot, evidence: { ...fromCodemods(run, module), ...fromGoFiles(module, paths), ...fromRepository(repositoryRoot, module.dir) } };
-  });
+    const evidence: Evidence = { ...fromCodemods(run, module), ...fromGoFiles(module, paths, parser), ...fromRepository(repositoryRoot, module.dir) };
+    if (options.runTests) {
+      options.onTests?.(module);
+      evidence.tests = await runModuleTests(module.dir, options.download ?? false);
+    }
+    modules.push({ module, repositoryRoot, evidence });
+  }
   return { modules, warnings: run.warnings };
 }
 
@@ -111,20 +152,20 @@ function fromCodemods(run: RunResult, module: GoModule): CodemodEvidence {
   };
 }
 
-type GoFileEvidence = Omit<Evidence, keyof CodemodEvidence | keyof RepositoryEvidence>;
+type GoFileEvidence = Omit<Evidence, keyof CodemodEvidence | keyof RepositoryEvidence | 'tests'>;
 
-function fromGoFiles(module: GoModule, paths: readonly string[]): GoFileEvidence {
+function fromGoFiles(module: GoModule, paths: readonly string[], parser: GoParser): GoFileEvidence {
   const e: GoFileEvidence = {
-    packages: 0, packagesWithTests: 0, testFiles: 0, tableDrivenTestFiles: 0, goLines: 0, mainPackages: [], mainPackagesOutsideCmd: 0,
-    hasInternal: false, wrappedErrorf: 0, sentinelErrors: 0, goStatements: 0, contextFunctions: 0, contextsDropped: 0,
-    structuredLogging: [], metrics: [], tracing: [], exportedNames: 0, undocumentedExportedNames: 0,
+    packages: 0, packagesWithTests: 0, testFiles: 0, tableDrivenTestFiles: 0, goLines: 0, mainPackages: [], mainPackagesAmongLibraries: 0,
+    kind: 'library', libraryPrints: 0, hasInternal: false, wrappedErrorf: 0, sentinelErrors: 0, goStatements: 0, goroutinesWithoutStopPath: 0,
+    contextFunctions: 0, contextsDropped: 0, structuredLogging: [], metrics: [], tracing: [], exportedNames: 0, undocumentedExportedNames: 0,
   };
-  const packages = new Map<string, { tested: boolean; main: boolean; code: boolean }>();
+  const packages = new Map<string, { tested: boolean; main: boolean; code: boolean; listens: boolean; prints: number }>();
   const imported = new Set<string>();
   for (const path of paths) {
     const text = readFileSync(path, 'utf8');
     const dir = relative(module.dir, dirname(path)).split(sep).join('/') || '.';
-    const pkg = packages.get(dir) ?? { tested: false, main: false, code: false };
+    const pkg = packages.get(dir) ?? { tested: false, main: false, code: false, listens: false, prints: 0 };
     packages.set(dir, pkg);
     if (dir === 'internal' || dir.startsWith('internal/') || dir.includes('/internal/') || dir.endsWith('/internal')) e.hasInternal = true;
     if (path.endsWith('_test.go')) {
@@ -134,14 +175,24 @@ function fromGoFiles(module: GoModule, paths: readonly string[]): GoFileEvidence
       continue;
     }
     pkg.code = true;
-    if (/^package main\b/m.test(text)) pkg.main = true;
-    for (const path of importPaths(text)) imported.add(path);
+    const main = /^package main\b/m.test(text);
+    if (main) pkg.main = true;
+    const imports = importPaths(text);
+    for (const path of imports) imported.add(path);
     if (GENERATED.test(text)) continue;
+    if (LISTENS.test(text) || (main && imports.some((i) => SERVER_FRAMEWORKS.some((f) => i === f || i.startsWith(`${f}/`))))) pkg.listens = true;
+    pkg.prints += count(text, LIBRARY_PRINTS);
     const lines = text.split('\n');
     e.goLines += lines.length;
     e.wrappedErrorf += count(text, /fmt\.Errorf\([^\n]*%w/g);
     e.sentinelErrors += count(text, /^\s*(var\s+)?Err\w*\s*=\s*errors\.New\(/gm);
-    e.goStatements += count(text, /^\s*go\s+[\w.(]/gm);
+    if (/^\s*go\s/m.test(text)) {
+      const parsed = parser.parse(text);
+      const goroutines = countGoroutines(parsed.root);
+      parsed.dispose();
+      e.goStatements += goroutines.goStatements;
+      e.goroutinesWithoutStopPath += goroutines.withoutStopPath;
+    }
     let takesContext = false; // the function being read has a context.Context parameter
     lines.forEach((line, i) => {
       if (line.startsWith('func ')) {
@@ -154,13 +205,20 @@ function fromGoFiles(module: GoModule, paths: readonly string[]): GoFileEvidence
       if (!lines[i - 1]?.startsWith('//')) e.undocumentedExportedNames++;
     });
   }
+  const listens = [...packages.values()].some((p) => p.listens);
   for (const [dir, pkg] of packages) {
     if (!pkg.code) continue;
     e.packages++;
     if (pkg.tested) e.packagesWithTests++;
-    if (!pkg.main) continue;
+    if (!pkg.main) {
+      e.libraryPrints += pkg.prints;
+      continue;
+    }
     e.mainPackages.push(dir);
-    if (dir !== '.' && !dir.split('/').some((segment) => MAIN_PACKAGE_HOMES.has(segment))) e.mainPackagesOutsideCmd++;
+    const segments = dir.split('/');
+    const parent = packages.get(segments.slice(0, -1).join('/') || '.');
+    if (dir !== '.' && parent?.code && !parent.main && !segments.some((segment) => MAIN_PACKAGE_HOMES.has(segment))) e.mainPackagesAmongLibraries++;
+    if (listens && !segments.some((segment) => AUXILIARY_HOMES.has(segment))) e.kind = 'service';
   }
   e.mainPackages.sort();
   const using = (prefixes: readonly string[]) => prefixes.filter((p) => [...imported].some((i) => i === p || i.startsWith(`${p}/`)));
@@ -176,7 +234,7 @@ type RepositoryEvidence = Pick<Evidence, 'ciFiles' | 'ciRunsTests' | 'ciRunsRace
 function fromRepository(root: string, moduleDir: string): RepositoryEvidence {
   const ci = [
     ...filesIn(root, '.github/workflows', /\.ya?ml$/),
-    ...['.gitlab-ci.yml', '.circleci/config.yml', '.travis.yml', 'Jenkinsfile', 'azure-pipelines.yml'].filter((f) => existsSync(join(root, f))),
+    ...CI_FILES.filter((f) => existsSync(join(root, f))),
   ];
   // Build files a pipeline calls: where `go test -race` and the linter are often spelled out.
   const build = [...filesIn(root, '.', /^(Makefile|GNUmakefile|.*\.mk|Taskfile\.ya?ml|magefile\.go)$/), ...filesIn(root, 'scripts', /\.sh$/), ...filesIn(root, 'hack', /\.sh$/)];
