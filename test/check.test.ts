@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Evidence } from '../src/check/evidence.js';
 import { countGoroutines } from '../src/check/goroutines.js';
 import { loadGoParser } from '../src/parser.js';
-import { scoreSignals, THRESHOLDS, type Signal } from '../src/check/signals.js';
+import { band, scoreSignals, THRESHOLDS, type Signal } from '../src/check/signals.js';
 import { runGoprod } from './run-goprod.js';
 import { writeTree } from './tree.js';
 
@@ -121,6 +121,21 @@ describe('goprod check', () => {
     const lines = stdout.split('\n');
     expect(lines.slice(0, 4)).toEqual(['### example.com/svc: 16/16 exemplary', '', '| Signal | Score | Evidence | Fix |', '|---|---|---|---|']);
     expect(lines.filter((l) => /^\| [A-Z].* \| [0-2]\/2 \|/.test(l))).toHaveLength(8);
+  });
+
+  test('taking practices away from the exemplary module walks it down the bands', async () => {
+    goodModule();
+    const total = async () => (await checkJson()).modules[0]!;
+    expect(await total()).toMatchObject({ total: 16, band: 'exemplary' });
+    for (const f of ['README.md', '.github/workflows/ci.yml', '.golangci.yml']) rmSync(join(dir, f));
+    expect(await total()).toMatchObject({ total: 13, band: 'solid' }); // CI 0, documentation 1 (no README)
+    write({ 'cmd/svc/main.go': 'package main\n\nimport (\n\t"context"\n\t"net/http"\n\n\t"example.com/svc/internal/store"\n)\n\nfunc main() {\n\t_ = store.Load(context.Background(), "x")\n\t_ = http.ListenAndServe(":8080", nil)\n}\n' });
+    for (const f of ['internal/store/store_test.go', 'internal/config/config_test.go']) rmSync(join(dir, f));
+    expect(await total()).toMatchObject({ total: 10, band: 'needs work' }); // observability 0, testing 1 (1 of 3 packages)
+  });
+
+  test('the bands split the total at 7, 11 and 15', () => {
+    expect([0, 6, 7, 10, 11, 14, 15, 16].map(band)).toEqual(['critical gaps', 'critical gaps', 'needs work', 'needs work', 'solid', 'solid', 'exemplary', 'exemplary']);
   });
 
   test('--min-score exits 1 below the score, 0 at it; a bad value is a usage error', async () => {
