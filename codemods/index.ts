@@ -2,7 +2,8 @@
 import type { Codemod } from '../src/codemod.js';
 import closeErrors from './close-errors.js';
 import envConfig from './env-config.js';
+import errorsIs from './errors-is.js';
 import loopvar from './loopvar.js';
 import wrapErrors from './wrap-errors.js';
 
-export const codemods: readonly Codemod[] = [wrapErrors, loopvar, closeErrors, envConfig];
+export const codemods: readonly Codemod[] = [wrapErrors, errorsIs, loopvar, closeErrors, envConfig];
