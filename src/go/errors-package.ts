@@ -1,7 +1,7 @@
 // What fixes that call the standard errors package need: the name to call it by, the import
 // to add, and where comparing errors directly is right by contract.
 import type { Edit } from '../edits.js';
-import type { SyntaxNode } from '../parser.js';
+import { children, type SyntaxNode } from '../parser.js';
 import type { GoFile } from './file.js';
 import { addImport } from './imports.js';
 import { resolve, resolveAt } from './scope.js';
@@ -17,13 +17,18 @@ export interface ErrorsPackage {
 /**
  * Whether `expr` is shown to be an error (isErrorValue) and nothing the package declares says
  * otherwise: a variable whose declaration shows another type (`s3Err := check()` where check
- * returns an APIErrorCode) is not, nor is a name of another file the package does not declare
- * as an error variable (error codes named ErrX are often constants).
+ * returns an APIErrorCode) is not, nor one holding an operation's result (`gotErr := err != nil`)
+ * or recover()'s, nor a name of another file the package does not declare as an error
+ * variable (error codes named ErrX are often constants).
  */
 export function isKnownError(expr: SyntaxNode, file: GoFile): boolean {
   if (!isErrorValue(expr, file)) return false;
   if (expr.type !== 'identifier') return true;
-  if (!resolve(expr)) return file.pkg.isErrorVar(expr.text);
+  const decl = resolve(expr);
+  if (!decl) return file.pkg.isErrorVar(expr.text);
+  let value = decl.value;
+  while (value?.type === 'parenthesized_expression') value = children(value)[0];
+  if (value && (value.type === 'binary_expression' || value.type === 'unary_expression' || /^recover\(\s*\)$/.test(value.text))) return false;
   const type = typeTextOf(expr, file);
   return type === undefined || type === 'error';
 }
