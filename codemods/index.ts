@@ -2,7 +2,9 @@
 import type { Codemod } from '../src/codemod.js';
 import closeErrors from './close-errors.js';
 import envConfig from './env-config.js';
+import errorsAs from './errors-as.js';
+import errorsIs from './errors-is.js';
 import loopvar from './loopvar.js';
 import wrapErrors from './wrap-errors.js';
 
-export const codemods: readonly Codemod[] = [wrapErrors, loopvar, closeErrors, envConfig];
+export const codemods: readonly Codemod[] = [wrapErrors, errorsIs, errorsAs, loopvar, closeErrors, envConfig];

@@ -49,6 +49,12 @@ export class GoFile {
     return this.imports.get(importPath) ?? [];
   }
 
+  /** The import paths of the packages this file refers to as `name`. */
+  importPaths(name: string): string[] {
+    this.imports ??= readImports(this.root);
+    return [...this.imports].filter(([, names]) => names.includes(name)).map(([path]) => path);
+  }
+
   /**
    * Whether `call` calls one of `funcs` of the package imported as `importPath`, by any name
    * the file gives it and not through a local variable that shadows that name.

@@ -3,7 +3,7 @@
 import type { Edit } from '../edits.js';
 import { children, type SyntaxNode } from '../parser.js';
 import type { GoFile } from './file.js';
-import { deleteStatement } from './refactor.js';
+import { deleteStatement, indentationAt } from './refactor.js';
 import { resolve } from './scope.js';
 
 /** Standard-library paths have no dot in their first element. */
@@ -27,6 +27,12 @@ export function addImport(file: GoFile, path: string, name?: string): Edit | und
     const groups = groupsOf(file.text, specs);
     const group = isStd(path) ? (groups.find((g) => isStd(importPath(g[0]!))) ?? groups[groups.length - 1]) : (groups.findLast((g) => !isStd(importPath(g[0]!))) ?? undefined);
     if (group) {
+      // Where gofmt's sort puts it: a line gofmt moved would be lost in a file that was not gofmt-clean (format.ts keeps only its changes next to touched lines).
+      const next = group.find((s) => importPath(s) > path);
+      if (next) {
+        const start = file.text.lastIndexOf('\n', next.startIndex - 1) + 1;
+        return { start, end: start, text: `${indentationAt(file.text, next.startIndex)}${spec}\n` };
+      }
       const last = group[group.length - 1]!;
       return { start: lineEnd(file.text, last.endIndex), end: lineEnd(file.text, last.endIndex), text: `\n\t${spec}` };
     }

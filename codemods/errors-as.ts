@@ -1,0 +1,123 @@
+// if e, ok := err.(*T); ok → var e *T; if errors.As(err, &e), so a wrapped *T still matches.
+import { defineCodemod } from '../src/codemod.js';
+import type { Diagnostic, Edit } from '../src/edits.js';
+import { errorsPackageAt, inErrorsProtocolMethod, isKnownError, type ErrorsPackage } from '../src/go/errors-package.js';
+import type { GoFile } from '../src/go/file.js';
+import { indentationAt } from '../src/go/refactor.js';
+import { resolveAt } from '../src/go/scope.js';
+import { referencesTo } from '../src/go/syntax.js';
+import { children, sameNode, type SyntaxNode } from '../src/parser.js';
+
+export default defineCodemod({
+  name: 'errors-as',
+  summary: 'a type assertion or type switch on an error misses wrapped errors: use errors.As',
+  description:
+    '`if e, ok := err.(*T); ok { … }` → `var e *T` and `if errors.As(err, &e) { … }` (`errors.As(err, new(*T))` when `e` is unused; `!ok` and `ok && …` conditions too), so a wrapped `*T` still matches. Only for values shown to be errors as for errors-is; only where `ok` is used nowhere else and the new `var e` changes no scoping: the `if` starts a line of a block, no `e` is visible there and none is used after it. A type switch on an error whose cases are all pointer types (concrete, one per case) becomes a tagless switch, `case errors.As(err, &e):`, which checks the cases in the same order and keeps what `break` means; a switch variable may be used in one case only. Other assertions and type switches on errors are reported without a fix; those in the methods `Is`, `As` and `Unwrap` are left alone. Adds the `errors` import; skipped where `errors` means something else.',
+  goVersions: { from: '1.13' },
+  mayMatch: (text) => /\.\s*\(/.test(text),
+  run(file) {
+    const diagnostics: Diagnostic[] = [];
+    for (const node of file.root.descendantsOfType(['type_assertion_expression', 'type_switch_statement'])) {
+      const value = node.childForFieldName(node.type === 'type_assertion_expression' ? 'operand' : 'value');
+      if (!value || !isKnownError(value, file) || inErrorsProtocolMethod(node)) continue;
+      const d = node.type === 'type_assertion_expression' ? assertion(file, node, value) : typeSwitch(file, node, value);
+      if (d) diagnostics.push(d);
+    }
+    return diagnostics;
+  },
+});
+
+function assertion(file: GoFile, expr: SyntaxNode, err: SyntaxNode): Diagnostic | undefined {
+  const type = expr.childForFieldName('type')!;
+  // As errorlint: asserting an interface that is not an error asks what else the value can do (`interface{ Timeout() bool }`).
+  if (type.text === 'error' || (type.type === 'interface_type' && !/\bError\(\)\s*string|\berror\b/.test(type.text))) return undefined;
+  const fix = ifAssertionFix(file, expr, err, type);
+  return {
+    start: expr.startIndex,
+    end: expr.endIndex,
+    message: `type assertion on ${err.text} misses a wrapped ${type.text}`,
+    fixes: fix ? [fix] : [],
+  };
+}
+
+/** `if e, ok := err.(T); ok …` with `ok` first in the condition and nowhere else: `var e T` and `if errors.As(err, &e) …`. */
+function ifAssertionFix(file: GoFile, expr: SyntaxNode, err: SyntaxNode, type: SyntaxNode): { message: string; edits: Edit[] } | undefined {
+  const decl = expr.parent?.parent;
+  const stmt = decl?.parent;
+  if (decl?.type !== 'short_var_declaration' || stmt?.type !== 'if_statement' || !sameNode(stmt.childForFieldName('initializer'), decl)) return undefined;
+  const [e, ok] = children(decl.childForFieldName('left'));
+  const cond = stmt.childForFieldName('condition')!;
+  const okRef = ok && firstOperand(cond);
+  if (!e || !ok || okRef?.type !== 'identifier' || okRef.text !== ok.text || referencesTo(stmt, ok).length !== 1) return undefined;
+  const used = e.text !== '_' && referencesTo(stmt, e).length > 0;
+  if (used && !canDeclareBefore(file, stmt, e.text)) return undefined;
+  const pkg = errorsPackageAt(file, stmt);
+  if (!pkg) return undefined;
+  const edits: Edit[] = [
+    { start: decl.startIndex, end: cond.startIndex, text: '' },
+    { start: okRef.startIndex, end: okRef.endIndex, text: asCall(pkg, err, type, used ? e.text : undefined) },
+    ...pkg.edits,
+  ];
+  if (used) edits.push({ start: stmt.startIndex, end: stmt.startIndex, text: declaration(file, stmt, e.text, type) });
+  return { message: `use errors.As(${err.text}, ${used ? `&${e.text}` : `new(${type.text})`})`, edits };
+}
+
+/** The leftmost operand of a condition (`ok` of `ok`, `!ok`, `ok && x`), the one evaluated first. */
+function firstOperand(cond: SyntaxNode): SyntaxNode {
+  if (cond.type === 'unary_expression' && cond.childForFieldName('operator')?.text === '!') return firstOperand(cond.childForFieldName('operand')!);
+  if (cond.type === 'binary_expression' && ['&&', '||'].includes(cond.childForFieldName('operator')!.text)) return firstOperand(cond.childForFieldName('left')!);
+  return cond;
+}
+
+/**
+ * A type switch on an error whose cases are pointer types, one per case: `switch e := err.(type)
+ * { case *A: … }` → `var e *A` and `switch { case errors.As(err, &e): … }`. Reported without a
+ * fix where that would not be the same switch: other cases (`nil`, interfaces, which may
+ * match a value a later case names, lists), an initializer, a switch variable used in
+ * `default` or in several cases, or one that cannot be declared before the switch.
+ */
+function typeSwitch(file: GoFile, sw: SyntaxNode, err: SyntaxNode): Diagnostic {
+  const diagnostic: Diagnostic = { start: sw.startIndex, end: err.endIndex, message: `type switch on ${err.text} misses wrapped errors`, fixes: [] };
+  const clauses = children(sw).filter((c) => c.type === 'type_case' || c.type === 'default_case');
+  const types = clauses.filter((c) => c.type === 'type_case').map((c) => c.childrenForFieldName('type'));
+  if (sw.childForFieldName('initializer') || !types.every((t) => t.length === 1 && t[0]!.type === 'pointer_type')) return diagnostic;
+  if (err.descendantsOfType('call_expression').length > 0) return diagnostic; // evaluated once per case after the change
+  const alias = children(sw.childForFieldName('alias'))[0];
+  const using = alias ? clauses.filter((c) => referencesTo(c, alias).length > 0) : [];
+  const named = using[0];
+  if (using.length > 1 || named?.type === 'default_case' || (named && !canDeclareBefore(file, sw, alias!.text))) return diagnostic;
+  const pkg = errorsPackageAt(file, sw);
+  const brace = sw.children.find((c) => c.type === '{');
+  if (!pkg || !brace) return diagnostic;
+  const namedType = named?.childForFieldName('type');
+  const header = `${namedType ? declaration(file, sw, alias!.text, namedType) : ''}switch `;
+  const edits: Edit[] = [{ start: sw.startIndex, end: brace.startIndex, text: header }, ...pkg.edits];
+  for (const clause of clauses.filter((c) => c.type === 'type_case')) {
+    const type = clause.childForFieldName('type')!;
+    edits.push({ start: type.startIndex, end: type.endIndex, text: asCall(pkg, err, type, sameNode(clause, named) ? alias!.text : undefined) });
+  }
+  diagnostic.fixes.push({ message: `switch on errors.As(${err.text}, …)`, edits });
+  return diagnostic;
+}
+
+/** `errors.As(err, &e)`, or `errors.As(err, new(T))` without a variable. */
+function asCall(pkg: ErrorsPackage, err: SyntaxNode, type: SyntaxNode, variable: string | undefined): string {
+  return `${pkg.name}.As(${err.text}, ${variable ? `&${variable}` : `new(${type.text})`})`;
+}
+
+/**
+ * Whether `var name T` can go on a line of its own before `stmt` without changing what any
+ * name means: `stmt` starts a line of a block, `name` means nothing there (so it shadows
+ * nothing and redeclares nothing), and no later statement of the block mentions it.
+ */
+function canDeclareBefore(file: GoFile, stmt: SyntaxNode, name: string): boolean {
+  const lineStart = file.text.lastIndexOf('\n', stmt.startIndex - 1) + 1;
+  if (stmt.parent?.type !== 'statement_list' || file.text.slice(lineStart, stmt.startIndex).trim() !== '' || resolveAt(name, stmt)) return false;
+  const later = children(stmt.parent).filter((s) => s.startIndex > stmt.startIndex);
+  return !later.some((s) => s.descendantsOfType('identifier').some((id) => id.text === name) || (s.type === 'identifier' && s.text === name));
+}
+
+/** `var name T` and a line break, to go right before `stmt`. */
+function declaration(file: GoFile, stmt: SyntaxNode, name: string, type: SyntaxNode): string {
+  return `var ${name} ${type.text}\n${indentationAt(file.text, stmt.startIndex)}`;
+}

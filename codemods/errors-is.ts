@@ -1,0 +1,154 @@
+// err == ErrNotFound → errors.Is(err, ErrNotFound), so a wrapped ErrNotFound still matches.
+import { defineCodemod } from '../src/codemod.js';
+import type { Diagnostic } from '../src/edits.js';
+import { errorsPackageAt, inErrorsProtocolMethod, isKnownError } from '../src/go/errors-package.js';
+import type { GoFile } from '../src/go/file.js';
+import { resolve } from '../src/go/scope.js';
+import { enclosingFunction, isWrittenAt, referencesTo } from '../src/go/syntax.js';
+import { children, sameNode, type SyntaxNode } from '../src/parser.js';
+
+export default defineCodemod({
+  name: 'errors-is',
+  summary: 'an error compared with == or != misses wrapped errors: use errors.Is',
+  description:
+    '`err == ErrX` → `errors.Is(err, ErrX)`, `err != ErrX` → `!errors.Is(err, ErrX)`, and `switch err { case ErrA, ErrB: … }` → `switch { case errors.Is(err, ErrA), errors.Is(err, ErrB): … }` (`case nil` becomes `err == nil`), so wrapped errors still match. Only where both sides are shown to be errors as for wrap-errors (or are `context.Canceled`/`context.DeadlineExceeded`) and no declaration says otherwise (a variable of another declared type or holding `a != b`, an `ErrX` of another file the package does not declare as an error variable); `nil` comparisons, switches on a call and the methods `Is`, `As` and `Unwrap` (which compare directly by contract) are left alone. So are sentinels the standard library returns unwrapped, after errorlint\'s allow-list: `io.EOF` compared with an error that every assignment in the function takes from a `Read`-like call (`Read`, `ReadByte`, `ReadString`, `io.ReadFull`, `Decode`, `Next`, …), `io.ErrUnexpectedEOF` from `io.ReadFull`, `sql.ErrNoRows` from `Scan`, `http.ErrServerClosed` from `ListenAndServe`/`Serve`, `context.Canceled` from `ctx.Err()`, matched by the function\'s name. Adds the `errors` import; skipped where `errors` means something else.',
+  goVersions: { from: '1.13' },
+  mayMatch: (text) => /[!=]=|\bswitch\b/.test(text),
+  run(file) {
+    const diagnostics: Diagnostic[] = [];
+    for (const node of file.root.descendantsOfType(['binary_expression', 'expression_switch_statement'])) {
+      const d = node.type === 'binary_expression' ? fixComparison(file, node) : fixSwitch(file, node);
+      if (d) diagnostics.push(d);
+    }
+    return diagnostics;
+  },
+});
+
+function fixComparison(file: GoFile, expr: SyntaxNode): Diagnostic | undefined {
+  const op = expr.childForFieldName('operator')!.text;
+  const left = expr.childForFieldName('left')!;
+  const right = expr.childForFieldName('right')!;
+  if ((op !== '==' && op !== '!=') || !isComparedError(file, left) || !isComparedError(file, right) || inErrorsProtocolMethod(expr)) return undefined;
+  // errors.Is(err, target): the sentinel is the target, wherever it was written.
+  const [err, target] = isSentinel(file, left) && !isSentinel(file, right) ? [right, left] : [left, right];
+  if (returnedUnwrapped(file, err, target)) return undefined;
+  const pkg = errorsPackageAt(file, expr);
+  if (!pkg) return undefined;
+  return {
+    start: expr.startIndex,
+    end: expr.endIndex,
+    message: `comparing ${err.text} ${op} ${target.text} misses a wrapped ${target.text}`,
+    fixes: [{ message: `use ${op === '!=' ? '!' : ''}errors.Is(${err.text}, ${target.text})`, edits: [{ start: expr.startIndex, end: expr.endIndex, text: `${op === '!=' ? '!' : ''}${pkg.name}.Is(${err.text}, ${target.text})` }, ...pkg.edits] }],
+  };
+}
+
+/** `switch err { case ErrA, nil: … }` → `switch { case errors.Is(err, ErrA), err == nil: … }`. */
+function fixSwitch(file: GoFile, sw: SyntaxNode): Diagnostic | undefined {
+  const tag = sw.childForFieldName('value');
+  // A tagless switch evaluates the tag once per case: it must not be a call.
+  if (!tag || tag.type === 'call_expression' || tag.descendantsOfType('call_expression').length > 0 || !isComparedError(file, tag)) return undefined;
+  const values = children(sw).filter((c) => c.type === 'expression_case').flatMap((c) => children(c.childForFieldName('value')));
+  const compared = values.filter((v) => v.type !== 'nil');
+  if (compared.length === 0 || !compared.every((v) => isComparedError(file, v)) || inErrorsProtocolMethod(sw)) return undefined;
+  if (compared.every((v) => returnedUnwrapped(file, tag, v))) return undefined;
+  const pkg = errorsPackageAt(file, sw);
+  if (!pkg) return undefined;
+  const before = tag.previousSibling!; // `switch`, or the `;` after an initializer
+  const edits = values.map((v) => ({ start: v.startIndex, end: v.endIndex, text: v.type === 'nil' ? `${tag.text} == nil` : `${pkg.name}.Is(${tag.text}, ${v.text})` }));
+  return {
+    start: sw.startIndex,
+    end: tag.endIndex,
+    message: `switch on ${tag.text} compares with ==: a wrapped error matches no case`,
+    fixes: [{ message: `switch on errors.Is(${tag.text}, …)`, edits: [{ start: before.endIndex, end: tag.endIndex, text: '' }, ...edits, ...pkg.edits] }],
+  };
+}
+
+/** Sentinels of the standard library not named ErrX, which wrap-errors' evidence does not know. */
+const STD_SENTINELS: Array<[string, string[]]> = [['context', ['Canceled', 'DeadlineExceeded']]];
+
+function isComparedError(file: GoFile, expr: SyntaxNode): boolean {
+  return isKnownError(expr, file) || STD_SENTINELS.some(([path, names]) => packageMember(file, expr, path, names));
+}
+
+/** `pkg.Name` of the package imported from `path`, for one of `names`. */
+function packageMember(file: GoFile, expr: SyntaxNode, path: string, names: readonly string[]): boolean {
+  if (expr.type !== 'selector_expression') return false;
+  const operand = expr.childForFieldName('operand')!;
+  return names.includes(expr.childForFieldName('field')!.text) && file.importNames(path).includes(operand.text) && file.isPackageName(operand);
+}
+
+/** A package's error variable: `pkg.ErrX`, or a name declared at the package level (here or in another file). */
+function isSentinel(file: GoFile, expr: SyntaxNode): boolean {
+  if (expr.type === 'selector_expression') {
+    const operand = expr.childForFieldName('operand')!;
+    return operand.type === 'identifier' && file.isPackageName(operand);
+  }
+  if (expr.type !== 'identifier') return false;
+  const decl = resolve(expr);
+  return !decl || decl.packageLevel;
+}
+
+/**
+ * Sentinels the standard library documents as returned unwrapped, with the functions and
+ * methods that return them, after errorlint's allow-list (github.com/polyfloyd/go-errorlint,
+ * errorlint/allowed.go). Without types a function counts by its name, whatever its package
+ * or receiver: io.Reader's contract ("Read must return EOF itself, not an error wrapping
+ * EOF") binds every Read. Left out: debug/elf's Open and NewFile (names too common to mean
+ * elf) and the syscall errno wildcard (syscall.Errno values are not error variables here).
+ */
+const UNWRAPPED: Array<{ path: string; names: string[]; funcs: string[] }> = [
+  { path: 'io', names: ['EOF'], funcs: ['Read', 'ReadAt', 'ReadByte', 'ReadBytes', 'ReadRune', 'ReadString', 'ReadLine', 'ReadSlice', 'Peek', 'Discard', 'Next', 'ReadDir', 'Readdir', 'Readdirnames', 'Decode', 'NextPart', 'NextRawPart', 'ReadFull', 'ReadAtLeast'] },
+  { path: 'io', names: ['ErrUnexpectedEOF'], funcs: ['ReadFull', 'ReadAtLeast'] },
+  { path: 'io', names: ['ErrShortBuffer'], funcs: ['ReadAtLeast'] },
+  { path: 'io', names: ['ErrClosedPipe'], funcs: ['Write'] },
+  { path: 'database/sql', names: ['ErrNoRows'], funcs: ['Scan'] },
+  { path: 'net/http', names: ['ErrServerClosed'], funcs: ['ListenAndServe', 'ListenAndServeTLS', 'Serve', 'ServeTLS'] },
+  { path: 'context', names: ['Canceled', 'DeadlineExceeded'], funcs: ['Err'] },
+  { path: 'mime', names: ['ErrInvalidMediaParameter'], funcs: ['ParseMediaType'] },
+  { path: 'mime/multipart', names: ['ErrMessageTooLarge'], funcs: ['ReadForm'] },
+];
+
+/**
+ * Whether `err` compared with `target` is right by contract, as errorlint decides it: the
+ * target is a sentinel of the allow-list, and `err` is a call of a function that returns it
+ * unwrapped or a variable that every assignment in the function takes from such calls.
+ */
+function returnedUnwrapped(file: GoFile, err: SyntaxNode, target: SyntaxNode): boolean {
+  const entry = UNWRAPPED.find((u) => packageMember(file, target, u.path, u.names));
+  const calls = entry && assigningCalls(err);
+  return !!calls && calls.length > 0 && calls.every((c) => entry.funcs.includes(calledName(c)));
+}
+
+/**
+ * The calls `err` is, or that the values assigned to the variable `err` in its function come
+ * from; undefined where one is another variable or not known. As in errorlint, other values
+ * (`err = io.ErrUnexpectedEOF`) are no call and cannot be a wrapped sentinel: they are skipped.
+ */
+function assigningCalls(err: SyntaxNode): SyntaxNode[] | undefined {
+  if (err.type === 'call_expression') return [err];
+  const decl = err.type === 'identifier' ? resolve(err) : undefined;
+  const fn = enclosingFunction(err);
+  // A parameter or result is assigned where the function cannot see.
+  if (!decl || !fn || decl.packageLevel || (decl.kind !== 'var' && decl.kind !== 'short-var')) return undefined;
+  const writes = referencesTo(fn, decl.node).filter(isWrittenAt);
+  const values = [decl.kind === 'var' ? decl.value : assignedValue(decl.node), ...writes.map(assignedValue)];
+  // `var err error` assigns nil; a write that is no assignment (`&err`) is not known.
+  if (values.some((v, i) => (v === undefined && (i > 0 || decl.kind === 'short-var')) || v?.type === 'identifier')) return undefined;
+  return values.filter((v): v is SyntaxNode => v?.type === 'call_expression');
+}
+
+/** For `x` on the left of `=` or `:=`, the expression assigned to it (a lone call giving several results included). */
+function assignedValue(ref: SyntaxNode): SyntaxNode | undefined {
+  const list = ref.parent;
+  const stmt = list?.parent;
+  if (list?.type !== 'expression_list' || !stmt || !sameNode(stmt.childForFieldName('left'), list)) return undefined;
+  const left = children(list);
+  const right = children(stmt.childForFieldName('right'));
+  return right.length === left.length ? right[left.findIndex((l) => sameNode(l, ref))] : right.length === 1 ? right[0] : undefined;
+}
+
+/** `Read` of `r.Read(b)`, `ReadFull` of `io.ReadFull(r, b)`. */
+function calledName(call: SyntaxNode): string {
+  const fn = call.childForFieldName('function')!;
+  return fn.type === 'selector_expression' ? fn.childForFieldName('field')!.text : fn.text;
+}
