@@ -84,7 +84,7 @@ describe('goprod check', () => {
     expect(s.ci!.evidence).toMatchObject({ files: [], pipeline: false });
     expect(s.documentation!.evidence).toEqual({ readme: false, exportedNames: 4, undocumentedExportedNames: 4, adrDirectory: '' });
     for (const signal of module!.signals) expect([signal.id, signal.score]).toEqual([signal.id, 0]);
-    expect(s.errors!.fix).toBe('goprod fix --codemod=wrap-errors,close-errors');
+    expect(s.errors!.fix).toBe('goprod fix --codemod=wrap-errors,errors-is,errors-as,close-errors');
     expect(s.configuration!.fix).toBe('goprod fix --codemod=env-config');
   });
 
@@ -255,7 +255,7 @@ describe('goroutines without a stop path', () => {
 describe('thresholds', () => {
   const solid: Evidence = {
     packages: 10, packagesWithTests: 7, testFiles: 7, tableDrivenTestFiles: 1, goLines: 10_000, mainPackages: ['cmd/a'], mainPackagesAmongLibraries: 0, kind: 'service', libraryPrints: 0, hasInternal: false,
-    unwrappedErrorf: 1, wrappedErrorf: 9, sentinelErrors: 0, droppedCloseErrors: 1, droppedCloseErrorsOnWrites: 1, goStatements: 50, goroutinesWithoutStopPath: 1, contextFunctions: 50, contextsDropped: 1,
+    unwrappedErrorf: 1, wrappedErrorf: 9, sentinelErrors: 0, directErrorChecks: 0, droppedCloseErrors: 1, droppedCloseErrorsOnWrites: 1, goStatements: 50, goroutinesWithoutStopPath: 1, contextFunctions: 50, contextsDropped: 1,
     sharedLoopVariables: 0, structuredLogging: ['log/slog'], metrics: [], tracing: ['go.opentelemetry.io/otel'], envReads: 3, envReadDirectories: 1,
     ciFiles: ['.github/workflows/ci.yml', 'Makefile'], ciRunsTests: true, ciRunsRace: true, ciRunsLint: true, golangciConfig: false, readme: true, adrDirectory: undefined,
     exportedNames: 10, undocumentedExportedNames: 2,

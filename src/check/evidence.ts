@@ -46,6 +46,8 @@ export interface Evidence {
   wrappedErrorf: number;
   /** `ErrX = errors.New(…)` declarations (by text). */
   sentinelErrors: number;
+  /** `==` comparisons and type assertions that a wrapped error defeats (errors-is' and errors-as' findings). */
+  directErrorChecks: number;
   /** Dropped Close errors (close-errors' findings), and those of them on written files. */
   droppedCloseErrors: number;
   droppedCloseErrorsOnWrites: number;
@@ -134,7 +136,7 @@ export async function gatherEvidence(
   return { modules, warnings: run.warnings };
 }
 
-type CodemodEvidence = Pick<Evidence, 'unwrappedErrorf' | 'droppedCloseErrors' | 'droppedCloseErrorsOnWrites' | 'sharedLoopVariables' | 'envReads' | 'envReadDirectories'>;
+type CodemodEvidence = Pick<Evidence, 'unwrappedErrorf' | 'directErrorChecks' | 'droppedCloseErrors' | 'droppedCloseErrorsOnWrites' | 'sharedLoopVariables' | 'envReads' | 'envReadDirectories'>;
 
 function fromCodemods(run: RunResult, module: GoModule): CodemodEvidence {
   const findings = run.files.filter((f) => f.module?.dir === module.dir).flatMap((f) => f.findings.map((finding) => ({ path: f.path, finding })));
@@ -144,6 +146,7 @@ function fromCodemods(run: RunResult, module: GoModule): CodemodEvidence {
   const reads = of('env-config').filter((f) => f.finding.end > 0);
   return {
     unwrappedErrorf: of('wrap-errors').length,
+    directErrorChecks: of('errors-is').length + of('errors-as').length,
     droppedCloseErrors: closes.length,
     droppedCloseErrorsOnWrites: closes.filter((c) => /was written to|right before returning nil/.test(c.finding.message)).length,
     sharedLoopVariables: of('loopvar').filter((f) => /all iterations share/.test(f.finding.message)).length,

@@ -100,12 +100,12 @@ function errors(e: Evidence): Signal {
     id: 'errors',
     name: 'Error handling',
     score,
-    evidence: { errorfWrapping: e.wrappedErrorf, errorfNotWrapping: e.unwrappedErrorf, sentinelErrors: e.sentinelErrors, droppedCloseErrors: e.droppedCloseErrors, droppedCloseErrorsOnWrites: e.droppedCloseErrorsOnWrites },
+    evidence: { errorfWrapping: e.wrappedErrorf, errorfNotWrapping: e.unwrappedErrorf, sentinelErrors: e.sentinelErrors, directErrorChecks: e.directErrorChecks, droppedCloseErrors: e.droppedCloseErrors, droppedCloseErrorsOnWrites: e.droppedCloseErrorsOnWrites },
     summary:
       `${e.unwrappedErrorf} of ${formatting} fmt.Errorf calls formatting an error lack %w` +
       (share === undefined ? '' : ` (${percent(share)} wrap)`) +
-      `; ${e.sentinelErrors} sentinel errors; ${e.droppedCloseErrors} dropped Close errors, ${e.droppedCloseErrorsOnWrites} on written files`,
-    fix: 'goprod fix --codemod=wrap-errors,close-errors',
+      `; ${e.sentinelErrors} sentinel errors; ${e.directErrorChecks} == comparisons or type assertions a wrapped error defeats; ${e.droppedCloseErrors} dropped Close errors, ${e.droppedCloseErrorsOnWrites} on written files`,
+    fix: 'goprod fix --codemod=wrap-errors,errors-is,errors-as,close-errors',
   };
 }
 
