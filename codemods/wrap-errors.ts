@@ -12,7 +12,7 @@ export default defineCodemod({
   name: 'wrap-errors',
   summary: 'fmt.Errorf formats an error with %v or %s: use %w so errors.Is/As see the cause',
   description:
-    '`fmt.Errorf("…: %v", err)` → `%w`, so `errors.Is`/`errors.As` see the cause. Only arguments shown to be errors by their declaration (type `error`, names like `err`/`readErr`/`ErrX` from `:=`, fields, `pkg.ErrX` sentinels, `x.Error()` of such a value, which becomes `x`). `%+v` becomes `%+w` (fmt formats both alike); other flags (`%#v`: `%#w` prints differently), width, precision or an index are left alone. Before Go 1.20 at most one `%w` per call.',
+    '`fmt.Errorf("…: %v", err)` → `%w`, so `errors.Is`/`errors.As` see the cause. Only arguments shown to be errors by their declaration (type `error`, the `error` result of a function or method of the package as in `ferr := f.Close()`, a field its struct type declares `error`, names like `err`/`readErr`/`ErrX` from `:=`, fields so named, `pkg.ErrX` sentinels, `x.Error()` of such a value, which becomes `x`). `%+v` becomes `%+w` (fmt formats both alike); other flags (`%#v`: `%#w` prints differently), width, precision or an index are left alone. Before Go 1.20 at most one `%w` per call.',
   goVersions: { from: '1.13' },
   // fmt.Errorf (or Errorf of fmt imported under another name) and a plain %v, %+v or %s somewhere (a % may be escaped).
   mayMatch: (text) =>
