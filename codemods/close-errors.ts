@@ -18,7 +18,7 @@ export default defineCodemod({
   name: 'close-errors',
   summary: 'defer x.Close() drops an error: return it for written files and writers, drop it explicitly elsewhere',
   description:
-    "`defer x.Close()` on a value opened for writing or written to, in a function returning an error, becomes a deferred closure that joins the Close error into the error result (`errors.Join` from Go 1.20; the first error wins before), naming the result `err` if needed; `x.Close(); return …, nil` becomes `return …, x.Close()`. Elsewhere the error is dropped visibly: `defer func() { _ = x.Close() }()`, `_ = x.Close()`; so it is too where the result's name means an inner block's variable at the defer (`f, err := os.Create(p)` in a loop: the closure would set that `err` and the error would be lost). A defer whose closure would see a different value is left alone: a receiver written after the defer, or, before Go 1.22, a loop variable (one variable for every iteration). `--close-mode=propagate|explicit` applies one rule only. Close methods that return nothing are skipped where the file shows it, and backed out by verification otherwise.",
+    "`defer x.Close()` on a value opened for writing or written to, in a function returning an error, becomes a deferred closure that joins the Close error into the error result (`errors.Join` from Go 1.20; the first error wins before), naming the result `err` if needed; so does `x.Close(); return …, nil` become `return …, x.Close()` for such a value, where no call among the other results would run before Close (`buf.Bytes()` of the buffer a gzip writer flushes into). Elsewhere (a response body, a file opened with `os.Open`, a reader: returning their Close error would make a function fail where it returned nil) the error is dropped visibly: `defer func() { _ = x.Close() }()`, `_ = x.Close()`; so it is too where the result's name means an inner block's variable at the defer (`f, err := os.Create(p)` in a loop: the closure would set that `err` and the error would be lost). A defer whose closure would see a different value is left alone: a receiver written after the defer, or, before Go 1.22, a loop variable (one variable for every iteration). `--close-mode=propagate|explicit` applies one rule only. Close methods that return nothing are skipped where the file shows it, and backed out by verification otherwise.",
   goVersions: {},
   // A call of Close without arguments (comments may stand between the parentheses).
   mayMatch: (text) => /\bClose\s*\(\s*(?:\/\*[^]*?\*\/\s*)*\)/.test(text),
@@ -82,7 +82,11 @@ function fixDefer(file: GoFile, stmt: SyntaxNode, receiver: SyntaxNode, mode: Mo
   };
 }
 
-/** A bare `x.Close()` statement: `return x.Close()` where a `return …, nil` follows, else `_ = x.Close()`. */
+/**
+ * A bare `x.Close()` statement: `return x.Close()` where a `return …, nil` without calls
+ * follows and x was written to (as for defer: a function that only read x would now fail
+ * where it returned nil), else `_ = x.Close()`.
+ */
 function fixBareClose(file: GoFile, stmt: SyntaxNode, receiver: SyntaxNode, mode: Mode): Diagnostic | undefined {
   const x = receiver.text;
   const call = children(stmt)[0]!;
@@ -92,11 +96,14 @@ function fixBareClose(file: GoFile, stmt: SyntaxNode, receiver: SyntaxNode, mode
   const last = values[values.length - 1];
   const fn = enclosingFunction(stmt);
   const del = deleteStatement(file.text, stmt);
-  if (mode !== 'explicit' && last?.type === 'nil' && fn && returnsError(fn) && del) {
+  // The other results are evaluated before Close then runs: a call among them would miss what
+  // Close still writes (`return buf.Bytes(), zw.Close()` of a gzip writer flushing into buf).
+  const callFree = values.slice(0, -1).every((v) => v.descendantsOfType('call_expression').length === 0);
+  if (mode !== 'explicit' && last?.type === 'nil' && callFree && fn && returnsError(fn) && del && isWritten(file, receiver, fn)) {
     return {
       start: stmt.startIndex,
       end: stmt.endIndex,
-      message: `the error of ${x}.Close() is dropped right before returning nil`,
+      message: `${x} was written to, and its Close error is dropped right before returning nil`,
       fixes: [{ message: `return the error of ${x}.Close()`, edits: [del, { start: last.startIndex, end: last.endIndex, text: call.text }] }],
     };
   }

@@ -12,11 +12,11 @@ export default defineCodemod({
   name: 'wrap-errors',
   summary: 'fmt.Errorf formats an error with %v or %s: use %w so errors.Is/As see the cause',
   description:
-    '`fmt.Errorf("…: %v", err)` → `%w`, so `errors.Is`/`errors.As` see the cause. Only arguments shown to be errors by their declaration (type `error`, names like `err`/`readErr`/`ErrX` from `:=`, fields, `pkg.ErrX` sentinels, `x.Error()` of such a value, which becomes `x`). Verbs with flags, width, precision or an index are left alone. Before Go 1.20 at most one `%w` per call.',
+    '`fmt.Errorf("…: %v", err)` → `%w`, so `errors.Is`/`errors.As` see the cause. Only arguments shown to be errors by their declaration (type `error`, the `error` result of a function or method of the package as in `ferr := f.Close()`, a field its struct type declares `error`, names like `err`/`readErr`/`ErrX` from `:=`, fields so named, `pkg.ErrX` sentinels, `x.Error()` of such a value, which becomes `x`). `%+v` becomes `%+w` (fmt formats both alike); other flags (`%#v`: `%#w` prints differently), width, precision or an index are left alone. Before Go 1.20 at most one `%w` per call.',
   goVersions: { from: '1.13' },
-  // fmt.Errorf (or Errorf of fmt imported under another name) and a plain %v or %s somewhere (a % may be escaped).
+  // fmt.Errorf (or Errorf of fmt imported under another name) and a plain %v, %+v or %s somewhere (a % may be escaped).
   mayMatch: (text) =>
-    text.includes('Errorf') && /%[vs]|\\(?:x25|u0025|U00000025|045)/.test(text) && (/\bfmt\s*\.\s*Errorf\b/.test(text) || /(?<![\p{L}\p{N}_])(?!import\s)[\p{L}_][\p{L}\p{N}_]*\s+"fmt"/u.test(text)),
+    text.includes('Errorf') && /%\+?[vs]|\\(?:x25|u0025|U00000025|045)/.test(text) && (/\bfmt\s*\.\s*Errorf\b/.test(text) || /(?<![\p{L}\p{N}_])(?!import\s)[\p{L}_][\p{L}\p{N}_]*\s+"fmt"/u.test(text)),
   run(file) {
     const diagnostics: Diagnostic[] = [];
     if (file.importNames('fmt').length === 0) return diagnostics;
@@ -29,6 +29,13 @@ export default defineCodemod({
     return diagnostics;
   },
 });
+
+/**
+ * The verbs, by their flags, that %w formats the same way. fmt formats `%w` as `%v` with the
+ * flags kept, so `%+v` (a Formatter's detail, as pkg/errors' stack) becomes `%+w`; not `%#v`
+ * (`%#w` prints `&%!w(…)` for an error that is not a Formatter), nor `%+s`.
+ */
+const WRAPPABLE: Readonly<Record<string, readonly string[]>> = { '': ['v', 's'], '+': ['v'] };
 
 function wrapErrors(call: SyntaxNode, file: GoFile): Diagnostic | undefined {
   const [formatArg, ...operands] = children(call.childForFieldName('arguments')!);
@@ -47,9 +54,9 @@ function wrapErrors(call: SyntaxNode, file: GoFile): Diagnostic | undefined {
   const wrapped: string[] = [];
   for (const d of parsed.directives) {
     const operand = operands[d.operand];
-    if (!d.plain || (d.verb !== 'v' && d.verb !== 's') || !operand) continue;
-    // `err.Error()` formats as `err` does; the error itself is what %w needs.
-    const receiver = errorMethodReceiver(operand, 'Error');
+    if (!d.plain || !WRAPPABLE[d.flags]?.includes(d.verb) || !operand) continue;
+    // `err.Error()` formats as `err` does (`%+v` of it does not: a Formatter adds detail); the error itself is what %w needs.
+    const receiver = d.flags === '' ? errorMethodReceiver(operand, 'Error') : undefined;
     const unwrap = receiver !== undefined && isErrorValue(receiver, file);
     if (!unwrap && !isErrorValue(operand, file)) continue;
     const [start, end] = format.spans[d.verbIndex]!;

@@ -4,7 +4,9 @@ export interface FormatDirective {
   /** Index of the verb character in the format string. */
   verbIndex: number;
   verb: string;
-  /** No flags, width, precision or argument index: `%v` exactly. */
+  /** The flags as written: `+` for `%+v`, empty for `%v`. */
+  flags: string;
+  /** No width, precision or argument index (flags aside): `%v` or `%+v`, not `%10v`. */
   plain: boolean;
   /** 0-based index of the operand (after the format) that the verb formats. */
   operand: number;
@@ -28,6 +30,7 @@ export function parseFormat(format: string): ParsedFormat {
     }
     const start = ++i;
     while (i < format.length && '#0+- '.includes(format[i]!)) i++;
+    const flags = format.slice(start, i);
     const skipNumber = () => {
       if (format[i] === '[') {
         indexed = true;
@@ -53,7 +56,7 @@ export function parseFormat(format: string): ParsedFormat {
       i++;
       continue;
     }
-    directives.push({ verbIndex: i, verb, plain: i === start, operand });
+    directives.push({ verbIndex: i, verb, flags, plain: i === start + flags.length, operand });
     if (verb !== '%') operand++;
     i += verb.length;
   }

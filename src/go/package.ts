@@ -1,5 +1,6 @@
 // What the files of one package declare that a codemod looking at one file needs to know:
-// the methods of each type, the results of each function, the package's error variables.
+// the methods of each type, the results of each function, the fields of each struct type, the
+// package's error variables.
 // The index is lazy: a question about a name parses only the files whose text contains it
 // (every file that declares the name does), so most files of a package are never parsed.
 import { children, type SyntaxNode } from '../parser.js';
@@ -14,6 +15,8 @@ export interface PackageIndex {
   methodNamedResults(name: string): string[] | undefined;
   /** Whether a package-level variable is an error: declared `error`, or made by errors.New or fmt.Errorf. */
   isErrorVar(name: string): boolean;
+  /** The type, as written, of a named field of a struct type the package declares (not of an embedded one). */
+  fieldType(type: string, field: string): string | undefined;
 }
 
 /** What one file declares at the top level. */
@@ -23,14 +26,16 @@ export interface Declarations {
   /** Method name → the result types of each declaration of it (methods with a body). */
   methodsNamed: Map<string, string[][]>;
   functions: Map<string, string[]>;
+  /** `Type.field` → the field's type as written. */
+  fields: Map<string, string>;
   errorVars: Set<string>;
 }
 
 /** The index of a package without other files. */
-export const NO_PACKAGE: PackageIndex = { methodResults: () => undefined, functionResults: () => undefined, methodNamedResults: () => undefined, isErrorVar: () => false };
+export const NO_PACKAGE: PackageIndex = { methodResults: () => undefined, functionResults: () => undefined, methodNamedResults: () => undefined, isErrorVar: () => false, fieldType: () => undefined };
 
 export function declarations(root: SyntaxNode): Declarations {
-  const found: Declarations = { methods: new Map(), methodsNamed: new Map(), functions: new Map(), errorVars: new Set() };
+  const found: Declarations = { methods: new Map(), methodsNamed: new Map(), functions: new Map(), fields: new Map(), errorVars: new Set() };
   for (const spec of children(root).filter((d) => d.type === 'var_declaration').flatMap((d) => d.descendantsOfType('var_spec'))) {
     const values = children(spec.childForFieldName('value'));
     spec.childrenForFieldName('name').forEach((n, i) => {
@@ -40,10 +45,15 @@ export function declarations(root: SyntaxNode): Declarations {
   }
   // Interfaces: `type Stream interface { Close() }` says what Close of a Stream returns.
   for (const spec of children(root).filter((d) => d.type === 'type_declaration').flatMap((d) => children(d).filter((s) => s.type === 'type_spec'))) {
+    const name = spec.childForFieldName('name')!.text;
     const type = spec.childForFieldName('type');
-    if (type?.type !== 'interface_type') continue;
-    for (const method of children(type).filter((m) => m.type === 'method_elem')) {
-      found.methods.set(`${spec.childForFieldName('name')!.text}.${method.childForFieldName('name')!.text}`, resultSlots(method).length);
+    if (type?.type === 'interface_type') {
+      for (const method of children(type).filter((m) => m.type === 'method_elem')) found.methods.set(`${name}.${method.childForFieldName('name')!.text}`, resultSlots(method).length);
+    } else if (type?.type === 'struct_type') {
+      const list = children(type).find((c) => c.type === 'field_declaration_list');
+      for (const field of children(list).filter((f) => f.type === 'field_declaration')) {
+        for (const n of field.childrenForFieldName('name')) if (n) found.fields.set(`${name}.${n.text}`, field.childForFieldName('type')!.text);
+      }
     }
   }
   for (const decl of children(root)) {
@@ -100,6 +110,10 @@ export class LazyPackageIndex implements PackageIndex {
 
   isErrorVar(name: string): boolean {
     return this.mentioning([name]).some((d) => d.errorVars.has(name));
+  }
+
+  fieldType(type: string, field: string): string | undefined {
+    return this.last([type, field], (d) => d.fields.get(`${type}.${field}`));
   }
 
   private last<T>(words: string[], get: (d: Declarations) => T | undefined): T | undefined {

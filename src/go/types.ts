@@ -25,21 +25,22 @@ export function isErrorValue(expr: SyntaxNode, file: GoFile, depth = 0): boolean
       if (decl.type) return decl.type.type === 'type_identifier' && decl.type.text === 'error';
       if (decl.kind === 'func' || decl.kind === 'type' || decl.kind === 'const') return false;
       if (decl.value && isErrorValue(decl.value, file, depth + 1)) return true;
+      // `n, ferr := f.Sync()`: the package declares that result an error.
+      if (typeTextOf(expr, file) === 'error') return true;
       // A name that says "error" decides, unless the value plainly is something else.
       return isErrorName(decl.name) && !(decl.value && /literal$|^(nil|true|false)$/.test(decl.value.type));
     }
     case 'selector_expression': {
       const operand = expr.childForFieldName('operand')!;
       const field = expr.childForFieldName('field')!.text;
-      // pkg.ErrX / io.EOF sentinels; otherwise a field whose name says it holds an error.
+      // pkg.ErrX / io.EOF sentinels; otherwise a field whose name says it holds an error, or that its struct type declares `error`.
       if (operand.type === 'identifier' && file.isPackageName(operand)) return /^Err[A-Z0-9_]/.test(field) || field === 'EOF';
-      return isErrorName(field);
+      return isErrorName(field) || fieldTypeOf(expr, file) === 'error';
     }
     case 'call_expression': {
-      // A function of the package whose only result is an error.
-      const fn = expr.childForFieldName('function');
+      // A function or method of the package whose only result is an error.
       if (isErrorConstructor(expr, file) || errorMethodReceiver(expr, 'Err') !== undefined) return true;
-      const results = fn?.type === 'identifier' && (resolve(fn)?.kind ?? 'func') === 'func' ? file.pkg.functionResults(fn.text) : undefined;
+      const results = callResults(expr, file);
       return results?.length === 1 && results[0] === 'error';
     }
     default:
@@ -93,15 +94,32 @@ export function typeTextOf(ident: SyntaxNode, file: GoFile): string | undefined 
     const type = value.childForFieldName('type')?.text;
     return type && (pointer ? `*${type}` : type);
   }
-  if (pointer) return undefined;
-  const fn = value?.type === 'call_expression' ? value.childForFieldName('function') : undefined;
-  // `s.NewStream()`: a method of the package, when all its methods of that name agree on the results.
-  const operand = fn?.type === 'selector_expression' ? fn.childForFieldName('operand') : undefined;
-  if (operand && !(operand.type === 'identifier' && file.isPackageName(operand))) return file.pkg.methodNamedResults(fn!.childForFieldName('field')!.text)?.[index];
-  if (fn?.type !== 'identifier' || resolve(fn)?.kind === 'var') return undefined;
-  if (fn.text === 'new') {
-    const type = children(value!.childForFieldName('arguments'))[0]?.text;
+  if (pointer || value?.type !== 'call_expression') return undefined;
+  const fn = value.childForFieldName('function');
+  if (fn?.type === 'identifier' && fn.text === 'new' && !resolve(fn)) {
+    const type = children(value.childForFieldName('arguments'))[0]?.text;
     return type && `*${type}`;
   }
-  return file.pkg.functionResults(fn.text)?.[index];
+  return callResults(value, file)?.[index];
+}
+
+/**
+ * The result types, as written, of a call of a function of the package (`newCluster()`) or a
+ * method of the package (`s.NewStream()`, when all its methods of that name agree on them).
+ */
+function callResults(call: SyntaxNode, file: GoFile): string[] | undefined {
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'selector_expression') {
+    const operand = fn.childForFieldName('operand')!;
+    return operand.type === 'identifier' && file.isPackageName(operand) ? undefined : file.pkg.methodNamedResults(fn.childForFieldName('field')!.text);
+  }
+  return fn?.type === 'identifier' && (resolve(fn)?.kind ?? 'func') === 'func' ? file.pkg.functionResults(fn.text) : undefined;
+}
+
+/** The type as written of `x.f` or `x.y.f`, where the package declares the struct types (see typeTextOf for `x`). */
+function fieldTypeOf(selector: SyntaxNode, file: GoFile): string | undefined {
+  const operand = selector.childForFieldName('operand')!;
+  const text = operand.type === 'identifier' ? typeTextOf(operand, file) : operand.type === 'selector_expression' ? fieldTypeOf(operand, file) : undefined;
+  const type = text === undefined ? undefined : baseTypeName(text);
+  return type === undefined ? undefined : file.pkg.fieldType(type, selector.childForFieldName('field')!.text);
 }
