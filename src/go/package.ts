@@ -13,7 +13,11 @@ export interface PackageIndex {
   functionResults(name: string): string[] | undefined;
   /** The result types of the package's methods of this name, when they all agree (whatever their receiver). */
   methodNamedResults(name: string): string[] | undefined;
-  /** Whether a package-level variable is an error: declared `error`, or made by errors.New or fmt.Errorf. */
+  /**
+   * Whether a package-level variable is an error: declared `error`, made by errors.New or
+   * fmt.Errorf, or a value of a package type with an `Error()` method (`StorageErr("…")`,
+   * `&PathError{…}`, `T{…}`).
+   */
   isErrorVar(name: string): boolean;
   /** The type, as written, of a named field of a struct type the package declares (not of an embedded one). */
   fieldType(type: string, field: string): string | undefined;
@@ -29,18 +33,22 @@ export interface Declarations {
   /** `Type.field` → the field's type as written. */
   fields: Map<string, string>;
   errorVars: Set<string>;
+  /** Package-level variables whose value is a conversion to or composite literal of a named type: name → type. */
+  typedVars: Map<string, string>;
 }
 
 /** The index of a package without other files. */
 export const NO_PACKAGE: PackageIndex = { methodResults: () => undefined, functionResults: () => undefined, methodNamedResults: () => undefined, isErrorVar: () => false, fieldType: () => undefined };
 
 export function declarations(root: SyntaxNode): Declarations {
-  const found: Declarations = { methods: new Map(), methodsNamed: new Map(), functions: new Map(), fields: new Map(), errorVars: new Set() };
+  const found: Declarations = { methods: new Map(), methodsNamed: new Map(), functions: new Map(), fields: new Map(), errorVars: new Set(), typedVars: new Map() };
   for (const spec of children(root).filter((d) => d.type === 'var_declaration').flatMap((d) => d.descendantsOfType('var_spec'))) {
     const values = children(spec.childForFieldName('value'));
     spec.childrenForFieldName('name').forEach((n, i) => {
       // By syntax alone: the file's own imports are not consulted, so an aliased errors package is missed.
       if (spec.childForFieldName('type')?.text === 'error' || /^(errors\.New|fmt\.Errorf)\(/.test(values[i]?.text ?? '')) found.errorVars.add(n.text);
+      const type = /^&?([A-Za-z_]\w*)\s*[({]/.exec(values[i]?.text ?? '')?.[1];
+      if (type) found.typedVars.set(n.text, type);
     });
   }
   // Interfaces: `type Stream interface { Close() }` says what Close of a Stream returns.
@@ -109,7 +117,10 @@ export class LazyPackageIndex implements PackageIndex {
   }
 
   isErrorVar(name: string): boolean {
-    return this.mentioning([name]).some((d) => d.errorVars.has(name));
+    if (this.mentioning([name]).some((d) => d.errorVars.has(name))) return true;
+    // `T(…)` is a conversion, not a call, when T has methods: functions have none.
+    const type = this.last([name], (d) => d.typedVars.get(name));
+    return type !== undefined && this.methodResults(type, 'Error') === 1;
   }
 
   fieldType(type: string, field: string): string | undefined {
