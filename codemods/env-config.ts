@@ -3,7 +3,7 @@
 // set") from the config instead of the environment, and their own parsing and defaults
 // stay. The typed fields, defaults and Load's validation come from what those sites do.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { defineCodemod, type CodemodOptions, type ModuleDiagnostic } from '../src/codemod.js';
 import type { Edit } from '../src/edits.js';
 import { envReads, envVariables, envWrappers, envWrites, wrappedReads, type EnvRead, type EnvType, type EnvVariable } from '../src/go/env.js';
@@ -138,7 +138,11 @@ function configBlocker(module: GoModule, configDir: string): string | undefined 
 /** The call sites' edits: each read becomes a field of the config, the import follows. */
 function siteEdits(file: GoFile, reads: readonly EnvRead[], importPath: string, fields: ReadonlyMap<string, string>): Edit[] {
   const own = packageName(importPath);
-  const clash = file.root.descendantsOfType(['identifier', 'package_identifier']).some((id) => id.text === own);
+  // The import's name must be free in the file and in its package (`type config struct` in
+  // another file clashes too), so any use of the word other than as a qualifier counts.
+  const word = new RegExp(`(?<![\\p{L}\\p{N}_./])${own}(?![\\p{L}\\p{N}_/]|\\s*\\.)`, 'u');
+  const dir = dirname(file.path);
+  const clash = readdirSync(dir).some((f) => f.endsWith('.go') && word.test(f === basename(file.path) ? file.text : readFileSync(join(dir, f), 'utf8')));
   const pkg = clash ? `env${own}` : own;
   const edits: Edit[] = reads.map((r) => {
     const raw = `${pkg}.Get().Raw.${fields.get(r.name!)}`;

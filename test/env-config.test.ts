@@ -119,6 +119,12 @@ describe('env-config', () => {
     expect(doc.summary.fixes).toBe(0);
   });
 
+  test('a file that declares a type named like the config package imports it under another name', async () => {
+    writeFileSync(join(dir, 'internal/db/kind.go'), 'package db\n\nimport "os"\n\ntype config struct{ kind string }\n\nfunc kind() config { return config{os.Getenv("DB_KIND")} }\n');
+    expect((await goprod('fix', '--codemod=env-config', '--write')).stderr).toMatch(/applied 4 fixes in 4 files/);
+    expect(readFileSync(join(dir, 'internal/db/kind.go'), 'utf8')).toContain('return config{envconfig.Get().Raw.DBKind}');
+  });
+
   test('a Setenv method of something other than a testing.T writes nothing of ours', async () => {
     writeFileSync(join(dir, 'internal/db/session.go'), 'package db\n\ntype session struct{}\n\nfunc (session) Setenv(k, v string) {}\n\nfunc open() (session, error) { return session{}, nil }\n\nfunc remote() {\n\ts, _ := open()\n\ts.Setenv(Key(), "1")\n}\n\nfunc Key() string { return "PORT" }\n');
     const doc = JSON.parse((await goprod('fix', '--codemod=env-config', '--json')).stdout);
