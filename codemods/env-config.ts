@@ -36,12 +36,14 @@ export default defineCodemod({
     for (const o of outcomes) {
       if (o.outcome !== 'moved') out.push({ path: o.read.file.path, diagnostic: { start: o.read.call.startIndex, end: o.read.call.endIndex, message: o.message, reason: o.reason, fixes: [] } });
     }
-    if (blocked || variables.length === 0) return out;
+    const moved = outcomes.filter((o) => o.outcome === 'moved').map((o) => o.read);
+    const path = join(module.dir, configDir, 'config.go');
+    // No read moves and none did before: a config package nothing uses is no fix.
+    if (blocked || variables.length === 0 || (moved.length === 0 && !existsSync(path))) return out;
 
     const all = withPrevious(variables, module, configDir);
     const fields = fieldNames(all.map((v) => v.name));
     const importPath = `${module.path}/${configDir}`;
-    const moved = outcomes.filter((o) => o.outcome === 'moved').map((o) => o.read);
     for (const file of new Set(moved.map((r) => r.file))) {
       const mine = moved.filter((r) => r.file === file);
       const fix = { message: `read the environment through ${configDir}`, edits: siteEdits(file, mine, importPath, fields) };
@@ -51,7 +53,6 @@ export default defineCodemod({
       }
     }
     const text = generate(configDir, all, fields);
-    const path = join(module.dir, configDir, 'config.go');
     const existing = existsSync(path) ? readFileSync(path, 'utf8') : '';
     if (text !== existing) {
       out.push({ path, diagnostic: { start: 0, end: 0, message: `generate package ${configDir} with ${all.length} environment variables`, fixes: [{ message: `write ${configDir}/config.go`, edits: [{ start: 0, end: existing.length, text }] }] } });

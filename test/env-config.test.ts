@@ -125,6 +125,13 @@ describe('env-config', () => {
     expect(readFileSync(join(dir, 'internal/db/kind.go'), 'utf8')).toContain('return config{envconfig.Get().Raw.DBKind}');
   });
 
+  test('no config package is generated when every read stays live', async () => {
+    writeFileSync(join(dir, 'internal/db/set.go'), 'package db\n\nimport "os"\n\nfunc init() {\n\tfor _, k := range []string{"PORT", "DATABASE_URL", "DEBUG", "REGION", "DB_TIMEOUT"} {\n\t\tos.Setenv(k, "")\n\t}\n}\n');
+    const doc = JSON.parse((await goprod('fix', '--codemod=env-config', '--json')).stdout);
+    expect(doc.summary.fixes).toBe(0);
+    expect(doc.findings.filter((f: { message: string }) => f.message.includes('is set at run time (internal/db/set.go:7)'))).toHaveLength(6);
+  });
+
   test('a Setenv method of something other than a testing.T writes nothing of ours', async () => {
     writeFileSync(join(dir, 'internal/db/session.go'), 'package db\n\ntype session struct{}\n\nfunc (session) Setenv(k, v string) {}\n\nfunc open() (session, error) { return session{}, nil }\n\nfunc remote() {\n\ts, _ := open()\n\ts.Setenv(Key(), "1")\n}\n\nfunc Key() string { return "PORT" }\n');
     const doc = JSON.parse((await goprod('fix', '--codemod=env-config', '--json')).stdout);
