@@ -3,7 +3,7 @@
 // set") from the config instead of the environment, and their own parsing and defaults
 // stay. The typed fields, defaults and Load's validation come from what those sites do.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { defineCodemod, type CodemodOptions, type ModuleDiagnostic } from '../src/codemod.js';
 import type { Edit } from '../src/edits.js';
 import { envReads, envVariables, envWrappers, envWrites, wrappedReads, type EnvRead, type EnvType, type EnvVariable } from '../src/go/env.js';
@@ -20,43 +20,32 @@ export default defineCodemod({
   name: 'env-config',
   summary: 'os.Getenv/LookupEnv reads scattered through a module become one documented config package',
   description:
-    'Every `os.Getenv("X")` / `os.LookupEnv("X")` of a module moves into one generated package (`--config-pkg`, default `internal/config`): a `Config` with a documented, typed field per variable, `Load()` that reports all missing or invalid variables in one error, and a `sync.Once`-backed `Get()`. Types, defaults and "required" come from what the call sites do (`strconv.Atoi`, `time.ParseDuration`, `if v == "" { v = "8080" }`, `if !ok`, `log.Fatal` when empty). Call sites keep their exact behaviour: they read `config.Get().Raw.X` (and `Raw.XSet` for LookupEnv), so their own parsing and defaults stay until you move them to the typed fields. Reads in `_test.go` files are left alone unless `--include-tests`; reads with computed names are reported; a variable the module sets at run time (`os.Setenv`, `t.Setenv` in tests) keeps its live reads, and a module that clears its environment or sets computed names is left alone (reading once would change behaviour). `getEnv("PORT", "8080")`-style wrappers are seen through for the inventory. Run it on the module root: it sees the files under the paths given.',
+    'Every `os.Getenv("X")` / `os.LookupEnv("X")` of a module moves into one generated package (`--config-pkg`, default `internal/config`): a `Config` with a documented, typed field per variable, `Load()` that reports all missing or invalid variables in one error, and a `sync.Once`-backed `Get()`. Types, defaults and "required" come from what the call sites do (`strconv.Atoi`, `time.ParseDuration`, `if v == "" { v = "8080" }`, `if !ok`, `log.Fatal` when empty). Call sites keep their exact behaviour: they read `config.Get().Raw.X` (and `Raw.XSet` for LookupEnv), so their own parsing and defaults stay until you move them to the typed fields. Reads in `_test.go` files are left alone unless `--include-tests`; reads with computed names are reported; a variable the module sets at run time, in the program or in its tests (`os.Setenv`, `os.Unsetenv`, `t.Setenv`), keeps its live reads everywhere, so a test that sets a variable still sees it; a computed name counts as every value the code spells out for it (a constant, a table of literals or constants, `for k, v := range map[string]string{…}`, `t.Setenv(tc.name, …)` over the rows of a table, the parameter of a helper that every caller gives such values). Only a write whose names goprod cannot enumerate (names from input, `os.Clearenv`) leaves the whole module alone, and the message names that place (reading once would change behaviour). `getEnv("PORT", "8080")`-style wrappers are seen through for the inventory. Run it on the module root: it sees the files under the paths given.',
   goVersions: {},
   mayMatch: (text) => ENV_CALL.test(text),
-  // A function that reads the variable its parameter names (not a literal) is called by name from its own package.
-  needsDirectoryOf: /(Getenv|LookupEnv)\s*\(\s*[^\s"`)]/,
+  // A function that reads (or writes) the variable its parameter names is called by name from its own package; a
+  // computed write's table, constants and callers are in its package too.
+  needsDirectoryOf: /(Getenv|LookupEnv|Setenv|Unsetenv)\s*\(\s*[^\s"`)]/,
   options: {
     configPkg: { flag: '--config-pkg <dir>', description: 'directory of the generated config package, relative to the module root', default: 'internal/config' },
     includeTests: { flag: '--include-tests', description: 'also rewrite environment reads in _test.go files' },
   },
   runModule(module, files, options) {
-    const { configDir, reads, wrappers, variables } = inventory(module, files, options);
-    if (reads.length === 0) return [];
+    const { configDir, variables, outcomes, blocked } = classify(module, files, options);
     const out: ModuleDiagnostic[] = [];
-    const report = (read: EnvRead, message: string) => out.push({ path: read.file.path, diagnostic: { start: read.call.startIndex, end: read.call.endIndex, message, fixes: [] } });
-
-    // Writes anywhere in the module, tests included: a variable set at run time must still be read live.
-    const writes = files.flatMap((f) => envWrites(f).map((w) => ({ ...w, at: `${relative(module.dir, f.path)}:${f.line(w.call.startIndex)}` })));
-    const unknownWrite = writes.find((w) => w.name === undefined);
-    const blocker = configBlocker(module, configDir) ?? (unknownWrite && `the module changes its environment at run time (${unknownWrite.at}), so reading it once would change behaviour`);
-    const writtenAt = (name: string) => writes.find((w) => w.name === name)?.at;
-    const moved = (read: EnvRead) => read.name !== undefined && read.kind !== 'wrapper' && !blocker && !writtenAt(read.name);
-    for (const read of reads) {
-      const wrapper = wrappers.find((w) => w.read === read);
-      if (wrapper) report(read, `${wrapper.name} reads the variable its callers name: they are listed under the names they pass; left as it is`);
-      else if (read.name === undefined) report(read, `os.${read.kind} with a computed name: goprod cannot tell which variable it reads; left as it is`);
-      else if (blocker && read.kind !== 'wrapper') report(read, `os.${read.kind}("${read.name}") not moved to ${configDir}: ${blocker}`);
-      else if (read.kind !== 'wrapper' && writtenAt(read.name)) report(read, `os.${read.kind}("${read.name}") left as it is: ${read.name} is set at run time (${writtenAt(read.name)}), so reading it once would change behaviour`);
+    for (const o of outcomes) {
+      if (o.outcome !== 'moved') out.push({ path: o.read.file.path, diagnostic: { start: o.read.call.startIndex, end: o.read.call.endIndex, message: o.message, reason: o.reason, fixes: [] } });
     }
-    if (blocker || variables.length === 0) return out;
+    const moved = outcomes.filter((o) => o.outcome === 'moved').map((o) => o.read);
+    const path = join(module.dir, configDir, 'config.go');
+    // No read moves and none did before: a config package nothing uses is no fix.
+    if (blocked || variables.length === 0 || (moved.length === 0 && !existsSync(path))) return out;
 
     const all = withPrevious(variables, module, configDir);
     const fields = fieldNames(all.map((v) => v.name));
     const importPath = `${module.path}/${configDir}`;
-    for (const file of new Set(reads.map((r) => r.file))) {
-      // Calls of wrappers stay: the wrapper still reads the environment itself.
-      const mine = reads.filter((r) => r.file === file && moved(r));
-      if (mine.length === 0) continue;
+    for (const file of new Set(moved.map((r) => r.file))) {
+      const mine = moved.filter((r) => r.file === file);
       const fix = { message: `read the environment through ${configDir}`, edits: siteEdits(file, mine, importPath, fields) };
       for (const read of mine) {
         const v = variables.find((x) => x.name === read.name)!;
@@ -64,7 +53,6 @@ export default defineCodemod({
       }
     }
     const text = generate(configDir, all, fields);
-    const path = join(module.dir, configDir, 'config.go');
     const existing = existsSync(path) ? readFileSync(path, 'utf8') : '';
     if (text !== existing) {
       out.push({ path, diagnostic: { start: 0, end: 0, message: `generate package ${configDir} with ${all.length} environment variables`, fixes: [{ message: `write ${configDir}/config.go`, edits: [{ start: 0, end: existing.length, text }] }] } });
@@ -72,6 +60,56 @@ export default defineCodemod({
     return out;
   },
 });
+
+/** What env-config does with one read: moves it into the config package, keeps it live (its variable changes at run time), or leaves it (goprod cannot move it). */
+export type ReadOutcome = { read: EnvRead; outcome: 'moved' } | { read: EnvRead; outcome: 'live' | 'left'; reason: string; message: string };
+
+/** Why reads stay as they are, in words shared by every read it holds for (for grouping). */
+export const REASONS = {
+  wrapper: 'a wrapper reads the variable its callers name; they are listed under the names they pass',
+  wrapped: 'a call of a wrapper, which reads the environment itself',
+  computed: 'computed name: goprod cannot tell which variable it reads',
+  setByProgram: 'set at run time by the program, so reading it once would change behaviour',
+  setByTests: "set by the module's tests, kept live so that they still see what they set",
+};
+
+/**
+ * Every read's outcome. A variable the module writes (by name, or by a name from a table the
+ * code spells out) stays a live read everywhere: tests that set it still see their value. A
+ * write goprod cannot enumerate (a name from input, os.Clearenv) blocks the whole module;
+ * `blocked` names that one place.
+ */
+export function classify(module: GoModule, files: readonly GoFile[], options: CodemodOptions) {
+  const { configDir, reads, wrappers, variables } = inventory(module, files, options);
+  const ctx = { modulePath: module.path, moduleDir: module.dir, files };
+  const at = (f: GoFile, node: { startIndex: number }) => `${relative(module.dir, f.path)}:${f.line(node.startIndex)}`;
+  const writes = reads.length === 0 ? [] : files.flatMap((f) => envWrites(f, ctx).map((w) => ({ ...w, test: f.path.endsWith('_test.go'), at: at(f, w.call), text: w.call.text })));
+  const unknown = writes.filter((w) => w.names === undefined);
+  const more = unknown.length > 1 ? `; ${unknown.length - 1} more ${unknown.length === 2 ? 'place does' : 'places do'} too` : '';
+  const blocked = configBlocker(module, configDir) ?? (unknown[0] && `${unknown[0].at} (${short(unknown[0].text)}) changes variables goprod cannot name (${unknown[0].unknown})${more}, so reading the environment once would change behaviour`);
+  // The program's own write decides (it changes behaviour outside tests too); else the first test's.
+  const writer = (name: string) => writes.find((w) => !w.test && w.names!.includes(name)) ?? writes.find((w) => w.names?.includes(name));
+  const outcomes = reads.map((read): ReadOutcome => {
+    const call = `os.${read.kind}("${read.name}")`;
+    if (wrappers.some((w) => w.read === read)) {
+      const w = wrappers.find((x) => x.read === read)!;
+      return { read, outcome: 'left', reason: REASONS.wrapper, message: `${w.name} reads the variable its callers name: they are listed under the names they pass; left as it is` };
+    }
+    if (read.name === undefined) return { read, outcome: 'left', reason: REASONS.computed, message: `os.${read.kind} with a computed name: goprod cannot tell which variable it reads; left as it is` };
+    if (read.kind === 'wrapper') return { read, outcome: 'left', reason: REASONS.wrapped, message: `${read.call.childForFieldName('function')!.text}("${read.name}") calls a wrapper that reads the environment itself; left as it is` };
+    if (blocked) return { read, outcome: 'left', reason: blocked, message: `${call} not moved to ${configDir}: ${blocked}` };
+    const w = writer(read.name);
+    if (w) return { read, outcome: 'live', reason: w.test ? REASONS.setByTests : REASONS.setByProgram, message: `${call} left as it is: ${read.name} is set ${w.test ? 'by a test' : 'at run time'} (${w.at}), so reading it once would change behaviour` };
+    return { read, outcome: 'moved' };
+  });
+  return { configDir, variables, outcomes, blocked };
+}
+
+/** A call's text on one line, shortened for a message. */
+function short(text: string): string {
+  const line = text.replace(/\s+/g, ' ');
+  return line.length > 60 ? `${line.slice(0, 57)}...` : line;
+}
 
 /** The module's environment reads (outside the config package; tests only if asked) and the variables they make. */
 export function inventory(module: GoModule, files: readonly GoFile[], options: CodemodOptions) {
@@ -94,13 +132,18 @@ function configBlocker(module: GoModule, configDir: string): string | undefined 
   const dir = join(module.dir, configDir);
   if (!existsSync(dir)) return undefined;
   const handWritten = readdirSync(dir).filter((f) => f.endsWith('.go') && !readFileSync(join(dir, f), 'utf8').startsWith(MARKER));
-  return handWritten.length > 0 ? `${configDir} exists and was not generated by goprod (${handWritten.join(', ')}); choose another package with --config-pkg` : undefined;
+  const files = handWritten.length > 3 ? `${handWritten.slice(0, 3).join(', ')} and ${handWritten.length - 3} more` : handWritten.join(', ');
+  return handWritten.length > 0 ? `${configDir} exists and was not generated by goprod (${files}); choose another package with --config-pkg` : undefined;
 }
 
 /** The call sites' edits: each read becomes a field of the config, the import follows. */
 function siteEdits(file: GoFile, reads: readonly EnvRead[], importPath: string, fields: ReadonlyMap<string, string>): Edit[] {
   const own = packageName(importPath);
-  const clash = file.root.descendantsOfType(['identifier', 'package_identifier']).some((id) => id.text === own);
+  // The import's name must be free in the file and in its package (`type config struct` in
+  // another file clashes too), so any use of the word other than as a qualifier counts.
+  const word = new RegExp(`(?<![\\p{L}\\p{N}_./])${own}(?![\\p{L}\\p{N}_/]|\\s*\\.)`, 'u');
+  const dir = dirname(file.path);
+  const clash = readdirSync(dir).some((f) => f.endsWith('.go') && word.test(f === basename(file.path) ? file.text : readFileSync(join(dir, f), 'utf8')));
   const pkg = clash ? `env${own}` : own;
   const edits: Edit[] = reads.map((r) => {
     const raw = `${pkg}.Get().Raw.${fields.get(r.name!)}`;

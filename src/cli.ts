@@ -8,7 +8,7 @@ import { codemods as allCodemods } from '../codemods/index.js';
 import type { Codemod, CodemodOptions } from './codemod.js';
 import { applyConfig, writeStarterConfig, type Config } from './config.js';
 import { UsageError } from './errors.js';
-import { envInventory, envJson, envTable, writeEnvExample } from './env-report.js';
+import { envCommand, type EnvFlags } from './env/command.js';
 import { explain, packageRoot } from './explain.js';
 import { uncommittedFiles } from './git.js';
 import { counts, diffBase, displayPath, formatWarning, jsonReport, plural, summary, unfixableNotes, unifiedDiff, verificationNotes, type Mode } from './report.js';
@@ -121,6 +121,7 @@ Examples:
     .option('--no-config', 'read no config file')
     .addOption(new Option('--color <when>', 'colour diffs and messages: auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always, never').choices(['auto', 'always', 'never']).default('auto'))
     .option('-q, --quiet', 'print nothing on stderr but errors (no summary, notes, warnings or progress); stdout is unchanged')
+    .option('-v, --verbose', 'list every finding goprod cannot fix on a line of its own (without it, those sharing a reason are counted, with their first places)')
     .addHelpText(
       'after',
       `
@@ -205,19 +206,7 @@ Examples:
     .option('--no-config', 'read no config file')
     .action(async (paths: string[], _: unknown, command: Command) => {
       const config = applyConfig(command, allCodemods, io.cwd);
-      const opts = command.opts<{ json?: boolean; markdown?: boolean; example?: boolean; force?: boolean; configPkg: string; includeTests?: boolean }>();
-      if (opts.force && !opts.example) throw new UsageError('--force only applies to --example');
-      const { modules, warnings } = await envInventory(paths, io.cwd, opts, { exclude: config?.exclude, goOutsideModule: config?.goOutsideModule });
-      if (opts.json) io.stdout(`${JSON.stringify(envJson(modules), null, 2)}\n`);
-      else io.stdout(modules.map((m) => envTable(m, opts.markdown ? 'markdown' : 'table')).join('\n'));
-      for (const w of warnings) io.stderr(`${formatWarning(w, io.cwd)}\n`);
-      for (const m of opts.example ? modules : []) {
-        const { path, outcome } = writeEnvExample(m, opts.force ?? false);
-        const name = displayPath(path, io.cwd);
-        if (outcome === 'differs') exitCode = 2;
-        io.stderr(outcome === 'written' ? `goprod: wrote ${name}\n` : outcome === 'unchanged' ? `goprod: ${name} is up to date\n` : `goprod: ${name} differs from the inventory (edited by hand?); not overwritten: run with --force to replace it\n`);
-      }
-      if (modules.length === 0) io.stderr('goprod: no Go module found (no go.mod above the given paths)\n');
+      exitCode = await envCommand(paths, command.opts<EnvFlags>(), io, config);
     });
 
   program
@@ -377,6 +366,7 @@ interface FixOptions {
   interactive?: boolean;
   color: ColorChoice;
   quiet?: boolean;
+  verbose?: boolean;
   check?: boolean;
   json?: boolean;
   format?: Format;
@@ -460,7 +450,7 @@ async function fix(paths: string[], codemods: Codemod[], opts: FixOptions, io: I
   const reportLost = output !== undefined && !writeReport(output, report, io);
 
   for (const w of result.warnings) if (!opts.quiet || /: bug: /.test(w.message)) io.stderr(`${colorNote(formatWarning(w, io.cwd), colors.stderr)}\n`);
-  if (format === 'text') for (const line of [...unfixableNotes(result, io.cwd), ...verificationNotes(result, io.cwd, opts.verify)]) note(line);
+  if (format === 'text') for (const line of [...unfixableNotes(result, io.cwd, opts.verbose), ...verificationNotes(result, io.cwd, opts.verify)]) note(line);
   // The reasons are on stderr only in text; json and sarif carry them in the document.
   note(colors.stderr.bold(`goprod: ${summary(result, mode, opts.verify, format === 'text' ? 'see above' : `see the ${format} report`)}`));
   if (notWritten || reportLost) return 2;

@@ -138,14 +138,34 @@ export function fixStatus(file: FileResult, fix: Fix, verified: boolean, cwd: st
   return file.notWritten ? `not written: ${file.notWritten}` : 'applied';
 }
 
-/** Findings goprod cannot fix, like a linter's: `goprod: file:line:col: message (codemod)`. */
-export function unfixableNotes(result: RunResult, cwd: string): string[] {
-  return result.files.flatMap((f) => {
+/** How many places of one group of findings goprod cannot fix are named without --verbose. */
+const FIRST_PLACES = 3;
+
+/**
+ * Findings goprod cannot fix. With `verbose`, one line each, like a linter's:
+ * `goprod: file:line:col: message (codemod; no automatic fix)`. Otherwise those that share a
+ * reason (or a message) are one group: its count and reason, then its first few places.
+ */
+export function unfixableNotes(result: RunResult, cwd: string, verbose = false): string[] {
+  const groups = new Map<string, { codemod: string; reason: string; places: string[]; lines: string[] }>();
+  for (const f of result.files) {
     const lines = new LineIndex(f.source.text);
-    return f.findings.filter((d) => d.fixes.length === 0).map((d) => {
+    for (const d of f.findings.filter((x) => x.fixes.length === 0)) {
       const { line, column } = lines.position(d.start);
-      return `goprod: ${displayPath(f.path, cwd)}:${line}:${column}: ${d.message} (${d.codemod}; no automatic fix)`;
-    });
+      const place = `${displayPath(f.path, cwd)}:${line}:${column}`;
+      const reason = d.reason ?? d.message;
+      const key = `${d.codemod}\0${reason}`;
+      const group = groups.get(key) ?? { codemod: d.codemod, reason, places: [], lines: [] };
+      groups.set(key, group);
+      group.places.push(place);
+      group.lines.push(`goprod: ${place}: ${d.message} (${d.codemod}; no automatic fix)`);
+    }
+  }
+  return [...groups.values()].flatMap((g) => {
+    if (verbose || g.lines.length === 1) return g.lines;
+    const rest = g.places.length - FIRST_PLACES;
+    const places = g.places.slice(0, FIRST_PLACES).join(', ') + (rest > 0 ? ` and ${rest} more (--verbose lists them)` : '');
+    return [`goprod: ${g.codemod}: ${g.places.length} places with no automatic fix: ${g.reason}`, `goprod:   ${places}`];
   });
 }
 

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { runGoprod } from './run-goprod.js';
 import { goEnv } from '../src/go/toolchain.js';
-import { FIXTURES } from './fixture-harness.js';
+import { FIXTURES, fixtureCases } from './fixture-harness.js';
 
 const CASE = join(FIXTURES, 'env-config', 'service');
 
@@ -95,24 +95,56 @@ describe('env-config', () => {
     const doc = JSON.parse((await goprod('fix', '--codemod=env-config', '--json')).stdout);
     const about = (name: string) => doc.findings.filter((f: { message: string }) => f.message.includes(`"${name}"`));
     expect(about('PORT')).toMatchObject([{ message: expect.stringContaining('PORT is set at run time (internal/db/set.go:5)'), fixes: [] }]);
-    expect(about('DB_TIMEOUT')).toMatchObject([{ message: expect.stringContaining('DB_TIMEOUT is set at run time (internal/db/env_test.go:5)'), fixes: [] }]);
+    expect(about('DB_TIMEOUT')).toMatchObject([{ message: expect.stringContaining('DB_TIMEOUT is set by a test (internal/db/env_test.go:5)'), fixes: [] }]);
     expect(about('DEBUG')[0].message).toContain('config.Get().Raw.Debug');
   });
 
-  test('a module that clears or computes what it sets is left alone', async () => {
+  test('a module that clears its environment is left alone; one screen names the place, --verbose every read', async () => {
     writeFileSync(join(dir, 'internal/db/set.go'), 'package db\n\nimport "os"\n\nfunc init() { os.Clearenv() }\n');
-    const { stdout } = await goprod('fix', '--codemod=env-config', '--json');
-    const doc = JSON.parse(stdout);
-    expect(doc.findings.length).toBeGreaterThan(0);
-    expect(doc.findings.every((f: { fixes: unknown[]; message: string }) => f.fixes.length === 0 && /changes its environment at run time \(internal\/db\/set.go:5\)|computed name/.test(f.message))).toBe(true);
+    const doc = JSON.parse((await goprod('fix', '--codemod=env-config', '--json')).stdout);
+    expect(doc.findings.length).toBe(7);
+    expect(doc.findings.every((f: { fixes: unknown[]; message: string }) => f.fixes.length === 0 && /internal\/db\/set.go:5 \(os.Clearenv\(\)\) changes variables goprod cannot name \(it clears the whole environment\)|computed name/.test(f.message))).toBe(true);
+    const { stderr } = await goprod('fix', '--codemod=env-config');
+    expect(stderr).toContain('goprod: env-config: 6 places with no automatic fix: internal/db/set.go:5 (os.Clearenv()) changes variables goprod cannot name (it clears the whole environment), so reading the environment once would change behaviour\ngoprod:   cmd/app/main.go:14:10, cmd/app/main.go:22:9, cmd/app/main.go:26:11 and 3 more (--verbose lists them)\n');
+    expect(stderr).toMatch(/^goprod: cmd\/app\/main.go:32:\d+: os.Getenv with a computed name/m);
+    const verbose = (await goprod('fix', '--codemod=env-config', '--verbose')).stderr;
+    expect(verbose.match(/not moved to internal\/config/g)).toHaveLength(6);
+    expect(verbose).not.toContain('--verbose lists them');
+  });
+
+  test('a write whose names the code cannot spell out blocks the module, and the message says where the name comes from', async () => {
+    writeFileSync(join(dir, 'internal/db/set.go'), 'package db\n\nimport "os"\n\nfunc Set(kv []string) {\n\tfor _, k := range kv {\n\t\tos.Unsetenv(k)\n\t}\n}\n');
+    const doc = JSON.parse((await goprod('fix', '--codemod=env-config', '--json')).stdout);
+    expect(doc.findings).toContainEqual(expect.objectContaining({ message: expect.stringContaining('internal/db/set.go:7 (os.Unsetenv(k)) changes variables goprod cannot name (its name `kv` (internal/db/set.go:6) is a parameter of Set, which other packages may call)'), fixes: [] }));
+    expect(doc.summary.fixes).toBe(0);
+  });
+
+  test('a file that declares a type named like the config package imports it under another name', async () => {
+    writeFileSync(join(dir, 'internal/db/kind.go'), 'package db\n\nimport "os"\n\ntype config struct{ kind string }\n\nfunc kind() config { return config{os.Getenv("DB_KIND")} }\n');
+    expect((await goprod('fix', '--codemod=env-config', '--write')).stderr).toMatch(/applied 4 fixes in 4 files/);
+    expect(readFileSync(join(dir, 'internal/db/kind.go'), 'utf8')).toContain('return config{envconfig.Get().Raw.DBKind}');
+  });
+
+  test('no config package is generated when every read stays live', async () => {
+    writeFileSync(join(dir, 'internal/db/set.go'), 'package db\n\nimport "os"\n\nfunc init() {\n\tfor _, k := range []string{"PORT", "DATABASE_URL", "DEBUG", "REGION", "DB_TIMEOUT"} {\n\t\tos.Setenv(k, "")\n\t}\n}\n');
+    const doc = JSON.parse((await goprod('fix', '--codemod=env-config', '--json')).stdout);
+    expect(doc.summary.fixes).toBe(0);
+    expect(doc.findings.filter((f: { message: string }) => f.message.includes('is set at run time (internal/db/set.go:7)'))).toHaveLength(6);
+  });
+
+  test('a Setenv method of something other than a testing.T writes nothing of ours', async () => {
+    writeFileSync(join(dir, 'internal/db/session.go'), 'package db\n\ntype session struct{}\n\nfunc (session) Setenv(k, v string) {}\n\nfunc open() (session, error) { return session{}, nil }\n\nfunc remote() {\n\ts, _ := open()\n\ts.Setenv(Key(), "1")\n}\n\nfunc Key() string { return "PORT" }\n');
+    const doc = JSON.parse((await goprod('fix', '--codemod=env-config', '--json')).stdout);
+    expect(doc.summary.fixes).toBe(3);
   });
 
   test('goprod env prints the inventory and writes .env.example', async () => {
     const table = await goprod('env');
     expect(table.stdout).toContain('example.com/service: 5 environment variables\n');
     expect(table.stdout).toMatch(/^PORT +int +8080 +no +cmd\/app\/main\.go:14$/m);
-    expect(table.stdout).toContain('read with computed names (not listed): cmd/app/main.go:32');
+    expect(table.stdout).toContain('read with computed names (not listed): cmd/app/main.go:32\nenv-config: 6 of 7 reads move to internal/config\n  1 left as they are: computed name: goprod cannot tell which variable it reads\n');
     const json = JSON.parse((await goprod('env', '--json')).stdout);
+    expect(json[0].envConfig).toEqual({ configDir: 'internal/config', reads: 7, moved: 6, live: [], left: [{ reason: 'computed name: goprod cannot tell which variable it reads', count: 1 }] });
     expect(json[0].variables).toContainEqual({ name: 'DATABASE_URL', type: 'string', default: null, required: true, readAt: ['cmd/app/main.go:22', 'internal/db/db.go:20'] });
     const markdown = (await goprod('env', '--markdown')).stdout;
     expect(markdown).toContain('| VARIABLE | TYPE | DEFAULT | REQUIRED | READ AT |\n| --- | --- | --- | --- | --- |\n| DATABASE_URL | string |  | yes |');
@@ -151,5 +183,37 @@ describe('env-config', () => {
     expect((await goprod('env', '--example', '--force')).stderr).toContain('goprod: wrote .env.example\n');
     expect((await goprod('env', '--example')).stderr).toContain('goprod: .env.example is up to date\n');
     expect((await goprod('env', '--force')).code).toBe(2);
+  });
+});
+
+describe.each(fixtureCases('env-config'))('env-config fixture %s', (name) => {
+  let work: string;
+  beforeEach(() => {
+    work = mkdtempSync(join(tmpdir(), `goprod-env-${name}-`));
+    cpSync(join(FIXTURES, 'env-config', name), work, { recursive: true, filter: (p) => !p.endsWith('.golden') });
+  });
+  afterEach(() => rmSync(work, { recursive: true, force: true }));
+  const go = (...args: string[]) => execFileSync('go', args, { cwd: work, env: goEnv(), stdio: 'pipe' });
+
+  test("its own tests pass before and after --write, and a second run changes nothing and reports no fix", async () => {
+    const tested = readdirSync(work, { recursive: true, encoding: 'utf8' }).some((f) => f.endsWith('_test.go'));
+    if (tested) go('test', './...');
+    expect((await runGoprod(work, 'fix', '--codemod=env-config', '--write')).code).toBe(0);
+    go('vet', './...');
+    if (tested) go('test', '-count=1', './...');
+    const again = await runGoprod(work, 'fix', '--codemod=env-config', '--json');
+    const doc = JSON.parse(again.stdout);
+    expect(doc.summary).toMatchObject({ fixes: 0, files: 0 });
+    expect(doc.findings.filter((f: { fixes: unknown[] }) => f.fixes.length > 0)).toEqual([]);
+    expect((await runGoprod(work, 'fix', '--codemod=env-config')).stdout).toBe('');
+  });
+});
+
+describe('goprod env per module', () => {
+  test('how many reads move, are kept live and are left, with why', async () => {
+    const { stdout } = await runGoprod(join(FIXTURES, 'env-config', 'helper'), 'env');
+    expect(stdout).toContain(
+      "env-config: 1 of 5 reads move to internal/config\n  2 kept live: set by the module's tests, kept live so that they still see what they set\n  1 kept live: set at run time by the program, so reading it once would change behaviour\n  1 left as they are: computed name: goprod cannot tell which variable it reads\n",
+    );
   });
 });

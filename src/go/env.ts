@@ -7,6 +7,7 @@ import { decodeStringExpression } from './literal.js';
 import { resolve } from './scope.js';
 import { isErrorValue } from './types.js';
 import { enclosingFunction, referencesTo } from './syntax.js';
+import { stringValues, type ValueContext } from './values.js';
 
 export type EnvType = 'string' | 'int' | 'int64' | 'uint64' | 'float64' | 'bool' | 'time.Duration';
 
@@ -124,23 +125,39 @@ function literalValue(node: SyntaxNode | undefined): string | undefined {
 
 export interface EnvWrite {
   call: SyntaxNode;
-  /** The variable written; undefined when the code computes it or clears them all. */
-  name: string | undefined;
+  /** The variables it may write, when the code spells them all out. */
+  names: string[] | undefined;
+  /** Otherwise, why goprod cannot name them. */
+  unknown?: string;
 }
 
+const WRITERS = ['Setenv', 'Unsetenv', 'Clearenv'];
+
 /**
- * Environment writes: os.Setenv, os.Unsetenv, os.Clearenv, and t.Setenv in tests. A variable
- * written at run time cannot be read once at startup instead.
+ * Environment writes: os.Setenv, os.Unsetenv, os.Clearenv (syscall's too), and t.Setenv in
+ * tests. A variable written at run time cannot be read once at startup instead.
  */
-export function envWrites(file: GoFile): EnvWrite[] {
-  return file.nodesAround(['Setenv', 'Unsetenv', 'Clearenv'], 'call_expression').flatMap((call): EnvWrite[] => {
+export function envWrites(file: GoFile, ctx: ValueContext): EnvWrite[] {
+  return file.nodesAround(WRITERS, 'call_expression').flatMap((call): EnvWrite[] => {
     const fn = call.childForFieldName('function');
     const method = fn?.type === 'selector_expression' ? fn.childForFieldName('field')!.text : undefined;
     const args = children(call.childForFieldName('arguments')!);
-    const testSetenv = method === 'Setenv' && args.length === 2 && !file.isPackageName(fn!.childForFieldName('operand')!);
-    if (!testSetenv && !file.isPackageCall(call, 'os', ['Setenv', 'Unsetenv', 'Clearenv'])) return [];
-    return [{ call, name: method === 'Clearenv' ? undefined : variableName(args[0]) }];
+    const testSetenv = method === 'Setenv' && args.length === 2 && mayBeTesting(file, fn!.childForFieldName('operand')!);
+    if (!testSetenv && !file.isPackageCall(call, 'os', WRITERS) && !file.isPackageCall(call, 'syscall', WRITERS)) return [];
+    if (method === 'Clearenv') return [{ call, names: undefined, unknown: 'it clears the whole environment' }];
+    const named = stringValues(file, args[0]!, ctx);
+    return [{ call, names: 'values' in named ? named.values : undefined, unknown: 'unknown' in named ? `its name ${named.unknown}` : undefined }];
   });
+}
+
+/** Whether `x` of `x.Setenv(k, v)` may be a *testing.T (B, F, TB): not a package, nor a variable declared of another type or from a call (an ssh session's Setenv is not ours). */
+function mayBeTesting(file: GoFile, operand: SyntaxNode): boolean {
+  if (file.isPackageName(operand)) return false;
+  const decl = operand.type === 'identifier' ? resolve(operand) : undefined;
+  if (!decl) return true;
+  if (decl.type) return /\btesting\.(T|B|F|TB)\b/.test(decl.type.text);
+  const right = decl.value ?? decl.declarator.childForFieldName('right');
+  return !right?.descendantsOfType('call_expression').length;
 }
 
 /** A variable name written as a string literal, or as a constant of this file declared with one. */

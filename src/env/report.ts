@@ -1,13 +1,13 @@
 // `goprod env`: the inventory of environment variables a module reads, changing nothing.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, inventory, withPrevious } from '../codemods/env-config.js';
-import type { EnvVariable } from './go/env.js';
-import type { GoModule } from './go/module.js';
-import { displayPath } from './report.js';
-import type { Warning } from './model.js';
-import { inspectModules, type FileOptions } from './runner.js';
-import { writeSourceAtomic } from './source.js';
+import { classify, describe, REASONS, withPrevious, type ReadOutcome } from '../../codemods/env-config.js';
+import type { EnvVariable } from '../go/env.js';
+import type { GoModule } from '../go/module.js';
+import { displayPath, plural } from '../report.js';
+import type { Warning } from '../model.js';
+import { inspectModules, type FileOptions } from '../runner.js';
+import { writeSourceAtomic } from '../source.js';
 
 export interface ModuleEnv {
   module: GoModule;
@@ -16,17 +16,42 @@ export interface ModuleEnv {
   computed: string[];
   /** Where each variable is read: file:line. */
   readAt: Map<string, string[]>;
+  /** What env-config does with the reads: how many it moves, and how many it keeps live or leaves, by reason. */
+  envConfig: { configDir: string; reads: number; moved: number; live: ReasonCount[]; left: ReasonCount[] };
+}
+
+export interface ReasonCount {
+  reason: string;
+  count: number;
 }
 
 export async function envInventory(paths: readonly string[], cwd: string, options: { configPkg: string; includeTests?: boolean }, files: FileOptions = {}): Promise<{ modules: ModuleEnv[]; warnings: Warning[] }> {
   const modules: ModuleEnv[] = [];
   const warnings = await inspectModules(paths, cwd, (module, files) => {
-    const { configDir, reads, wrappers, variables } = inventory(module, files, options);
-    const where = (r: (typeof reads)[number]) => `${displayPath(r.file.path, cwd)}:${r.file.line(r.call.startIndex)}`;
+    const { configDir, variables, outcomes } = classify(module, files, options);
+    const where = (r: ReadOutcome['read']) => `${displayPath(r.file.path, cwd)}:${r.file.line(r.call.startIndex)}`;
     const readAt = new Map(variables.map((v) => [v.name, v.reads.map(where)]));
-    modules.push({ module, variables: withPrevious(variables, module, configDir), computed: reads.filter((r) => r.name === undefined && !wrappers.some((w) => w.read === r)).map(where), readAt });
+    const computed = outcomes.filter((o) => o.outcome === 'left' && o.reason === REASONS.computed).map((o) => where(o.read));
+    const envConfig = { configDir, reads: outcomes.length, moved: outcomes.filter((o) => o.outcome === 'moved').length, live: byReason(outcomes, 'live'), left: byReason(outcomes, 'left') };
+    modules.push({ module, variables: withPrevious(variables, module, configDir), computed, readAt, envConfig });
   }, files);
   return { modules, warnings };
+}
+
+function byReason(outcomes: readonly ReadOutcome[], outcome: 'live' | 'left'): ReasonCount[] {
+  const counts = new Map<string, number>();
+  for (const o of outcomes) if (o.outcome === outcome) counts.set(o.reason, (counts.get(o.reason) ?? 0) + 1);
+  return [...counts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count);
+}
+
+/** What env-config does with the module's reads, in a few lines: moved, kept live (why), left (why). */
+function envConfigLines({ envConfig: e }: ModuleEnv): string[] {
+  if (e.reads === 0) return [];
+  const lines = [`env-config: ${e.moved} of ${e.reads} ${plural(e.reads, 'read', 'reads')} move to ${e.configDir}`];
+  for (const [what, counts] of [['kept live', e.live], ['left as they are', e.left]] as const) {
+    for (const { reason, count } of counts) lines.push(`  ${count} ${what}: ${reason}`);
+  }
+  return lines;
 }
 
 export function envTable(env: ModuleEnv, format: 'table' | 'markdown'): string {
@@ -34,13 +59,15 @@ export function envTable(env: ModuleEnv, format: 'table' | 'markdown'): string {
   const head = ['VARIABLE', 'TYPE', 'DEFAULT', 'REQUIRED', 'READ AT'];
   const title = `${env.module.path || env.module.dir}: ${env.variables.length} environment ${env.variables.length === 1 ? 'variable' : 'variables'}`;
   const computed = env.computed.length > 0 ? `\nread with computed names (not listed): ${env.computed.join(', ')}\n` : '';
+  const outcome = envConfigLines(env);
   if (format === 'markdown') {
     const line = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
-    return `## ${title}\n\n${[line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n')}\n${computed}`;
+    const list = outcome.map((l, i) => (i === 0 ? `\n${l}\n` : `- ${l.trim()}`)).join('\n');
+    return `## ${title}\n\n${[line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n')}\n${computed}${list}${list ? '\n' : ''}`;
   }
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
-  return `${title}\n${[line(head), ...rows.map(line)].join('\n')}\n${computed}`;
+  return `${title}\n${[line(head), ...rows.map(line)].join('\n')}\n${computed}${outcome.map((l) => `${l}\n`).join('')}`;
 }
 
 export function envJson(modules: readonly ModuleEnv[]): unknown {
@@ -48,6 +75,7 @@ export function envJson(modules: readonly ModuleEnv[]): unknown {
     module: m.module.path,
     variables: m.variables.map((v) => ({ name: v.name, type: v.type, default: v.default ?? null, required: v.required, readAt: m.readAt.get(v.name) ?? [] })),
     computed: m.computed,
+    envConfig: m.envConfig,
   }));
 }
 
