@@ -120,7 +120,7 @@ export async function gatherEvidence(
     const module = finder.find(dirname(path));
     if (module) files.set(module, [...(files.get(module) ?? []), path]);
   }
-  const run = await runCodemods(paths, codemods, { ...options, verify: false, cwd });
+  const run = await runCodemods(paths, codemods, { exclude: options.exclude, goOutsideModule: options.goOutsideModule, codemodOptions: options.codemodOptions, verify: false, cwd });
   const parser = await loadGoParser();
   const roots = paths.map((p) => resolve(cwd, p.replace(/(^|[/\\])\.\.\.$/, '$1') || '.'));
   const modules: ModuleEvidence[] = [];
