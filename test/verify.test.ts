@@ -110,6 +110,22 @@ describe('verification', () => {
     expect(read('sub/broken.go')).toContain('f: %v');
   });
 
+  test("a vet finding the go command's cache hid from the baseline does not back out a good fix", async () => {
+    // `go vet ./b` vets a only for the facts b needs; a later `go vet ./a` reuses that and prints
+    // none of a's findings (Go 1.26), so the baseline of a lacks the printf finding it has.
+    module({
+      'a/a.go': 'package a\n\nimport (\n\t"fmt"\n\t"log"\n\t"os"\n)\n\nfunc Debug(v ...interface{}) {\n\tlog.Println(v)\n}\n\nfunc Load(p string) error {\n\t_, err := os.ReadFile(p)\n\tif err != nil {\n\t\treturn fmt.Errorf("load %s: %v", p, err)\n\t}\n\treturn nil\n}\n',
+      'b/b.go': 'package b\n\nimport "example.com/m/a"\n\nfunc Run() error {\n\ta.Debug("x")\n\treturn a.Load("x")\n}\n',
+    });
+    // Content of a no earlier test cached, so the facts-only entry is the only one.
+    writeFileSync(join(dir, 'a/a.go'), `${read('a/a.go')}// ${dir}\n`);
+    execFileSync('go', ['vet', './b'], { cwd: dir, env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '' } });
+    const { stderr } = await goprod('fix', '--codemod=wrap-errors', '--write', '--allow-dirty', 'a');
+    expect(stderr).not.toMatch(/backed out/);
+    expect(stderr).toMatch(/^goprod: applied 1 fix in 1 file/m);
+    expect(read('a/a.go')).toContain('load %s: %w');
+  });
+
   test('a package whose dependencies are missing is unverified and not written unless --no-verify', async () => {
     const text = 'package m\n\nimport (\n\t"fmt"\n\n\t"example.com/missing/dep"\n)\n\nfunc F(err error) error {\n\tdep.X()\n\treturn fmt.Errorf("f: %v", err)\n}\n';
     module({ 'm.go': text }, 'module example.com/m\n\ngo 1.21\n\nrequire example.com/missing v1.0.0\n');
