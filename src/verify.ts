@@ -231,13 +231,11 @@ async function checkTarget(target: GoTarget, listing: Listing, pending: FileResu
  * package gives it content no cache holds. Asked only before a fix is blamed.
  */
 async function retakeBaseline(target: GoTarget, messages: readonly ToolMessage[], moduleFiles: readonly FileResult[], dirs: ReadonlySet<string>): Promise<ToolMessage[]> {
-  const marked = new Map<string, string>();
-  for (const f of moduleFiles) {
-    if (!f.created && dirs.has(dirname(f.path)) && ![...marked.keys()].some((p) => dirname(p) === dirname(f.path))) marked.set(f.path, withBom(f.source, `${f.source.text}\n// goprod: a baseline no cache answers\n`));
-  }
-  const again = await checkIsolated(target, [...new Set([...marked.keys()].map(dirname))], marked);
-  const retaken = new Set([...marked.keys()].map(dirname));
-  return [...messages.filter((m) => !retaken.has(dirname(m.path))), ...again.messages.filter((m) => retaken.has(dirname(m.path)))];
+  const marked = new Map<string, FileResult>(); // package directory → its one marked file
+  for (const f of moduleFiles) if (!f.created && dirs.has(dirname(f.path)) && !marked.has(dirname(f.path))) marked.set(dirname(f.path), f);
+  const overlay = new Map([...marked.values()].map((f) => [f.path, withBom(f.source, `${f.source.text}\n// goprod: a baseline no cache answers\n`)] as const));
+  const again = await checkIsolated(target, [...marked.keys()], overlay);
+  return [...messages.filter((m) => !marked.has(dirname(m.path))), ...again.messages.filter((m) => marked.has(dirname(m.path)))];
 }
 
 function where(context: GoContext, m: ToolMessage): string {
