@@ -9,6 +9,7 @@ import { crc32 } from 'node:zlib';
 import { afterEach, describe, expect, test } from 'vitest';
 import { HOST, runGoprod } from './run-goprod.js';
 import { FIXTURES } from './fixture-harness.js';
+import { writeTree } from './tree.js';
 
 let dir: string;
 const saved = { ...process.env };
@@ -79,6 +80,66 @@ describe('every changed file is checked under a configuration that compiles it',
     expect(check.code).toBe(1);
     expect(check.stdout).toBe('');
     expect(check.stderr).toContain('1 unverified and not applied');
+  });
+});
+
+describe("configurations other than the host's are type-checked from source, as strict as vet for goprod's fixes", () => {
+  /** A module in a fresh git repository, from files. */
+  const tree = (files: Record<string, string>) => {
+    dir = mkdtempSync(join(tmpdir(), 'goprod-typecheck-'));
+    writeTree(dir, { 'go.mod': 'module example.com/m\n\ngo 1.21\n', ...files });
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+    execFileSync('git', ['add', '.'], { cwd: dir });
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'tree'], { cwd: dir });
+  };
+  // errText's name says error: wrap-errors proposes %w from syntax, and only vet's printf check rejects it.
+  const windowsOnly = `package m
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+// Read reads on windows.
+func Read(path string) error {
+	_, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read %s: %v", path, err)
+	}
+	errText := strings.TrimSpace(path)
+	return fmt.Errorf("bad input: %v", errText)
+}
+`;
+
+  test('a %w on a non-error in a windows file is backed out by the printf check, and go vet under windows agrees', async () => {
+    tree({ 'm_windows.go': windowsOnly, 'm.go': 'package m\n' });
+    const { stderr } = await goprod('fix', '--write', '--verbose');
+    expect(stderr).toContain('goprod: backed out: wrap-errors at m_windows.go:16: fmt.Errorf format %w has arg errText of wrong type string\n');
+    expect(stderr).toMatch(/goprod: verification: windows\/amd64 type-checked in \d+\.\d s\n/);
+    expect(read('m_windows.go')).toBe(windowsOnly.replace('read %s: %v', 'read %s: %w'));
+    vet('windows');
+  });
+
+  test('--vet-every-config checks the same files with go vet, to the same result', async () => {
+    tree({ 'm_windows.go': windowsOnly, 'm.go': 'package m\n' });
+    const { stderr } = await goprod('fix', '--vet-every-config', '--verbose');
+    expect(stderr).toContain('goprod: backed out: wrap-errors at m_windows.go:16: fmt.Errorf format %w has arg errText of wrong type string\n');
+    expect(stderr).toMatch(/goprod: verification: windows\/amd64 with go vet in \d+\.\d s\n/);
+  });
+
+  test("findings that were there before are not blamed on a fix; a windows package that did not compile is unverified", async () => {
+    tree({
+      // A printf finding vet would report before the fixes, in the fixed package.
+      'old/old_windows.go': windowsOnly.replace('package m', 'package old').replace('errText := strings.TrimSpace(path)\n\treturn fmt.Errorf("bad input: %v", errText)', 'return fmt.Errorf("bad %s: %s", strings.TrimSpace(path))'),
+      'old/old.go': 'package old\n',
+      'broken/broken_windows.go': windowsOnly.replace('package m', 'package broken').replace('errText := strings.TrimSpace(path)', 'var unused int\n\terrText := strings.TrimSpace(path)'),
+      'broken/broken.go': 'package broken\n',
+    });
+    const { stderr } = await goprod('fix', '--write');
+    expect(stderr).toContain("goprod: unverified: broken/broken_windows.go: does not compile before goprod's fixes, so nothing proves them: broken/broken_windows.go:15:6: declared and not used: unused\n");
+    expect(read('old/old_windows.go')).toContain('read %s: %w');
+    expect(stderr).toContain(`goprod: applied 1 fix in 1 file; 2 unverified and not applied (see above; --no-verify applies them unchecked); checked under windows/amd64\n`);
   });
 });
 

@@ -83,6 +83,28 @@ describe('verification', () => {
     expect(result.files.find((f) => f.path.endsWith('b.go'))!.applied).toHaveLength(2);
   });
 
+  test('bisection blames no innocent fix when two fixes each bring the same error', async () => {
+    // Either named result alone makes its function's `err := g()` (a line no fix wrote) declare
+    // nothing new: the same message from two fixes, with an innocent comment fix after each.
+    const nameResult = defineCodemod({
+      name: 'name-result',
+      summary: 'test',
+      description: 'test',
+      goVersions: {},
+      run: (file) =>
+        file.root.descendantsOfType('function_declaration').flatMap((fn) => {
+          const result = fn.childForFieldName('result');
+          return result?.text === 'error' ? [{ start: result.startIndex, end: result.endIndex, message: 'name', fixes: [{ message: 'name', edits: [{ start: result.startIndex, end: result.endIndex, text: '(err error)' }] }] }] : [];
+        }),
+    });
+    const source = (c: string, d: string) => `package m\n\nfunc g() (e error) { return nil }\n\nfunc C() error {\n\t// ${c}\n\terr := g()\n\treturn err\n}\n\nfunc D() error {\n\t// ${d}\n\terr := g()\n\treturn err\n}\n`;
+    module({ 'c.go': source('C does.', 'D does.') });
+    const result = await runCodemods(['.'], [nameResult, comment], { cwd: dir });
+    const [file] = result.files;
+    expect(file!.backedOut.map((b) => `${b.codemod}:${b.line}`).sort()).toEqual(['name-result:11', 'name-result:5']);
+    expect(file!.output).toBe(source('C does.!', 'D does.!'));
+  });
+
   test('packages left unchecked behind a broken dependency are checked before the end', async () => {
     // b imports a; while a's fix breaks a, the go command does not compile b at all.
     module({
