@@ -3,6 +3,7 @@
 import { children, type SyntaxNode } from '../parser.js';
 import { LineIndex } from '../position.js';
 import { resolve } from './scope.js';
+import type { TypeFacts } from './facts.js';
 import { NO_PACKAGE, type PackageIndex } from './package.js';
 import type { GoVersion } from './version.js';
 
@@ -17,6 +18,8 @@ export class GoFile {
     readonly goVersion: GoVersion,
     /** What the other files of the package declare. */
     readonly pkg: PackageIndex = NO_PACKAGE,
+    /** What Go's type checker knows of the file (see facts.ts); undefined: codemods decide from syntax alone. */
+    readonly types?: TypeFacts,
   ) {}
 
   /** The 1-based line of a string index, for messages. */

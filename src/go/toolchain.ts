@@ -374,6 +374,34 @@ export async function typeCheckPackages(target: GoTarget, helper: string, patter
   return { listing: listingOf(report.packages, target, patterns), result: { messages, failures: report.failures } };
 }
 
+/** One file of the packages the helper's `facts` was asked about: the type checker's facts, or why it has none. */
+export interface TypedFileJson {
+  path: string;
+  /** The package does not type-check under the configuration (go list's complaint, or its first type error). */
+  untyped?: string;
+  /** `[start, end, flags]` or `[start, end, flags, name]`, in byte offsets of the file (see helper/facts.go). */
+  facts: Array<[number, number, number, string?]>;
+}
+
+/**
+ * What go/types knows of the places codemods ask about (see helper/facts.go), for every file of
+ * the target's packages in `patterns`: answers what `go list` says of the packages as
+ * listPackages does, and each file's facts. Without overlay: the facts are of the user's files.
+ */
+export async function typeFactsOf(target: GoTarget, helper: string, patterns: readonly string[]): Promise<{ listing: Listing; files: TypedFileJson[]; failure?: string }> {
+  const run = await runTarget(target, 'facts', patterns, helper);
+  type Report = { fatal?: string; packages: ListJson[]; files: TypedFileJson[]; failures: string[] };
+  let report: Report;
+  try {
+    if (run.code !== 0) throw new Error(run.stderr.trim() || `exit status ${run.code}`);
+    report = JSON.parse(run.stdout) as Report;
+  } catch (error) {
+    return { listing: { packages: new Map() }, files: [], failure: `goprod's type checker failed: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  if (report.fatal) return { listing: { fatal: report.fatal, packages: new Map() }, files: [] };
+  return { listing: listingOf(report.packages, target, patterns), files: report.files };
+}
+
 /**
  * `go mod download` for a module's build list, with the user's GOPROXY, filling only the
  * module cache: go.mod, go.sum and the workspace's files are put back as they were. Answers

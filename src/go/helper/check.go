@@ -35,60 +35,19 @@ type unit struct {
 // source (each as soon as what it imports is checked, on every CPU), and reports the type
 // errors and printf findings of the packages in patterns.
 func check(tags, overlayFile string, patterns []string) (*report, error) {
-	overlay, err := readOverlay(overlayFile)
-	if err != nil {
-		return nil, err
-	}
-	packages, fatal, err := list(tags, overlayFile, patterns)
+	l, fatal, err := load(tags, overlayFile, patterns)
 	if err != nil || fatal != "" {
 		return &report{Fatal: fatal, Packages: []listed{}, Diagnostics: []diagnostic{}, Failures: []string{}}, err
 	}
-
-	units := map[string]*unit{}
-	tested := map[string]bool{} // packages whose test variant is checked in full instead
-	var order []*unit
-	for _, p := range packages {
-		if p.ForTest == "" && strings.HasSuffix(p.ImportPath, ".test") {
-			continue // the generated test main
-		}
-		if p.ForTest != "" && !p.DepOnly && p.ImportPath == p.ForTest+" ["+p.ForTest+".test]" {
-			tested[p.ForTest] = true
-		}
-		u := &unit{p: p, done: make(chan struct{}), at: len(order)}
-		units[p.ImportPath] = u
-		order = append(order, u)
-	}
-	r := &report{Packages: []listed{}, Diagnostics: []diagnostic{}, Failures: []string{}}
-	for _, u := range order {
-		if !u.p.DepOnly {
-			u.full = !tested[u.p.ImportPath]
-			r.Packages = append(r.Packages, listed{u.p.Dir, u.p.ImportPath, u.p.ForTest, u.p.GoFiles, u.p.CgoFiles, u.p.TestGoFiles, u.p.XTestGoFiles, u.p.Deps, u.p.Error, u.p.DepsErrors})
-		}
-	}
-
-	goarch := os.Getenv("GOARCH")
-	if goarch == "" {
-		goarch = runtime.GOARCH
-	}
-	c := &checker{units: units, overlay: overlay, sizes: types.SizesFor("gc", goarch), fset: token.NewFileSet(), report: r}
-	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for _, u := range order {
-		wg.Add(1)
-		go func(u *unit) {
-			defer wg.Done()
-			defer close(u.done)
-			for _, path := range u.p.Imports {
-				if dep := units[path]; dep != nil && dep.at < u.at {
-					<-dep.done
-				}
+	r := &report{Packages: l.listed, Diagnostics: []diagnostic{}, Failures: []string{}}
+	c := newChecker(l, r, func(u *unit, files []*ast.File, info *types.Info, c *checker) {
+		for _, f := range files {
+			for _, d := range vetFile(f, info) {
+				c.add(u, c.fset.Position(d.pos), d.message, false)
 			}
-			slots <- struct{}{}
-			defer func() { <-slots }()
-			c.checkUnit(u)
-		}(u)
-	}
-	wg.Wait()
+		}
+	})
+	c.run(l.order)
 
 	sort.SliceStable(r.Diagnostics, func(i, j int) bool {
 		a, b := r.Diagnostics[i], r.Diagnostics[j]
@@ -103,11 +62,90 @@ func check(tags, overlayFile string, patterns []string) (*report, error) {
 	return r, nil
 }
 
+// loaded: the listed packages as units to check, in go list's order, and what to tell goprod
+// of those it asked about.
+type loaded struct {
+	units   map[string]*unit
+	order   []*unit
+	listed  []listed
+	overlay map[string]string
+}
+
+// load lists the packages of patterns and their dependencies (see list) as units: the
+// packages in patterns (their test variants where they have tests) to check in full, the
+// others for their declarations.
+func load(tags, overlayFile string, patterns []string) (*loaded, string, error) {
+	overlay, err := readOverlay(overlayFile)
+	if err != nil {
+		return nil, "", err
+	}
+	packages, fatal, err := list(tags, overlayFile, patterns)
+	if err != nil || fatal != "" {
+		return nil, fatal, err
+	}
+	l := &loaded{units: map[string]*unit{}, listed: []listed{}, overlay: overlay}
+	tested := map[string]bool{} // packages whose test variant is checked in full instead
+	for _, p := range packages {
+		if p.ForTest == "" && strings.HasSuffix(p.ImportPath, ".test") {
+			continue // the generated test main
+		}
+		if p.ForTest != "" && !p.DepOnly && p.ImportPath == p.ForTest+" ["+p.ForTest+".test]" {
+			tested[p.ForTest] = true
+		}
+		u := &unit{p: p, done: make(chan struct{}), at: len(l.order)}
+		l.units[p.ImportPath] = u
+		l.order = append(l.order, u)
+	}
+	for _, u := range l.order {
+		if !u.p.DepOnly {
+			u.full = !tested[u.p.ImportPath]
+			l.listed = append(l.listed, listed{u.p.Dir, u.p.ImportPath, u.p.ForTest, u.p.GoFiles, u.p.CgoFiles, u.p.TestGoFiles, u.p.XTestGoFiles, u.p.Deps, u.p.Error, u.p.DepsErrors})
+		}
+	}
+	return l, "", nil
+}
+
+// checked is told of each package checked in full, with its files and what go/types recorded.
+type checked func(u *unit, files []*ast.File, info *types.Info, c *checker)
+
+func newChecker(l *loaded, r *report, full checked) *checker {
+	goarch := os.Getenv("GOARCH")
+	if goarch == "" {
+		goarch = runtime.GOARCH
+	}
+	return &checker{units: l.units, overlay: l.overlay, sizes: types.SizesFor("gc", goarch), fset: token.NewFileSet(), report: r, full: full}
+}
+
+// run type-checks the units, each as soon as what it imports is checked, on every CPU.
+func (c *checker) run(order []*unit) {
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for _, u := range order {
+		wg.Add(1)
+		go func(u *unit) {
+			defer wg.Done()
+			defer close(u.done)
+			for _, path := range u.p.Imports {
+				if dep := c.units[path]; dep != nil && dep.at < u.at {
+					<-dep.done
+				}
+			}
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			c.checkUnit(u)
+		}(u)
+	}
+	wg.Wait()
+}
+
 type checker struct {
 	units   map[string]*unit
 	overlay map[string]string
 	sizes   types.Sizes
 	fset    *token.FileSet
+	full    checked
+	// selections: record method selections too (the facts need them, the check does not).
+	selections bool
 
 	mu     sync.Mutex
 	report *report
@@ -158,6 +196,9 @@ func (c *checker) checkUnit(u *unit) {
 	var info *types.Info
 	if u.full {
 		info = &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Uses: map[*ast.Ident]types.Object{}}
+		if c.selections {
+			info.Selections = map[*ast.SelectorExpr]*types.Selection{}
+		}
 	}
 	conf := types.Config{
 		Importer:         importer{c, u},
@@ -177,11 +218,7 @@ func (c *checker) checkUnit(u *unit) {
 	pkg, _ := conf.Check(strings.Fields(p.ImportPath)[0], c.fset, files, info)
 	u.pkg = pkg
 	if u.full && info != nil {
-		for _, f := range files {
-			for _, d := range vetFile(f, info) {
-				c.add(u, c.fset.Position(d.pos), d.message, false)
-			}
-		}
+		c.full(u, files, info, c)
 	}
 }
 

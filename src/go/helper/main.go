@@ -7,6 +7,10 @@
 // only: goprod builds it with the user's go, which never downloads anything for it.
 //
 //	goprod-helper check [-tags a,b] [-overlay FILE] PATTERN...   (in the module's directory)
+//	goprod-helper facts [-tags a,b] [-overlay FILE] PATTERN...
+//
+// check reports type errors and vet-like findings (see check.go); facts reports what the
+// type checker knows of the places goprod's codemods ask about (see facts.go).
 package main
 
 import (
@@ -38,16 +42,22 @@ type diagnostic struct {
 }
 
 func main() {
-	if len(os.Args) < 2 || os.Args[1] != "check" {
-		fmt.Fprintln(os.Stderr, "usage: goprod-helper check [-tags a,b] [-overlay FILE] PATTERN...")
+	if len(os.Args) < 2 || (os.Args[1] != "check" && os.Args[1] != "facts") {
+		fmt.Fprintln(os.Stderr, "usage: goprod-helper check|facts [-tags a,b] [-overlay FILE] PATTERN...")
 		os.Exit(2)
 	}
-	flags := flag.NewFlagSet("check", flag.ExitOnError)
+	flags := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
 	tags := flags.String("tags", "", "build tags, comma-separated")
 	overlay := flags.String("overlay", "", "the go command's overlay file")
 	flags.Parse(os.Args[2:])
 
-	r, err := check(*tags, *overlay, flags.Args())
+	var r any
+	var err error
+	if os.Args[1] == "check" {
+		r, err = check(*tags, *overlay, flags.Args())
+	} else {
+		r, err = facts(*tags, *overlay, flags.Args())
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "goprod-helper:", err)
 		os.Exit(1)

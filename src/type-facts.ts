@@ -1,0 +1,106 @@
+// The type facts of a run, before the scan: goprod's Go helper type-checks the packages of the
+// files to fix and answers, for each file, what go/types knows of the places codemods ask
+// about (see go/facts.ts), or why it cannot. Each file is checked under a configuration that
+// compiles it, as verification chooses: the host's when it does, else another platform or
+// tags its name and build constraint ask for. Facts are computed where verification runs
+// (they use the same toolchain and environment); without them codemods decide from syntax.
+import { basename, dirname, relative } from 'node:path';
+import { configKey, configsFor, describeConfig, type BuildConfig } from './go/constraint.js';
+import type { FileTypes } from './go/facts.js';
+import { helperBinary } from './go/helper.js';
+import { workspaceOf, type GoModule } from './go/module.js';
+import { installedToolchain, typeFactsOf, type GoContext, type Listing, type Toolchain, type TypedFileJson } from './go/toolchain.js';
+import type { ConfigCheck, Warning } from './model.js';
+import { readSource } from './source.js';
+
+export interface RunTypes {
+  /** By file path: the facts, or why the file has none. */
+  files: Map<string, FileTypes>;
+  warnings: Warning[];
+  /** The configurations the packages were type-checked under, and how long each took. */
+  checks: ConfigCheck[];
+}
+
+/** The type facts of `files` (each with its module). */
+export async function typeFactsFor(files: ReadonlyArray<{ path: string; module: GoModule | undefined }>): Promise<RunTypes> {
+  const out: RunTypes = { files: new Map(), warnings: [], checks: [] };
+  const byModule = new Map<string, { module: GoModule; paths: string[] }>();
+  for (const { path, module } of files) {
+    if (!module) out.files.set(path, { untyped: 'no go.mod: the type checker needs a module' });
+    else byModule.set(module.dir, { module, paths: [...(byModule.get(module.dir)?.paths ?? []), path] });
+  }
+  if (byModule.size === 0) return out;
+  let toolchain: Toolchain;
+  let helper: string;
+  try {
+    toolchain = await installedToolchain();
+    helper = await helperBinary(toolchain);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    out.warnings.push({ path: [...byModule.keys()][0]!, message: `no type facts: ${why}; codemods decide from syntax alone` });
+    for (const { paths } of byModule.values()) for (const path of paths) out.files.set(path, { untyped: "goprod's Go helper could not be built" });
+    return out;
+  }
+  for (const { module, paths } of byModule.values()) await moduleFacts(module, paths, toolchain, helper, out);
+  return out;
+}
+
+async function moduleFacts(module: GoModule, paths: readonly string[], toolchain: Toolchain, helper: string, out: RunTypes): Promise<void> {
+  const context: GoContext = { dir: module.dir, gowork: workspaceOf(module.dir) };
+  const pending = new Set(paths);
+  const untyped = (path: string, reason: string) => {
+    pending.delete(path);
+    out.files.set(path, { untyped: reason });
+  };
+  /** Type-checks the packages of `some` under `config`; answers the listing, or undefined when the check failed (then its files are untyped). */
+  const check = async (config: BuildConfig, some: readonly string[]): Promise<Listing | undefined> => {
+    const start = performance.now();
+    const run = await typeFactsOf({ context, config }, helper, [...new Set(some.map((p) => `./${relative(module.dir, dirname(p)) || '.'}`))]);
+    out.checks.push({ config: describeConfig(config, toolchain.host), tool: 'type-check', seconds: (performance.now() - start) / 1000 });
+    const failure = run.failure ?? run.listing.fatal;
+    if (failure) {
+      for (const path of some) untyped(path, failure);
+      return undefined;
+    }
+    for (const typed of run.files) if (pending.has(typed.path)) record(typed, config);
+    return run.listing;
+  };
+  const record = (typed: TypedFileJson, config: BuildConfig) => {
+    if (typed.untyped === undefined) {
+      pending.delete(typed.path);
+      out.files.set(typed.path, { facts: typed.facts });
+    } else untyped(typed.path, `its package does not type-check under ${describeConfig(config, toolchain.host)}: ${typed.untyped.replaceAll(`${module.dir}/`, '')}`);
+  };
+
+  const listing = await check(toolchain.host, paths);
+  if (!listing) return;
+  // The files the host's configuration does not compile go to one that does, one already in use first.
+  const byConfig = new Map<string, { config: BuildConfig; paths: string[] }>();
+  for (const path of [...pending]) {
+    const pkg = listing.packages.get(dirname(path));
+    if (pkg?.compiled.has(basename(path))) {
+      untyped(path, pkg.problem ?? 'the type checker did not check it');
+      continue;
+    }
+    if (pkg?.problem && pkg.compiled.size === 0 && !/build constraints exclude all Go files/.test(pkg.problem)) {
+      untyped(path, pkg.problem);
+      continue;
+    }
+    let text: string | undefined;
+    try {
+      text = readSource(path)?.text;
+    } catch {
+      text = undefined;
+    }
+    if (text === undefined) {
+      pending.delete(path); // the scan says why it cannot read it
+      continue;
+    }
+    const candidates = configsFor(basename(path), text, toolchain.host, toolchain.platforms, toolchain.goMinor).filter((c) => configKey(c) !== configKey(toolchain.host));
+    const config = candidates.find((c) => byConfig.has(configKey(c))) ?? candidates[0];
+    if (!config) untyped(path, 'no build configuration compiles it');
+    else byConfig.set(configKey(config), { config, paths: [...(byConfig.get(configKey(config))?.paths ?? []), path] });
+  }
+  for (const { config, paths: some } of byConfig.values()) await check(config, some);
+  for (const path of pending) untyped(path, 'no build configuration goprod tried type-checks it');
+}

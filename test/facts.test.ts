@@ -1,0 +1,168 @@
+// Type facts: what goprod's Go helper says of a module's files (helper/facts.go), how the
+// spans it reports in bytes become string indices, and which files go without facts and why.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { FACT, TypeFacts, type Fact, type FileTypes } from '../src/go/facts.js';
+import { ModuleFinder } from '../src/go/module.js';
+import { typeFactsFor } from '../src/type-facts.js';
+import { writeTree } from './tree.js';
+
+describe('spans: UTF-8 bytes from Go become string indices', () => {
+  const text = 'package p\n\n// é, 日本, 𝄞\nvar x = y\n';
+  const at = (s: string) => text.indexOf(s);
+  const bytes = (s: string) => Buffer.byteLength(text.slice(0, at(s)));
+
+  test('after multi-byte characters (two, three and four bytes) the offsets still name the same text', () => {
+    const facts = TypeFacts.of([[bytes('y'), bytes('y') + 1, FACT.error]], text, false);
+    expect(facts.at({ startIndex: at('y'), endIndex: at('y') + 1 })).toEqual({ flags: FACT.error });
+  });
+
+  test("a BOM counts in Go's offsets, not in goprod's text", () => {
+    const facts = TypeFacts.of([[3 + bytes('x'), 3 + bytes('x') + 1, FACT.interface, 'name']], text, true);
+    expect(facts.at({ startIndex: at('x'), endIndex: at('x') + 1 })).toEqual({ flags: FACT.interface, name: 'name' });
+  });
+
+  test('a place of the roles without a fact has no flag', () => {
+    expect(TypeFacts.of([], text, false).at({ startIndex: 0, endIndex: 7 })).toEqual({ flags: 0 });
+  });
+
+  test('on the text of a later pass: positions move back past what the fixes wrote; inside it there is no answer', () => {
+    const original = 'a == b; c == d; e == f';
+    const facts = TypeFacts.of(
+      [
+        [0, 1, FACT.error],
+        [8, 9, FACT.error],
+        [21, 22, FACT.nil],
+      ],
+      original,
+      false,
+    );
+    // c == d becomes errors.Is(c, d): `a` keeps its place, `f` moves, the new call's text has no facts.
+    const after = facts.after(original, [{ start: 8, end: 14, text: 'errors.Is(c, d)' }]);
+    const fixed = 'a == b; errors.Is(c, d); e == f';
+    expect(after.at({ startIndex: 0, endIndex: 1 })).toEqual({ flags: FACT.error });
+    expect(after.at({ startIndex: fixed.indexOf('f'), endIndex: fixed.indexOf('f') + 1 })).toEqual({ flags: FACT.nil });
+    expect(after.at({ startIndex: fixed.indexOf('c'), endIndex: fixed.indexOf('c') + 1 })).toBeUndefined();
+    // A deletion inside a span changes its text: no answer there either.
+    const deleted = facts.after(original, [{ start: 9, end: 10, text: '' }]);
+    expect(deleted.at({ startIndex: 8, endIndex: 13 })).toBeUndefined();
+  });
+});
+
+describe("goprod's Go helper: the facts of a module, under the configuration that compiles each file", () => {
+  let dir: string;
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const module = {
+    'go.mod': 'module example.com/m\n\ngo 1.22\n',
+    'm.go': `package m
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"runtime"
+	"syscall"
+)
+
+var ErrGone = errors.New("gone")
+
+const Prefix = "APP_"
+
+type APIError struct{ Code string }
+
+func (e *APIError) Error() string { return e.Code }
+
+type hub struct{}
+
+func (hub) Close() {}
+
+type reader struct{}
+
+func (reader) Read(p []byte) (int, error) { return 0, io.EOF }
+
+func f(err error, apiErr *APIError, c net.Conn, h hub, r reader, b *bufio.Reader) error {
+	gotErr := apiErr.Code
+	_ = gotErr == "x"
+	_ = err == ErrGone
+	_ = err == syscall.ENOENT
+	_ = err == nil
+	if e, ok := err.(*APIError); ok {
+		_ = e
+	}
+	c.Close()
+	h.Close()
+	_, rerr := r.Read(nil)
+	_, berr := b.ReadString('\\n')
+	_ = rerr == io.EOF || berr == io.EOF
+	_ = Prefix + io.EOF.Error() + runtime.Compiler
+	return fmt.Errorf("f: %v, %v", err, apiErr.Error())
+}
+`,
+    'win_windows.go': 'package m\n\nfunc w(err error) bool { return err == ErrGone }\n',
+    'ignored.go': '//go:build ignore\n\npackage m\n\nfunc i(err error) bool { return err == ErrGone }\n',
+    'broken/b.go': 'package broken\n\nfunc b(err error) bool { return err == undefinedName }\n',
+  };
+
+  async function factsOf(): Promise<Map<string, FileTypes>> {
+    dir = mkdtempSync(join(tmpdir(), 'goprod-facts-'));
+    writeTree(dir, module);
+    const finder = new ModuleFinder();
+    const files = Object.keys(module)
+      .filter((n) => n.endsWith('.go'))
+      .map((n) => join(dir, n));
+    const run = await typeFactsFor(files.map((path) => ({ path, module: finder.find(join(path, '..')) })));
+    expect(run.warnings).toEqual([]);
+    return run.files;
+  }
+
+  /** The fact of `expr` where it occurs in `context` (a unique piece of `file`); an error when the file has none. */
+  function factOf(types: Map<string, FileTypes>, file: string, context: string, expr = context): Fact {
+    const known = types.get(join(dir, file));
+    if (!known || !('facts' in known)) throw new Error(`${file} has no facts: ${JSON.stringify(known)}`);
+    const text = module[file as keyof typeof module];
+    expect(text.split(context)).toHaveLength(2);
+    const at = text.indexOf(context) + context.indexOf(expr);
+    return TypeFacts.of(known.facts, text, false).at({ startIndex: at, endIndex: at + expr.length })!;
+  }
+
+  test('what codemods ask: errors and their kind, what Close returns, callees, io.Reader contracts, constants', async () => {
+    const types = await factsOf();
+    const flags = (context: string, expr?: string) => factOf(types, 'm.go', context, expr).flags;
+    const errorInterface = FACT.error | FACT.interface | FACT.errorType;
+    // err == ErrGone compares errors; gotErr == "x" compares strings.
+    expect(flags('err == ErrGone', 'err')).toBe(errorInterface);
+    expect(flags('err == ErrGone', 'ErrGone')).toBe(errorInterface);
+    expect(flags('gotErr == "x"', 'gotErr')).toBe(0);
+    // syscall.ENOENT is a syscall.Errno, which implements error; nil is nil.
+    expect(flags('syscall.ENOENT')).toBe(FACT.error);
+    expect(flags('err == nil', 'nil')).toBe(FACT.nil);
+    // The asserted type is a type, implementing error.
+    expect(flags('err.(*APIError)', '*APIError')).toBe(FACT.type | FACT.error);
+    expect(flags('err.(*APIError)', 'err')).toBe(errorInterface);
+    // net.Conn's Close returns an error; hub's nothing.
+    expect(flags('c.Close()')).toBe(FACT.errorResult | FACT.lastError);
+    expect(flags('h.Close()')).toBe(FACT.noResult);
+    // Callees as errorlint names them; reader's Read is bound by io.Reader's contract.
+    expect(factOf(types, 'm.go', 'r.Read(nil)')).toEqual({ flags: FACT.lastError | FACT.reader, name: '(example.com/m.reader).Read' });
+    expect(factOf(types, 'm.go', "b.ReadString('\\n')")).toEqual({ flags: FACT.lastError, name: '(*bufio.Reader).ReadString' });
+    // fmt.Errorf's arguments, and the receiver of apiErr.Error().
+    expect(flags('%v", err,', 'err')).toBe(errorInterface);
+    expect(flags(', apiErr.Error())', 'apiErr')).toBe(FACT.error);
+    expect(flags(', apiErr.Error())', 'apiErr.Error()')).toBe(0);
+    // A qualified string constant holds its value; a package's own constant is not recorded.
+    expect(flags('Prefix + io.EOF', 'Prefix')).toBe(0);
+    expect(factOf(types, 'm.go', 'runtime.Compiler')).toEqual({ flags: FACT.constant, name: 'gc' });
+  });
+
+  test('a file the host does not compile gets the facts of a configuration that does; others say why they have none', async () => {
+    const types = await factsOf();
+    expect(factOf(types, 'win_windows.go', 'err == ErrGone', 'err').flags).toBe(FACT.error | FACT.interface | FACT.errorType);
+    expect(types.get(join(dir, 'ignored.go'))).toEqual({ untyped: 'no build configuration compiles it' });
+    expect(types.get(join(dir, 'broken/b.go'))).toEqual({ untyped: expect.stringMatching(/^its package does not type-check under .*: broken\/b\.go:3:\d+: undefined: undefinedName$/) });
+  });
+});
