@@ -4,6 +4,7 @@
 import { appliesTo, type Codemod, type CodemodOptions } from './codemod.js';
 import { applyEdits, composePasses, insertedAs, mergeFixes, type Diagnostic, type Fix } from './edits.js';
 import { GoFile } from './go/file.js';
+import type { TypeFacts } from './go/facts.js';
 import type { PackageIndex } from './go/package.js';
 import { fileGoVersion, type GoVersion } from './go/version.js';
 import { children, type GoParser, type ParsedGo, type SyntaxNode } from './parser.js';
@@ -40,6 +41,8 @@ export interface FileInput {
   moduleVersion: GoVersion;
   /** What the package's files declare (see go/package.ts). */
   pkg?: PackageIndex;
+  /** What Go's type checker knows of this text (see go/facts.ts). */
+  types?: TypeFacts;
 }
 
 export type OpenedFile = { kind: 'open'; file: GoFile; parsed: ParsedGo; dispose(): void } | { kind: 'generated' } | { kind: 'unparsable'; at: number };
@@ -60,7 +63,7 @@ export function openGoFile(parser: GoParser, input: FileInput): OpenedFile {
     return closed;
   }
   const goVersion = fileGoVersion(input.moduleVersion, buildConstraint(root));
-  return { kind: 'open', file: new GoFile(input.path, input.text, root, goVersion, input.pkg), parsed, dispose: parsed.dispose };
+  return { kind: 'open', file: new GoFile(input.path, input.text, root, goVersion, input.pkg, input.types), parsed, dispose: parsed.dispose };
 }
 
 /** Runs the per-file codemods on an open file and applies their fixes (its tree is stale after). */
@@ -84,15 +87,16 @@ export const MAX_PASSES = 10;
 
 /**
  * Fixes deferred because they overlap applied ones get further passes: the codemods run
- * again on the fixed text (`findingsOn`; undefined when that text cannot be analysed),
+ * again on the fixed text (`findingsOn`, told the applied fixes of the original text that
+ * made it; undefined when that text cannot be analysed),
  * until nothing is deferred, nothing more is found, or MAX_PASSES. The fixes of every pass
  * become fixes of the original text (composePasses), so they are formatted, verified and
  * backed out together. A finding whose fixes were all deferred gives way to what the next
  * pass finds; findings without fixes are those of the first pass.
  */
-export function laterPasses(parser: GoParser, text: string, fixed: FixedFile, findingsOn: (text: string) => Finding[] | undefined): FixedFile | BrokenFix {
+export function laterPasses(parser: GoParser, text: string, fixed: FixedFile, findingsOn: (text: string, applied: readonly Fix[]) => Finding[] | undefined): FixedFile | BrokenFix {
   for (let pass = 2; pass <= MAX_PASSES && fixed.deferred.length > 0; pass++) {
-    const found = findingsOn(fixed.output)?.filter((f) => f.fixes.length > 0);
+    const found = findingsOn(fixed.output, fixed.applied)?.filter((f) => f.fixes.length > 0);
     const kept = fixed.findings.filter((f) => !f.fixes.some((x) => fixed.deferred.includes(x)) || f.fixes.some((x) => fixed.applied.includes(x)));
     if (!found || found.length === 0) return { ...fixed, findings: kept, deferred: [] };
     const second = mergeFixes([...new Set(found.flatMap((f) => f.fixes))]);

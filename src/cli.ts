@@ -11,7 +11,7 @@ import { UsageError } from './errors.js';
 import { envCommand, type EnvFlags } from './env/command.js';
 import { explain, packageRoot } from './explain.js';
 import { uncommittedFiles } from './git.js';
-import { counts, diffBase, displayPath, formatWarning, jsonReport, plural, summary, unfixableNotes, unifiedDiff, verificationNotes, type Mode } from './report.js';
+import { counts, diffBase, displayPath, formatWarning, jsonReport, plural, summary, typeNotes, unfixableNotes, unifiedDiff, verificationNotes, type Mode } from './report.js';
 import { fixedContent, willChange, type FileResult, type Progress, type RunResult } from './model.js';
 import { renderFiles } from './render.js';
 import { reviewFixes } from './review.js';
@@ -416,7 +416,7 @@ async function fix(paths: string[], codemods: Codemod[], opts: FixOptions, io: I
   const progress = format === 'text' && !opts.quiet && ProgressLine.wanted({ isTTY: io.tty?.stderr ?? false }, env) ? new ProgressLine(io.stderr) : undefined;
   const options = { cwd: io.cwd, download: opts.download ?? false, vetEveryConfig: opts.vetEveryConfig ?? false, threads: opts.threads, codemodOptions: opts as unknown as CodemodOptions, exclude: config?.exclude, goOutsideModule: config?.goOutsideModule, onProgress: progress && ((p: Progress) => progress.update(p)) };
   // A review comes before verification: what the user accepts is what gets proven.
-  const result = await runCodemods(paths, codemods, { ...options, verify: opts.verify && !interactive });
+  const result = await runCodemods(paths, codemods, { ...options, verify: opts.verify && !interactive, typeFacts: opts.verify });
   progress?.done();
 
   if (interactive) {
@@ -456,7 +456,7 @@ async function fix(paths: string[], codemods: Codemod[], opts: FixOptions, io: I
   const reportLost = output !== undefined && !writeReport(output, report, io);
 
   for (const w of result.warnings) if (!opts.quiet || /: bug: /.test(w.message)) io.stderr(`${colorNote(formatWarning(w, io.cwd), colors.stderr)}\n`);
-  if (format === 'text') for (const line of [...unfixableNotes(result, io.cwd, opts.verbose), ...verificationNotes(result, io.cwd, opts.verify, opts.verbose)]) note(line);
+  if (format === 'text') for (const line of [...typeNotes(result, io.cwd, opts.verbose), ...unfixableNotes(result, io.cwd, opts.verbose), ...verificationNotes(result, io.cwd, opts.verify, opts.verbose)]) note(line);
   // The reasons are on stderr only in text; json and sarif carry them in the document.
   note(colors.stderr.bold(`goprod: ${summary(result, mode, opts.verify, format === 'text' ? 'see above' : `see the ${format} report`)}`));
   if (notWritten || reportLost) return 2;

@@ -72,10 +72,20 @@ export interface RunResult {
   scanned: number;
   /** What verification did; absent when it was off. */
   verification?: Verification;
+  /** What the type checker told codemods; absent when it was not asked (codemods decided from syntax alone). */
+  types?: RunTypeFacts;
+}
+
+/** Type facts of a run (see type-facts.ts). */
+export interface RunTypeFacts {
+  /** The configurations packages were type-checked under, and how long each took. */
+  checks: ConfigCheck[];
+  /** Files codemods looked at without facts (decided from syntax alone), and why, in the run's order. */
+  untyped: Array<{ path: string; reason: string }>;
 }
 
 /** How far a run is: told to RunOptions.onProgress as it goes (for a progress line). */
-export type Progress = { stage: 'scan'; files: number; of: number; fixes: number } | { stage: 'verify'; packages: number; of: number };
+export type Progress = { stage: 'types' } | { stage: 'scan'; files: number; of: number; fixes: number } | { stage: 'verify'; packages: number; of: number };
 
 /** Whether --write changes (or changed) the file: it has fixes left, they were proven (or proof was not asked for), and it could be written. */
 export function willChange(file: FileResult, verified: boolean): boolean {

@@ -47,6 +47,7 @@ export async function scanDirectories(parser: GoParser, jobs: readonly Directory
           fixed: [],
           warnings: [{ order: job.files[0]!.order, stage: 'analysis', path: job.dir, message: bugMessage(e) }],
           moduleNeeds: {},
+          untyped: [],
         })),
       ),
     );

@@ -120,6 +120,7 @@ export function jsonReport(result: RunResult, cwd: string, mode: Mode, verified:
       }));
     }),
     warnings: result.warnings.map((w) => ({ file: displayPath(w.path, cwd), ...(w.line === undefined ? {} : { line: w.line, column: w.column }), message: w.message })),
+    typeFacts: result.types ? { configurations: [...new Set(result.types.checks.map((c) => c.config))], withoutTypes: result.types.untyped.map((u) => ({ file: displayPath(u.path, cwd), reason: u.reason })) } : null,
     summary: { ...counts(result, verified), scanned: result.scanned, ...(result.verification ? { configurations: result.verification.configs } : {}) },
   };
 }
@@ -167,6 +168,25 @@ export function unfixableNotes(result: RunResult, cwd: string, verbose = false):
     const places = g.places.slice(0, FIRST_PLACES).join(', ') + (rest > 0 ? ` and ${rest} more (--verbose lists them)` : '');
     return [`goprod: ${g.codemod}: ${g.places.length} places with no automatic fix: ${g.reason}`, `goprod:   ${places}`];
   });
+}
+
+/**
+ * Which files codemods decided from syntax alone, for stderr: grouped by reason, the first few
+ * places of each (all with `verbose`); with `verbose`, how long type-checking took.
+ */
+export function typeNotes(result: RunResult, cwd: string, verbose = false): string[] {
+  const types = result.types;
+  if (!types) return result.files.length > 0 ? ['goprod: codemods decided from syntax alone (no type facts without verification)'] : [];
+  const notes: string[] = [];
+  if (verbose && types.checks.length > 0) notes.push(`goprod: type facts: ${types.checks.map((c) => `${c.config} in ${c.seconds.toFixed(1)} s`).join(', ')}`);
+  const byReason = new Map<string, string[]>();
+  for (const u of types.untyped) byReason.set(u.reason, [...(byReason.get(u.reason) ?? []), displayPath(u.path, cwd)]);
+  for (const [reason, paths] of byReason) {
+    const rest = paths.length - FIRST_PLACES;
+    const shown = verbose ? paths.join(', ') : paths.slice(0, FIRST_PLACES).join(', ') + (rest > 0 ? ` and ${rest} more (--verbose lists them)` : '');
+    notes.push(`goprod: decided without type facts (${reason}): ${shown}`);
+  }
+  return notes;
 }
 
 /** Lines about what verification did, for stderr. */

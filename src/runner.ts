@@ -14,7 +14,9 @@ import type { FileResult, Progress, RunResult, Warning } from './model.js';
 import { loadGoParser, type GoParser } from './parser.js';
 import { renderFiles } from './render.js';
 import { scanDirectories } from './pool.js';
-import { bugMessage, brokenFixMessage, readDirectory, type DirectoryJob, type FileWarning } from './scan.js';
+import { bugMessage, brokenFixMessage, readDirectory, type DirectoryJob, type DirectoryScan, type FileWarning } from './scan.js';
+import { TypeFacts, type FileTypes } from './go/facts.js';
+import { typeFactsFor, type RunTypes } from './type-facts.js';
 import { readSource, type SourceText } from './source.js';
 import { verifyFiles } from './verify.js';
 
@@ -27,6 +29,8 @@ export interface RunOptions {
   download?: boolean;
   /** Verify with go vet under every build configuration, not only the host's. */
   vetEveryConfig?: boolean;
+  /** Let codemods ask Go's type checker (see type-facts.ts); default: when verifying. */
+  typeFacts?: boolean;
   codemodOptions?: CodemodOptions;
   /** Worker threads for scanning (default: one per core up to 8, none for a small tree; 1: this thread only). */
   threads?: number;
@@ -43,7 +47,7 @@ export type FileOptions = Pick<RunOptions, 'exclude' | 'goOutsideModule'>;
 
 /** Runs codemods on the Go files under `paths`: analyse, format, verify. Writes nothing. */
 export async function runCodemods(paths: readonly string[], codemods: readonly Codemod[], options: RunOptions = {}): Promise<RunResult> {
-  const result = await analyzeFiles(paths, codemods, options.cwd ?? process.cwd(), options);
+  const result = await analyzeFiles(paths, codemods, options.cwd ?? process.cwd(), { ...options, typeFacts: options.typeFacts ?? options.verify ?? true });
   await renderFiles(result.files.filter((f) => f.applied.length > 0));
   if (options.verify ?? true) result.verification = await verifyFiles(result.files, { download: options.download ?? false, vetEveryConfig: options.vetEveryConfig ?? false, onProgress: options.onProgress });
   return result;
@@ -55,12 +59,14 @@ interface Placed {
   file: FileResult;
 }
 
-async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod[], cwd: string, { codemodOptions: options = {}, threads, onProgress, ...files }: RunOptions): Promise<RunResult> {
+async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod[], cwd: string, { codemodOptions: options = {}, threads, onProgress, typeFacts, ...files }: RunOptions): Promise<RunResult> {
   const parser = await loadGoParser();
   const result: RunResult = { files: [], warnings: [], scanned: 0 };
   const modules = new ModuleFinder();
   const discovered = discoverGoFiles(paths, cwd, warnTo(result), files.exclude);
   const jobs = directoryJobs(discovered, modules, files.goOutsideModule);
+  const types = typeFacts && discovered.length > 0 ? await typesOf(jobs, onProgress) : undefined;
+  if (types) result.types = { checks: types.checks, untyped: [] };
   const warnings: FileWarning[] = [];
   const placed = new Map<string, Placed>();
   const needs = new Map<GoModule, Map<string, Set<string>>>();
@@ -70,10 +76,12 @@ async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod
     progress.fixes += scan.fixed.reduce((n, f) => n + f.analysis.applied.length, 0);
     onProgress?.(progress);
   });
+  const untyped: DirectoryScan['untyped'] = [];
   scans.forEach((scan, i) => {
     const { module } = jobs[i]!;
     result.scanned += scan.scanned;
     warnings.push(...scan.warnings);
+    untyped.push(...scan.untyped);
     for (const f of scan.fixed) placed.set(f.path, { order: f.order, file: fileResult(f.path, module, f.source, f.analysis) });
     if (!module) return;
     for (const [name, needed] of Object.entries(scan.moduleNeeds)) {
@@ -89,7 +97,7 @@ async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod
   const moduleBugs: Warning[] = [];
   const late: Warning[] = [];
   for (const [module, byCodemod] of needs) {
-    const fromModule = moduleFindings(parser, module, byCodemod, codemods, options, moduleBugs);
+    const fromModule = moduleFindings(parser, module, byCodemod, codemods, options, moduleBugs, types?.files);
     for (const [path, findings] of fromModule.findings) {
       const at = order.get(path);
       const had = placed.get(path)?.file;
@@ -114,13 +122,29 @@ async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod
     }
   }
   const byStage = (stage: FileWarning['stage']) => warnings.filter((w) => w.stage === stage).sort((a, b) => a.order - b.order).map(asWarning);
-  result.warnings.push(...byStage('read'), ...moduleBugs, ...byStage('analysis'), ...late);
+  result.warnings.push(...(types?.warnings ?? []), ...byStage('read'), ...moduleBugs, ...byStage('analysis'), ...late);
+  if (result.types) result.types.untyped = untyped.sort((a, b) => a.order - b.order).map(({ path, reason }) => ({ path, reason }));
   result.files = [...[...placed.values()].sort((a, b) => a.order - b.order).map((p) => p.file), ...created];
   return result;
 }
 
+/** The type facts of the jobs' files (see type-facts.ts), handed to each job for its files. */
+async function typesOf(jobs: ReadonlyArray<{ job: DirectoryJob; module: GoModule | undefined }>, onProgress: RunOptions['onProgress']): Promise<RunTypes> {
+  onProgress?.({ stage: 'types' });
+  const types = await typeFactsFor(jobs.flatMap(({ job, module }) => job.files.map((f) => ({ path: f.path, module }))));
+  for (const { job } of jobs) {
+    const mine: Record<string, FileTypes> = {};
+    for (const { path } of job.files) {
+      const t = types.files.get(path);
+      if (t) mine[path] = t;
+    }
+    job.types = mine;
+  }
+  return types;
+}
+
 /** The directories of the discovered files, in order of their first file, each with its module. */
-function directoryJobs(paths: readonly string[], modules: ModuleFinder, goOutsideModule: GoVersion | undefined): Array<{ job: DirectoryJob; module: GoModule | undefined }> {
+function directoryJobs(paths: readonly string[], modules: ModuleFinder, goOutsideModule: GoVersion | undefined): Array<{ job: DirectoryJob & { files: Array<{ path: string; order: number }> }; module: GoModule | undefined }> {
   const jobs = new Map<string, { job: DirectoryJob & { files: Array<{ path: string; order: number }> }; module: GoModule | undefined }>();
   paths.forEach((path, order) => {
     const dir = dirname(path);
@@ -146,7 +170,7 @@ interface ModuleOutcome {
 }
 
 /** Runs the module-wide codemods on the files each needs (read and parsed here; the trees live only during the call). */
-function moduleFindings(parser: GoParser, module: GoModule, needs: Map<string, Set<string>>, codemods: readonly Codemod[], options: CodemodOptions, bugs: Warning[]): ModuleOutcome {
+function moduleFindings(parser: GoParser, module: GoModule, needs: Map<string, Set<string>>, codemods: readonly Codemod[], options: CodemodOptions, bugs: Warning[], types?: ReadonlyMap<string, FileTypes>): ModuleOutcome {
   const sources = new Map<string, SourceText>();
   for (const path of [...new Set([...needs.values()].flatMap((s) => [...s]))].sort()) {
     try {
@@ -156,7 +180,7 @@ function moduleFindings(parser: GoParser, module: GoModule, needs: Map<string, S
       // gone or unreadable since the directory's scan read it: the codemods do without it
     }
   }
-  const { opened, dispose } = openFiles(parser, sources, module.goVersion);
+  const { opened, dispose } = openFiles(parser, sources, module.goVersion, types);
   const findings = new Map<string, Finding[]>();
   try {
     for (const codemod of codemods) {
@@ -179,12 +203,13 @@ function moduleFindings(parser: GoParser, module: GoModule, needs: Map<string, S
   return { findings, sources, opened };
 }
 
-/** Parses the texts (generated and unparsable files left out); `dispose` frees every tree. */
-function openFiles(parser: GoParser, sources: ReadonlyMap<string, SourceText>, moduleVersion: GoVersion): { opened: Map<string, GoFile>; dispose(): void } {
+/** Parses the texts (generated and unparsable files left out), with their type facts if known; `dispose` frees every tree. */
+function openFiles(parser: GoParser, sources: ReadonlyMap<string, SourceText>, moduleVersion: GoVersion, types?: ReadonlyMap<string, FileTypes>): { opened: Map<string, GoFile>; dispose(): void } {
   const opened = new Map<string, GoFile>();
   const disposers: Array<() => void> = [];
-  for (const [path, { text }] of sources) {
-    const o = openGoFile(parser, { path, text, moduleVersion });
+  for (const [path, { text, bom }] of sources) {
+    const known = types?.get(path);
+    const o = openGoFile(parser, { path, text, moduleVersion, types: known && 'facts' in known ? TypeFacts.of(known.facts, text, bom) : undefined });
     if (o.kind !== 'open') continue;
     disposers.push(o.dispose);
     opened.set(path, o.file);

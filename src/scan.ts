@@ -7,6 +7,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeFile, findingsIn, laterPasses, openGoFile, type BrokenFix, type FileInput, type Finding, type FixedFile } from './analyze.js';
 import { mayMatch, type Codemod, type CodemodOptions } from './codemod.js';
+import { mergeFixes } from './edits.js';
+import { TypeFacts, type FileTypes } from './go/facts.js';
 import { declarations, LazyPackageIndex, type PackageFile } from './go/package.js';
 import { fileGoVersion, type GoVersion } from './go/version.js';
 import type { GoParser } from './parser.js';
@@ -21,6 +23,8 @@ export interface DirectoryJob {
   moduleVersion: GoVersion;
   /** Outside a module with no version configured: a warning says which version is assumed. */
   versionAssumed: boolean;
+  /** The type checker's facts of the files, by path (see go/facts.ts); none: every file is decided from syntax. */
+  types?: Record<string, FileTypes>;
 }
 
 /** A warning about one file, placed by the file's order and the stage that made it (reading comes first). */
@@ -48,11 +52,13 @@ export interface DirectoryScan {
   warnings: FileWarning[];
   /** For each module-wide codemod, the files (paths, in order) it needs to see. */
   moduleNeeds: Record<string, string[]>;
+  /** Files the per-file codemods looked at without the type checker's facts, and why (only when the job had facts). */
+  untyped: Array<{ order: number; path: string; reason: string }>;
 }
 
 export function scanDirectory(parser: GoParser, job: DirectoryJob, codemods: readonly Codemod[], options: CodemodOptions): DirectoryScan {
   const { texts, warnings } = readDirectory(job);
-  const scan: DirectoryScan = { scanned: texts.size, fixed: [], warnings, moduleNeeds: {} };
+  const scan: DirectoryScan = { scanned: texts.size, fixed: [], warnings, moduleNeeds: {}, untyped: [] };
   const wanted: Array<{ order: number; path: string; codemods: Codemod[] }> = [];
   const perFile = codemods.filter((c) => c.run);
   const moduleWide = codemods.filter((c) => c.runModule);
@@ -84,7 +90,9 @@ export function scanDirectory(parser: GoParser, job: DirectoryJob, codemods: rea
   for (const { order, path, codemods: mine } of wanted) {
     const source = texts.get(path)!;
     const at = { order, stage: 'analysis' as const, path };
-    const opened = openGoFile(parser, { path, text: source.text, moduleVersion: job.moduleVersion, pkg: index });
+    const facts = job.types?.[path];
+    const types = facts && 'facts' in facts ? guarded(scan, at, () => TypeFacts.of(facts.facts, source.text, source.bom)) : undefined;
+    const opened = openGoFile(parser, { path, text: source.text, moduleVersion: job.moduleVersion, pkg: index, types });
     if (opened.kind === 'unparsable') {
       scan.warnings.push({ ...at, ...new LineIndex(source.text).position(opened.at), message: 'does not parse; skipped' });
       index.add(path, undefined);
@@ -93,9 +101,14 @@ export function scanDirectory(parser: GoParser, job: DirectoryJob, codemods: rea
     if (opened.kind === 'generated') continue;
     try {
       index.add(path, guarded(scan, at, () => declarations(opened.file.root)));
+      const known = job.types?.[path];
+      if (known && 'untyped' in known) scan.untyped.push({ order, path, reason: known.untyped });
       const analysis = guarded(scan, at, () => {
         const first = analyzeFile(parser, opened, mine, options);
-        return first.kind === 'fixed' ? laterPasses(parser, source.text, first, (text) => findingsAfter(parser, { path, text, moduleVersion: job.moduleVersion, pkg: index }, mine, options)) : first;
+        const types = opened.file.types;
+        return first.kind === 'fixed'
+          ? laterPasses(parser, source.text, first, (text, applied) => findingsAfter(parser, { path, text, moduleVersion: job.moduleVersion, pkg: index, types: types?.after(source.text, mergeFixes(applied).edits) }, mine, options))
+          : first;
       });
       if (analysis?.kind === 'broken-fix') scan.warnings.push({ ...at, message: brokenFixMessage(analysis) });
       else if (analysis && analysis.findings.length > 0) scan.fixed.push({ order, path, source, analysis });

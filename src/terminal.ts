@@ -80,7 +80,8 @@ export class ProgressLine {
     if (now - this.last < this.interval) return;
     this.last = now;
     const seconds = ((now - this.started) / 1000).toFixed(1);
-    const what = p.stage === 'scan' ? `scanned ${count(p.files)} of ${count(p.of)} files, ${count(p.fixes)} ${p.fixes === 1 ? 'fix' : 'fixes'} found` : `verifying: ${count(p.packages)} of ${count(p.of)} packages checked`;
+    const what =
+      p.stage === 'types' ? 'type-checking the packages' : p.stage === 'scan' ? `scanned ${count(p.files)} of ${count(p.of)} files, ${count(p.fixes)} ${p.fixes === 1 ? 'fix' : 'fixes'} found` : `verifying: ${count(p.packages)} of ${count(p.of)} packages checked`;
     this.write(`\r\x1b[Kgoprod: ${what} (${seconds}s)`);
     this.shown = true;
   }
