@@ -3,6 +3,7 @@
 // function's error result). Everywhere else it is dropped on purpose, visibly: `_ = x.Close()`.
 import { defineCodemod } from '../src/codemod.js';
 import type { Diagnostic, Edit } from '../src/edits.js';
+import { FACT, holds, typeFact } from '../src/go/facts.js';
 import type { GoFile } from '../src/go/file.js';
 import { addImport } from '../src/go/imports.js';
 import { deleteStatement, indentationAt } from '../src/go/refactor.js';
@@ -18,7 +19,7 @@ export default defineCodemod({
   name: 'close-errors',
   summary: 'defer x.Close() drops an error: return it for written files and writers, drop it explicitly elsewhere',
   description:
-    "`defer x.Close()` on a value opened for writing or written to, in a function returning an error, becomes a deferred closure that joins the Close error into the error result (`errors.Join` from Go 1.20; the first error wins before), naming the result `err` if needed; so does `x.Close(); return …, nil` become `return …, x.Close()` for such a value, where no call among the other results would run before Close (`buf.Bytes()` of the buffer a gzip writer flushes into). Elsewhere (a response body, a file opened with `os.Open`, a reader: returning their Close error would make a function fail where it returned nil) the error is dropped visibly: `defer func() { _ = x.Close() }()`, `_ = x.Close()`; so it is too where the result's name means an inner block's variable at the defer (`f, err := os.Create(p)` in a loop: the closure would set that `err` and the error would be lost). A defer whose closure would see a different value is left alone: a receiver written after the defer, or, before Go 1.22, a loop variable (one variable for every iteration). `--close-mode=propagate|explicit` applies one rule only. Close methods that return nothing are skipped where the file shows it, and backed out by verification otherwise.",
+    "`defer x.Close()` on a value opened for writing or written to, in a function returning an error, becomes a deferred closure that joins the Close error into the error result (`errors.Join` from Go 1.20; the first error wins before), naming the result `err` if needed; so does `x.Close(); return …, nil` become `return …, x.Close()` for such a value, where no call among the other results would run before Close (`buf.Bytes()` of the buffer a gzip writer flushes into). Elsewhere (a response body, a file opened with `os.Open`, a reader: returning their Close error would make a function fail where it returned nil) the error is dropped visibly: `defer func() { _ = x.Close() }()`, `_ = x.Close()`; so it is too where the result's name means an inner block's variable at the defer (`f, err := os.Create(p)` in a loop: the closure would set that `err` and the error would be lost). A defer whose closure would see a different value is left alone: a receiver written after the defer, or, before Go 1.22, a loop variable (one variable for every iteration). `--close-mode=propagate|explicit` applies one rule only. Close methods that return no error are skipped: as Go's type checker says where goprod has type facts (a verified run), else where the file shows it (and backed out by verification otherwise).",
   goVersions: {},
   // A call of Close without arguments (comments may stand between the parentheses).
   mayMatch: (text) => /\bClose\s*\(\s*(?:\/\*[^]*?\*\/\s*)*\)/.test(text),
@@ -32,7 +33,7 @@ export default defineCodemod({
       const receiver = closeReceiver(call);
       const stmt = call.parent;
       if (!receiver || !stmt || (stmt.type !== 'defer_statement' && stmt.type !== 'expression_statement')) continue;
-      if (returnsNothing(file, receiver)) continue;
+      if (!closeReturnsError(file, call, receiver)) continue;
       const d = stmt.type === 'defer_statement' ? fixDefer(file, stmt, receiver, mode) : fixBareClose(file, stmt, receiver, mode);
       if (d) diagnostics.push(d);
     }
@@ -221,8 +222,17 @@ function ancestors(node: SyntaxNode): SyntaxNode[] {
 }
 
 /**
- * Close methods known to return nothing: those the package declares without results on the
- * receiver's type, and httptest.Server's. The Go toolchain catches the rest.
+ * Whether `x.Close()` returns an error: as the type checker says, where the file has facts;
+ * else unless it is known to return nothing (returnsNothing).
+ */
+function closeReturnsError(file: GoFile, call: SyntaxNode, receiver: SyntaxNode): boolean {
+  const fact = typeFact(file, call);
+  return fact ? holds(fact, FACT.errorResult) : !returnsNothing(file, receiver);
+}
+
+/**
+ * Close methods known to return nothing from syntax alone: those the package declares without
+ * results on the receiver's type, and httptest.Server's. The Go toolchain catches the rest.
  */
 function returnsNothing(file: GoFile, receiver: SyntaxNode): boolean {
   const decl = receiver.type === 'identifier' ? resolve(receiver) : undefined;

@@ -115,6 +115,8 @@ Examples:
     .option('--output <file>', 'write what would go to stdout (diffs, file list, JSON or SARIF) to FILE instead, replacing it atomically; messages stay on stderr')
     .option('--no-verify', 'do not prove fixes with go vet (faster, unsafe; gofmt still formats them)')
     .option('--vet-every-config', "prove fixes with go vet under every build configuration, not only this machine's (slower: each one compiles its dependencies first)")
+    .option('--type-facts', "let codemods ask Go's type checker (the default when verifying; with --no-verify too)")
+    .option('--no-type-facts', 'codemods decide from syntax alone, also when verifying')
     .option('--allow-dirty', 'let --write change files that have uncommitted changes in git')
     .option('--download', 'let the go command download missing modules (go mod download, with your GOPROXY) before verifying')
     .option('--threads <n>', 'worker threads that parse and run codemods (default: one per core, at most 8; 1 for small trees)', threadCount)
@@ -138,7 +140,11 @@ go/types on the code from source plus vet's printf and errorsas checks, which is
 goprod's fixes can break, without compiling that platform's dependencies first
 (--vet-every-config runs go vet there too; --verbose says how long each took). A
 fix that brings a new error is backed out and reported; errors that were there before are not
-blamed on goprod. Packages that cannot be checked (no go.mod, missing modules, code that does
+blamed on goprod. Codemods ask Go's type checker what syntax cannot tell (is this an error,
+what does this Close return), under the configuration that compiles each file; where it
+cannot answer (a package that does not type-check, a file no configuration compiles) they
+decide from syntax alone, and goprod says which files (--no-type-facts: everywhere; without
+verification too unless --type-facts). Packages that cannot be checked (no go.mod, missing modules, code that does
 not compile before the fixes, files no configuration compiles such as //go:build ignore) are
 reported as unverified, one package at a time, and not changed unless --no-verify; --check
 fails on them too. --write refuses to change files with uncommitted changes unless
@@ -253,6 +259,7 @@ Examples:
     .option('--shard <i/n>', 'take the i-th of n disjoint parts of the list (by a hash of each repository), for a CI matrix')
     .option('--report <dir>', 'where the report and per-repository results go (and clones of URLs)', 'goprod-report')
     .option('--download', 'let the go command download missing modules before verifying (go mod download, your GOPROXY)')
+    .option('--no-type-facts', "codemods decide from syntax alone, without Go's type checker (as goprod fix --no-type-facts)")
     .option('--push-cmd <command>', 'run this in each changed repository\'s worktree, by sh -c as written; it gets GOPROD_REPO, GOPROD_REPO_ID, GOPROD_BRANCH, GOPROD_COMMIT and GOPROD_SUMMARY in its environment')
     .option('--push-delay <seconds>', 'seconds between two push commands', seconds, 0)
     .option('--resume', 'continue the run whose results are in --report: repositories already done are not redone')
@@ -378,6 +385,7 @@ interface FixOptions {
   output?: string;
   verify: boolean;
   vetEveryConfig?: boolean;
+  typeFacts?: boolean;
   allowDirty?: boolean;
   download?: boolean;
   threads?: number;
@@ -416,7 +424,7 @@ async function fix(paths: string[], codemods: Codemod[], opts: FixOptions, io: I
   const progress = format === 'text' && !opts.quiet && ProgressLine.wanted({ isTTY: io.tty?.stderr ?? false }, env) ? new ProgressLine(io.stderr) : undefined;
   const options = { cwd: io.cwd, download: opts.download ?? false, vetEveryConfig: opts.vetEveryConfig ?? false, threads: opts.threads, codemodOptions: opts as unknown as CodemodOptions, exclude: config?.exclude, goOutsideModule: config?.goOutsideModule, onProgress: progress && ((p: Progress) => progress.update(p)) };
   // A review comes before verification: what the user accepts is what gets proven.
-  const result = await runCodemods(paths, codemods, { ...options, verify: opts.verify && !interactive, typeFacts: opts.verify });
+  const result = await runCodemods(paths, codemods, { ...options, verify: opts.verify && !interactive, typeFacts: opts.typeFacts ?? opts.verify });
   progress?.done();
 
   if (interactive) {

@@ -171,12 +171,14 @@ export function unfixableNotes(result: RunResult, cwd: string, verbose = false):
 }
 
 /**
- * Which files codemods decided from syntax alone, for stderr: grouped by reason, the first few
- * places of each (all with `verbose`); with `verbose`, how long type-checking took.
+ * Which files codemods decided from syntax alone though type facts were asked for, for stderr:
+ * grouped by reason, the first few places of each (all with `verbose`); with `verbose`, how
+ * long type-checking took.
  */
 export function typeNotes(result: RunResult, cwd: string, verbose = false): string[] {
   const types = result.types;
-  if (!types) return result.files.length > 0 ? ['goprod: codemods decided from syntax alone (no type facts without verification)'] : [];
+  // Without facts at all (--no-verify, --no-type-facts) every file was decided from syntax, as asked: --json says so (typeFacts: null).
+  if (!types) return [];
   const notes: string[] = [];
   if (verbose && types.checks.length > 0) notes.push(`goprod: type facts: ${types.checks.map((c) => `${c.config} in ${c.seconds.toFixed(1)} s`).join(', ')}`);
   const byReason = new Map<string, string[]>();

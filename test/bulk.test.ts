@@ -28,7 +28,7 @@ function repo(name: string, files: Record<string, string>, { commit = true } = {
 }
 
 const WRAPS = 'package m\n\nimport "fmt"\n\nfunc F(err error) error {\n\treturn fmt.Errorf("f: %v", err)\n}\n';
-// errText's name says "error": wrap-errors proposes %w, vet rejects it, the other fix stays.
+// errText's name says "error": wrap-errors proposes %w from syntax (--no-type-facts), vet rejects it, the other fix stays.
 const BACKED_OUT = 'package m\n\nimport (\n\t"fmt"\n\t"strings"\n)\n\nfunc F(err error) error {\n\treturn fmt.Errorf("f: %v", err)\n}\n\nfunc G(s string) error {\n\terrText := strings.TrimSpace(s)\n\treturn fmt.Errorf("g: %v", errText)\n}\n';
 const BROKEN = 'package m\n\nimport "fmt"\n\nfunc F(err error) error {\n\tvar unused int\n\treturn fmt.Errorf("f: %v", err)\n}\n';
 
@@ -48,7 +48,7 @@ describe('goprod bulk', () => {
     // A dirty checkout: the branch starts from HEAD; the user's change stays where it is.
     writeFileSync(join(fixes, 'notes.txt'), 'mine\n');
 
-    const { code, stderr } = await bulk('fixes', 'clean', 'backed', 'broken', 'taken', 'plain');
+    const { code, stderr } = await bulk('fixes', 'clean', 'backed', 'broken', 'taken', 'plain', '--no-type-facts');
     expect(code, stderr).toBe(0);
     const r = byName(report());
     expect(Object.fromEntries([...r].map(([n, x]) => [n, x.status]))).toEqual({ fixes: 'changed', clean: 'unchanged', backed: 'changed', broken: 'unverified', taken: 'skipped', plain: 'skipped' });

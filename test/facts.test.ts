@@ -1,9 +1,12 @@
 // Type facts: what goprod's Go helper says of a module's files (helper/facts.go), how the
 // spans it reports in bytes become string indices, and which files go without facts and why.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { FIXTURES } from './fixture-harness.js';
+import { HOST, runGoprod } from './run-goprod.js';
 import { FACT, TypeFacts, type Fact, type FileTypes } from '../src/go/facts.js';
 import { ModuleFinder } from '../src/go/module.js';
 import { typeFactsFor } from '../src/type-facts.js';
@@ -164,5 +167,90 @@ func f(err error, apiErr *APIError, c net.Conn, h hub, r reader, b *bufio.Reader
     expect(factOf(types, 'win_windows.go', 'err == ErrGone', 'err').flags).toBe(FACT.error | FACT.interface | FACT.errorType);
     expect(types.get(join(dir, 'ignored.go'))).toEqual({ untyped: 'no build configuration compiles it' });
     expect(types.get(join(dir, 'broken/b.go'))).toEqual({ untyped: expect.stringMatching(/^its package does not type-check under .*: broken\/b\.go:3:\d+: undefined: undefinedName$/) });
+  });
+});
+
+describe('goprod fix with type facts', () => {
+  let dir: string;
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+    vi.unstubAllEnvs();
+  });
+  const goprod = (...args: string[]) => runGoprod(dir, ...args);
+  const read = (name: string) => readFileSync(join(dir, name), 'utf8');
+  const original = (name: string) => execFileSync('git', ['show', `HEAD:${name}`], { cwd: dir, encoding: 'utf8' });
+  const commit = () => {
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+    execFileSync('git', ['add', '.'], { cwd: dir });
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'tree'], { cwd: dir });
+  };
+
+  test("a Close that returns nothing on windows is never proposed there: nothing to back out (from syntax alone it is, see verify-configs.test.ts)", async () => {
+    dir = mkdtempSync(join(tmpdir(), 'goprod-facts-os-'));
+    cpSync(join(FIXTURES, 'verify', 'other-os'), dir, { recursive: true });
+    commit();
+    const { code, stderr } = await goprod('fix', '--write');
+    expect(code).toBe(0);
+    expect(stderr).not.toContain('backed out');
+    expect(stderr).toContain(`goprod: applied 3 fixes in 3 files; checked under ${HOST}, windows/amd64\n`);
+    expect(read('app/app_windows.go')).toBe(original('app/app_windows.go').replace('stat %s: %v', 'stat %s: %w'));
+  });
+
+  // codeErr's name says error, but it is a string: from syntax, %w; with the type checker, nothing.
+  const plausible = `package m
+
+import "fmt"
+
+func Describe(err error) error {
+	return fmt.Errorf("describe: %v", err)
+}
+
+func Code(code int) error {
+	codeErr := fmt.Sprint(code)
+	return fmt.Errorf("code: %v", codeErr)
+}
+`;
+
+  test('a string named like an error is not wrapped: the only fix is the right one; --json names the files decided without facts', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'goprod-facts-json-'));
+    writeTree(dir, { 'go.mod': 'module example.com/m\n\ngo 1.21\n', 'm.go': plausible, 'gen/gen.go': '//go:build ignore\n\npackage main\n\nimport "fmt"\n\nfunc f(err error) error { return fmt.Errorf("gen: %v", err) }\n' });
+    commit();
+    const { stdout } = await goprod('fix', '--codemod=wrap-errors', '--json');
+    const doc = JSON.parse(stdout) as { findings: Array<{ file: string; line: number; fixes: Array<{ status: string }> }>; typeFacts: unknown };
+    expect(doc.findings.map((f) => [f.file, f.line, f.fixes.map((x) => x.status)])).toEqual([
+      ['gen/gen.go', 7, [expect.stringMatching(/^unverified: no build configuration compiles it/)]],
+      ['m.go', 6, ['applied']],
+    ]);
+    expect(doc.typeFacts).toEqual({ configurations: [HOST], withoutTypes: [{ file: 'gen/gen.go', reason: 'no build configuration compiles it' }] });
+
+    const text = await goprod('fix', '--codemod=wrap-errors', '--verbose');
+    expect(text.stderr).toContain('goprod: decided without type facts (no build configuration compiles it): gen/gen.go\n');
+    expect(text.stderr).toMatch(new RegExp(`goprod: type facts: ${HOST} in \\d+\\.\\d s\\n`));
+    // Without verification there are no facts unless asked for.
+    expect(JSON.parse((await goprod('fix', '--codemod=wrap-errors', '--json', '--no-verify')).stdout).typeFacts).toBeNull();
+    expect(JSON.parse((await goprod('fix', '--codemod=wrap-errors', '--json', '--no-verify', '--type-facts')).stdout).findings).toHaveLength(2);
+  });
+
+  test("a package that does not type-check is decided from syntax, and the output says so", async () => {
+    dir = mkdtempSync(join(tmpdir(), 'goprod-facts-broken-'));
+    writeTree(dir, { 'go.mod': 'module example.com/m\n\ngo 1.21\n', 'm.go': plausible, 'broken.go': 'package m\n\nvar x int = "text"\n' });
+    commit();
+    const { stderr } = await goprod('fix', '--codemod=wrap-errors', '--no-verify', '--type-facts');
+    expect(stderr).toContain('goprod: decided without type facts (its package does not type-check under ');
+    expect(stderr).toMatch(/broken\.go:3:13: cannot use "text" \(untyped string constant\) as int value in variable declaration\): m\.go\n/);
+    // From syntax, codeErr's %w is proposed again.
+    expect(stderr).toContain('goprod: 2 fixes in 1 file');
+  });
+
+  test("when goprod's Go helper cannot be built, codemods decide from syntax with one warning, and verification still runs", async () => {
+    dir = mkdtempSync(join(tmpdir(), 'goprod-facts-nohelper-'));
+    writeTree(dir, { 'go.mod': 'module example.com/m\n\ngo 1.21\n', 'm.go': plausible, 'cache': 'a file where the cache directory should be\n' });
+    commit();
+    vi.stubEnv('GOPROD_CACHE', join(dir, 'cache'));
+    const { code, stderr } = await goprod('fix', '--codemod=wrap-errors', '--write');
+    expect(code).toBe(0);
+    expect(stderr.match(/no type facts: /g)).toHaveLength(1);
+    expect(stderr).toMatch(/goprod: \.: no type facts: .*; codemods decide from syntax alone\n/);
+    expect(stderr).toContain('goprod: applied 1 fix in 1 file; 1 backed out');
   });
 });

@@ -20,6 +20,7 @@ export interface BulkFlags {
   shard?: string;
   report: string;
   download?: boolean;
+  typeFacts: boolean;
   pushCmd?: string;
   pushDelay: number;
   resume?: boolean;
@@ -47,6 +48,7 @@ export async function bulkCommand(dirs: string[], codemods: string[], every: boo
       reportDir,
       worktreesDir,
       download: opts.download ?? false,
+      typeFacts: opts.typeFacts,
       timeoutMinutes: opts.timeout,
       resume: opts.resume ?? false,
       jobs: opts.jobs ?? availableParallelism(),

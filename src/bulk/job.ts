@@ -18,6 +18,8 @@ export interface JobOptions {
   /** Where worktrees are made (outside every repository, so no checkout sees them). */
   worktreesDir: string;
   download: boolean;
+  /** Let codemods ask Go's type checker (goprod fix's default); false: --no-type-facts. */
+  typeFacts?: boolean;
   /** Minutes before a repository's run is stopped. */
   timeoutMinutes: number;
   /** Continuing an interrupted run: a branch this run made before it was killed is taken as done. */
@@ -134,7 +136,7 @@ async function branchExists(repo: string, branch: string): Promise<boolean> {
 function fixIn(worktree: string, options: JobOptions): Promise<{ code: number; json?: FixJson; stderr: string }> {
   // The repository's own config file applies (excludes, options); none found above the worktree does.
   const config = CONFIG_NAMES.map((name) => join(worktree, name)).find((path) => existsSync(path));
-  const args = [CLI, 'fix', '--write', '--format=json', `--codemod=${options.codemods.join(',')}`, '--threads=1', config ? `--config=${config}` : '--no-config', ...(options.download ? ['--download'] : []), '.'];
+  const args = [CLI, 'fix', '--write', '--format=json', `--codemod=${options.codemods.join(',')}`, '--threads=1', config ? `--config=${config}` : '--no-config', ...(options.download ? ['--download'] : []), ...(options.typeFacts === false ? ['--no-type-facts'] : []), '.'];
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, args, { cwd: worktree, env: { ...process.env, CI: '1', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     childProcess(child); // stopped with the run

@@ -7,6 +7,7 @@ import { decodeStringExpression } from './literal.js';
 import { resolve } from './scope.js';
 import { isErrorValue } from './types.js';
 import { enclosingFunction, referencesTo } from './syntax.js';
+import { FACT, holds, typeFact } from './facts.js';
 import { stringValues, type ValueContext } from './values.js';
 
 export type EnvType = 'string' | 'int' | 'int64' | 'uint64' | 'float64' | 'bool' | 'time.Duration';
@@ -51,7 +52,7 @@ export function envReads(file: GoFile): EnvRead[] {
   return file.nodesAround(['Getenv', 'LookupEnv'], 'call_expression').flatMap((call): EnvRead[] => {
     if (!file.isPackageCall(call, 'os', ['Getenv', 'LookupEnv'])) return [];
     const kind = call.childForFieldName('function')!.childForFieldName('field')!.text as EnvRead['kind'];
-    const read: EnvRead = { file, call, kind, name: variableName(children(call.childForFieldName('arguments')!)[0]), type: undefined, boolish: false, fallback: undefined, required: false };
+    const read: EnvRead = { file, call, kind, name: variableName(file, children(call.childForFieldName('arguments')!)[0]), type: undefined, boolish: false, fallback: undefined, required: false };
     if (read.name !== undefined) describeUses(read);
     return [read];
   });
@@ -160,11 +161,13 @@ function mayBeTesting(file: GoFile, operand: SyntaxNode): boolean {
   return !right?.descendantsOfType('call_expression').length;
 }
 
-/** A variable name written as a string literal, or as a constant of this file declared with one. */
-function variableName(arg: SyntaxNode | undefined): string | undefined {
+/** A variable name written as a string literal, as a constant of this file declared with one, or as another package's constant (where the type checker says its value). */
+function variableName(file: GoFile, arg: SyntaxNode | undefined): string | undefined {
   if (arg?.type === 'interpreted_string_literal' || arg?.type === 'raw_string_literal') return decodeStringExpression(arg)?.value;
+  const fact = arg?.type === 'selector_expression' ? typeFact(file, arg) : undefined;
+  if (fact && holds(fact, FACT.constant)) return fact.name;
   const decl = arg?.type === 'identifier' ? resolve(arg) : undefined;
-  return decl?.kind === 'const' && decl.value ? variableName(decl.value) : undefined;
+  return decl?.kind === 'const' && decl.value ? variableName(file, decl.value) : undefined;
 }
 
 /** Gathers reads into variables: a type every typed use agrees on, a default all agree on. */

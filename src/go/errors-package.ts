@@ -2,6 +2,7 @@
 // to add, and where comparing errors directly is right by contract.
 import type { Edit } from '../edits.js';
 import { children, type SyntaxNode } from '../parser.js';
+import { FACT, holds, typeFact } from './facts.js';
 import type { GoFile } from './file.js';
 import { addImport } from './imports.js';
 import { resolve, resolveAt } from './scope.js';
@@ -31,6 +32,17 @@ export function isKnownError(expr: SyntaxNode, file: GoFile): boolean {
   if (value && (value.type === 'binary_expression' || value.type === 'unary_expression' || /^recover\(\s*\)$/.test(value.text))) return false;
   const type = typeTextOf(expr, file);
   return type === undefined || type === 'error';
+}
+
+/**
+ * What the type checker says of `expr` (one of the places helper/facts.go records): whether it
+ * is an error held in an interface (the error type, or an interface with its Error method),
+ * whose dynamic value may wrap others: what errors.Is and errors.As look into. Undefined where
+ * the file has no facts.
+ */
+export function isErrorInterface(file: GoFile, expr: SyntaxNode): boolean | undefined {
+  const fact = typeFact(file, expr);
+  return fact && holds(fact, FACT.error) && holds(fact, FACT.interface);
 }
 
 /**

@@ -6,6 +6,7 @@
 import { relative } from 'node:path';
 import { children, sameNode, type SyntaxNode } from '../parser.js';
 import type { GoFile } from './file.js';
+import { FACT, holds, typeFact } from './facts.js';
 import { decodeStringExpression } from './literal.js';
 import { resolve } from './scope.js';
 import { isWrittenAt, referencesTo } from './syntax.js';
@@ -20,6 +21,8 @@ export interface ValueContext {
 interface At {
   file: GoFile;
   node: SyntaxNode;
+  /** The string the node holds, where the type checker says it (a constant of another package). */
+  value?: string;
 }
 
 /** How deep one value is followed (through variables, tables, callers) before it counts as unknowable. */
@@ -32,9 +35,10 @@ export type Values = { values: string[] } | { unknown: string };
 export function stringValues(file: GoFile, node: SyntaxNode, ctx: ValueContext): Values {
   const trace: Trace = {};
   const origins = originsOf({ file, node }, { ...ctx, trace }, 0);
-  const values = origins?.map((o) => decodeStringExpression(o.node)?.value);
+  const valueOf = (o: At) => o.value ?? decodeStringExpression(o.node)?.value;
+  const values = origins?.map(valueOf);
   if (!values || values.some((v) => v === undefined)) {
-    const lost = trace.lost ?? { at: origins!.find((o) => decodeStringExpression(o.node) === undefined)!, why: 'is not a string' };
+    const lost = trace.lost ?? { at: origins!.find((o) => valueOf(o) === undefined)!, why: 'is not a string' };
     const place = `${relative(ctx.moduleDir, lost.at.file.path)}:${lost.at.file.line(lost.at.node.startIndex)}`;
     return { unknown: `\`${short(lost.at.node.text)}\` (${place}) ${lost.why}` };
   }
@@ -133,6 +137,9 @@ function selectorOrigins(at: At, ctx: Context, depth: number): At[] | undefined 
   const operand = node.childForFieldName('operand')!;
   const field = node.childForFieldName('field')!.text;
   if (operand.type === 'identifier' && file.isPackageName(operand)) {
+    // The type checker knows the constants of every package, other modules' and the standard library's too.
+    const fact = typeFact(file, node);
+    if (fact && holds(fact, FACT.constant)) return [{ file, node, value: fact.name! }];
     const path = importPathOf(file, operand.text);
     const rel = path === ctx.modulePath ? '' : path?.startsWith(`${ctx.modulePath}/`) ? path.slice(ctx.modulePath.length + 1) : undefined;
     return rel === undefined ? lost(ctx, at, 'is from another module') : packageLevel(at, rel ? `${ctx.moduleDir}/${rel}` : ctx.moduleDir, field, ctx, depth);
