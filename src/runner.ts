@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { applyFindings, openGoFile, suppressions, type Finding, type FixedFile } from './analyze.js';
-import { appliesTo, type Codemod, type CodemodOptions } from './codemod.js';
+import { appliesTo, mayMatch, type Codemod, type CodemodOptions } from './codemod.js';
 import { discoverGoFiles, type Exclude } from './discover.js';
 import type { GoFile } from './go/file.js';
 import { ModuleFinder, type GoModule } from './go/module.js';
@@ -14,7 +14,7 @@ import type { FileResult, Progress, RunResult, Warning } from './model.js';
 import { loadGoParser, type GoParser } from './parser.js';
 import { renderFiles } from './render.js';
 import { scanDirectories } from './pool.js';
-import { bugMessage, brokenFixMessage, readDirectory, type DirectoryJob, type DirectoryScan, type FileWarning } from './scan.js';
+import { bugMessage, brokenFixMessage, possibleVersions, readDirectory, type DirectoryJob, type DirectoryScan, type FileWarning } from './scan.js';
 import { TypeFacts, type FileTypes } from './go/facts.js';
 import { typeFactsFor, type RunTypes } from './type-facts.js';
 import { readSource, type SourceText } from './source.js';
@@ -65,7 +65,7 @@ async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod
   const modules = new ModuleFinder();
   const discovered = discoverGoFiles(paths, cwd, warnTo(result), files.exclude);
   const jobs = directoryJobs(discovered, modules, files.goOutsideModule);
-  const types = typeFacts && discovered.length > 0 ? await typesOf(jobs, onProgress) : undefined;
+  const types = typeFacts && discovered.length > 0 ? await typesOf(jobs, codemods, onProgress) : undefined;
   if (types) result.types = { checks: types.checks, untyped: [] };
   const warnings: FileWarning[] = [];
   const placed = new Map<string, Placed>();
@@ -129,9 +129,16 @@ async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod
 }
 
 /** The type facts of the jobs' files (see type-facts.ts), handed to each job for its files. */
-async function typesOf(jobs: ReadonlyArray<{ job: DirectoryJob; module: GoModule | undefined }>, onProgress: RunOptions['onProgress']): Promise<RunTypes> {
+async function typesOf(jobs: ReadonlyArray<{ job: DirectoryJob; module: GoModule | undefined }>, codemods: readonly Codemod[], onProgress: RunOptions['onProgress']): Promise<RunTypes> {
   onProgress?.({ stage: 'types' });
-  const types = await typeFactsFor(jobs.flatMap(({ job, module }) => job.files.map((f) => ({ path: f.path, module }))));
+  const wanted = (text: string, module: GoModule) => {
+    const versions = possibleVersions(text, module.goVersion);
+    return codemods.some((c) => mayMatch(c, text, versions));
+  };
+  const types = await typeFactsFor(
+    jobs.flatMap(({ job, module }) => job.files.map((f) => ({ path: f.path, module }))),
+    wanted,
+  );
   for (const { job } of jobs) {
     const mine: Record<string, FileTypes> = {};
     for (const { path } of job.files) {

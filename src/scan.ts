@@ -178,7 +178,7 @@ export function readDirectory(job: DirectoryJob): { texts: Map<string, SourceTex
  * The language versions a file may have, from its text alone: its module's, and the one a
  * `//go:build` line implies (found anywhere, a superset of where Go looks).
  */
-function possibleVersions(text: string, moduleVersion: GoVersion): GoVersion[] {
+export function possibleVersions(text: string, moduleVersion: GoVersion): GoVersion[] {
   if (!text.includes('//go:build')) return [moduleVersion];
   const tagged = [...text.matchAll(/^\/\/go:build\s+(.*)$/gm)].map((m) => fileGoVersion(moduleVersion, m[1]!.trimEnd()));
   return [...new Set([moduleVersion, ...tagged])];

@@ -21,8 +21,12 @@ export interface RunTypes {
   checks: ConfigCheck[];
 }
 
-/** The type facts of `files` (each with its module). */
-export async function typeFactsFor(files: ReadonlyArray<{ path: string; module: GoModule | undefined }>): Promise<RunTypes> {
+/**
+ * The type facts of `files` (each with its module) that `wanted` admits (a codemod may find
+ * something in its text, see Codemod.mayMatch): the others' function bodies are not checked,
+ * and no other configuration is tried for them.
+ */
+export async function typeFactsFor(files: ReadonlyArray<{ path: string; module: GoModule | undefined }>, wanted: (text: string, module: GoModule) => boolean = () => true): Promise<RunTypes> {
   const out: RunTypes = { files: new Map(), warnings: [], checks: [] };
   const byModule = new Map<string, { module: GoModule; paths: string[] }>();
   for (const { path, module } of files) {
@@ -41,12 +45,26 @@ export async function typeFactsFor(files: ReadonlyArray<{ path: string; module: 
     for (const { paths } of byModule.values()) for (const path of paths) out.files.set(path, { untyped: "goprod's Go helper could not be built" });
     return out;
   }
-  for (const { module, paths } of byModule.values()) await moduleFacts(module, paths, toolchain, helper, out);
+  for (const { module, paths } of byModule.values()) {
+    const texts = new Map<string, string>();
+    for (const path of paths) {
+      let text: string | undefined;
+      try {
+        text = readSource(path)?.text;
+      } catch {
+        text = undefined; // the scan says why it cannot read it
+      }
+      if (text !== undefined && wanted(text, module)) texts.set(path, text);
+    }
+    if (texts.size > 0) await moduleFacts(module, texts, toolchain, helper, out);
+  }
   return out;
 }
 
-async function moduleFacts(module: GoModule, paths: readonly string[], toolchain: Toolchain, helper: string, out: RunTypes): Promise<void> {
+/** The facts of a module's files (by path, with their texts). */
+async function moduleFacts(module: GoModule, texts: ReadonlyMap<string, string>, toolchain: Toolchain, helper: string, out: RunTypes): Promise<void> {
   const context: GoContext = { dir: module.dir, gowork: workspaceOf(module.dir) };
+  const paths = [...texts.keys()];
   const pending = new Set(paths);
   const untyped = (path: string, reason: string) => {
     pending.delete(path);
@@ -55,7 +73,7 @@ async function moduleFacts(module: GoModule, paths: readonly string[], toolchain
   /** Type-checks the packages of `some` under `config`; answers the listing, or undefined when the check failed (then its files are untyped). */
   const check = async (config: BuildConfig, some: readonly string[]): Promise<Listing | undefined> => {
     const start = performance.now();
-    const run = await typeFactsOf({ context, config }, helper, [...new Set(some.map((p) => `./${relative(module.dir, dirname(p)) || '.'}`))]);
+    const run = await typeFactsOf({ context, config }, helper, [...new Set(some.map((p) => `./${relative(module.dir, dirname(p)) || '.'}`))], some);
     out.checks.push({ config: describeConfig(config, toolchain.host), tool: 'type-check', seconds: (performance.now() - start) / 1000 });
     const failure = run.failure ?? run.listing.fatal;
     if (failure) {
@@ -86,17 +104,7 @@ async function moduleFacts(module: GoModule, paths: readonly string[], toolchain
       untyped(path, pkg.problem);
       continue;
     }
-    let text: string | undefined;
-    try {
-      text = readSource(path)?.text;
-    } catch {
-      text = undefined;
-    }
-    if (text === undefined) {
-      pending.delete(path); // the scan says why it cannot read it
-      continue;
-    }
-    const candidates = configsFor(basename(path), text, toolchain.host, toolchain.platforms, toolchain.goMinor).filter((c) => configKey(c) !== configKey(toolchain.host));
+    const candidates = configsFor(basename(path), texts.get(path)!, toolchain.host, toolchain.platforms, toolchain.goMinor).filter((c) => configKey(c) !== configKey(toolchain.host));
     const config = candidates.find((c) => byConfig.has(configKey(c))) ?? candidates[0];
     if (!config) untyped(path, 'no build configuration compiles it');
     else byConfig.set(configKey(config), { config, paths: [...(byConfig.get(configKey(config))?.paths ?? []), path] });

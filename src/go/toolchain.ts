@@ -384,12 +384,23 @@ export interface TypedFileJson {
 }
 
 /**
- * What go/types knows of the places codemods ask about (see helper/facts.go), for every file of
- * the target's packages in `patterns`: answers what `go list` says of the packages as
- * listPackages does, and each file's facts. Without overlay: the facts are of the user's files.
+ * What go/types knows of the places codemods ask about (see helper/facts.go), for `files` of
+ * the target's packages in `patterns` (the other files' function bodies are not checked):
+ * answers what `go list` says of the packages as listPackages does, and each file's facts.
+ * Without overlay: the facts are of the user's files.
  */
-export async function typeFactsOf(target: GoTarget, helper: string, patterns: readonly string[]): Promise<{ listing: Listing; files: TypedFileJson[]; failure?: string }> {
-  const run = await runTarget(target, 'facts', patterns, helper);
+export async function typeFactsOf(target: GoTarget, helper: string, patterns: readonly string[], files: readonly string[]): Promise<{ listing: Listing; files: TypedFileJson[]; failure?: string }> {
+  // The files whose facts are wanted go in a file of their own: there may be thousands.
+  const temp = mkdtempSync(tempPrefix('facts'));
+  const forget = temporaryPath(temp);
+  let run: GoRun;
+  try {
+    writeFileSync(join(temp, 'files'), files.map((f) => `${f}\n`).join(''));
+    run = await runTarget(target, 'facts', [`-files=${join(temp, 'files')}`, ...patterns], helper);
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+    forget();
+  }
   type Report = { fatal?: string; packages: ListJson[]; files: TypedFileJson[]; failures: string[] };
   let report: Report;
   try {

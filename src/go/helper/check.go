@@ -146,6 +146,9 @@ type checker struct {
 	full    checked
 	// selections: record method selections too (the facts need them, the check does not).
 	selections bool
+	// bodies: where not nil, the files of packages checked in full whose function bodies are
+	// checked; the others' are not (see stripBodies).
+	bodies map[string]bool
 
 	mu     sync.Mutex
 	report *report
@@ -189,6 +192,8 @@ func (c *checker) checkUnit(u *unit) {
 					fd.Body = &ast.BlockStmt{Lbrace: fd.Body.Lbrace, Rbrace: fd.Body.Rbrace}
 				}
 			}
+		} else if c.bodies != nil && !c.bodies[path] {
+			stripBodies(f)
 		}
 		files = append(files, f)
 	}
@@ -206,6 +211,9 @@ func (c *checker) checkUnit(u *unit) {
 		IgnoreFuncBodies: !u.full,
 		FakeImportC:      len(p.CgoFiles) > 0,
 		Error: func(err error) {
+			if c.bodies != nil && strippedImport(c, err) {
+				return
+			}
 			if u.failed == nil {
 				u.failed = err
 			}
@@ -312,4 +320,26 @@ func (i importer) Import(path string) (*types.Package, error) {
 	// A package with type errors is still what its declarations say, as the compiler would
 	// have it: its importers are checked against that.
 	return dep.pkg, nil
+}
+
+// stripBodies replaces the body of every function of a file checked in full by one that
+// checks nothing and needs no return (`for {}`): its declarations are still checked, as the
+// other files of its package need them.
+func stripBodies(f *ast.File) {
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
+			at := fd.Body.Lbrace
+			fd.Body = &ast.BlockStmt{Lbrace: at, List: []ast.Stmt{&ast.ForStmt{For: at, Body: &ast.BlockStmt{Lbrace: at, Rbrace: at}}}, Rbrace: fd.Body.Rbrace}
+		}
+	}
+}
+
+// strippedImport: an error that only a file's stripped bodies cause, an import they used.
+func strippedImport(c *checker, err error) bool {
+	var e types.Error
+	if !errors.As(err, &e) || !e.Soft {
+		return false
+	}
+	at := c.fset.Position(e.Pos)
+	return !c.bodies[at.Filename] && strings.Contains(e.Msg, " imported ") && strings.HasSuffix(e.Msg, " not used")
 }

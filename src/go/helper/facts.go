@@ -9,8 +9,10 @@ import (
 	"go/scanner"
 	"go/token"
 	"go/types"
+	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -74,7 +76,7 @@ type factsReport struct {
 
 // facts lists and type-checks the packages as check does, and answers the facts of every
 // file of the packages in patterns (test files included).
-func facts(tags, overlayFile string, patterns []string) (*factsReport, error) {
+func facts(tags, overlayFile, filesFile string, patterns []string) (*factsReport, error) {
 	l, fatal, err := load(tags, overlayFile, patterns)
 	if err != nil || fatal != "" {
 		return &factsReport{Fatal: fatal, Packages: []listed{}, Files: []typedFile{}, Failures: []string{}}, err
@@ -92,6 +94,9 @@ func facts(tags, overlayFile string, patterns []string) (*factsReport, error) {
 		mu.Unlock()
 	})
 	c.selections = true
+	if c.bodies, err = readList(filesFile); err != nil {
+		return nil, err
+	}
 	c.run(l.order)
 
 	out := &factsReport{Packages: l.listed, Files: []typedFile{}, Failures: r.Failures}
@@ -99,12 +104,19 @@ func facts(tags, overlayFile string, patterns []string) (*factsReport, error) {
 		if !u.full {
 			continue
 		}
-		typed := found[u]
+		var typed []typedFile
+		for _, t := range found[u] {
+			if c.bodies == nil || c.bodies[t.Path] {
+				typed = append(typed, t)
+			}
+		}
 		if why := untyped(u, c.fset); why != "" {
 			// Every file of the package: also those that did not parse (found holds none then).
 			typed = nil
 			for _, name := range append(append([]string{}, u.p.GoFiles...), u.p.CgoFiles...) {
-				typed = append(typed, typedFile{Path: pathIn(u.p.Dir, name), Untyped: why, Facts: []fact{}})
+				if path := pathIn(u.p.Dir, name); c.bodies == nil || c.bodies[path] {
+					typed = append(typed, typedFile{Path: path, Untyped: why, Facts: []fact{}})
+				}
 			}
 		}
 		out.Files = append(out.Files, typed...)
@@ -339,6 +351,24 @@ func qualifiedString(info *types.Info, sel *ast.SelectorExpr) constant.Value {
 		return nil
 	}
 	return c.Val()
+}
+
+// readList reads a file of paths, one a line; nil for no file.
+func readList(file string) (map[string]bool, error) {
+	if file == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	list := map[string]bool{}
+	for _, line := range strings.Split(string(data), "\n") {
+		if line != "" {
+			list[line] = true
+		}
+	}
+	return list, nil
 }
 
 func pathIn(dir, name string) string {

@@ -7,7 +7,7 @@
 // only: goprod builds it with the user's go, which never downloads anything for it.
 //
 //	goprod-helper check [-tags a,b] [-overlay FILE] PATTERN...   (in the module's directory)
-//	goprod-helper facts [-tags a,b] [-overlay FILE] PATTERN...
+//	goprod-helper facts [-tags a,b] [-overlay FILE] [-files FILE] PATTERN...
 //
 // check reports type errors and vet-like findings (see check.go); facts reports what the
 // type checker knows of the places goprod's codemods ask about (see facts.go).
@@ -49,6 +49,10 @@ func main() {
 	flags := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
 	tags := flags.String("tags", "", "build tags, comma-separated")
 	overlay := flags.String("overlay", "", "the go command's overlay file")
+	var files *string
+	if os.Args[1] == "facts" {
+		files = flags.String("files", "", "a file naming the files (one path a line) whose facts are wanted; the others' function bodies are not checked")
+	}
 	flags.Parse(os.Args[2:])
 
 	var r any
@@ -56,7 +60,7 @@ func main() {
 	if os.Args[1] == "check" {
 		r, err = check(*tags, *overlay, flags.Args())
 	} else {
-		r, err = facts(*tags, *overlay, flags.Args())
+		r, err = facts(*tags, *overlay, *files, flags.Args())
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "goprod-helper:", err)
