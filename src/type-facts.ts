@@ -4,6 +4,8 @@
 // compiles it, as verification chooses: the host's when it does, else another platform or
 // tags its name and build constraint ask for. Facts are computed where verification runs
 // (they use the same toolchain and environment); without them codemods decide from syntax.
+// On the host's platform the dependencies come from the go command's export data, which
+// verification's go vet needs compiled anyway; other platforms are checked from source.
 import { basename, dirname, relative } from 'node:path';
 import { configKey, configsFor, describeConfig, type BuildConfig } from './go/constraint.js';
 import type { FileTypes } from './go/facts.js';
@@ -73,7 +75,8 @@ async function moduleFacts(module: GoModule, texts: ReadonlyMap<string, string>,
   /** Type-checks the packages of `some` under `config`; answers the listing, or undefined when the check failed (then its files are untyped). */
   const check = async (config: BuildConfig, some: readonly string[]): Promise<Listing | undefined> => {
     const start = performance.now();
-    const run = await typeFactsOf({ context, config }, helper, [...new Set(some.map((p) => `./${relative(module.dir, dirname(p)) || '.'}`))], some);
+    const hostPlatform = config.goos === toolchain.host.goos && config.goarch === toolchain.host.goarch;
+    const run = await typeFactsOf({ context, config }, helper, [...new Set(some.map((p) => `./${relative(module.dir, dirname(p)) || '.'}`))], some, hostPlatform);
     out.checks.push({ config: describeConfig(config, toolchain.host), tool: 'type-check', seconds: (performance.now() - start) / 1000 });
     const failure = run.failure ?? run.listing.fatal;
     if (failure) {

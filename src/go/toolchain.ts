@@ -387,16 +387,18 @@ export interface TypedFileJson {
  * What go/types knows of the places codemods ask about (see helper/facts.go), for `files` of
  * the target's packages in `patterns` (the other files' function bodies are not checked):
  * answers what `go list` says of the packages as listPackages does, and each file's facts.
- * Without overlay: the facts are of the user's files.
+ * Without overlay: the facts are of the user's files. With `exportData` (for the host's
+ * platform, where verification compiles the dependencies anyway), dependencies outside the
+ * main module are read from the go command's export data instead of checked from source.
  */
-export async function typeFactsOf(target: GoTarget, helper: string, patterns: readonly string[], files: readonly string[]): Promise<{ listing: Listing; files: TypedFileJson[]; failure?: string }> {
+export async function typeFactsOf(target: GoTarget, helper: string, patterns: readonly string[], files: readonly string[], exportData: boolean): Promise<{ listing: Listing; files: TypedFileJson[]; failure?: string }> {
   // The files whose facts are wanted go in a file of their own: there may be thousands.
   const temp = mkdtempSync(tempPrefix('facts'));
   const forget = temporaryPath(temp);
   let run: GoRun;
   try {
     writeFileSync(join(temp, 'files'), files.map((f) => `${f}\n`).join(''));
-    run = await runTarget(target, 'facts', [`-files=${join(temp, 'files')}`, ...patterns], helper);
+    run = await runTarget(target, 'facts', [`-files=${join(temp, 'files')}`, ...(exportData ? ['-export'] : []), ...patterns], helper);
   } finally {
     rmSync(temp, { recursive: true, force: true });
     forget();

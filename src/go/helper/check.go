@@ -29,6 +29,9 @@ type unit struct {
 	pkg *types.Package
 	// failed: the package had type errors (a dependency's are only declarations').
 	failed error
+	// export: the file of the go command's export data for the package, which is read
+	// instead of checking it (see exportData).
+	export string
 }
 
 // check lists the packages of patterns and their dependencies, type-checks them all from
@@ -125,6 +128,9 @@ func (c *checker) run(order []*unit) {
 		go func(u *unit) {
 			defer wg.Done()
 			defer close(u.done)
+			if u.export != "" {
+				return // read when imported
+			}
 			for _, path := range u.p.Imports {
 				if dep := c.units[path]; dep != nil && dep.at < u.at {
 					<-dep.done
@@ -149,6 +155,8 @@ type checker struct {
 	// bodies: where not nil, the files of packages checked in full whose function bodies are
 	// checked; the others' are not (see stripBodies).
 	bodies map[string]bool
+	// exports reads the packages that have export data.
+	exports *exportData
 
 	mu     sync.Mutex
 	report *report
@@ -313,6 +321,9 @@ func (i importer) Import(path string) (*types.Package, error) {
 	dep := i.c.units[path]
 	if dep == nil || dep.at >= i.u.at {
 		return nil, fmt.Errorf("package %s is not listed before it (an import cycle?)", path)
+	}
+	if dep.export != "" {
+		return i.c.exports.Import(path)
 	}
 	if dep.pkg == nil {
 		return nil, fmt.Errorf("package %s could not be checked: %v", path, dep.failed)

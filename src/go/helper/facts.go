@@ -76,10 +76,16 @@ type factsReport struct {
 
 // facts lists and type-checks the packages as check does, and answers the facts of every
 // file of the packages in patterns (test files included).
-func facts(tags, overlayFile, filesFile string, patterns []string) (*factsReport, error) {
+func facts(tags, overlayFile, filesFile string, export bool, patterns []string) (*factsReport, error) {
 	l, fatal, err := load(tags, overlayFile, patterns)
 	if err != nil || fatal != "" {
 		return &factsReport{Fatal: fatal, Packages: []listed{}, Files: []typedFile{}, Failures: []string{}}, err
+	}
+	var exports map[string]string
+	if export {
+		if exports, err = readExports(l, tags, overlayFile); err != nil {
+			return nil, err
+		}
 	}
 	r := &report{Packages: l.listed, Diagnostics: []diagnostic{}, Failures: []string{}}
 	var mu sync.Mutex
@@ -94,6 +100,9 @@ func facts(tags, overlayFile, filesFile string, patterns []string) (*factsReport
 		mu.Unlock()
 	})
 	c.selections = true
+	if exports != nil {
+		c.exports = newExportData(c.fset, exports)
+	}
 	if c.bodies, err = readList(filesFile); err != nil {
 		return nil, err
 	}

@@ -7,7 +7,7 @@
 // only: goprod builds it with the user's go, which never downloads anything for it.
 //
 //	goprod-helper check [-tags a,b] [-overlay FILE] PATTERN...   (in the module's directory)
-//	goprod-helper facts [-tags a,b] [-overlay FILE] [-files FILE] PATTERN...
+//	goprod-helper facts [-tags a,b] [-overlay FILE] [-files FILE] [-export] PATTERN...
 //
 // check reports type errors and vet-like findings (see check.go); facts reports what the
 // type checker knows of the places goprod's codemods ask about (see facts.go).
@@ -50,8 +50,10 @@ func main() {
 	tags := flags.String("tags", "", "build tags, comma-separated")
 	overlay := flags.String("overlay", "", "the go command's overlay file")
 	var files *string
+	var export *bool
 	if os.Args[1] == "facts" {
 		files = flags.String("files", "", "a file naming the files (one path a line) whose facts are wanted; the others' function bodies are not checked")
+		export = flags.Bool("export", false, "read the dependencies outside the main module from the go command's export data (go list -export) instead of checking them")
 	}
 	flags.Parse(os.Args[2:])
 
@@ -60,7 +62,7 @@ func main() {
 	if os.Args[1] == "check" {
 		r, err = check(*tags, *overlay, flags.Args())
 	} else {
-		r, err = facts(*tags, *overlay, *files, flags.Args())
+		r, err = facts(*tags, *overlay, *files, *export, flags.Args())
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "goprod-helper:", err)

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	goimporter "go/importer"
+	"go/token"
+	"go/types"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+)
+
+// Export data: under the host's platform the go command has compiled the dependencies for
+// go vet already (or will, to verify), so their types can be read from its build cache
+// instead of checked from source. Only packages outside the main module are read so: the
+// module's own packages are checked from source (their export data would have to be
+// compiled first).
+
+// exportData reads packages from the go command's export data files, one at a time (the
+// importer is not safe for concurrent use).
+type exportData struct {
+	mu    sync.Mutex
+	files map[string]string
+	gc    types.Importer
+}
+
+func newExportData(fset *token.FileSet, files map[string]string) *exportData {
+	e := &exportData{files: files}
+	e.gc = goimporter.ForCompiler(fset, "gc", func(path string) (io.ReadCloser, error) {
+		file, ok := e.files[path]
+		if !ok {
+			return nil, fmt.Errorf("no export data for %s", path)
+		}
+		return os.Open(file)
+	})
+	return e
+}
+
+func (e *exportData) Import(path string) (*types.Package, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.gc.Import(path)
+}
+
+// readExports asks the go command for the export data of the dependencies outside the main
+// module (compiling those its build cache lacks) and marks their units to be read from it.
+// A package it cannot compile is left to be checked from source, which says why.
+func readExports(l *loaded, tags, overlay string) (map[string]string, error) {
+	var paths []string
+	for _, u := range l.order {
+		if u.p.DepOnly && u.p.ForTest == "" && !(u.p.Module != nil && u.p.Module.Main) && u.p.ImportPath != "unsafe" {
+			paths = append(paths, u.p.ImportPath)
+		}
+	}
+	files := map[string]string{}
+	// In parts: a command line has limits (32k characters on windows).
+	for len(paths) > 0 {
+		n, size := 0, 0
+		for n < len(paths) && size < 20000 {
+			size += len(paths[n]) + 1
+			n++
+		}
+		args := []string{"list", "-e", "-export", "-json=ImportPath,Export"}
+		if tags != "" {
+			args = append(args, "-tags="+tags)
+		}
+		if overlay != "" {
+			args = append(args, "-overlay="+overlay)
+		}
+		cmd := exec.Command("go", append(args, paths[:n]...)...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return nil, fmt.Errorf("go list -export: %s", strings.TrimSpace(stderr.String()))
+		} else if err != nil {
+			return nil, fmt.Errorf("go list -export: %w", err)
+		}
+		dec := json.NewDecoder(bytes.NewReader(out))
+		for {
+			var p struct{ ImportPath, Export string }
+			if err := dec.Decode(&p); err == io.EOF {
+				break
+			} else if err != nil {
+				return nil, fmt.Errorf("reading go list -export's output: %w", err)
+			}
+			if p.Export != "" {
+				files[p.ImportPath] = p.Export
+			}
+		}
+		paths = paths[n:]
+	}
+	for path, file := range files {
+		if u := l.units[path]; u != nil {
+			u.export = file
+		}
+	}
+	return files, nil
+}
