@@ -162,6 +162,21 @@ func f(err error, apiErr *APIError, c net.Conn, h hub, r reader, b *bufio.Reader
     expect(factOf(types, 'm.go', 'runtime.Compiler')).toEqual({ flags: FACT.constant, name: 'gc' });
   });
 
+  test("only the wanted files' bodies are checked: an import only another file's bodies use is no error", async () => {
+    dir = mkdtempSync(join(tmpdir(), 'goprod-facts-'));
+    const files = {
+      'go.mod': 'module example.com/w\n\ngo 1.22\n',
+      'w.go': 'package w\n\nimport "errors"\n\nvar ErrGone = errors.New("gone")\n\nfunc W(err error) bool { return err == ErrGone }\n',
+      'other.go': 'package w\n\nimport "strings"\n\nfunc Other(s string) string { return strings.ToUpper(s) }\n',
+    };
+    writeTree(dir, files);
+    const module = new ModuleFinder().find(dir)!;
+    const run = await typeFactsFor(['w.go', 'other.go'].map((n) => ({ path: join(dir, n), module })), (text) => text.includes('=='));
+    expect([...run.files.keys()]).toEqual([join(dir, 'w.go')]);
+    const known = run.files.get(join(dir, 'w.go'))!;
+    expect('facts' in known && TypeFacts.of(known.facts, files['w.go'], false).at({ startIndex: files['w.go'].indexOf('err =='), endIndex: files['w.go'].indexOf('err ==') + 3 })).toEqual({ flags: FACT.error | FACT.interface | FACT.errorType });
+  });
+
   test('a file the host does not compile gets the facts of a configuration that does; others say why they have none', async () => {
     const types = await factsOf();
     expect(factOf(types, 'win_windows.go', 'err == ErrGone', 'err').flags).toBe(FACT.error | FACT.interface | FACT.errorType);
