@@ -107,33 +107,31 @@ async function verifyModule(context: GoContext, files: FileResult[], toolchain: 
     byConfig.get(configKey(config))!.files.push(f);
   }
   const helper = byConfig.size > 1 && !options.vetEveryConfig ? await helperBinary(toolchain) : undefined;
-  for (const group of byConfig.values()) {
-    if (group.listing) continue;
-    start = performance.now();
-    const patterns = patternsOf(context, dirsOf(group.files));
-    if (helper) {
-      // The type checker lists the packages as it checks them: one command for both.
-      const typed = await typeCheckPackages(group.target, helper, patterns, overlayOf(files));
-      group.listing = typed.listing;
-      group.first = typed.result;
-      group.checker = typeChecker(group.target, helper);
-    } else {
-      group.listing = await listPackages(group.target, patterns, overlayOf(files));
-      group.checker = vetChecker(group.target);
-    }
-    group.seconds += (performance.now() - start) / 1000;
-    for (const f of group.files) {
-      if (group.listing.fatal) f.unverified = explain(group.listing.fatal);
-      else if (!compiledIn(group.listing, f)) f.unverified = `not compiled under ${describeConfig(group.target.config, toolchain.host)} either, though its name and build constraint say so`;
-    }
-  }
   const checks: ConfigCheck[] = [];
-  for (const { target, files: targetFiles, listing: targetListing, first, checker, seconds } of byConfig.values()) {
-    const pending = targetFiles.filter((f) => !f.unverified && f.applied.length > 0);
-    if (pending.length === 0) continue;
+  // One configuration after the other, the host's first: a fix backed out under one is out of the overlay of the next.
+  for (const group of byConfig.values()) {
     start = performance.now();
-    const checkedAny = await checkTarget(checker!, targetListing!, pending, files, explain, first);
-    if (checkedAny) checks.push({ config: describeConfig(target.config, toolchain.host), tool: checker!.tool, seconds: seconds + (performance.now() - start) / 1000 });
+    if (!group.listing) {
+      const patterns = patternsOf(context, dirsOf(group.files));
+      if (helper) {
+        // The type checker lists the packages as it checks them: one command for both.
+        const typed = await typeCheckPackages(group.target, helper, patterns, overlayOf(files));
+        group.listing = typed.listing;
+        group.first = typed.result;
+        group.checker = typeChecker(group.target, helper);
+      } else {
+        group.listing = await listPackages(group.target, patterns, overlayOf(files));
+        group.checker = vetChecker(group.target);
+      }
+      for (const f of group.files) {
+        if (group.listing.fatal) f.unverified = explain(group.listing.fatal);
+        else if (!compiledIn(group.listing, f)) f.unverified = `not compiled under ${describeConfig(group.target.config, toolchain.host)} either, though its name and build constraint say so`;
+      }
+    }
+    const pending = group.files.filter((f) => !f.unverified && f.applied.length > 0);
+    if (pending.length === 0) continue;
+    const checkedAny = await checkTarget(group.checker!, group.listing, pending, files, explain, group.first);
+    if (checkedAny) checks.push({ config: describeConfig(group.target.config, toolchain.host), tool: group.checker!.tool, seconds: group.seconds + (performance.now() - start) / 1000 });
     checked(dirsOf(pending).length);
   }
   return checks;

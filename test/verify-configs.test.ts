@@ -121,6 +121,15 @@ func Read(path string) error {
     vet('windows');
   });
 
+  test("a fix backed out under the host's configuration is out of the next configuration's check too", async () => {
+    // m.go's bad fix is backed out on the host; checking -tags=debug must not blame it on m_debug.go's good fix.
+    tree({ 'm.go': windowsOnly, 'm_debug.go': `//go:build debug\n\n${windowsOnly.replace('Read(', 'ReadDebug(').replace('// Read ', '// ReadDebug ').replace('errText := strings.TrimSpace(path)\n\treturn fmt.Errorf("bad input: %v", errText)', 'return fmt.Errorf("bad input: %s", strings.TrimSpace(path))')}` });
+    const { stderr } = await goprod('fix', '--write');
+    expect(stderr).toContain('goprod: backed out: wrap-errors at m.go:16: fmt.Errorf format %w has arg errText of wrong type string\n');
+    expect(stderr).toContain(`goprod: applied 2 fixes in 2 files; 1 backed out (they break the build or vet, see above); checked under ${HOST}, ${HOST} -tags=debug\n`);
+    expect(read('m_debug.go')).toContain('read %s: %w');
+  });
+
   test('--vet-every-config checks the same files with go vet, to the same result', async () => {
     tree({ 'm_windows.go': windowsOnly, 'm.go': 'package m\n' });
     const { stderr } = await goprod('fix', '--vet-every-config', '--verbose');
