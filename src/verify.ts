@@ -47,18 +47,19 @@ export async function verifyFiles(files: readonly FileResult[], options: VerifyO
     options.onProgress?.(progress);
   };
   const checks = new Map<string, ConfigCheck>();
+  const build = typeCheckerBuild(toolchain);
   for (const [dir, moduleFiles] of byModule) {
     const context: GoContext = { dir, gowork: workspaceOf(dir) };
     const downloadProblem = options.download ? await downloadModules(context) : undefined;
     const explain = (problem: string) => explainProblem(problem, dir, options.download ?? false, downloadProblem);
-    for (const check of await verifyModule(context, moduleFiles, toolchain, options, explain, checked)) {
+    for (const check of await verifyModule(context, moduleFiles, toolchain, build, options, explain, checked)) {
       const known = checks.get(check.config);
       if (known) known.seconds += check.seconds;
       else checks.set(check.config, check);
     }
     keepChangesWhole(moduleFiles);
   }
-  return { configs: [...checks.keys()], checks: [...checks.values()] };
+  return { configs: [...checks.keys()], checks: [...checks.values()], ...(build.problem ? { typeCheckerProblem: build.problem } : {}) };
 }
 
 /** A load problem as the user should read it: for a missing module, what to run. */
@@ -74,7 +75,7 @@ function explainProblem(problem: string, dir: string, downloaded: boolean, downl
 }
 
 /** Checks a module's changed files; answers under which configurations packages were checked, how, and in how long. */
-async function verifyModule(context: GoContext, files: FileResult[], toolchain: Toolchain, options: VerifyOptions, explain: (problem: string) => string, checked: (dirs: number) => void): Promise<ConfigCheck[]> {
+async function verifyModule(context: GoContext, files: FileResult[], toolchain: Toolchain, build: TypeCheckerBuild, options: VerifyOptions, explain: (problem: string) => string, checked: (dirs: number) => void): Promise<ConfigCheck[]> {
   const host: GoTarget = { context, config: toolchain.host };
   let start = performance.now();
   const listing = await listPackages(host, patternsOf(context, dirsOf(files)), overlayOf(files));
@@ -106,14 +107,16 @@ async function verifyModule(context: GoContext, files: FileResult[], toolchain: 
     if (!byConfig.has(configKey(config))) byConfig.set(configKey(config), { target: { context, config }, files: [], seconds: 0 });
     byConfig.get(configKey(config))!.files.push(f);
   }
-  const helper = byConfig.size > 1 && !options.vetEveryConfig ? await helperBinary(toolchain) : undefined;
+  // Configurations with cgo keep go vet: the type checker cannot see what cgo generates.
+  // If it cannot be built, go vet checks every configuration, as with --vet-every-config.
+  const helper = [...byConfig.values()].some((g) => g.target !== host && !g.target.config.cgo) && !options.vetEveryConfig ? await build.binary() : undefined;
   const checks: ConfigCheck[] = [];
   // One configuration after the other, the host's first: a fix backed out under one is out of the overlay of the next.
   for (const group of byConfig.values()) {
     start = performance.now();
     if (!group.listing) {
       const patterns = patternsOf(context, dirsOf(group.files));
-      if (helper) {
+      if (helper && !group.target.config.cgo) {
         // The type checker lists the packages as it checks them: one command for both.
         const typed = await typeCheckPackages(group.target, helper, patterns, overlayOf(files));
         group.listing = typed.listing;
@@ -135,6 +138,24 @@ async function verifyModule(context: GoContext, files: FileResult[], toolchain: 
     checked(dirsOf(pending).length);
   }
   return checks;
+}
+
+/** The type checker's executable, built on first use; or why it cannot be (a Go older than its go.mod asks). */
+interface TypeCheckerBuild {
+  binary(): Promise<string | undefined>;
+  problem?: string;
+}
+
+function typeCheckerBuild(toolchain: Toolchain): TypeCheckerBuild {
+  let built: Promise<string | undefined> | undefined;
+  const build: TypeCheckerBuild = {
+    binary: () =>
+      (built ??= helperBinary(toolchain).catch((error: unknown) => {
+        build.problem = error instanceof Error ? error.message : String(error);
+        return undefined;
+      })),
+  };
+  return build;
 }
 
 /** Why no configuration compiles a file. */

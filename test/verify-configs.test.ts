@@ -130,6 +130,16 @@ func Read(path string) error {
     expect(read('m_debug.go')).toContain('read %s: %w');
   });
 
+  test('when the type checker cannot be built, go vet checks every configuration, and the run says why', async () => {
+    tree({ 'm_windows.go': windowsOnly, 'm.go': 'package m\n' });
+    // A cache directory that cannot be made: a file stands where it would be.
+    process.env.GOPROD_CACHE = join(dir, 'go.mod', 'cache');
+    const { stderr } = await goprod('fix', '--verbose');
+    expect(stderr).toMatch(/goprod: go vet checked every build configuration: .*go\.mod\/cache/);
+    expect(stderr).toContain('goprod: backed out: wrap-errors at m_windows.go:16: fmt.Errorf format %w has arg errText of wrong type string\n');
+    expect(stderr).toMatch(/goprod: verification: windows\/amd64 with go vet in /);
+  });
+
   test('--vet-every-config checks the same files with go vet, to the same result', async () => {
     tree({ 'm_windows.go': windowsOnly, 'm.go': 'package m\n' });
     const { stderr } = await goprod('fix', '--vet-every-config', '--verbose');
