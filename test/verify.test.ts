@@ -7,7 +7,7 @@ import { runGoprod } from './run-goprod.js';
 import { defineCodemod } from '../src/codemod.js';
 import { formatFixed } from '../src/format.js';
 import { runCodemods } from '../src/runner.js';
-import { writeTree } from './tree.js';
+import { PLAUSIBLE, writeTree } from './tree.js';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'goprod-verify-test-'))));
@@ -18,25 +18,6 @@ const module = (files: Record<string, string>, goMod = 'module example.com/m\n\n
 const goprod = (...args: string[]) => runGoprod(dir, ...args);
 
 const read = (name: string) => readFileSync(join(dir, name), 'utf8');
-
-// errText's name says "error", so wrap-errors proposes %w from syntax; vet rejects it.
-const PLAUSIBLE = `package m
-
-import (
-	"fmt"
-	"os"
-	"strings"
-)
-
-func Read(path string) error {
-	_, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("read %s: %v", path, err)
-	}
-	errText := strings.TrimSpace(path)
-	return fmt.Errorf("bad input: %v", errText)
-}
-`;
 
 // Codemods for tests: one renames every package-level `var old` to `renamed`, which breaks
 // the code using it (on lines no fix wrote); the other only touches comments.
