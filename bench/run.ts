@@ -174,7 +174,7 @@ function verificationBenchmark(module: string): void {
       // "goprod: verification: linux/amd64 with go vet in 3.2 s, windows/amd64 type-checked in 0.4 s"
       const line = /^goprod: verification: (.*)$/m.exec(run.stderr)?.[1];
       for (const part of line?.split(', ') ?? []) {
-        const m = /^(.*) in ([\d.]+) s$/.exec(part);
+        const m = /^(.*) in ([\d.]+) s(?: \(\d+ commands?\))?$/.exec(part);
         if (m) tool.shares.set(m[1]!, [...(tool.shares.get(m[1]!) ?? []), Number(m[2])]);
       }
       console.log(`run ${i + 1}: ${tool.name}: ${run.seconds.toFixed(2)} s${line ? ` (${line})` : ''}`);

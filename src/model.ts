@@ -32,6 +32,8 @@ export interface ConfigCheck {
   config: string;
   tool: 'go vet' | 'type-check';
   seconds: number;
+  /** Go commands and type checker runs it took. */
+  commands: number;
 }
 
 export interface FileResult {

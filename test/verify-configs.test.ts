@@ -97,7 +97,7 @@ describe("configurations other than the host's are type-checked from source, as 
     tree({ 'm_windows.go': PLAUSIBLE, 'm.go': 'package m\n' });
     const { stderr } = await goprod('fix', '--write', '--verbose');
     expect(stderr).toContain('goprod: backed out: wrap-errors at m_windows.go:15: fmt.Errorf format %w has arg errText of wrong type string\n');
-    expect(stderr).toMatch(/goprod: verification: windows\/amd64 type-checked in \d+\.\d s\n/);
+    expect(stderr).toMatch(/goprod: verification: windows\/amd64 type-checked in \d+\.\d s \(\d+ commands?\)\n/);
     expect(read('m_windows.go')).toBe(PLAUSIBLE.replace('read %s: %v', 'read %s: %w'));
     vet('windows');
   });
@@ -125,7 +125,7 @@ describe("configurations other than the host's are type-checked from source, as 
     tree({ 'm_windows.go': PLAUSIBLE, 'm.go': 'package m\n' });
     const { stderr } = await goprod('fix', '--vet-every-config', '--verbose');
     expect(stderr).toContain('goprod: backed out: wrap-errors at m_windows.go:15: fmt.Errorf format %w has arg errText of wrong type string\n');
-    expect(stderr).toMatch(/goprod: verification: windows\/amd64 with go vet in \d+\.\d s\n/);
+    expect(stderr).toMatch(/goprod: verification: windows\/amd64 with go vet in \d+\.\d s \(\d+ commands?\)\n/);
   });
 
   test("findings that were there before are not blamed on a fix; a windows package that did not compile is unverified", async () => {

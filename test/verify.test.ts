@@ -86,6 +86,27 @@ describe('verification', () => {
     expect(file!.output).toBe(source('C does.!', 'D does.!'));
   });
 
+  test('fixes that do not compile are found by one type check before go vet runs, not by a round of go vet each', async () => {
+    // A codemod whose fix breaks its own line, in three packages, next to a good comment fix in each.
+    const retype = defineCodemod({
+      name: 'retype',
+      summary: 'test',
+      description: 'test',
+      goVersions: {},
+      run: (file) =>
+        file.root.descendantsOfType('int_literal').map((n) => ({ start: n.startIndex, end: n.endIndex, message: 'retype', fixes: [{ message: 'retype', edits: [{ start: n.startIndex, end: n.endIndex, text: '"one"' }] }] })),
+    });
+    const pkg = (name: string) => `package ${name}\n\n// N is one.\nvar N int = 1\n`;
+    module({ 'a/a.go': pkg('a'), 'b/b.go': pkg('b'), 'c/c.go': pkg('c') });
+    const result = await runCodemods(['.'], [retype, comment], { cwd: dir });
+    for (const f of result.files) {
+      expect(f.backedOut.map((b) => `${b.codemod}:${b.line}: ${b.reason}`)).toEqual(['retype:4: cannot use "one" (untyped string constant) as int value in variable declaration']);
+      expect(f.output).toContain('// N is one.!');
+    }
+    // The host's listing, the type check and its baseline, then one go vet.
+    expect(result.verification!.checks).toMatchObject([{ tool: 'go vet', commands: 4 }]);
+  });
+
   test('packages left unchecked behind a broken dependency are checked before the end', async () => {
     // b imports a; while a's fix breaks a, the go command does not compile b at all.
     module({

@@ -47,8 +47,16 @@ export function runGo(args: readonly string[], cwd: string, env: NodeJS.ProcessE
   return runProgram('go', args, cwd, env);
 }
 
+let commands = 0;
+
+/** How many go commands (and runs of goprod's type checker) this process has started: what a step cost. */
+export function commandCount(): number {
+  return commands;
+}
+
 /** Runs a program that runs the go command (go itself, or goprod's helper) in goprod's environment for it. */
 function runProgram(program: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<GoRun> {
+  commands++;
   const temp = mkdtempSync(tempPrefix('go', process.env.GOTMPDIR || tmpdir()));
   const forget = temporaryPath(temp);
   return new Promise((done, fail) => {
