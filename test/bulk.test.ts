@@ -1,31 +1,19 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { BulkReport, RepoRecord } from '../src/bulk/model.js';
 import { inShard, listRepos, type Repo } from '../src/bulk/repos.js';
+import { git, GIT_ENV, gitRepo } from './git-repo.js';
 import { runGoprod, runGoprodOn } from './run-goprod.js';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'goprod-bulk-test-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com' };
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: GIT_ENV }).trim();
-
-/** A git repository holding a Go module with the given files, committed on main. */
-function repo(name: string, files: Record<string, string>, { commit = true } = {}): string {
-  const root = join(dir, name);
-  mkdirSync(root, { recursive: true });
-  for (const [file, text] of Object.entries({ 'go.mod': `module example.com/${name.replace(/\W/g, '')}\n\ngo 1.21\n`, ...files })) writeFileSync(join(root, file), text);
-  if (commit) {
-    git(root, 'init', '-q', '-b', 'main');
-    git(root, 'add', '-A');
-    git(root, 'commit', '-qm', 'init');
-  }
-  return root;
-}
+/** A git repository under the test's directory holding a Go module with the given files, committed on main. */
+const repo = (name: string, files: Record<string, string>, options?: { commit?: boolean }) => gitRepo(join(dir, name), files, options);
 
 const WRAPS = 'package m\n\nimport "fmt"\n\nfunc F(err error) error {\n\treturn fmt.Errorf("f: %v", err)\n}\n';
 // errText's name says "error": wrap-errors proposes %w, vet rejects it, the other fix stays.
