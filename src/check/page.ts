@@ -104,7 +104,10 @@ ${plan.length === 0 ? '<p id="plan">No codemod has anything to do.</p>' : `<tabl
 interface Column {
   label: string;
   title?: string;
+  /** Sorted as numbers (by each cell's data-sort). */
   numeric?: boolean;
+  /** Set to the left although numeric. */
+  left?: boolean;
   signal?: string;
 }
 
@@ -113,7 +116,7 @@ const columns: Column[] = [
   { label: 'Kind', title: 'service: a main package that listens; library: anything else (CLIs included)' },
   { label: 'Lines', numeric: true, title: 'lines of Go (not tests, not generated)' },
   { label: 'Score', numeric: true, title: 'out of 16: the modules\u2019 totals weighted by their lines of Go' },
-  { label: 'Band', numeric: true },
+  { label: 'Band', numeric: true, left: true },
   ...SIGNALS.map((s) => ({ label: s.short, numeric: true, signal: s.id, title: `${s.short}: 0 missing, 1 partial, 2 solid (the largest module's)` })),
   { label: 'Lowest module', numeric: true, title: 'the module with the lowest total' },
   { label: 'Fixes', numeric: true, title: 'fixes goprod\u2019s codemods propose, before verification' },
@@ -137,7 +140,7 @@ ${bands.map((b) => `<label><input type="checkbox" name="band" value="${escapeHtm
 <output id="shown">${report.repositories.length} of ${report.repositories.length} shown</output>
 </div>
 <table class="data sortable" id="repos">
-<thead><tr>${columns.map((c) => `<th${c.numeric ? ' data-numeric class="num"' : ''}${c.signal ? ` data-signal="${c.signal}"` : ''}${c.title ? ` title="${escapeHtml(c.title)}"` : ''}><button type="button">${escapeHtml(c.label)}</button></th>`).join('')}</tr></thead>
+<thead><tr>${columns.map((c) => `<th${c.numeric ? ' data-numeric' : ''}${c.signal ? ` class="sig" data-signal="${c.signal}"` : c.numeric && !c.left ? ' class="num"' : ''}${c.title ? ` title="${escapeHtml(c.title)}"` : ''}><button type="button">${escapeHtml(c.label)}</button></th>`).join('')}</tr></thead>
 <tbody>
 ${report.repositories.map(repoRow).join('\n')}
 </tbody>
@@ -163,12 +166,12 @@ function repoRow(r: CheckRecord, index: number): string {
     `<td>${escapeHtml(main ? String(main.signals.find((s) => s.id === 'observability')?.evidence.kind ?? '') : '')}</td>`,
     numberCell(doc ? goLines(doc) : undefined, doc ? goLines(doc).toLocaleString('en-US') : ''),
     numberCell(doc?.overall.total, doc ? String(doc.overall.total) : ''),
-    `<td class="num" data-sort="${BAND_RANK.get(band) ?? 0}"><span class="badge ${bandClass(band)}">${escapeHtml(band)}</span></td>`,
+    `<td class="band" data-sort="${BAND_RANK.get(band) ?? 0}"><span class="badge ${bandClass(band)}">${escapeHtml(band)}</span></td>`,
     ...SIGNALS.map((x, i) => {
       const score = scores[i];
       return score === undefined ? '<td class="num sig" data-sort="-1"></td>' : `<td class="num sig s${score}" data-sort="${score}"><button type="button" data-signal="${x.id}" aria-label="${escapeHtml(x.short)} ${score} of 2: evidence">${score}</button></td>`;
     }),
-    lowest ? `<td class="num lowest" data-sort="${lowest.total}" title="${escapeHtml(lowest.module || lowest.dir)}">${escapeHtml(lowest.dir === '.' ? '(root)' : lowest.dir)} <b>${lowest.total}</b>/${lowest.max}</td>` : '<td class="num" data-sort="-1"></td>',
+    lowest ? `<td class="num lowest" data-sort="${lowest.total}" title="${escapeHtml(lowest.module || lowest.dir)}">${escapeHtml(doc.modules.length === 1 ? '(one module)' : lowest.dir === '.' ? '(root)' : lowest.dir)} <b>${lowest.total}</b>/${lowest.max}</td>` : '<td class="num" data-sort="-1"></td>',
     `<td class="num${fixes === 0 ? ' zero' : ''}" data-sort="${fixes}"${fixing.length > 0 ? ` title="${escapeHtml(fixing.map(([c, n]) => `${c} ${n.fixes}`).join(', '))}"` : ''}>${fixes.toLocaleString('en-US')}</td>`,
   ];
   const heading = doc ? `${r.name}: ${doc.overall.total}/${doc.overall.max} ${doc.overall.band}` : `${r.name}: failed`;
@@ -220,13 +223,18 @@ button.link { border: 0; padding: 0; background: none; color: #0969da; font: inh
 button.link:hover { text-decoration: underline; }
 .spread { display: flex; width: 160px; height: 12px; border-radius: 3px; overflow: hidden; background: var(--bg-subtle); margin-top: 4px; }
 .spread .s0 { background: var(--critical); } .spread .s1 { background: #d4a72c; } .spread .s2 { background: var(--solid); }
-#plan .hint { font-size: 12px; max-width: 28em; }
-code.command { white-space: nowrap; }
+#plan td:first-child { min-width: 15em; }
+#plan .hint { font-size: 12px; max-width: 24em; }
+#plan td:last-child { max-width: 34em; }
+code.command { white-space: normal; overflow-wrap: anywhere; }
 #repos td.name { min-width: 14em; }
 #repos td.lowest { white-space: nowrap; }
+#repos td.lowest, #repos td.band { color: var(--muted); }
+#repos td.lowest b { color: var(--fg); }
 #repos button.open { border: 0; padding: 0; background: none; color: #0969da; font: inherit; font-weight: 600; cursor: pointer; text-align: left; }
 #repos .reason { color: var(--critical); font-size: 12px; max-width: 40em; }
 #repos td.sig { padding: 0; text-align: center; }
+#repos th.sig { text-align: center; }
 #repos td.sig button { width: 100%; min-width: 2.5em; height: 100%; padding: 6px 8px; border: 0; background: none; font: inherit; font-weight: 600; color: inherit; cursor: pointer; }
 td.s0 { background: #ffebe9; color: #a40e26; } td.s1 { background: #fff8c5; color: #7d4e00; } td.s2 { background: #dafbe1; color: #116329; }
 #repos td.sig button:hover { outline: 2px solid var(--border); }
