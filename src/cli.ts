@@ -100,6 +100,8 @@ Examples:
   goprod fix -i                        review each fix; the accepted ones are verified and written
   goprod fix --write --codemod=loopvar apply one codemod's fixes, verified
   goprod env                           the environment variables each module reads
+  goprod check                         the production-readiness score, with evidence
+  goprod check --repos repos.txt       the fleet's report card: bands, weakest signals, migration plan
   goprod init                          write a commented goprod.yaml
 
 \`goprod help fix\` explains verification, output formats and exit status.`,

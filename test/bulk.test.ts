@@ -151,16 +151,22 @@ describe('goprod bulk', () => {
   });
 });
 
-test('the examples under examples/ parse and use only flags goprod bulk has', async () => {
+test('the examples under examples/ parse and use only flags their goprod command has', async () => {
   const { parseAllDocuments } = await import('yaml');
-  const help = (await runGoprod(dir, 'bulk', '--help')).stdout + (await runGoprod(dir, 'bulk', 'merge-reports', '--help')).stdout;
-  for (const name of ['github-actions-bulk.yml', 'kubernetes-indexed-job.yaml']) {
+  const helpOf = async (command: string) => (await runGoprod(dir, command, '--help')).stdout + (await runGoprod(dir, command, 'merge-reports', '--help')).stdout;
+  const help = { bulk: await helpOf('bulk'), check: await helpOf('check') };
+  for (const name of ['github-actions-bulk.yml', 'kubernetes-indexed-job.yaml', 'github-actions-check.yml']) {
     const text = readFileSync(new URL(`../examples/${name}`, import.meta.url), 'utf8');
     const docs = parseAllDocuments(text);
     for (const d of docs) expect(d.errors, name).toEqual([]);
-    const lines = JSON.stringify(docs.map((d) => d.toJS())).match(/(?:goprod|cli\.js) bulk[^"]*/g) ?? [];
-    expect(lines.length, name).toBeGreaterThan(0);
-    for (const flag of lines.join(' ').replace(/\\n\s*/g, ' ').match(/--[a-z][a-z-]*/g) ?? []) expect(help, `${name}: ${flag}`).toContain(flag);
+    const json = JSON.stringify(docs.map((d) => d.toJS()));
+    let commands = 0;
+    for (const command of ['bulk', 'check'] as const) {
+      const lines = json.match(new RegExp(`(?:goprod|cli\\.js) ${command}[^"]*`, 'g')) ?? [];
+      commands += lines.length;
+      for (const flag of lines.join(' ').replace(/\\n\s*/g, ' ').match(/--[a-z][a-z-]*/g) ?? []) expect(help[command], `${name}: ${command} ${flag}`).toContain(flag);
+    }
+    expect(commands, name).toBeGreaterThan(0);
   }
 });
 

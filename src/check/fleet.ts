@@ -28,13 +28,13 @@ export interface CheckRecord {
 
 export type SignalId = Signal['id'];
 
-/** The signals in the order of the score, with short names for narrow columns. */
+/** The signals in the order of the score, with short names for narrow columns (the reports hold their names). */
 export const SIGNALS: ReadonlyArray<{ id: SignalId; short: string }> = [
   { id: 'structure', short: 'Structure' },
   { id: 'errors', short: 'Errors' },
-  { id: 'concurrency', short: 'Concurrency' },
+  { id: 'concurrency', short: 'Concur.' },
   { id: 'testing', short: 'Testing' },
-  { id: 'observability', short: 'Observability' },
+  { id: 'observability', short: 'Observ.' },
   { id: 'configuration', short: 'Config' },
   { id: 'ci', short: 'CI/CD' },
   { id: 'documentation', short: 'Docs' },

@@ -111,13 +111,13 @@ interface Column {
   signal?: string;
 }
 
-const columns: Column[] = [
+const columns = (names: ReadonlyMap<string, string>): Column[] => [
   { label: 'Repository' },
   { label: 'Kind', title: 'service: a main package that listens; library: anything else (CLIs included)' },
   { label: 'Lines', numeric: true, title: 'lines of Go (not tests, not generated)' },
   { label: 'Score', numeric: true, title: 'out of 16: the modules\u2019 totals weighted by their lines of Go' },
   { label: 'Band', numeric: true, left: true },
-  ...SIGNALS.map((s) => ({ label: s.short, numeric: true, signal: s.id, title: `${s.short}: 0 missing, 1 partial, 2 solid (the largest module's)` })),
+  ...SIGNALS.map((s) => ({ label: s.short, numeric: true, signal: s.id, title: `${names.get(s.id) ?? s.short}: 0 missing, 1 partial, 2 solid (the largest module's)` })),
   { label: 'Lowest module', numeric: true, title: 'the module with the lowest total' },
   { label: 'Fixes', numeric: true, title: 'fixes goprod\u2019s codemods propose, before verification' },
 ];
@@ -127,6 +127,7 @@ function repositoriesSection(report: FleetReport): string {
   const bands = [...BANDS.map((b) => b.name), ...(s.failed > 0 ? ['failed'] : [])];
   const count = (band: string) => (band === 'failed' ? s.failed : (s.bands[band] ?? 0));
   const option = (value: string, label: string) => `<option value="${escapeHtml(value)}">${escapeHtml(label)}</option>`;
+  const names = new Map(s.signals.map((t) => [t.id, t.name]));
   return `<section aria-labelledby="repos-title">
 <h2 id="repos-title">Repositories</h2>
 <div class="controls">
@@ -134,14 +135,14 @@ function repositoriesSection(report: FleetReport): string {
 <fieldset><legend>Band</legend>
 ${bands.map((b) => `<label><input type="checkbox" name="band" value="${escapeHtml(b)}" checked> ${escapeHtml(b)} (${count(b)})</label>`).join('\n')}
 </fieldset>
-<label>Signal <select id="signal">${option('', 'any')}${SIGNALS.map((x) => option(x.id, x.short)).join('')}</select></label>
+<label>Signal <select id="signal">${option('', 'any')}${SIGNALS.map((x) => option(x.id, names.get(x.id) ?? x.short)).join('')}</select></label>
 <label>at <select id="signal-score">${option('below2', 'below 2')}${option('0', '0')}${option('1', '1')}${option('2', '2')}</select></label>
 <label>Codemod <select id="codemod">${option('', 'any')}${s.plan.filter((p) => p.fixes > 0).map((p) => option(p.codemod, p.codemod)).join('')}</select></label>
 <output id="shown">${report.repositories.length} of ${report.repositories.length} shown</output>
 </div>
-<table class="data sortable" id="repos">
-<thead><tr>${columns.map((c) => `<th${c.numeric ? ' data-numeric' : ''}${c.signal ? ` class="sig" data-signal="${c.signal}"` : c.numeric && !c.left ? ' class="num"' : ''}${c.title ? ` title="${escapeHtml(c.title)}"` : ''}><button type="button">${escapeHtml(c.label)}</button></th>`).join('')}</tr></thead>
-<tbody>
+<table class="data sortable" id="repos" role="table">
+<thead role="rowgroup"><tr role="row">${columns(names).map((c) => `<th role="columnheader"${c.numeric ? ' data-numeric' : ''}${c.signal ? ` class="sig" data-signal="${c.signal}"` : c.numeric && !c.left ? ' class="num"' : ''}${c.title ? ` title="${escapeHtml(c.title)}"` : ''}><button type="button">${escapeHtml(c.label)}</button></th>`).join('')}</tr></thead>
+<tbody role="rowgroup">
 ${report.repositories.map(repoRow).join('\n')}
 </tbody>
 </table>
@@ -171,7 +172,7 @@ function repoRow(r: CheckRecord, index: number): string {
       const score = scores[i];
       return score === undefined ? '<td class="num sig" data-sort="-1"></td>' : `<td class="num sig s${score}" data-sort="${score}"><button type="button" data-signal="${x.id}" aria-label="${escapeHtml(x.short)} ${score} of 2: evidence">${score}</button></td>`;
     }),
-    lowest ? `<td class="num lowest" data-sort="${lowest.total}" title="${escapeHtml(lowest.module || lowest.dir)}">${escapeHtml(doc.modules.length === 1 ? '(one module)' : lowest.dir === '.' ? '(root)' : lowest.dir)} <b>${lowest.total}</b>/${lowest.max}</td>` : '<td class="num" data-sort="-1"></td>',
+    lowest ? `<td class="num lowest" data-sort="${lowest.total}" title="${escapeHtml(doc.modules.length === 1 ? 'the only module' : lowest.module || lowest.dir)}">${doc.modules.length === 1 ? '' : `${escapeHtml(lowest.dir === '.' ? '(root)' : lowest.dir)} `}<b>${lowest.total}</b>/${lowest.max}</td>` : '<td class="num" data-sort="-1"></td>',
     `<td class="num${fixes === 0 ? ' zero' : ''}" data-sort="${fixes}"${fixing.length > 0 ? ` title="${escapeHtml(fixing.map(([c, n]) => `${c} ${n.fixes}`).join(', '))}"` : ''}>${fixes.toLocaleString('en-US')}</td>`,
   ];
   const heading = doc ? `${r.name}: ${doc.overall.total}/${doc.overall.max} ${doc.overall.band}` : `${r.name}: failed`;
@@ -183,7 +184,8 @@ function repoRow(r: CheckRecord, index: number): string {
     `data-ev="${index}"`,
     `data-title="${escapeHtml(heading)}"`,
   ];
-  return `<tr ${attributes.join(' ')}>${cells.join('')}</tr>`;
+  // The table is laid out as grids (see the style): the roles keep its meaning for assistive technology.
+  return `<tr role="row" ${attributes.join(' ')}>${cells.map((c) => c.replace(/^<td/, '<td role="cell"')).join('')}</tr>`;
 }
 
 function numberCell(value: number | undefined, text: string): string {
@@ -227,17 +229,27 @@ button.link:hover { text-decoration: underline; }
 #plan .hint { font-size: 12px; max-width: 24em; }
 #plan td:last-child { max-width: 34em; }
 code.command { white-space: normal; overflow-wrap: anywhere; }
-#repos td.name { min-width: 14em; }
-#repos td.lowest { white-space: nowrap; }
+/* Each row of the repositories' table is a grid of its own with the same columns, so that rows
+   out of view (content-visibility: auto) are not laid out: sorting or filtering 200 rows lays out
+   the few in view. (As a table, every sort laid out every cell again: ten times slower.) */
+#repos, #repos thead, #repos tbody { display: block; }
+#repos thead { position: sticky; top: 0; z-index: 1; }
+#repos tr { display: grid; grid-template-columns: minmax(11em, 2.5fr) 5.6em 5.8em 4.8em 8.6em repeat(8, minmax(4.4em, 1fr)) minmax(9.4em, 1.4fr) 4.8em; }
+#repos tr[hidden] { display: none; }
+#repos tbody tr { content-visibility: auto; contain-intrinsic-size: auto 46px; }
+#repos th, #repos td { display: block; min-width: 0; }
+#repos th { overflow: hidden; text-overflow: ellipsis; }
+#repos th.sig { text-align: center; font-size: 12px; padding-top: 8px; }
+#repos td.name { overflow-wrap: anywhere; }
 #repos td.lowest, #repos td.band { color: var(--muted); }
+#repos td.lowest { overflow-wrap: anywhere; }
 #repos td.lowest b { color: var(--fg); }
 #repos button.open { border: 0; padding: 0; background: none; color: #0969da; font: inherit; font-weight: 600; cursor: pointer; text-align: left; }
-#repos .reason { color: var(--critical); font-size: 12px; max-width: 40em; }
+#repos .reason { color: var(--critical); font-size: 12px; }
 #repos td.sig { padding: 0; text-align: center; }
-#repos th.sig { text-align: center; }
-#repos td.sig button { width: 100%; min-width: 2.5em; height: 100%; padding: 6px 8px; border: 0; background: none; font: inherit; font-weight: 600; color: inherit; cursor: pointer; }
+#repos td.sig button { width: 100%; padding: 6px 4px; border: 0; background: none; font: inherit; font-weight: 600; color: inherit; cursor: pointer; }
 td.s0 { background: #ffebe9; color: #a40e26; } td.s1 { background: #fff8c5; color: #7d4e00; } td.s2 { background: #dafbe1; color: #116329; }
-#repos td.sig button:hover { outline: 2px solid var(--border); }
+#repos td.sig button:hover { outline: 2px solid var(--border); outline-offset: -2px; }
 dialog#evidence { width: min(1100px, 94vw); max-height: 88vh; padding: 0 24px 16px; border: 1px solid var(--border); border-radius: 8px; }
 dialog#evidence::backdrop { background: rgba(31, 35, 40, 0.4); }
 .ev-head { position: sticky; top: 0; display: flex; justify-content: space-between; align-items: center; background: #fff; padding-top: 12px; border-bottom: 1px solid var(--border); }
