@@ -119,6 +119,7 @@ Examples:
     .option('--json', 'short for --format=json')
     .option('--output <file>', 'write what would go to stdout (diffs, file list, JSON or SARIF) to FILE instead, replacing it atomically; messages stay on stderr')
     .option('--no-verify', 'do not prove fixes with go vet (faster, unsafe; gofmt still formats them)')
+    .option('--vet-every-config', "prove fixes with go vet under every build configuration, not only this machine's (slower: each one compiles its dependencies first)")
     .option('--allow-dirty', 'let --write change files that have uncommitted changes in git')
     .option('--download', 'let the go command download missing modules (go mod download, with your GOPROXY) before verifying')
     .option('--threads <n>', 'worker threads that parse and run codemods (default: one per core, at most 8; 1 for small trees)', threadCount)
@@ -134,9 +135,13 @@ Without --write nothing is changed: the fixes are printed as unified diffs that
 \`git apply\` accepts, and a summary goes to stderr.
 Every fix is proven before it is shown or written: the fixed files are gofmt-formatted
 (only the lines goprod touched, if a file was not gofmt-clean), then each affected package
-is checked with go vet (it type-checks as go build does; test files included) without
-touching your tree, under a build configuration that compiles each changed file: this
-machine's platform, or the one a file's name or //go:build line asks for (windows/amd64, darwin/arm64, -tags=integration…). A
+is checked without touching your tree (test files included), under a build configuration
+that compiles each changed file: this machine's platform, checked with go vet (it
+type-checks as go build does), or the one a file's name or //go:build line asks for
+(windows/amd64, darwin/arm64, -tags=integration…), checked with goprod's type checker:
+go/types on the code from source plus vet's printf and errorsas checks, which is what
+goprod's fixes can break, without compiling that platform's dependencies first
+(--vet-every-config runs go vet there too; --verbose says how long each took). A
 fix that brings a new error is backed out and reported; errors that were there before are not
 blamed on goprod. Packages that cannot be checked (no go.mod, missing modules, code that does
 not compile before the fixes, files no configuration compiles such as //go:build ignore) are
@@ -450,6 +455,7 @@ interface FixOptions {
   format?: Format;
   output?: string;
   verify: boolean;
+  vetEveryConfig?: boolean;
   allowDirty?: boolean;
   download?: boolean;
   threads?: number;
@@ -486,7 +492,7 @@ async function fix(paths: string[], codemods: Codemod[], opts: FixOptions, io: I
   const colors = { stdout: palette(colorFor(opts.color, { isTTY: io.tty?.stdout ?? false }, env)), stderr: palette(colorFor(opts.color, { isTTY: io.tty?.stderr ?? false }, env)) };
   const note = (line: string) => void (opts.quiet || io.stderr(`${colorNote(line, colors.stderr)}\n`));
   const progress = format === 'text' && !opts.quiet && ProgressLine.wanted({ isTTY: io.tty?.stderr ?? false }, env) ? new ProgressLine(io.stderr) : undefined;
-  const options = { cwd: io.cwd, download: opts.download ?? false, threads: opts.threads, codemodOptions: opts as unknown as CodemodOptions, exclude: config?.exclude, goOutsideModule: config?.goOutsideModule, onProgress: progress && ((p: Progress) => progress.update(p)) };
+  const options = { cwd: io.cwd, download: opts.download ?? false, vetEveryConfig: opts.vetEveryConfig ?? false, threads: opts.threads, codemodOptions: opts as unknown as CodemodOptions, exclude: config?.exclude, goOutsideModule: config?.goOutsideModule, onProgress: progress && ((p: Progress) => progress.update(p)) };
   // A review comes before verification: what the user accepts is what gets proven.
   const result = await runCodemods(paths, codemods, { ...options, verify: opts.verify && !interactive });
   progress?.done();
@@ -496,7 +502,7 @@ async function fix(paths: string[], codemods: Codemod[], opts: FixOptions, io: I
       io.stderr('goprod: review interrupted; nothing written\n');
       return 130;
     }
-    if (opts.verify) result.verification = await verifyFiles(result.files, { download: options.download, onProgress: options.onProgress });
+    if (opts.verify) result.verification = await verifyFiles(result.files, { download: options.download, vetEveryConfig: options.vetEveryConfig, onProgress: options.onProgress });
     progress?.done();
   }
   const changed = result.files.filter((f) => willChange(f, opts.verify));
@@ -528,7 +534,7 @@ async function fix(paths: string[], codemods: Codemod[], opts: FixOptions, io: I
   const reportLost = output !== undefined && !writeReport(output, report, io);
 
   for (const w of result.warnings) if (!opts.quiet || /: bug: /.test(w.message)) io.stderr(`${colorNote(formatWarning(w, io.cwd), colors.stderr)}\n`);
-  if (format === 'text') for (const line of [...unfixableNotes(result, io.cwd, opts.verbose), ...verificationNotes(result, io.cwd, opts.verify)]) note(line);
+  if (format === 'text') for (const line of [...unfixableNotes(result, io.cwd, opts.verbose), ...verificationNotes(result, io.cwd, opts.verify, opts.verbose)]) note(line);
   // The reasons are on stderr only in text; json and sarif carry them in the document.
   note(colors.stderr.bold(`goprod: ${summary(result, mode, opts.verify, format === 'text' ? 'see above' : `see the ${format} report`)}`));
   if (notWritten || reportLost) return 2;

@@ -21,6 +21,17 @@ export interface BackedOut {
 export interface Verification {
   /** The build configurations packages were checked under, as the summary names them. */
   configs: string[];
+  /** How each of them was checked, and how long that took (listing, checks, back-out rounds). */
+  checks: ConfigCheck[];
+  /** Why goprod's type checker could not be built, so that go vet checked every configuration. */
+  typeCheckerProblem?: string;
+}
+
+/** `go vet` (the host's configuration), or goprod's type checker (go/types from source, vet's printf and errorsas checks). */
+export interface ConfigCheck {
+  config: string;
+  tool: 'go vet' | 'type-check';
+  seconds: number;
 }
 
 export interface FileResult {

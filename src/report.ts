@@ -170,8 +170,11 @@ export function unfixableNotes(result: RunResult, cwd: string, verbose = false):
 }
 
 /** Lines about what verification did, for stderr. */
-export function verificationNotes(result: RunResult, cwd: string, verified: boolean): string[] {
+export function verificationNotes(result: RunResult, cwd: string, verified: boolean, verbose = false): string[] {
   const notes: string[] = [];
+  const checks = verbose ? (result.verification?.checks ?? []) : [];
+  if (result.verification?.typeCheckerProblem) notes.push(`goprod: go vet checked every build configuration: ${result.verification.typeCheckerProblem}`);
+  if (checks.length > 0) notes.push(`goprod: verification: ${checks.map((c) => `${c.config} ${c.tool === 'go vet' ? 'with go vet' : 'type-checked'} in ${c.seconds.toFixed(1)} s`).join(', ')}`);
   for (const f of result.files) {
     const name = displayPath(f.path, cwd);
     for (const b of f.backedOut) {

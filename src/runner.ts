@@ -25,6 +25,8 @@ export interface RunOptions {
   verify?: boolean;
   /** Let the go command download missing modules before verifying (`go mod download`). */
   download?: boolean;
+  /** Verify with go vet under every build configuration, not only the host's. */
+  vetEveryConfig?: boolean;
   codemodOptions?: CodemodOptions;
   /** Worker threads for scanning (default: one per core up to 8, none for a small tree; 1: this thread only). */
   threads?: number;
@@ -43,7 +45,7 @@ export type FileOptions = Pick<RunOptions, 'exclude' | 'goOutsideModule'>;
 export async function runCodemods(paths: readonly string[], codemods: readonly Codemod[], options: RunOptions = {}): Promise<RunResult> {
   const result = await analyzeFiles(paths, codemods, options.cwd ?? process.cwd(), options);
   await renderFiles(result.files.filter((f) => f.applied.length > 0));
-  if (options.verify ?? true) result.verification = await verifyFiles(result.files, { download: options.download ?? false, onProgress: options.onProgress });
+  if (options.verify ?? true) result.verification = await verifyFiles(result.files, { download: options.download ?? false, vetEveryConfig: options.vetEveryConfig ?? false, onProgress: options.onProgress });
   return result;
 }
 

@@ -1,21 +1,27 @@
 // Verification: prove the fixed text with the Go toolchain and back out exactly the fixes
 // that break it. Every changed file is checked under a build configuration that compiles it
-// (the host's when it can, else another platform or tags its constraints ask for). Errors
-// that were there before goprod's fixes (the baseline) are not blamed on them. A package
-// that cannot be checked is unverified on its own, with its reason; the others go on.
+// (the host's when it can, else another platform or tags its constraints ask for): with
+// `go vet` on the host, and with goprod's type checker (go/types from source, vet's printf
+// and errorsas checks) under the others, which would otherwise compile their whole dependency
+// tree first. Errors that were there before goprod's fixes (the baseline, taken only for
+// packages where the fixed code has any) are not blamed on them. A package that cannot be
+// checked is unverified on its own, with its reason; the others go on.
 import { basename, dirname, relative } from 'node:path';
 import { configKey, configsFor, describeConfig, fileConstraint, usesCgo, type BuildConfig } from './go/constraint.js';
+import { helperBinary } from './go/helper.js';
 import { workspaceOf } from './go/module.js';
-import { checkPackages, downloadModules, installedToolchain, listPackages, type GoContext, type GoTarget, type Listing, type ToolMessage, type Toolchain } from './go/toolchain.js';
+import { checkPackages, downloadModules, installedToolchain, listPackages, typeCheckPackages, type CheckResult, type GoContext, type GoTarget, type Listing, type ToolMessage, type Toolchain } from './go/toolchain.js';
 import type { Fix } from './edits.js';
 import { LineIndex } from './position.js';
 import { changeGroups, renderFiles, renderFixes } from './render.js';
-import type { FileResult, Progress, Verification } from './model.js';
+import type { ConfigCheck, FileResult, Progress, Verification } from './model.js';
 import { withBom } from './source.js';
 
 export interface VerifyOptions {
   /** Let the go command fill the module cache (`go mod download`, the user's GOPROXY) first. */
   download?: boolean;
+  /** Check every configuration with go vet, not only the host's (each compiles its dependencies first). */
+  vetEveryConfig?: boolean;
   onProgress?: (progress: Progress) => void;
 }
 
@@ -31,8 +37,7 @@ export async function verifyFiles(files: readonly FileResult[], options: VerifyO
     if (!f.module) f.unverified = 'no go.mod: cannot run the Go toolchain on it';
     else byModule.set(f.module.dir, [...(byModule.get(f.module.dir) ?? []), f]);
   }
-  const configs = new Set<string>();
-  if (byModule.size === 0) return { configs: [] };
+  if (byModule.size === 0) return { configs: [], checks: [] };
   const toolchain = await installedToolchain();
   const progress = { stage: 'verify' as const, packages: 0, of: dirsOf([...byModule.values()].flat()).length };
   const checked = (dirs: number) => {
@@ -41,14 +46,20 @@ export async function verifyFiles(files: readonly FileResult[], options: VerifyO
     progress.of = Math.max(progress.of, progress.packages);
     options.onProgress?.(progress);
   };
+  const checks = new Map<string, ConfigCheck>();
+  const build = typeCheckerBuild(toolchain);
   for (const [dir, moduleFiles] of byModule) {
     const context: GoContext = { dir, gowork: workspaceOf(dir) };
     const downloadProblem = options.download ? await downloadModules(context) : undefined;
     const explain = (problem: string) => explainProblem(problem, dir, options.download ?? false, downloadProblem);
-    for (const target of await verifyModule(context, moduleFiles, toolchain, explain, checked)) configs.add(describeConfig(target.config, toolchain.host));
+    for (const check of await verifyModule(context, moduleFiles, toolchain, build, options, explain, checked)) {
+      const known = checks.get(check.config);
+      if (known) known.seconds += check.seconds;
+      else checks.set(check.config, check);
+    }
     keepChangesWhole(moduleFiles);
   }
-  return { configs: [...configs] };
+  return { configs: [...checks.keys()], checks: [...checks.values()], ...(build.problem ? { typeCheckerProblem: build.problem } : {}) };
 }
 
 /** A load problem as the user should read it: for a missing module, what to run. */
@@ -63,16 +74,18 @@ function explainProblem(problem: string, dir: string, downloaded: boolean, downl
   return `${problem} (goprod does not download modules: run \`go mod download\` in ${dir}, or goprod with --download)`;
 }
 
-/** Checks a module's changed files; returns the targets under which packages were checked. */
-async function verifyModule(context: GoContext, files: FileResult[], toolchain: Toolchain, explain: (problem: string) => string, checked: (dirs: number) => void): Promise<GoTarget[]> {
+/** Checks a module's changed files; answers under which configurations packages were checked, how, and in how long. */
+async function verifyModule(context: GoContext, files: FileResult[], toolchain: Toolchain, build: TypeCheckerBuild, options: VerifyOptions, explain: (problem: string) => string, checked: (dirs: number) => void): Promise<ConfigCheck[]> {
   const host: GoTarget = { context, config: toolchain.host };
+  let start = performance.now();
   const listing = await listPackages(host, patternsOf(context, dirsOf(files)), overlayOf(files));
   if (listing.fatal) {
     for (const f of files) f.unverified = explain(listing.fatal);
     return [];
   }
   // Every changed file goes to a configuration that compiles it, the host's when it does.
-  const byConfig = new Map<string, { target: GoTarget; files: FileResult[]; listing?: Listing }>([[configKey(host.config), { target: host, files: [], listing }]]);
+  type Group = { target: GoTarget; files: FileResult[]; listing?: Listing; first?: CheckResult; checker?: Checker; seconds: number };
+  const byConfig = new Map<string, Group>([[configKey(host.config), { target: host, files: [], listing, checker: vetChecker(host), seconds: (performance.now() - start) / 1000 }]]);
   for (const f of files) {
     if (compiledIn(listing, f)) {
       byConfig.get(configKey(host.config))!.files.push(f);
@@ -91,25 +104,58 @@ async function verifyModule(context: GoContext, files: FileResult[], toolchain: 
       f.unverified = notCompiled(f, toolchain.host);
       continue;
     }
-    if (!byConfig.has(configKey(config))) byConfig.set(configKey(config), { target: { context, config }, files: [] });
+    if (!byConfig.has(configKey(config))) byConfig.set(configKey(config), { target: { context, config }, files: [], seconds: 0 });
     byConfig.get(configKey(config))!.files.push(f);
   }
+  // Configurations with cgo keep go vet: the type checker cannot see what cgo generates.
+  // If it cannot be built, go vet checks every configuration, as with --vet-every-config.
+  const helper = [...byConfig.values()].some((g) => g.target !== host && !g.target.config.cgo) && !options.vetEveryConfig ? await build.binary() : undefined;
+  const checks: ConfigCheck[] = [];
+  // One configuration after the other, the host's first: a fix backed out under one is out of the overlay of the next.
   for (const group of byConfig.values()) {
-    if (group.listing) continue;
-    const other = (group.listing = await listPackages(group.target, patternsOf(context, dirsOf(group.files)), overlayOf(files)));
-    for (const f of group.files) {
-      if (other.fatal) f.unverified = explain(other.fatal);
-      else if (!compiledIn(other, f)) f.unverified = `not compiled under ${describeConfig(group.target.config, toolchain.host)} either, though its name and build constraint say so`;
+    start = performance.now();
+    if (!group.listing) {
+      const patterns = patternsOf(context, dirsOf(group.files));
+      if (helper && !group.target.config.cgo) {
+        // The type checker lists the packages as it checks them: one command for both.
+        const typed = await typeCheckPackages(group.target, helper, patterns, overlayOf(files));
+        group.listing = typed.listing;
+        group.first = typed.result;
+        group.checker = typeChecker(group.target, helper);
+      } else {
+        group.listing = await listPackages(group.target, patterns, overlayOf(files));
+        group.checker = vetChecker(group.target);
+      }
+      for (const f of group.files) {
+        if (group.listing.fatal) f.unverified = explain(group.listing.fatal);
+        else if (!compiledIn(group.listing, f)) f.unverified = `not compiled under ${describeConfig(group.target.config, toolchain.host)} either, though its name and build constraint say so`;
+      }
     }
-  }
-  const verified: GoTarget[] = [];
-  for (const { target, files: targetFiles, listing: targetListing } of byConfig.values()) {
-    const pending = targetFiles.filter((f) => !f.unverified && f.applied.length > 0);
+    const pending = group.files.filter((f) => !f.unverified && f.applied.length > 0);
     if (pending.length === 0) continue;
-    if (await checkTarget(target, targetListing!, pending, files, explain)) verified.push(target);
+    const checkedAny = await checkTarget(group.checker!, group.listing, pending, files, explain, group.first);
+    if (checkedAny) checks.push({ config: describeConfig(group.target.config, toolchain.host), tool: group.checker!.tool, seconds: group.seconds + (performance.now() - start) / 1000 });
     checked(dirsOf(pending).length);
   }
-  return verified;
+  return checks;
+}
+
+/** The type checker's executable, built on first use; or why it cannot be (a Go older than its go.mod asks). */
+interface TypeCheckerBuild {
+  binary(): Promise<string | undefined>;
+  problem?: string;
+}
+
+function typeCheckerBuild(toolchain: Toolchain): TypeCheckerBuild {
+  let built: Promise<string | undefined> | undefined;
+  const build: TypeCheckerBuild = {
+    binary: () =>
+      (built ??= helperBinary(toolchain).catch((error: unknown) => {
+        build.problem = error instanceof Error ? error.message : String(error);
+        return undefined;
+      })),
+  };
+  return build;
 }
 
 /** Why no configuration compiles a file. */
@@ -136,13 +182,56 @@ function overlayOf(files: readonly FileResult[]): Map<string, string> {
   return new Map(files.filter((f) => f.applied.length > 0 && !f.unverified).map((f) => [f.path, withBom(f.source, f.output)]));
 }
 
+/** How the packages of one target are checked: with go vet, or with goprod's type checker. */
+interface Checker {
+  target: GoTarget;
+  tool: ConfigCheck['tool'];
+  /** Checks the packages in `dirs` with the files in `overlay` in place of the user's. */
+  check(dirs: readonly string[], overlay: ReadonlyMap<string, string>): Promise<CheckResult>;
+  /** The packages in `dirs` before goprod's fixes, with compile errors told from findings. */
+  baseline(dirs: readonly string[], moduleFiles: readonly FileResult[]): Promise<IsolatedResult>;
+}
+
+function vetChecker(target: GoTarget): Checker {
+  const checker: Checker = {
+    target,
+    tool: 'go vet',
+    check: (dirs, overlay) => checkPackages(target, patternsOf(target.context, dirs), overlay),
+    /**
+     * The go command (1.26) can answer `go vet P` from the facts-only vet it ran on P earlier
+     * as another package's dependency, which prints none of P's findings: a baseline would
+     * lack findings P already had, and a fix would be blamed for them. A comment appended to
+     * one original file of each package gives it content no cache holds; vet's JSON output
+     * then tells compile errors from findings.
+     */
+    baseline: (dirs, moduleFiles) => {
+      const marked = new Map<string, FileResult>(); // package directory → its one marked file
+      for (const f of moduleFiles) if (!f.created && dirs.includes(dirname(f.path)) && !marked.has(dirname(f.path))) marked.set(dirname(f.path), f);
+      const overlay = new Map([...marked.values()].map((f) => [f.path, withBom(f.source, `${f.source.text}\n// goprod: a baseline no cache answers\n`)] as const));
+      return checkIsolated({ ...checker, check: (some, files) => checkPackages(target, patternsOf(target.context, some), files, true) }, [...marked.keys()], overlay);
+    },
+  };
+  return checker;
+}
+
+function typeChecker(target: GoTarget, helper: string): Checker {
+  const checker: Checker = {
+    target,
+    tool: 'type-check',
+    check: async (dirs, overlay) => (await typeCheckPackages(target, helper, patternsOf(target.context, dirs), overlay)).result,
+    baseline: (dirs) => checkIsolated(checker, dirs, new Map()),
+  };
+  return checker;
+}
+
 /**
  * Checks the packages of `pending` under one target, backing out fixes until they are clean;
  * `moduleFiles` (all changed files of the module) make up the overlay, since a package is
- * compiled with every fix in it. Answers whether any package was checked.
+ * compiled with every fix in it. `first` is a check of the fixed packages already made. Answers
+ * whether any package was checked.
  */
-async function checkTarget(target: GoTarget, listing: Listing, pending: FileResult[], moduleFiles: FileResult[], explain: (problem: string) => string): Promise<boolean> {
-  const { context } = target;
+async function checkTarget(checker: Checker, listing: Listing, pending: FileResult[], moduleFiles: FileResult[], explain: (problem: string) => string, first?: CheckResult): Promise<boolean> {
+  const { context } = checker.target;
   const unverify = (dirs: { has(dir: string): boolean }, reason: (dir: string) => string) => {
     for (const f of pending) if (!f.unverified && dirs.has(dirname(f.path))) f.unverified = reason(dirname(f.path));
   };
@@ -150,13 +239,31 @@ async function checkTarget(target: GoTarget, listing: Listing, pending: FileResu
   unverify(problems, (dir) => explain(problems.get(dir)!));
 
   const dirs = () => dirsOf(pending.filter((f) => !f.unverified));
-  const existing = dirsOf(pending.filter((f) => !f.unverified && !f.created));
-  const [plainBaseline, first] = await Promise.all([checkIsolated(target, existing, new Map()), checkIsolated(target, dirs(), overlayOf(moduleFiles))]);
-  const baseline = await classified(target, plainBaseline);
+  const live = () => new Set(dirs());
+  let result = first && first.failures.length === 0 ? { messages: first.messages, failed: new Map<string, string>() } : await checkIsolated(checker, dirs(), overlayOf(moduleFiles));
+
+  // The baseline, package by package, of those where the fixed code has anything to say.
+  const existing = new Set(dirsOf(moduleFiles.filter((f) => !f.created)));
+  const baseline: IsolatedResult = { messages: [], failed: new Map() };
+  const taken = new Set<string>();
+  const takeBaseline = async (wanted: Iterable<string>) => {
+    const missing = [...new Set(wanted)].filter((d) => existing.has(d) && !taken.has(d));
+    if (missing.length === 0) return;
+    for (const d of missing) taken.add(d);
+    const more = await checker.baseline(missing, moduleFiles);
+    const known = new Set(baseline.messages.map(messageKey));
+    baseline.messages.push(...more.messages.filter((m) => !known.has(messageKey(m))));
+    for (const [dir, why] of more.failed) baseline.failed.set(dir, why);
+  };
+  // A message outside the checked packages is a dependency's compile error: those that import it need their baseline.
+  const concerned = (r: IsolatedResult) => [
+    ...r.failed.keys(),
+    ...r.messages.flatMap((m) => (live().has(dirname(m.path)) ? [dirname(m.path)] : dirs().filter((d) => !m.importPath || listing.packages.get(d)?.deps.has(m.importPath)))),
+  ];
+  await takeBaseline(concerned(result));
   unverify(baseline.failed, (dir) => `the Go toolchain cannot check it: ${baseline.failed.get(dir)}`);
   // A package that does not compile before the fixes is not type-checked (nor vetted) after
   // them either, and neither is anything that imports it: nothing there could prove a fix.
-  const live = () => new Set(dirs());
   const broken = new Map<string, ToolMessage>();
   const brokenImports = new Map<string, ToolMessage>();
   for (const m of baseline.messages.filter((m) => m.compileError)) {
@@ -173,26 +280,21 @@ async function checkTarget(target: GoTarget, listing: Listing, pending: FileResu
 
   const checkedAny = dirs().length > 0;
   let failing = dirs();
-  let result = first;
-  const retaken = new Set<string>();
   for (let round = 0; round < MAX_ROUNDS; round++) {
     unverify(result.failed, (dir) => `the Go toolchain cannot check the fixed code: ${result.failed.get(dir)}`);
     const active = moduleFiles.filter((f) => !f.unverified && f.applied.length > 0);
     // Also in packages compiled only as dependencies here: their fixes are in the overlay too.
     const fixedDirs = new Set([...live(), ...dirsOf(active)]);
     const newSinceBaseline = () => newMessages(result.messages, baseline.messages).filter((m) => fixedDirs.has(dirname(m.path)));
-    const doubted = new Set(newSinceBaseline().map((m) => dirname(m.path)).filter((d) => !retaken.has(d)));
-    if (doubted.size > 0) {
-      baseline.messages = await retakeBaseline(target, baseline.messages, moduleFiles, doubted);
-      for (const d of doubted) retaken.add(d);
-    }
+    // Before a fix is blamed, the package's baseline (if it was not taken yet).
+    await takeBaseline(newSinceBaseline().map((m) => dirname(m.path)));
     const fresh = newSinceBaseline();
     if (fresh.length === 0) {
       // A package whose dependency failed to compile was not checked itself: once the failing
       // packages are clean, check them all once more.
       if (failing.length === live().size) return checkedAny;
       failing = dirs();
-      result = await checkIsolated(target, failing, overlayOf(moduleFiles));
+      result = await checkIsolated(checker, failing, overlayOf(moduleFiles));
       continue;
     }
 
@@ -205,11 +307,11 @@ async function checkTarget(target: GoTarget, listing: Listing, pending: FileResu
       // No fix wrote the line the toolchain complains about: find the fix by bisection.
       const message = fresh[0]!;
       const suspects = active.filter((f) => dirname(f.path) === dirname(message.path));
-      const found = await bisect(target, active, suspects.length > 0 ? suspects : active, message, baseline.messages);
+      const found = await bisect(checker, active, suspects.length > 0 ? suspects : active, message, baseline.messages);
       if (!found) {
         unverify(new Set([dirname(message.path)]), () => `the Go toolchain reports an error no fix explains: ${where(context, message)}`);
         failing = dirs();
-        result = await checkIsolated(target, failing, overlayOf(moduleFiles));
+        result = await checkIsolated(checker, failing, overlayOf(moduleFiles));
         continue;
       }
       culprits.set(found.fix, { file: found.file, message });
@@ -217,25 +319,14 @@ async function checkTarget(target: GoTarget, listing: Listing, pending: FileResu
     for (const [fix, { file, message }] of culprits) backOut(file, fix, message);
     await renderFiles([...new Set([...culprits.values()].map((c) => c.file))]);
     failing = [...new Set([...fresh.map((m) => dirname(m.path)), ...dirsOf([...culprits.values()].map((c) => c.file))])].filter((d) => live().has(d));
-    result = await checkIsolated(target, failing, overlayOf(moduleFiles));
+    result = await checkIsolated(checker, failing, overlayOf(moduleFiles));
   }
   for (const f of pending) if (f.applied.length > 0 && !f.unverified) f.unverified = `still failing after ${MAX_ROUNDS} rounds of backing out fixes`;
   return checkedAny;
 }
 
-/**
- * The baseline of `dirs` taken again where no cache can answer it. The go command (1.26) can
- * answer `go vet P` from the facts-only vet it ran on P earlier as another package's
- * dependency, which prints none of P's findings: the baseline then lacks findings P already
- * had, and a fix would be blamed for them. A comment appended to one original file of each
- * package gives it content no cache holds. Asked only before a fix is blamed.
- */
-async function retakeBaseline(target: GoTarget, messages: readonly ToolMessage[], moduleFiles: readonly FileResult[], dirs: ReadonlySet<string>): Promise<ToolMessage[]> {
-  const marked = new Map<string, FileResult>(); // package directory → its one marked file
-  for (const f of moduleFiles) if (!f.created && dirs.has(dirname(f.path)) && !marked.has(dirname(f.path))) marked.set(dirname(f.path), f);
-  const overlay = new Map([...marked.values()].map((f) => [f.path, withBom(f.source, `${f.source.text}\n// goprod: a baseline no cache answers\n`)] as const));
-  const again = await checkIsolated(target, [...marked.keys()], overlay);
-  return [...messages.filter((m) => !marked.has(dirname(m.path))), ...again.messages.filter((m) => marked.has(dirname(m.path)))];
+function messageKey(m: ToolMessage): string {
+  return `${m.path}:${m.line}:${m.column}: ${m.message}`;
 }
 
 function where(context: GoContext, m: ToolMessage): string {
@@ -249,30 +340,18 @@ interface IsolatedResult {
 }
 
 /**
- * The baseline with compile errors told from vet findings: vet's plain output (which finds
- * the user's build cache warm) leaves that open for a few places, whose packages are checked
- * again with vet's JSON output.
+ * Checks packages; when the check fails in a way that names no place (a package the go
+ * command cannot load), the packages are checked in halves, one half after the other (never
+ * two go commands compiling the same packages at once), until each failure has its package,
+ * so one package never keeps the others from being checked.
  */
-async function classified(target: GoTarget, baseline: IsolatedResult): Promise<IsolatedResult> {
-  const unsure = new Set(baseline.messages.filter((m) => !m.compileError).map((m) => dirname(m.path)));
-  if (unsure.size === 0) return baseline;
-  const again = await checkPackages(target, patternsOf(target.context, [...unsure]), new Map(), true);
-  const sure = again.failures.length === 0 ? again.messages.filter((m) => unsure.has(dirname(m.path))) : undefined;
-  // If the second look fails as a whole, the plain output stands.
-  return sure ? { messages: [...baseline.messages.filter((m) => !unsure.has(dirname(m.path))), ...sure], failed: baseline.failed } : baseline;
-}
-
-/**
- * Checks packages; when the go command fails in a way that names no place (a package it
- * cannot load), the packages are checked in halves until each failure has its package, so
- * one package never keeps the others from being checked.
- */
-async function checkIsolated(target: GoTarget, dirs: readonly string[], overlay: ReadonlyMap<string, string>): Promise<IsolatedResult> {
-  const result = await checkPackages(target, patternsOf(target.context, dirs), overlay);
+async function checkIsolated(checker: Checker, dirs: readonly string[], overlay: ReadonlyMap<string, string>): Promise<IsolatedResult> {
+  const result = await checker.check(dirs, overlay);
   if (result.failures.length === 0) return { messages: result.messages, failed: new Map() };
   if (dirs.length === 1) return { messages: result.messages, failed: new Map([[dirs[0]!, result.failures[0]!]]) };
   const half = Math.ceil(dirs.length / 2);
-  const [a, b] = await Promise.all([checkIsolated(target, dirs.slice(0, half), overlay), checkIsolated(target, dirs.slice(half), overlay)]);
+  const a = await checkIsolated(checker, dirs.slice(0, half), overlay);
+  const b = await checkIsolated(checker, dirs.slice(half), overlay);
   return { messages: [...a.messages, ...b.messages], failed: new Map([...a.failed, ...b.failed]) };
 }
 
@@ -302,19 +381,27 @@ export function newMessages(after: readonly ToolMessage[], before: readonly Tool
   });
 }
 
-/** Halves the suspects' fixes until one is left whose presence brings the message back. */
-async function bisect(target: GoTarget, active: readonly FileResult[], suspects: readonly FileResult[], message: ToolMessage, baseline: readonly ToolMessage[]): Promise<{ file: FileResult; fix: Fix } | undefined> {
+/**
+ * Halves the suspects' fixes until one is left whose presence brings the message back. A half
+ * whose removal leaves the message stays removed: with two fixes that each bring it (two
+ * close-errors fixes naming the same result), the other would otherwise keep it there and the
+ * search would end on an innocent fix.
+ */
+async function bisect(checker: Checker, active: readonly FileResult[], suspects: readonly FileResult[], message: ToolMessage, baseline: readonly ToolMessage[]): Promise<{ file: FileResult; fix: Fix } | undefined> {
   let candidates = suspects.flatMap((file) => file.applied.map((fix) => ({ file, fix })));
+  const cleared = new Set<Fix>();
   while (candidates.length > 1) {
     const half = candidates.slice(0, Math.ceil(candidates.length / 2));
+    const removed = new Set([...cleared, ...half.map((c) => c.fix)]);
     const overlay = new Map<string, string>();
     for (const f of active) {
-      const kept = f.applied.filter((fix) => !half.some((c) => c.fix === fix));
+      const kept = f.applied.filter((fix) => !removed.has(fix));
       const rendered = await renderFixes(f.source.text, kept);
       overlay.set(f.path, withBom(f.source, rendered.ok ? rendered.rendered.text : f.source.text));
     }
-    const result = await checkPackages(target, patternsOf(target.context, [dirname(message.path)]), overlay);
+    const result = await checker.check([dirname(message.path)], overlay);
     const persists = newMessages(result.messages, baseline).some((m) => m.path === message.path && m.message === message.message);
+    if (persists) for (const c of half) cleared.add(c.fix);
     candidates = persists ? candidates.slice(half.length) : half;
   }
   return candidates[0];

@@ -9,6 +9,7 @@ import { crc32 } from 'node:zlib';
 import { afterEach, describe, expect, test } from 'vitest';
 import { HOST, runGoprod } from './run-goprod.js';
 import { FIXTURES } from './fixture-harness.js';
+import { PLAUSIBLE, writeTree } from './tree.js';
 
 let dir: string;
 const saved = { ...process.env };
@@ -79,6 +80,66 @@ describe('every changed file is checked under a configuration that compiles it',
     expect(check.code).toBe(1);
     expect(check.stdout).toBe('');
     expect(check.stderr).toContain('1 unverified and not applied');
+  });
+});
+
+describe("configurations other than the host's are type-checked from source, as strict as vet for goprod's fixes", () => {
+  /** A module in a fresh git repository, from files. */
+  const tree = (files: Record<string, string>) => {
+    dir = mkdtempSync(join(tmpdir(), 'goprod-typecheck-'));
+    writeTree(dir, { 'go.mod': 'module example.com/m\n\ngo 1.21\n', ...files });
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+    execFileSync('git', ['add', '.'], { cwd: dir });
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'tree'], { cwd: dir });
+  };
+
+  test('a %w on a non-error in a windows file is backed out by the printf check, and go vet under windows agrees', async () => {
+    tree({ 'm_windows.go': PLAUSIBLE, 'm.go': 'package m\n' });
+    const { stderr } = await goprod('fix', '--write', '--verbose');
+    expect(stderr).toContain('goprod: backed out: wrap-errors at m_windows.go:15: fmt.Errorf format %w has arg errText of wrong type string\n');
+    expect(stderr).toMatch(/goprod: verification: windows\/amd64 type-checked in \d+\.\d s\n/);
+    expect(read('m_windows.go')).toBe(PLAUSIBLE.replace('read %s: %v', 'read %s: %w'));
+    vet('windows');
+  });
+
+  test("a fix backed out under the host's configuration is out of the next configuration's check too", async () => {
+    // m.go's bad fix is backed out on the host; checking -tags=debug must not blame it on m_debug.go's good fix.
+    tree({ 'm.go': PLAUSIBLE, 'm_debug.go': `//go:build debug\n\n${PLAUSIBLE.replace('Read(', 'ReadDebug(').replace('errText := strings.TrimSpace(path)\n\treturn fmt.Errorf("bad input: %v", errText)', 'return fmt.Errorf("bad input: %s", strings.TrimSpace(path))')}` });
+    const { stderr } = await goprod('fix', '--write');
+    expect(stderr).toContain('goprod: backed out: wrap-errors at m.go:15: fmt.Errorf format %w has arg errText of wrong type string\n');
+    expect(stderr).toContain(`goprod: applied 2 fixes in 2 files; 1 backed out (they break the build or vet, see above); checked under ${HOST}, ${HOST} -tags=debug\n`);
+    expect(read('m_debug.go')).toContain('read %s: %w');
+  });
+
+  test('when the type checker cannot be built, go vet checks every configuration, and the run says why', async () => {
+    tree({ 'm_windows.go': PLAUSIBLE, 'm.go': 'package m\n' });
+    // A cache directory that cannot be made: a file stands where it would be.
+    process.env.GOPROD_CACHE = join(dir, 'go.mod', 'cache');
+    const { stderr } = await goprod('fix', '--verbose');
+    expect(stderr).toMatch(/goprod: go vet checked every build configuration: .*go\.mod\/cache/);
+    expect(stderr).toContain('goprod: backed out: wrap-errors at m_windows.go:15: fmt.Errorf format %w has arg errText of wrong type string\n');
+    expect(stderr).toMatch(/goprod: verification: windows\/amd64 with go vet in /);
+  });
+
+  test('--vet-every-config checks the same files with go vet, to the same result', async () => {
+    tree({ 'm_windows.go': PLAUSIBLE, 'm.go': 'package m\n' });
+    const { stderr } = await goprod('fix', '--vet-every-config', '--verbose');
+    expect(stderr).toContain('goprod: backed out: wrap-errors at m_windows.go:15: fmt.Errorf format %w has arg errText of wrong type string\n');
+    expect(stderr).toMatch(/goprod: verification: windows\/amd64 with go vet in \d+\.\d s\n/);
+  });
+
+  test("findings that were there before are not blamed on a fix; a windows package that did not compile is unverified", async () => {
+    tree({
+      // A printf finding vet would report before the fixes, in the fixed package.
+      'old/old_windows.go': PLAUSIBLE.replace('package m', 'package old').replace('errText := strings.TrimSpace(path)\n\treturn fmt.Errorf("bad input: %v", errText)', 'return fmt.Errorf("bad %s: %s", strings.TrimSpace(path))'),
+      'old/old.go': 'package old\n',
+      'broken/broken_windows.go': PLAUSIBLE.replace('package m', 'package broken').replace('errText := strings.TrimSpace(path)', 'var unused int\n\terrText := strings.TrimSpace(path)'),
+      'broken/broken.go': 'package broken\n',
+    });
+    const { stderr } = await goprod('fix', '--write');
+    expect(stderr).toContain("goprod: unverified: broken/broken_windows.go: does not compile before goprod's fixes, so nothing proves them: broken/broken_windows.go:14:6: declared and not used: unused\n");
+    expect(read('old/old_windows.go')).toContain('read %s: %w');
+    expect(stderr).toContain(`goprod: applied 1 fix in 1 file; 2 unverified and not applied (see above; --no-verify applies them unchecked); checked under windows/amd64\n`);
   });
 });
 

@@ -7,7 +7,7 @@ import { runGoprod } from './run-goprod.js';
 import { defineCodemod } from '../src/codemod.js';
 import { formatFixed } from '../src/format.js';
 import { runCodemods } from '../src/runner.js';
-import { writeTree } from './tree.js';
+import { PLAUSIBLE, writeTree } from './tree.js';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'goprod-verify-test-'))));
@@ -18,25 +18,6 @@ const module = (files: Record<string, string>, goMod = 'module example.com/m\n\n
 const goprod = (...args: string[]) => runGoprod(dir, ...args);
 
 const read = (name: string) => readFileSync(join(dir, name), 'utf8');
-
-// errText's name says "error", so wrap-errors proposes %w from syntax; vet rejects it.
-const PLAUSIBLE = `package m
-
-import (
-	"fmt"
-	"os"
-	"strings"
-)
-
-func Read(path string) error {
-	_, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("read %s: %v", path, err)
-	}
-	errText := strings.TrimSpace(path)
-	return fmt.Errorf("bad input: %v", errText)
-}
-`;
 
 // Codemods for tests: one renames every package-level `var old` to `renamed`, which breaks
 // the code using it (on lines no fix wrote); the other only touches comments.
@@ -81,6 +62,28 @@ describe('verification', () => {
     expect(a.backedOut).toMatchObject([{ codemod: 'rename', line: 3, reason: 'undefined: old', at: { line: 7 } }]);
     expect(a.output).toBe('package m\n\nvar old = 1\n\n// A does things!\nfunc A() int {\n\treturn old\n}\n');
     expect(result.files.find((f) => f.path.endsWith('b.go'))!.applied).toHaveLength(2);
+  });
+
+  test('bisection blames no innocent fix when two fixes each bring the same error', async () => {
+    // Either named result alone makes its function's `err := g()` (a line no fix wrote) declare
+    // nothing new: the same message from two fixes, with an innocent comment fix after each.
+    const nameResult = defineCodemod({
+      name: 'name-result',
+      summary: 'test',
+      description: 'test',
+      goVersions: {},
+      run: (file) =>
+        file.root.descendantsOfType('function_declaration').flatMap((fn) => {
+          const result = fn.childForFieldName('result');
+          return result?.text === 'error' ? [{ start: result.startIndex, end: result.endIndex, message: 'name', fixes: [{ message: 'name', edits: [{ start: result.startIndex, end: result.endIndex, text: '(err error)' }] }] }] : [];
+        }),
+    });
+    const source = (c: string, d: string) => `package m\n\nfunc g() (e error) { return nil }\n\nfunc C() error {\n\t// ${c}\n\terr := g()\n\treturn err\n}\n\nfunc D() error {\n\t// ${d}\n\terr := g()\n\treturn err\n}\n`;
+    module({ 'c.go': source('C does.', 'D does.') });
+    const result = await runCodemods(['.'], [nameResult, comment], { cwd: dir });
+    const [file] = result.files;
+    expect(file!.backedOut.map((b) => `${b.codemod}:${b.line}`).sort()).toEqual(['name-result:11', 'name-result:5']);
+    expect(file!.output).toBe(source('C does.!', 'D does.!'));
   });
 
   test('packages left unchecked behind a broken dependency are checked before the end', async () => {

@@ -44,15 +44,20 @@ export interface GoRun {
  * an interrupted go build leaves no go-build* folders behind either.
  */
 export function runGo(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<GoRun> {
+  return runProgram('go', args, cwd, env);
+}
+
+/** Runs a program that runs the go command (go itself, or goprod's helper) in goprod's environment for it. */
+function runProgram(program: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<GoRun> {
   const temp = mkdtempSync(tempPrefix('go', process.env.GOTMPDIR || tmpdir()));
   const forget = temporaryPath(temp);
   return new Promise((done, fail) => {
     childProcess(
-      execFile('go', args, { cwd, env: { ...goEnv(), GOTMPDIR: temp, ...env }, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      execFile(program, args, { cwd, env: { ...goEnv(), GOTMPDIR: temp, ...env }, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
         rmSync(temp, { recursive: true, force: true });
         forget();
-        if (error?.code === 'ENOENT') fail(toolMissing('go', error));
-        else if (error && typeof error.code !== 'number') fail(new Error(`go ${args[0]} ${error.signal ? `was stopped by ${error.signal}` : `failed: ${error.message}`}`));
+        if (error?.code === 'ENOENT' && program === 'go') fail(toolMissing('go', error));
+        else if (error && typeof error.code !== 'number') fail(new Error(`${program === 'go' ? 'go' : basename(program)} ${args[0]} ${error.signal ? `was stopped by ${error.signal}` : `failed: ${error.message}`}`));
         else done({ code: error ? Number(error.code) : 0, stdout, stderr });
       }),
     );
@@ -60,10 +65,10 @@ export function runGo(args: readonly string[], cwd: string, env: NodeJS.ProcessE
 }
 
 /** Runs the go command for a target: its workspace, platform, cgo and tags. */
-function runTarget(target: GoTarget, command: string, args: readonly string[]): Promise<GoRun> {
+function runTarget(target: GoTarget, command: string, args: readonly string[], program = 'go'): Promise<GoRun> {
   const { config, context } = target;
   const tags = config.tags.length > 0 ? [`-tags=${config.tags.join(',')}`] : [];
-  return runGo([command, ...tags, ...args], context.dir, { GOWORK: context.gowork, GOOS: config.goos, GOARCH: config.goarch, CGO_ENABLED: config.cgo ? '1' : '0' });
+  return runProgram(program, [command, ...tags, ...args], context.dir, { GOWORK: context.gowork, GOOS: config.goos, GOARCH: config.goarch, CGO_ENABLED: config.cgo ? '1' : '0' });
 }
 
 /** What goprod needs to know of the installed toolchain. */
@@ -72,6 +77,8 @@ export interface Toolchain {
   host: BuildConfig;
   /** N of the installed go1.N, for release tags. */
   goMinor: number;
+  /** As `go env GOVERSION` prints it (go1.26.8). */
+  version: string;
   platforms: Platform[];
 }
 
@@ -86,7 +93,7 @@ export function installedToolchain(): Promise<Toolchain> {
     ]);
     const e = JSON.parse(info.stdout) as Record<string, string>;
     const platforms = (JSON.parse(list.stdout) as Array<{ GOOS: string; GOARCH: string; FirstClass: boolean }>).map((p) => ({ goos: p.GOOS, goarch: p.GOARCH, firstClass: p.FirstClass }));
-    return { host: { goos: e.GOHOSTOS!, goarch: e.GOHOSTARCH!, cgo: e.CGO_ENABLED === '1', tags: [] }, goMinor: Number(/^go1\.(\d+)/.exec(e.GOVERSION!)?.[1] ?? 0), platforms };
+    return { host: { goos: e.GOHOSTOS!, goarch: e.GOHOSTARCH!, cgo: e.CGO_ENABLED === '1', tags: [] }, goMinor: Number(/^go1\.(\d+)/.exec(e.GOVERSION!)?.[1] ?? 0), version: e.GOVERSION!, platforms };
   })();
   return toolchain;
 }
@@ -316,11 +323,17 @@ export interface Listing {
 /** Loads the packages of the target in `patterns` (`./dir`), with the overlay, to learn their files and what keeps them from being checked. */
 export async function listPackages(target: GoTarget, patterns: readonly string[], overlay: ReadonlyMap<string, string>): Promise<Listing> {
   const run = await withOverlay(overlay, ({ flags }) => runTarget(target, 'list', [...flags, '-e', '-test', '-json=Dir,ImportPath,ForTest,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,Deps,Error,DepsErrors', ...patterns]));
+  if (run.code !== 0) return { fatal: run.stderr.split('\n').find((l) => l.trim() && !NOT_FAILURES.test(l)) ?? `go list exited with status ${run.code}`, packages: new Map() };
+  return listingOf(JSON.parse(`[${run.stdout.replace(/}\n{/g, '},{')}]`) as ListJson[], target, patterns);
+}
+
+type GoError = { Err: string; Pos?: string };
+/** A package as `go list -json` prints it, with the fields goprod asks for. */
+type ListJson = { Dir?: string; ImportPath: string; ForTest?: string; GoFiles?: string[]; CgoFiles?: string[]; TestGoFiles?: string[]; XTestGoFiles?: string[]; Deps?: string[]; Error?: GoError; DepsErrors?: GoError[] };
+
+function listingOf(listed: readonly ListJson[], target: GoTarget, patterns: readonly string[]): Listing {
   const packages = new Map<string, ListedPackage>();
-  if (run.code !== 0) return { fatal: run.stderr.split('\n').find((l) => l.trim() && !NOT_FAILURES.test(l)) ?? `go list exited with status ${run.code}`, packages };
-  type GoError = { Err: string; Pos?: string };
-  type Pkg = { Dir?: string; ImportPath: string; ForTest?: string; GoFiles?: string[]; CgoFiles?: string[]; TestGoFiles?: string[]; XTestGoFiles?: string[]; Deps?: string[]; Error?: GoError; DepsErrors?: GoError[] };
-  for (const p of JSON.parse(`[${run.stdout.replace(/}\n{/g, '},{')}]`) as Pkg[]) {
+  for (const p of listed) {
     // A package the go command cannot even name (an invalid import path) has no Dir: find its pattern.
     const pattern = p.Dir ? undefined : patterns.find((pat) => p.ImportPath === pat || p.ImportPath.endsWith(`/${pat.slice(2)}`));
     const dir = p.Dir ?? (pattern && resolve(target.context.dir, pattern));
@@ -336,6 +349,29 @@ export async function listPackages(target: GoTarget, patterns: readonly string[]
     if (problem) pkg.problem ??= `${problem.Pos ? `${problem.Pos}: ` : ''}${problem.Err.replace(/\n\s*/g, ' ')}`;
   }
   return { packages };
+}
+
+/**
+ * Type-checks packages of the target from source with goprod's helper (see helper/main.go):
+ * go/types on the packages in `patterns` and their tests, with function bodies, and on their
+ * dependencies without, plus vet's printf and errorsas checks on the packages; no object code,
+ * so nothing is compiled for the target's platform. Answers what `go list` says of the
+ * packages as listPackages does, and what the checks found as checkPackages does.
+ */
+export async function typeCheckPackages(target: GoTarget, helper: string, patterns: readonly string[], overlay: ReadonlyMap<string, string>): Promise<{ listing: Listing; result: CheckResult }> {
+  const run = await withOverlay(overlay, ({ flags }) => runTarget(target, 'check', [...flags, ...patterns], helper));
+  type Report = { fatal?: string; packages: ListJson[]; diagnostics: Array<{ path: string; line: number; column: number; message: string; compile: boolean; importPath: string }>; failures: string[] };
+  let report: Report;
+  try {
+    if (run.code !== 0) throw new Error(run.stderr.trim() || `exit status ${run.code}`);
+    report = JSON.parse(run.stdout) as Report;
+  } catch (error) {
+    const failure = `goprod's type checker failed: ${error instanceof Error ? error.message : String(error)}`;
+    return { listing: { packages: new Map() }, result: { messages: [], failures: [failure] } };
+  }
+  if (report.fatal) return { listing: { fatal: report.fatal, packages: new Map() }, result: { messages: [], failures: [report.fatal] } };
+  const messages = report.diagnostics.map((d) => ({ path: d.path, line: d.line, column: d.column, message: d.message, compileError: d.compile, importPath: d.importPath }));
+  return { listing: listingOf(report.packages, target, patterns), result: { messages, failures: report.failures } };
 }
 
 /**

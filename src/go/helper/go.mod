@@ -1,0 +1,3 @@
+module goprod.dev/helper
+
+go 1.21
