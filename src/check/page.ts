@@ -234,7 +234,7 @@ code.command { white-space: normal; overflow-wrap: anywhere; }
    the few in view. (As a table, every sort laid out every cell again: ten times slower.) */
 #repos, #repos thead, #repos tbody { display: block; }
 #repos thead { position: sticky; top: 0; z-index: 1; }
-#repos tr { display: grid; grid-template-columns: minmax(11em, 2.5fr) 5.6em 5.8em 4.8em 8.6em repeat(8, minmax(4.4em, 1fr)) minmax(9.4em, 1.4fr) 4.8em; }
+#repos tr { display: grid; grid-template-columns: minmax(10em, 2.5fr) 5.6em 5.8em 4.8em 8.6em repeat(8, minmax(4.9em, 1fr)) minmax(9.4em, 1.4fr) 4.8em; }
 #repos tr[hidden] { display: none; }
 #repos tbody tr { content-visibility: auto; contain-intrinsic-size: auto 46px; }
 #repos th, #repos td { display: block; min-width: 0; }
