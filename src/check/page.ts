@@ -237,6 +237,7 @@ code.command { white-space: normal; overflow-wrap: anywhere; }
 #repos tr { display: grid; grid-template-columns: minmax(10em, 2.5fr) 5.6em 5.8em 4.8em 8.6em repeat(8, minmax(4.9em, 1fr)) minmax(9.4em, 1.4fr) 4.8em; }
 #repos tr[hidden] { display: none; }
 #repos tbody tr { content-visibility: auto; contain-intrinsic-size: auto 46px; }
+@media print { #repos tbody tr { content-visibility: visible; } }
 #repos th, #repos td { display: block; min-width: 0; }
 #repos th { overflow: hidden; text-overflow: ellipsis; }
 #repos th.sig { text-align: center; font-size: 12px; padding-top: 8px; }
