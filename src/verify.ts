@@ -120,10 +120,10 @@ async function verifyModule(context: GoContext, files: FileResult[], toolchain: 
     commands = commandCount();
     if (!group.listing) {
       const patterns = patternsOf(context, dirsOf(group.files));
-      // Configurations with cgo keep go vet: the type checker does not run cgo.
-      if (helper && !group.target.config.cgo) {
-        // The type checker lists the packages as it checks them: one command for both.
-        const typed = await typeCheckPackages(group.target, helper, patterns, overlayOf(files));
+      // The type checker lists the packages as it checks them: one command for both. It does
+      // not run cgo: packages with cgo files, and a check that fails, are left to go vet.
+      const typed = helper && (await typeCheckPackages(group.target, helper, patterns, overlayOf(files)));
+      if (typed && typed.result.failures.length === 0 && ![...typed.listing.packages.values()].some((p) => p.cgo)) {
         group.listing = typed.listing;
         group.first = typed.result;
         group.checker = typeChecker(group.target, helper);

@@ -111,6 +111,18 @@ describe("configurations other than the host's are type-checked from source, as 
     expect(read('m_debug.go')).toContain('read %s: %w');
   });
 
+  test('a configuration with cgo is type-checked, unless a package it checks has cgo files: go vet checks that one', async () => {
+    const tagged = (pkg: string) => `//go:build integration\n\n${PLAUSIBLE.replace('package m', `package ${pkg}`)}`;
+    tree({ 'plain/plain_test.go': tagged('plain'), 'plain/plain.go': 'package plain\n', 'cgo/cgo_test.go': tagged('cgo'), 'cgo/cgo.go': 'package cgo\n\n// #include <stdlib.h>\nimport "C"\n\n// Free frees nothing.\nfunc Free() { C.free(nil) }\n' });
+    const host = execFileSync('go', ['env', 'CGO_ENABLED'], { encoding: 'utf8' }).trim() === '1';
+    const { stderr } = await goprod('fix', '--verbose', './plain');
+    expect(stderr).toMatch(new RegExp(`goprod: verification: ${HOST} -tags=integration type-checked in `));
+    if (!host) return; // without cgo on the host, no configuration here has cgo
+    const cgo = await goprod('fix', '--verbose', './cgo');
+    expect(cgo.stderr).toMatch(new RegExp(`goprod: verification: ${HOST} -tags=integration with go vet in `));
+    expect(cgo.stderr).toContain('goprod: backed out: wrap-errors at cgo/cgo_test.go:17: fmt.Errorf format %w has arg errText of wrong type string\n');
+  });
+
   test('when the type checker cannot be built, go vet checks every configuration, and the run says why', async () => {
     tree({ 'm_windows.go': PLAUSIBLE, 'm.go': 'package m\n' });
     // A cache directory that cannot be made: a file stands where it would be.
