@@ -23,6 +23,8 @@ export interface Verification {
   configs: string[];
   /** How each of them was checked, and how long that took (listing, checks, back-out rounds). */
   checks: ConfigCheck[];
+  /** Why goprod's type checker could not be built, so that go vet checked every configuration. */
+  typeCheckerProblem?: string;
 }
 
 /** `go vet` (the host's configuration), or goprod's type checker (go/types from source, vet's printf and errorsas checks). */
@@ -30,6 +32,8 @@ export interface ConfigCheck {
   config: string;
   tool: 'go vet' | 'type-check';
   seconds: number;
+  /** Go commands and type checker runs it took. */
+  commands: number;
 }
 
 export interface FileResult {
@@ -79,7 +83,7 @@ export interface RunResult {
 /** Type facts of a run (see type-facts.ts). */
 export interface RunTypeFacts {
   /** The configurations packages were type-checked under, and how long each took. */
-  checks: ConfigCheck[];
+  checks: Array<{ config: string; seconds: number }>;
   /** Files codemods looked at without facts (decided from syntax alone), and why, in the run's order. */
   untyped: Array<{ path: string; reason: string }>;
 }

@@ -195,7 +195,8 @@ export function typeNotes(result: RunResult, cwd: string, verbose = false): stri
 export function verificationNotes(result: RunResult, cwd: string, verified: boolean, verbose = false): string[] {
   const notes: string[] = [];
   const checks = verbose ? (result.verification?.checks ?? []) : [];
-  if (checks.length > 0) notes.push(`goprod: verification: ${checks.map((c) => `${c.config} ${c.tool === 'go vet' ? 'with go vet' : 'type-checked'} in ${c.seconds.toFixed(1)} s`).join(', ')}`);
+  if (result.verification?.typeCheckerProblem) notes.push(`goprod: go vet checked every build configuration: ${result.verification.typeCheckerProblem}`);
+  if (checks.length > 0) notes.push(`goprod: verification: ${checks.map((c) => `${c.config} ${c.tool === 'go vet' ? 'with go vet' : 'type-checked'} in ${c.seconds.toFixed(1)} s (${c.commands} ${plural(c.commands, 'command', 'commands')})`).join(', ')}`);
   for (const f of result.files) {
     const name = displayPath(f.path, cwd);
     for (const b of f.backedOut) {

@@ -12,15 +12,14 @@ import type { FileTypes } from './go/facts.js';
 import { helperBinary } from './go/helper.js';
 import { workspaceOf, type GoModule } from './go/module.js';
 import { installedToolchain, typeFactsOf, type GoContext, type Listing, type Toolchain, type TypedFileJson } from './go/toolchain.js';
-import type { ConfigCheck, Warning } from './model.js';
+import type { RunTypeFacts, Warning } from './model.js';
 import { readSource } from './source.js';
 
 export interface RunTypes {
   /** By file path: the facts, or why the file has none. */
   files: Map<string, FileTypes>;
   warnings: Warning[];
-  /** The configurations the packages were type-checked under, and how long each took. */
-  checks: ConfigCheck[];
+  checks: RunTypeFacts['checks'];
 }
 
 /**
@@ -77,7 +76,7 @@ async function moduleFacts(module: GoModule, texts: ReadonlyMap<string, string>,
     const start = performance.now();
     const hostPlatform = config.goos === toolchain.host.goos && config.goarch === toolchain.host.goarch;
     const run = await typeFactsOf({ context, config }, helper, [...new Set(some.map((p) => `./${relative(module.dir, dirname(p)) || '.'}`))], some, hostPlatform);
-    out.checks.push({ config: describeConfig(config, toolchain.host), tool: 'type-check', seconds: (performance.now() - start) / 1000 });
+    out.checks.push({ config: describeConfig(config, toolchain.host), seconds: (performance.now() - start) / 1000 });
     const failure = run.failure ?? run.listing.fatal;
     if (failure) {
       for (const path of some) untyped(path, failure);

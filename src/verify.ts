@@ -10,7 +10,7 @@ import { basename, dirname, relative } from 'node:path';
 import { configKey, configsFor, describeConfig, fileConstraint, usesCgo, type BuildConfig } from './go/constraint.js';
 import { helperBinary } from './go/helper.js';
 import { workspaceOf } from './go/module.js';
-import { checkPackages, downloadModules, installedToolchain, listPackages, typeCheckPackages, type CheckResult, type GoContext, type GoTarget, type Listing, type ToolMessage, type Toolchain } from './go/toolchain.js';
+import { checkPackages, commandCount, downloadModules, installedToolchain, listPackages, typeCheckPackages, type CheckResult, type GoContext, type GoTarget, type Listing, type ToolMessage, type Toolchain } from './go/toolchain.js';
 import type { Fix } from './edits.js';
 import { LineIndex } from './position.js';
 import { changeGroups, renderFiles, renderFixes } from './render.js';
@@ -47,18 +47,22 @@ export async function verifyFiles(files: readonly FileResult[], options: VerifyO
     options.onProgress?.(progress);
   };
   const checks = new Map<string, ConfigCheck>();
+  const build = typeCheckerBuild(toolchain);
   for (const [dir, moduleFiles] of byModule) {
     const context: GoContext = { dir, gowork: workspaceOf(dir) };
     const downloadProblem = options.download ? await downloadModules(context) : undefined;
     const explain = (problem: string) => explainProblem(problem, dir, options.download ?? false, downloadProblem);
-    for (const check of await verifyModule(context, moduleFiles, toolchain, options, explain, checked)) {
+    for (const check of await verifyModule(context, moduleFiles, toolchain, build, options, explain, checked)) {
       const known = checks.get(check.config);
-      if (known) known.seconds += check.seconds;
+      if (known) {
+        known.seconds += check.seconds;
+        known.commands += check.commands;
+      }
       else checks.set(check.config, check);
     }
     keepChangesWhole(moduleFiles);
   }
-  return { configs: [...checks.keys()], checks: [...checks.values()] };
+  return { configs: [...checks.keys()], checks: [...checks.values()], ...(build.problem ? { typeCheckerProblem: build.problem } : {}) };
 }
 
 /** A load problem as the user should read it: for a missing module, what to run. */
@@ -74,17 +78,18 @@ function explainProblem(problem: string, dir: string, downloaded: boolean, downl
 }
 
 /** Checks a module's changed files; answers under which configurations packages were checked, how, and in how long. */
-async function verifyModule(context: GoContext, files: FileResult[], toolchain: Toolchain, options: VerifyOptions, explain: (problem: string) => string, checked: (dirs: number) => void): Promise<ConfigCheck[]> {
+async function verifyModule(context: GoContext, files: FileResult[], toolchain: Toolchain, build: TypeCheckerBuild, options: VerifyOptions, explain: (problem: string) => string, checked: (dirs: number) => void): Promise<ConfigCheck[]> {
   const host: GoTarget = { context, config: toolchain.host };
   let start = performance.now();
+  let commands = commandCount();
   const listing = await listPackages(host, patternsOf(context, dirsOf(files)), overlayOf(files));
   if (listing.fatal) {
     for (const f of files) f.unverified = explain(listing.fatal);
     return [];
   }
   // Every changed file goes to a configuration that compiles it, the host's when it does.
-  type Group = { target: GoTarget; files: FileResult[]; listing?: Listing; first?: CheckResult; checker?: Checker; seconds: number };
-  const byConfig = new Map<string, Group>([[configKey(host.config), { target: host, files: [], listing, checker: vetChecker(host), seconds: (performance.now() - start) / 1000 }]]);
+  type Group = { target: GoTarget; files: FileResult[]; listing?: Listing; first?: CheckResult; checker?: Checker; seconds: number; commands: number };
+  const byConfig = new Map<string, Group>([[configKey(host.config), { target: host, files: [], listing, checker: vetChecker(host), seconds: (performance.now() - start) / 1000, commands: commandCount() - commands }]]);
   for (const f of files) {
     if (compiledIn(listing, f)) {
       byConfig.get(configKey(host.config))!.files.push(f);
@@ -103,40 +108,61 @@ async function verifyModule(context: GoContext, files: FileResult[], toolchain: 
       f.unverified = notCompiled(f, toolchain.host);
       continue;
     }
-    if (!byConfig.has(configKey(config))) byConfig.set(configKey(config), { target: { context, config }, files: [], seconds: 0 });
+    if (!byConfig.has(configKey(config))) byConfig.set(configKey(config), { target: { context, config }, files: [], seconds: 0, commands: 0 });
     byConfig.get(configKey(config))!.files.push(f);
   }
-  const helper = byConfig.size > 1 && !options.vetEveryConfig ? await helperBinary(toolchain) : undefined;
-  for (const group of byConfig.values()) {
-    if (group.listing) continue;
-    start = performance.now();
-    const patterns = patternsOf(context, dirsOf(group.files));
-    if (helper) {
-      // The type checker lists the packages as it checks them: one command for both.
-      const typed = await typeCheckPackages(group.target, helper, patterns, overlayOf(files));
-      group.listing = typed.listing;
-      group.first = typed.result;
-      group.checker = typeChecker(group.target, helper);
-    } else {
-      group.listing = await listPackages(group.target, patterns, overlayOf(files));
-      group.checker = vetChecker(group.target);
-    }
-    group.seconds += (performance.now() - start) / 1000;
-    for (const f of group.files) {
-      if (group.listing.fatal) f.unverified = explain(group.listing.fatal);
-      else if (!compiledIn(group.listing, f)) f.unverified = `not compiled under ${describeConfig(group.target.config, toolchain.host)} either, though its name and build constraint say so`;
-    }
-  }
+  // If it cannot be built, go vet checks every configuration, as with --vet-every-config.
+  const helper = options.vetEveryConfig ? undefined : await build.binary();
   const checks: ConfigCheck[] = [];
-  for (const { target, files: targetFiles, listing: targetListing, first, checker, seconds } of byConfig.values()) {
-    const pending = targetFiles.filter((f) => !f.unverified && f.applied.length > 0);
-    if (pending.length === 0) continue;
+  // One configuration after the other, the host's first: a fix backed out under one is out of the overlay of the next.
+  for (const group of byConfig.values()) {
     start = performance.now();
-    const checkedAny = await checkTarget(checker!, targetListing!, pending, files, explain, first);
-    if (checkedAny) checks.push({ config: describeConfig(target.config, toolchain.host), tool: checker!.tool, seconds: seconds + (performance.now() - start) / 1000 });
+    commands = commandCount();
+    if (!group.listing) {
+      const patterns = patternsOf(context, dirsOf(group.files));
+      // The type checker lists the packages as it checks them: one command for both. It does
+      // not run cgo: packages with cgo files, and a check that fails, are left to go vet.
+      const typed = helper && (await typeCheckPackages(group.target, helper, patterns, overlayOf(files)));
+      if (typed && typed.result.failures.length === 0 && ![...typed.listing.packages.values()].some((p) => p.cgo)) {
+        group.listing = typed.listing;
+        group.first = typed.result;
+        group.checker = typeChecker(group.target, helper);
+      } else {
+        group.listing = await listPackages(group.target, patterns, overlayOf(files));
+        group.checker = vetChecker(group.target);
+      }
+      for (const f of group.files) {
+        if (group.listing.fatal) f.unverified = explain(group.listing.fatal);
+        else if (!compiledIn(group.listing, f)) f.unverified = `not compiled under ${describeConfig(group.target.config, toolchain.host)} either, though its name and build constraint say so`;
+      }
+    }
+    const pending = group.files.filter((f) => !f.unverified && f.applied.length > 0);
+    if (pending.length === 0) continue;
+    if (helper && group.checker!.tool === 'go vet') await backOutTypeErrors(typeChecker(group.target, helper), pending, files);
+    const checkedAny = await checkTarget(group.checker!, group.listing, pending, files, explain, group.first);
+    const cost = { seconds: group.seconds + (performance.now() - start) / 1000, commands: group.commands + commandCount() - commands };
+    if (checkedAny) checks.push({ config: describeConfig(group.target.config, toolchain.host), tool: group.checker!.tool, ...cost });
     checked(dirsOf(pending).length);
   }
   return checks;
+}
+
+/** The type checker's executable, built on first use; or why it cannot be (a Go older than its go.mod asks). */
+interface TypeCheckerBuild {
+  binary(): Promise<string | undefined>;
+  problem?: string;
+}
+
+function typeCheckerBuild(toolchain: Toolchain): TypeCheckerBuild {
+  let built: Promise<string | undefined> | undefined;
+  const build: TypeCheckerBuild = {
+    binary: () =>
+      (built ??= helperBinary(toolchain).catch((error: unknown) => {
+        build.problem = error instanceof Error ? error.message : String(error);
+        return undefined;
+      })),
+  };
+  return build;
 }
 
 /** Why no configuration compiles a file. */
@@ -161,6 +187,40 @@ function patternsOf(context: GoContext, dirs: readonly string[]): string[] {
 /** The fixed text of every file whose fixes may still be written. */
 function overlayOf(files: readonly FileResult[]): Map<string, string> {
   return new Map(files.filter((f) => f.applied.length > 0 && !f.unverified).map((f) => [f.path, withBom(f.source, f.output)]));
+}
+
+/**
+ * Before go vet checks a configuration, the type checker finds the fixes that do not compile,
+ * all at once and without compiling anything, so that vet's rounds (each compiling packages
+ * again) are not spent on them: a close-errors fix on a Close that returns nothing is one
+ * round of go vet each, one type check for all. Only a new compile error on a line a fix
+ * wrote backs that fix out here, in a file without cgo (the type checker does not run cgo);
+ * nothing else is decided, and go vet remains the proof.
+ */
+async function backOutTypeErrors(checker: Checker, pending: readonly FileResult[], moduleFiles: readonly FileResult[]): Promise<void> {
+  // One pass: go vet, which comes next, finds what this one's back-outs might uncover.
+  const active = pending.filter((f) => f.applied.length > 0 && !usesCgo(f.output));
+  if (active.length === 0) return;
+  const fixed = await checker.check(dirsOf(active), overlayOf(moduleFiles));
+  const errors = fixed.messages.filter((m) => m.compileError);
+  const existing = new Set(dirsOf(moduleFiles.filter((f) => !f.created)));
+  const doubted = dirsOf(active).filter((d) => existing.has(d) && errors.some((m) => dirname(m.path) === d));
+  if (fixed.failures.length > 0 || doubted.length === 0) return;
+  const before = await checker.check(doubted, new Map());
+  if (before.failures.length > 0) return;
+  const culprits = fixesOnTheirLines(newMessages(errors, before.messages), active);
+  for (const [fix, { file, message }] of culprits) backOut(file, fix, message);
+  await renderFiles([...new Set([...culprits.values()].map((c) => c.file))]);
+}
+
+/** The fixes that wrote the lines the messages are about, each with its message. */
+function fixesOnTheirLines(messages: readonly ToolMessage[], active: readonly FileResult[]): Map<Fix, { file: FileResult; message: ToolMessage }> {
+  const culprits = new Map<Fix, { file: FileResult; message: ToolMessage }>();
+  for (const message of messages) {
+    const file = active.find((f) => f.path === message.path);
+    for (const fix of file?.applied ?? []) if (file!.linesOf.get(fix)?.has(message.line)) culprits.set(fix, { file: file!, message });
+  }
+  return culprits;
 }
 
 /** How the packages of one target are checked: with go vet, or with goprod's type checker. */
@@ -279,11 +339,7 @@ async function checkTarget(checker: Checker, listing: Listing, pending: FileResu
       continue;
     }
 
-    const culprits = new Map<Fix, { file: FileResult; message: ToolMessage }>();
-    for (const message of fresh) {
-      const file = active.find((f) => f.path === message.path);
-      for (const fix of file?.applied ?? []) if (file!.linesOf.get(fix)?.has(message.line)) culprits.set(fix, { file: file!, message });
-    }
+    const culprits = fixesOnTheirLines(fresh, active);
     if (culprits.size === 0) {
       // No fix wrote the line the toolchain complains about: find the fix by bisection.
       const message = fresh[0]!;

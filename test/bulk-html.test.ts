@@ -1,28 +1,14 @@
 // report.html of `goprod bulk`, opened in a real browser: the system's chromium (Debian's
 // package; .ci/run installs it), driven by playwright-core.
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { reportHtml } from '../src/bulk/html.js';
 import type { BulkReport, RepoRecord } from '../src/bulk/model.js';
-
-/** The system's chromium, by the names Debian and Ubuntu give it. */
-function findChromium(): string {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    for (const name of ['chromium', 'chromium-browser']) {
-      try {
-        accessSync(join(dir, name), constants.X_OK);
-        return join(dir, name);
-      } catch {
-        // Not in this directory.
-      }
-    }
-  }
-  throw new Error('chromium is not on PATH: the report.html test opens the page in a real browser (Debian: apt-get install chromium)');
-}
+import { launchChromium, openPage } from './browser.js';
 
 // `git show` of a commit goprod made, with a line that looks like markup.
 const paymentsDiff = `commit 1295fb665189630ca5a223ce5eb0858775c778df
@@ -98,7 +84,7 @@ let dir: string;
 let url: string;
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: findChromium() });
+  browser = await launchChromium();
   dir = mkdtempSync(join(tmpdir(), 'goprod-report-'));
   const file = join(dir, 'report.html');
   writeFileSync(file, reportHtml(report));
@@ -111,18 +97,7 @@ afterAll(async () => {
 });
 
 /** The report in a new page, and everything that went wrong or out while it loaded and since. */
-async function open(): Promise<{ page: Page; problems: string[]; requests: string[] }> {
-  const page = await browser.newPage();
-  const problems: string[] = [];
-  const requests: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
-  page.on('dialog', (d) => problems.push(`dialog: ${d.message()}`));
-  page.on('request', (r) => requests.push(r.url()));
-  await page.goto(url);
-  return { page, problems, requests };
-}
+const open = () => openPage(browser, url);
 
 const visibleNames = (page: Page) => page.locator('#repos tbody tr:visible .repo-name').allTextContents();
 const byName = (a: RepoRecord, b: RepoRecord) => a.name.localeCompare(b.name);

@@ -1,31 +1,19 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { BulkReport, RepoRecord } from '../src/bulk/model.js';
 import { inShard, listRepos, type Repo } from '../src/bulk/repos.js';
+import { git, GIT_ENV, gitRepo } from './git-repo.js';
 import { runGoprod, runGoprodOn } from './run-goprod.js';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'goprod-bulk-test-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com' };
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: GIT_ENV }).trim();
-
-/** A git repository holding a Go module with the given files, committed on main. */
-function repo(name: string, files: Record<string, string>, { commit = true } = {}): string {
-  const root = join(dir, name);
-  mkdirSync(root, { recursive: true });
-  for (const [file, text] of Object.entries({ 'go.mod': `module example.com/${name.replace(/\W/g, '')}\n\ngo 1.21\n`, ...files })) writeFileSync(join(root, file), text);
-  if (commit) {
-    git(root, 'init', '-q', '-b', 'main');
-    git(root, 'add', '-A');
-    git(root, 'commit', '-qm', 'init');
-  }
-  return root;
-}
+/** A git repository under the test's directory holding a Go module with the given files, committed on main. */
+const repo = (name: string, files: Record<string, string>, options?: { commit?: boolean }) => gitRepo(join(dir, name), files, options);
 
 const WRAPS = 'package m\n\nimport "fmt"\n\nfunc F(err error) error {\n\treturn fmt.Errorf("f: %v", err)\n}\n';
 // errText's name says "error": wrap-errors proposes %w from syntax (--no-type-facts), vet rejects it, the other fix stays.
@@ -163,16 +151,22 @@ describe('goprod bulk', () => {
   });
 });
 
-test('the examples under examples/ parse and use only flags goprod bulk has', async () => {
+test('the examples under examples/ parse and use only flags their goprod command has', async () => {
   const { parseAllDocuments } = await import('yaml');
-  const help = (await runGoprod(dir, 'bulk', '--help')).stdout + (await runGoprod(dir, 'bulk', 'merge-reports', '--help')).stdout;
-  for (const name of ['github-actions-bulk.yml', 'kubernetes-indexed-job.yaml']) {
+  const helpOf = async (command: string) => (await runGoprod(dir, command, '--help')).stdout + (await runGoprod(dir, command, 'merge-reports', '--help')).stdout;
+  const help = { bulk: await helpOf('bulk'), check: await helpOf('check') };
+  for (const name of ['github-actions-bulk.yml', 'kubernetes-indexed-job.yaml', 'github-actions-check.yml']) {
     const text = readFileSync(new URL(`../examples/${name}`, import.meta.url), 'utf8');
     const docs = parseAllDocuments(text);
     for (const d of docs) expect(d.errors, name).toEqual([]);
-    const lines = JSON.stringify(docs.map((d) => d.toJS())).match(/(?:goprod|cli\.js) bulk[^"]*/g) ?? [];
-    expect(lines.length, name).toBeGreaterThan(0);
-    for (const flag of lines.join(' ').replace(/\\n\s*/g, ' ').match(/--[a-z][a-z-]*/g) ?? []) expect(help, `${name}: ${flag}`).toContain(flag);
+    const json = JSON.stringify(docs.map((d) => d.toJS()));
+    let commands = 0;
+    for (const command of ['bulk', 'check'] as const) {
+      const lines = json.match(new RegExp(`(?:goprod|cli\\.js) ${command}[^"]*`, 'g')) ?? [];
+      commands += lines.length;
+      for (const flag of lines.join(' ').replace(/\\n\s*/g, ' ').match(/--[a-z][a-z-]*/g) ?? []) expect(help[command], `${name}: ${command} ${flag}`).toContain(flag);
+    }
+    expect(commands, name).toBeGreaterThan(0);
   }
 });
 

@@ -57,7 +57,7 @@ function goodModule(): void {
 
 interface CheckJson {
   version: number;
-  modules: Array<{ module: string; dir: string; total: number; max: number; band: string; signals: Signal[] }>;
+  modules: Array<{ module: string; dir: string; total: number; max: number; band: string; signals: Signal[]; codemods: Record<string, { findings: number; fixes: number }> }>;
 }
 
 async function checkJson(...args: string[]): Promise<CheckJson> {
@@ -199,7 +199,7 @@ describe('goprod check', () => {
     const doc = await checkJson();
     expect(Object.keys(doc)).toEqual(['version', 'measured', 'overall', 'modules']);
     expect(doc.version).toBe(2);
-    expect(Object.keys(doc.modules[0]!)).toEqual(['module', 'dir', 'goLines', 'total', 'max', 'band', 'signals']);
+    expect(Object.keys(doc.modules[0]!)).toEqual(['module', 'dir', 'goLines', 'total', 'max', 'band', 'signals', 'codemods']);
     for (const signal of doc.modules[0]!.signals) expect(Object.keys(signal)).toEqual(['id', 'name', 'score', 'evidence', 'summary', 'fix']);
     expect(doc.modules[0]!.signals.map((s) => s.id)).toEqual(['structure', 'errors', 'concurrency', 'testing', 'observability', 'configuration', 'ci', 'documentation']);
   });
@@ -217,10 +217,20 @@ describe('goprod check', () => {
   test('the wrap-errors count is what goprod fix --json reports for the same tree', async () => {
     bareModule();
     write({ 'a/more.go': 'package a\n\nimport "fmt"\n\nfunc F(err error) error { return fmt.Errorf("f: %v", err) }\n' });
-    const fix = JSON.parse((await runGoprod(dir, 'fix', '--json', '--no-verify')).stdout) as { findings: Array<{ codemod: string }> };
+    const fix = JSON.parse((await runGoprod(dir, 'fix', '--json', '--no-verify')).stdout) as { findings: Array<{ codemod: string; fixes: unknown[] }> };
     const expected = fix.findings.filter((f) => f.codemod === 'wrap-errors').length;
     expect(expected).toBe(3);
-    const s = byId((await checkJson()).modules[0]!.signals);
+    const [module] = (await checkJson()).modules;
+    // The migration plan's counts: each codemod's findings and the fixes they carry, as goprod fix reports them.
+    const perCodemod: Record<string, { findings: number; fixes: number }> = {};
+    for (const f of fix.findings) {
+      const c = (perCodemod[f.codemod] ??= { findings: 0, fixes: 0 });
+      c.findings++;
+      c.fixes += f.fixes.length;
+    }
+    expect(module!.codemods).toEqual(perCodemod);
+    expect(Object.keys(perCodemod).sort()).toEqual(['env-config', 'wrap-errors']);
+    const s = byId(module!.signals);
     expect(s.errors!.evidence.errorfNotWrapping).toBe(expected);
     expect(s.configuration!.evidence.envReads).toBe(fix.findings.filter((f) => f.codemod === 'env-config').length - 1); // less the package it would generate
   });

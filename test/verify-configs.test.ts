@@ -9,7 +9,7 @@ import { crc32 } from 'node:zlib';
 import { afterEach, describe, expect, test } from 'vitest';
 import { HOST, runGoprod } from './run-goprod.js';
 import { FIXTURES } from './fixture-harness.js';
-import { writeTree } from './tree.js';
+import { PLAUSIBLE, writeTree } from './tree.js';
 
 let dir: string;
 const saved = { ...process.env };
@@ -40,10 +40,11 @@ function vet(goos: string, sub = '.'): void {
 }
 
 describe('every changed file is checked under a configuration that compiles it', () => {
+  // These trees hold fixes proposed from syntax alone (--no-type-facts) that the toolchain
+  // rejects; with type facts they are not proposed (see facts.test.ts).
   test('a fix that breaks only on windows is backed out; fixes that hold there are written', async () => {
     fixture('other-os');
-    // From syntax alone: with type facts the bad fix would not be proposed (see facts.test.ts).
-    const { code, stderr } = await goprod('fix', '--write', '--no-type-facts');
+    const { code, stderr } = await goprod('fix', '--no-type-facts', '--write');
     expect(code).toBe(0);
     expect(stderr).toContain('goprod: backed out: close-errors at app/app_windows.go:12: c.Close() (no value) used as value\n');
     expect(stderr).toContain(`goprod: applied 3 fixes in 3 files; 1 backed out (they break the build or vet, see above); checked under ${HOST}, windows/amd64\n`);
@@ -93,52 +94,64 @@ describe("configurations other than the host's are type-checked from source, as 
     execFileSync('git', ['add', '.'], { cwd: dir });
     execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'tree'], { cwd: dir });
   };
-  // errText's name says error: wrap-errors proposes %w from syntax (--no-type-facts), and only vet's printf check rejects it.
-  const windowsOnly = `package m
-
-import (
-	"fmt"
-	"os"
-	"strings"
-)
-
-// Read reads on windows.
-func Read(path string) error {
-	_, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("read %s: %v", path, err)
-	}
-	errText := strings.TrimSpace(path)
-	return fmt.Errorf("bad input: %v", errText)
-}
-`;
 
   test('a %w on a non-error in a windows file is backed out by the printf check, and go vet under windows agrees', async () => {
-    tree({ 'm_windows.go': windowsOnly, 'm.go': 'package m\n' });
-    const { stderr } = await goprod('fix', '--write', '--verbose', '--no-type-facts');
-    expect(stderr).toContain('goprod: backed out: wrap-errors at m_windows.go:16: fmt.Errorf format %w has arg errText of wrong type string\n');
-    expect(stderr).toMatch(/goprod: verification: windows\/amd64 type-checked in \d+\.\d s\n/);
-    expect(read('m_windows.go')).toBe(windowsOnly.replace('read %s: %v', 'read %s: %w'));
+    tree({ 'm_windows.go': PLAUSIBLE, 'm.go': 'package m\n' });
+    const { stderr } = await goprod('fix', '--no-type-facts', '--write', '--verbose');
+    expect(stderr).toContain('goprod: backed out: wrap-errors at m_windows.go:15: fmt.Errorf format %w has arg errText of wrong type string\n');
+    expect(stderr).toMatch(/goprod: verification: windows\/amd64 type-checked in \d+\.\d s \(\d+ commands?\)\n/);
+    expect(read('m_windows.go')).toBe(PLAUSIBLE.replace('read %s: %v', 'read %s: %w'));
     vet('windows');
   });
 
+  test("a fix backed out under the host's configuration is out of the next configuration's check too", async () => {
+    // m.go's bad fix is backed out on the host; checking -tags=debug must not blame it on m_debug.go's good fix.
+    tree({ 'm.go': PLAUSIBLE, 'm_debug.go': `//go:build debug\n\n${PLAUSIBLE.replace('Read(', 'ReadDebug(').replace('errText := strings.TrimSpace(path)\n\treturn fmt.Errorf("bad input: %v", errText)', 'return fmt.Errorf("bad input: %s", strings.TrimSpace(path))')}` });
+    const { stderr } = await goprod('fix', '--no-type-facts', '--write');
+    expect(stderr).toContain('goprod: backed out: wrap-errors at m.go:15: fmt.Errorf format %w has arg errText of wrong type string\n');
+    expect(stderr).toContain(`goprod: applied 2 fixes in 2 files; 1 backed out (they break the build or vet, see above); checked under ${HOST}, ${HOST} -tags=debug\n`);
+    expect(read('m_debug.go')).toContain('read %s: %w');
+  });
+
+  test('a configuration with cgo is type-checked, unless a package it checks has cgo files: go vet checks that one', async () => {
+    const tagged = (pkg: string) => `//go:build integration\n\n${PLAUSIBLE.replace('package m', `package ${pkg}`)}`;
+    tree({ 'plain/plain_test.go': tagged('plain'), 'plain/plain.go': 'package plain\n', 'cgo/cgo_test.go': tagged('cgo'), 'cgo/cgo.go': 'package cgo\n\n// #include <stdlib.h>\nimport "C"\n\n// Free frees nothing.\nfunc Free() { C.free(nil) }\n' });
+    const host = execFileSync('go', ['env', 'CGO_ENABLED'], { encoding: 'utf8' }).trim() === '1';
+    const { stderr } = await goprod('fix', '--no-type-facts', '--verbose', './plain');
+    expect(stderr).toMatch(new RegExp(`goprod: verification: ${HOST} -tags=integration type-checked in `));
+    if (!host) return; // without cgo on the host, no configuration here has cgo
+    const cgo = await goprod('fix', '--no-type-facts', '--verbose', './cgo');
+    expect(cgo.stderr).toMatch(new RegExp(`goprod: verification: ${HOST} -tags=integration with go vet in `));
+    expect(cgo.stderr).toContain('goprod: backed out: wrap-errors at cgo/cgo_test.go:17: fmt.Errorf format %w has arg errText of wrong type string\n');
+  });
+
+  test('when the type checker cannot be built, go vet checks every configuration, and the run says why', async () => {
+    tree({ 'm_windows.go': PLAUSIBLE, 'm.go': 'package m\n' });
+    // A cache directory that cannot be made: a file stands where it would be.
+    process.env.GOPROD_CACHE = join(dir, 'go.mod', 'cache');
+    const { stderr } = await goprod('fix', '--verbose');
+    expect(stderr).toMatch(/goprod: go vet checked every build configuration: .*go\.mod\/cache/);
+    expect(stderr).toContain('goprod: backed out: wrap-errors at m_windows.go:15: fmt.Errorf format %w has arg errText of wrong type string\n');
+    expect(stderr).toMatch(/goprod: verification: windows\/amd64 with go vet in /);
+  });
+
   test('--vet-every-config checks the same files with go vet, to the same result', async () => {
-    tree({ 'm_windows.go': windowsOnly, 'm.go': 'package m\n' });
-    const { stderr } = await goprod('fix', '--vet-every-config', '--verbose', '--no-type-facts');
-    expect(stderr).toContain('goprod: backed out: wrap-errors at m_windows.go:16: fmt.Errorf format %w has arg errText of wrong type string\n');
-    expect(stderr).toMatch(/goprod: verification: windows\/amd64 with go vet in \d+\.\d s\n/);
+    tree({ 'm_windows.go': PLAUSIBLE, 'm.go': 'package m\n' });
+    const { stderr } = await goprod('fix', '--no-type-facts', '--vet-every-config', '--verbose');
+    expect(stderr).toContain('goprod: backed out: wrap-errors at m_windows.go:15: fmt.Errorf format %w has arg errText of wrong type string\n');
+    expect(stderr).toMatch(/goprod: verification: windows\/amd64 with go vet in \d+\.\d s \(\d+ commands?\)\n/);
   });
 
   test("findings that were there before are not blamed on a fix; a windows package that did not compile is unverified", async () => {
     tree({
       // A printf finding vet would report before the fixes, in the fixed package.
-      'old/old_windows.go': windowsOnly.replace('package m', 'package old').replace('errText := strings.TrimSpace(path)\n\treturn fmt.Errorf("bad input: %v", errText)', 'return fmt.Errorf("bad %s: %s", strings.TrimSpace(path))'),
+      'old/old_windows.go': PLAUSIBLE.replace('package m', 'package old').replace('errText := strings.TrimSpace(path)\n\treturn fmt.Errorf("bad input: %v", errText)', 'return fmt.Errorf("bad %s: %s", strings.TrimSpace(path))'),
       'old/old.go': 'package old\n',
-      'broken/broken_windows.go': windowsOnly.replace('package m', 'package broken').replace('errText := strings.TrimSpace(path)', 'var unused int\n\terrText := strings.TrimSpace(path)'),
+      'broken/broken_windows.go': PLAUSIBLE.replace('package m', 'package broken').replace('errText := strings.TrimSpace(path)', 'var unused int\n\terrText := strings.TrimSpace(path)'),
       'broken/broken.go': 'package broken\n',
     });
     const { stderr } = await goprod('fix', '--write');
-    expect(stderr).toContain("goprod: unverified: broken/broken_windows.go: does not compile before goprod's fixes, so nothing proves them: broken/broken_windows.go:15:6: declared and not used: unused\n");
+    expect(stderr).toContain("goprod: unverified: broken/broken_windows.go: does not compile before goprod's fixes, so nothing proves them: broken/broken_windows.go:14:6: declared and not used: unused\n");
     expect(read('old/old_windows.go')).toContain('read %s: %w');
     expect(stderr).toContain(`goprod: applied 1 fix in 1 file; 2 unverified and not applied (see above; --no-verify applies them unchecked); checked under windows/amd64\n`);
   });

@@ -7,7 +7,7 @@ import { runGoprod } from './run-goprod.js';
 import { defineCodemod } from '../src/codemod.js';
 import { formatFixed } from '../src/format.js';
 import { runCodemods } from '../src/runner.js';
-import { writeTree } from './tree.js';
+import { PLAUSIBLE, writeTree } from './tree.js';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'goprod-verify-test-'))));
@@ -18,25 +18,6 @@ const module = (files: Record<string, string>, goMod = 'module example.com/m\n\n
 const goprod = (...args: string[]) => runGoprod(dir, ...args);
 
 const read = (name: string) => readFileSync(join(dir, name), 'utf8');
-
-// errText's name says "error", so wrap-errors proposes %w from syntax; vet rejects it.
-const PLAUSIBLE = `package m
-
-import (
-	"fmt"
-	"os"
-	"strings"
-)
-
-func Read(path string) error {
-	_, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("read %s: %v", path, err)
-	}
-	errText := strings.TrimSpace(path)
-	return fmt.Errorf("bad input: %v", errText)
-}
-`;
 
 // Codemods for tests: one renames every package-level `var old` to `renamed`, which breaks
 // the code using it (on lines no fix wrote); the other only touches comments.
@@ -104,6 +85,27 @@ describe('verification', () => {
     const [file] = result.files;
     expect(file!.backedOut.map((b) => `${b.codemod}:${b.line}`).sort()).toEqual(['name-result:11', 'name-result:5']);
     expect(file!.output).toBe(source('C does.!', 'D does.!'));
+  });
+
+  test('fixes that do not compile are found by one type check before go vet runs, not by a round of go vet each', async () => {
+    // A codemod whose fix breaks its own line, in three packages, next to a good comment fix in each.
+    const retype = defineCodemod({
+      name: 'retype',
+      summary: 'test',
+      description: 'test',
+      goVersions: {},
+      run: (file) =>
+        file.root.descendantsOfType('int_literal').map((n) => ({ start: n.startIndex, end: n.endIndex, message: 'retype', fixes: [{ message: 'retype', edits: [{ start: n.startIndex, end: n.endIndex, text: '"one"' }] }] })),
+    });
+    const pkg = (name: string) => `package ${name}\n\n// N is one.\nvar N int = 1\n`;
+    module({ 'a/a.go': pkg('a'), 'b/b.go': pkg('b'), 'c/c.go': pkg('c') });
+    const result = await runCodemods(['.'], [retype, comment], { cwd: dir });
+    for (const f of result.files) {
+      expect(f.backedOut.map((b) => `${b.codemod}:${b.line}: ${b.reason}`)).toEqual(['retype:4: cannot use "one" (untyped string constant) as int value in variable declaration']);
+      expect(f.output).toContain('// N is one.!');
+    }
+    // The host's listing, the type check and its baseline, then one go vet.
+    expect(result.verification!.checks).toMatchObject([{ tool: 'go vet', commands: 4 }]);
   });
 
   test('packages left unchecked behind a broken dependency are checked before the end', async () => {

@@ -6,8 +6,8 @@ import { join, resolve } from 'node:path';
 import { tempPrefix, temporaryPath } from '../interrupt.js';
 import type { Io } from '../io.js';
 import { displayPath, plural } from '../report.js';
-import { StatusBlock } from '../terminal.js';
 import { tally, type BulkReport } from './model.js';
+import { progressDisplay } from './pool.js';
 import { listRepos, parseShard } from './repos.js';
 import { runBulk, writeReport } from './run.js';
 
@@ -36,9 +36,7 @@ export async function bulkCommand(dirs: string[], codemods: string[], every: boo
   const repos = listRepos(dirs, opts.repos, io.cwd);
   const reportDir = resolve(io.cwd, opts.report);
   const branch = opts.branch ?? `goprod/${every ? 'all' : codemods.join('+')}`;
-  const env = io.env ?? {};
-  const live = io.tty?.stderr && !env.CI ? new StatusBlock(io.stderr) : undefined;
-  const running = new Map<string, string>();
+  const progress = progressDisplay(io, 'goprod bulk', (stage) => ['changed', 'unchanged', 'skipped', 'unverified', 'failed'].includes(stage));
   const worktreesDir = mkdtempSync(tempPrefix('worktrees'));
   const forget = temporaryPath(worktreesDir);
   try {
@@ -55,15 +53,9 @@ export async function bulkCommand(dirs: string[], codemods: string[], every: boo
       shard: opts.shard === undefined ? undefined : parseShard(opts.shard),
       pushCommand: opts.pushCmd,
       pushDelay: opts.pushDelay,
-      onProgress: ({ repo, stage, done, of }) => {
-        const finished = ['changed', 'unchanged', 'skipped', 'unverified', 'failed'].includes(stage);
-        if (finished) running.delete(repo.name);
-        else running.set(repo.name, stage);
-        if (live) live.draw([...[...running].map(([name, s]) => `  ${name}: ${s}`), `goprod bulk: ${done} of ${of} repositories done`]);
-        else if (finished) io.stderr(`goprod: [${done}/${of}] ${repo.name}: ${stage}\n`);
-      },
+      onProgress: progress.onProgress,
     });
-    live?.done();
+    progress.done();
     writeReport(reportDir, report, { records: false });
     for (const r of report.repositories.filter((r) => r.status === 'failed' || r.status === 'skipped' || r.status === 'unverified')) io.stderr(`goprod: ${r.name}: ${r.status}: ${r.reason ?? ''}\n`);
     io.stderr(`goprod: ${bulkSummary(report)}; report: ${displayPath(join(reportDir, 'report.html'), io.cwd)}\n`);

@@ -2,11 +2,9 @@
 // index and current branch stay as they are), `goprod fix --write` in it as a child process
 // (verification and back-out included; a crash or a timeout ends only this repository), and
 // one commit. No change, no branch.
-import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, realpathSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CONFIG_NAMES } from '../config.js';
-import { childProcess } from '../interrupt.js';
+import { git, goprodChild, lastLines, ownConfigFlag, repositoryDir, type ChildRun } from './child.js';
 import type { CodemodCounts, RepoRecord } from './model.js';
 import type { Repo } from './repos.js';
 
@@ -30,16 +28,13 @@ export interface JobOptions {
   onStage?: (stage: string) => void;
 }
 
-// Under vitest this module is loaded from src/bulk/*.ts; the child needs the compiled CLI, which `npm test` builds.
-const CLI = new URL(import.meta.url.endsWith('.ts') ? '../../dist/src/cli.js' : '../cli.js', import.meta.url).pathname;
-
 export async function runJob(repo: Repo, options: JobOptions): Promise<RepoRecord> {
   const started = Date.now();
   const record: RepoRecord = { id: repo.id, name: repo.name, status: 'failed', notes: [], fixes: {}, startedAt: new Date(started).toISOString(), seconds: 0 };
   const worktree = join(options.worktreesDir, repo.slug);
   let source: string | undefined;
   try {
-    source = repo.local ?? (await clone(repo, join(options.reportDir, 'clones', repo.slug), options));
+    source = await repositoryDir(repo, options.reportDir, options.onStage);
     await work(repo, source, worktree, record, options);
   } catch (e) {
     record.status = 'failed';
@@ -49,15 +44,6 @@ export async function runJob(repo: Repo, options: JobOptions): Promise<RepoRecor
     record.seconds = Math.round((Date.now() - started) / 100) / 10;
   }
   return record;
-}
-
-async function clone(repo: Repo, dir: string, options: JobOptions): Promise<string> {
-  if (existsSync(join(dir, '.git'))) return dir; // cloned by an earlier, interrupted run
-  options.onStage?.('cloning');
-  mkdirSync(dirname(dir), { recursive: true });
-  // One commit suffices for a branch on top of HEAD; credentials are git's business.
-  await git(dirname(dir), ['clone', '--quiet', '--depth=1', '--no-tags', '--', repo.id, dir]);
-  return dir;
 }
 
 async function work(repo: Repo, source: string, worktree: string, record: RepoRecord, options: JobOptions): Promise<void> {
@@ -133,31 +119,15 @@ async function branchExists(repo: string, branch: string): Promise<boolean> {
 }
 
 /** `goprod fix --write --format=json` in the worktree, every module under it. */
-function fixIn(worktree: string, options: JobOptions): Promise<{ code: number; json?: FixJson; stderr: string }> {
+async function fixIn(worktree: string, options: JobOptions): Promise<ChildRun & { json?: FixJson }> {
   // The repository's own config file applies (excludes, options); none found above the worktree does.
-  const config = CONFIG_NAMES.map((name) => join(worktree, name)).find((path) => existsSync(path));
-  const args = [CLI, 'fix', '--write', '--format=json', `--codemod=${options.codemods.join(',')}`, '--threads=1', config ? `--config=${config}` : '--no-config', ...(options.download ? ['--download'] : []), ...(options.typeFacts === false ? ['--no-type-facts'] : []), '.'];
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, args, { cwd: worktree, env: { ...process.env, CI: '1', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    childProcess(child); // stopped with the run
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGTERM'), options.timeoutMinutes * 60_000);
-    child.on('error', fail);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (signal) return fail(new Error(signal === 'SIGTERM' ? `timed out after ${options.timeoutMinutes} minutes` : `goprod fix ended by ${signal}`));
-      let json: FixJson | undefined;
-      try {
-        json = JSON.parse(stdout) as FixJson;
-      } catch {
-        // no document: the run failed before its report
-      }
-      done({ code: code ?? 2, json, stderr });
-    });
-  });
+  const args = ['fix', '--write', '--format=json', `--codemod=${options.codemods.join(',')}`, '--threads=1', ownConfigFlag(worktree), ...(options.download ? ['--download'] : []), ...(options.typeFacts === false ? ['--no-type-facts'] : []), '.'];
+  const run = await goprodChild(args, worktree, options.timeoutMinutes);
+  try {
+    return { ...run, json: JSON.parse(run.stdout) as FixJson };
+  } catch {
+    return run; // no document: the run failed before its report
+  }
 }
 
 /** The parts of `goprod fix --format=json` a bulk run reads. */
@@ -197,15 +167,4 @@ function commitMessage(summary: FixSummary, codemods: readonly string[]): { subj
     .map(([codemod, n], i) => `${codemod} (${n}${i === 0 ? ` ${n === 1 ? 'fix' : 'fixes'}` : ''})`);
   const body = summary.backedOut.length > 0 ? `Backed out (the Go toolchain rejected them; not in this commit):\n${summary.backedOut.map((b) => `- ${b}`).join('\n')}` : undefined;
   return { subject: `goprod: ${parts.join(', ')}`, body };
-}
-
-function lastLines(text: string): string {
-  return text.trim().split('\n').slice(-3).join(' | ');
-}
-
-/** git's stdout; rejects with its stderr. */
-export function git(cwd: string, args: string[]): Promise<string> {
-  return new Promise((done, fail) =>
-    execFile('git', args, { cwd, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }, (error, stdout, stderr) => (error ? fail(new Error(`git ${args[0]}: ${stderr.trim() || error.message}`)) : done(stdout))),
-  );
 }

@@ -1,14 +1,21 @@
-// `goprod check`: the production-readiness score of each module, as text, JSON or Markdown.
+// `goprod check`: the production-readiness score of each module, as text, JSON, Markdown or the
+// report card (HTML), and as a badge.
+import { basename, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { CodemodOptions } from '../codemod.js';
 import type { GoModule } from '../go/module.js';
 import { displayPath, formatWarning } from '../report.js';
 import type { FileOptions } from '../runner.js';
-import { gatherEvidence, type ModuleEvidence } from './evidence.js';
+import { NotWritable, writeSourceAtomic } from '../source.js';
+import { badgeSvg } from './badge.js';
+import { gatherEvidence, type CodemodFindings, type ModuleEvidence } from './evidence.js';
+import { fleetSummary, FLEET_JSON_VERSION, type CheckRecord, type FleetReport } from './fleet.js';
+import { reportCard } from './page.js';
 import { band, scoreSignals, type Signal } from './signals.js';
 
-export type CheckFormat = 'text' | 'json' | 'markdown';
+export const CHECK_FORMATS = ['text', 'json', 'markdown', 'html'] as const;
+export type CheckFormat = (typeof CHECK_FORMATS)[number];
 
 /** The JSON document's shape; `version` changes when a field changes meaning or goes away. */
 export const CHECK_JSON_VERSION = 2;
@@ -25,12 +32,14 @@ export interface ModuleScore {
   max: number;
   band: string;
   signals: Signal[];
+  /** Per codemod with findings: findings and the fixes they carry, before verification (what `goprod fix` would propose). */
+  codemods: Record<string, CodemodFindings>;
 }
 
-export function scoreModule({ module, evidence }: ModuleEvidence, cwd: string): ModuleScore {
+export function scoreModule({ module, evidence, codemods }: ModuleEvidence, cwd: string): ModuleScore {
   const signals = scoreSignals(evidence);
   const total = signals.reduce((n, s) => n + s.score, 0);
-  return { module: module.path, dir: displayPath(module.dir, cwd), goLines: evidence.goLines, total, max: MAX_SCORE, band: band(total), signals };
+  return { module: module.path, dir: displayPath(module.dir, cwd), goLines: evidence.goLines, total, max: MAX_SCORE, band: band(total), signals, codemods };
 }
 
 export interface CheckOptions extends FileOptions {
@@ -41,24 +50,68 @@ export interface CheckOptions extends FileOptions {
   /** With runTests: download the modules' dependencies first (go mod download). */
   download?: boolean;
   codemodOptions?: CodemodOptions;
+  /** Worker threads for the codemods' scan (default: as goprod fix). */
+  threads?: number;
+  /** Also write the repository's score and band as an SVG badge to this file. */
+  badge?: string;
 }
 
 /** Runs the check; exit code 1 when a module scores below `minScore`. */
 export async function checkCommand(paths: readonly string[], opts: CheckOptions, io: Io): Promise<number> {
+  const startedAt = new Date();
   const onTests = (m: GoModule) => io.stderr(`goprod: running the tests of ${m.path || displayPath(m.dir, io.cwd)} (go test -race -cover ./...)\n`);
   const { modules, warnings } = await gatherEvidence(paths, io.cwd, { ...opts, onTests });
   if (modules.length === 0) throw new UsageError('no Go module found (no go.mod above the Go files under the given paths)');
   const scores = modules.map((m) => scoreModule(m, io.cwd));
   const testsRun = opts.runTests ?? false;
   for (const w of warnings) io.stderr(`${formatWarning(w, io.cwd)}\n`);
-  io.stdout(opts.format === 'json' ? `${JSON.stringify(checkJson(scores, testsRun), null, 2)}\n` : opts.format === 'markdown' ? markdown(scores) : text(scores, testsRun));
+  const doc = checkJson(scores, testsRun);
+  if (opts.badge !== undefined) writeBadge(opts.badge, doc, io);
+  const root = modules[0]!.repositoryRoot;
+  const record: CheckRecord = { kind: 'check', id: root, name: basename(root), status: 'checked', check: doc, startedAt: startedAt.toISOString(), seconds: Math.round((Date.now() - startedAt.getTime()) / 100) / 10 };
+  const outputs: Record<CheckFormat, () => string> = {
+    json: () => `${JSON.stringify(doc, null, 2)}\n`,
+    markdown: () => markdown(scores),
+    text: () => text(scores, testsRun),
+    html: () => reportCard(repositoryReport(record, new Date().toISOString()), { single: true }),
+  };
+  io.stdout(outputs[opts.format]());
   io.stderr(`${summary(scores)}\n`);
   return opts.minScore !== undefined && scores.some((s) => s.total < opts.minScore!) ? 1 : 0;
 }
 
-export function checkJson(scores: readonly ModuleScore[], testsRun: boolean): unknown {
+/** One repository's check as a report of one: what --format=html draws, the fleet's page. */
+function repositoryReport(record: CheckRecord, finishedAt: string): FleetReport {
+  const records = [record];
+  return { kind: 'check', version: FLEET_JSON_VERSION, measured: record.check!.measured, startedAt: record.startedAt, finishedAt, summary: fleetSummary(records, { fleet: false }), repositories: records };
+}
+
+/** --badge: the repository's score and band (the lines-weighted score with several modules). */
+function writeBadge(path: string, doc: CheckDocument, io: Io): void {
+  const target = resolve(io.cwd, path);
+  try {
+    writeSourceAtomic(target, badgeSvg(doc.overall.total, doc.overall.max, doc.overall.band));
+  } catch (e) {
+    throw new UsageError(`cannot write the badge ${displayPath(target, io.cwd)}: ${e instanceof NotWritable ? 'it is read-only' : ((e as NodeJS.ErrnoException).code ?? (e as Error).message)}`);
+  }
+}
+
+/** The JSON document of `goprod check --format=json` (the README documents it). */
+export interface CheckDocument {
+  version: typeof CHECK_JSON_VERSION;
+  measured: string;
+  overall: { total: number; max: number; band: string };
+  modules: ModuleScore[];
+}
+
+export function checkJson(scores: readonly ModuleScore[], testsRun: boolean): CheckDocument {
   const overall = overallScore(scores);
-  return { version: CHECK_JSON_VERSION, measured: testsRun ? 'from the repository and its tests (go test -race -cover)' : 'from the repository (tests not run)', overall: { total: overall, max: MAX_SCORE, band: band(overall) }, modules: scores };
+  return { version: CHECK_JSON_VERSION, measured: measuredBy(testsRun), overall: { total: overall, max: MAX_SCORE, band: band(overall) }, modules: [...scores] };
+}
+
+/** How the scores were measured, in words. */
+export function measuredBy(testsRun: boolean): string {
+  return testsRun ? 'from the repository and its tests (go test -race -cover)' : 'from the repository (tests not run)';
 }
 
 /** The repository's score: the modules' totals weighted by their lines of Go, rounded. */

@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { codemods } from '../../codemods/index.js';
+import type { Finding } from '../analyze.js';
 import type { CodemodOptions } from '../codemod.js';
 import { discoverGoFiles } from '../discover.js';
 import { ModuleFinder, type GoModule } from '../go/module.js';
@@ -88,6 +89,14 @@ export interface ModuleEvidence {
   /** Where the repository's files are looked for: the nearest directory with .git at or above the module, else the path checked. */
   repositoryRoot: string;
   evidence: Evidence;
+  /** Per codemod with findings in the module: what `goprod fix` would do there (a migration plan's counts). */
+  codemods: Record<string, CodemodFindings>;
+}
+
+/** A codemod's findings in a module and the fixes they carry (not verified: verification may back some out). */
+export interface CodemodFindings {
+  findings: number;
+  fixes: number;
 }
 
 const LOGGING = ['log/slog', 'github.com/rs/zerolog', 'go.uber.org/zap', 'github.com/sirupsen/logrus', 'github.com/go-kit/log', 'github.com/go-logr/logr'];
@@ -112,7 +121,7 @@ const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
 export async function gatherEvidence(
   paths: readonly string[],
   cwd: string,
-  options: FileOptions & { codemodOptions?: CodemodOptions; runTests?: boolean; download?: boolean; onTests?: (module: GoModule) => void } = {},
+  options: FileOptions & { codemodOptions?: CodemodOptions; threads?: number; runTests?: boolean; download?: boolean; onTests?: (module: GoModule) => void } = {},
 ): Promise<{ modules: ModuleEvidence[]; warnings: Warning[] }> {
   const files = new Map<GoModule, string[]>();
   const finder = new ModuleFinder();
@@ -120,26 +129,42 @@ export async function gatherEvidence(
     const module = finder.find(dirname(path));
     if (module) files.set(module, [...(files.get(module) ?? []), path]);
   }
-  const run = await runCodemods(paths, codemods, { exclude: options.exclude, goOutsideModule: options.goOutsideModule, codemodOptions: options.codemodOptions, verify: false, cwd });
+  const run = await runCodemods(paths, codemods, { exclude: options.exclude, goOutsideModule: options.goOutsideModule, codemodOptions: options.codemodOptions, threads: options.threads, verify: false, cwd });
   const parser = await loadGoParser();
   const roots = paths.map((p) => resolve(cwd, p.replace(/(^|[/\\])\.\.\.$/, '$1') || '.'));
   const modules: ModuleEvidence[] = [];
   for (const [module, paths] of [...files].sort(([a], [b]) => a.dir.localeCompare(b.dir))) {
     const repositoryRoot = repositoryRootOf(module.dir, roots);
-    const evidence: Evidence = { ...fromCodemods(run, module), ...fromGoFiles(module, paths, parser), ...fromRepository(repositoryRoot, module.dir) };
+    const found = findingsOf(run, module);
+    const evidence: Evidence = { ...fromCodemods(found), ...fromGoFiles(module, paths, parser), ...fromRepository(repositoryRoot, module.dir) };
     if (options.runTests) {
       options.onTests?.(module);
       evidence.tests = await runModuleTests(module.dir, options.download ?? false);
     }
-    modules.push({ module, repositoryRoot, evidence });
+    modules.push({ module, repositoryRoot, evidence, codemods: codemodCounts(found) });
   }
   return { modules, warnings: run.warnings };
 }
 
 type CodemodEvidence = Pick<Evidence, 'unwrappedErrorf' | 'directErrorChecks' | 'droppedCloseErrors' | 'droppedCloseErrorsOnWrites' | 'sharedLoopVariables' | 'envReads' | 'envReadDirectories'>;
 
-function fromCodemods(run: RunResult, module: GoModule): CodemodEvidence {
-  const findings = run.files.filter((f) => f.module?.dir === module.dir).flatMap((f) => f.findings.map((finding) => ({ path: f.path, finding })));
+type ModuleFinding = { path: string; finding: Finding };
+
+function findingsOf(run: RunResult, module: GoModule): ModuleFinding[] {
+  return run.files.filter((f) => f.module?.dir === module.dir).flatMap((f) => f.findings.map((finding) => ({ path: f.path, finding })));
+}
+
+/** Findings and fixes per codemod, codemods in the registry's order. */
+function codemodCounts(findings: readonly ModuleFinding[]): Record<string, CodemodFindings> {
+  const counts: Record<string, CodemodFindings> = {};
+  for (const { name } of codemods) {
+    const of = findings.filter((f) => f.finding.codemod === name);
+    if (of.length > 0) counts[name] = { findings: of.length, fixes: of.reduce((n, f) => n + f.finding.fixes.length, 0) };
+  }
+  return counts;
+}
+
+function fromCodemods(findings: readonly ModuleFinding[]): CodemodEvidence {
   const of = (codemod: string) => findings.filter((f) => f.finding.codemod === codemod);
   const closes = of('close-errors');
   // env-config adds one finding for the package it would generate; the rest are reads.

@@ -50,7 +50,9 @@ export function helperBinary(toolchain: Toolchain): Promise<string> {
 
 async function build(source: string, binary: string): Promise<string> {
   if (existsSync(binary)) return binary;
-  await mkdir(dirname(binary), { recursive: true });
+  await mkdir(dirname(binary), { recursive: true }).catch((error: Error) => {
+    throw new Error(`goprod cannot build its type checker in ${dirname(binary)} (set GOPROD_CACHE to a directory it can write): ${error.message}`);
+  });
   // Built beside its final name and renamed: another goprod (a bulk job) may build it at the same time.
   const temporary = `${binary}.${process.pid}.tmp`;
   const forget = temporaryPath(temporary);

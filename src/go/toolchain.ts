@@ -47,8 +47,16 @@ export function runGo(args: readonly string[], cwd: string, env: NodeJS.ProcessE
   return runProgram('go', args, cwd, env);
 }
 
+let commands = 0;
+
+/** How many go commands (and runs of goprod's type checker) this process has started: what a step cost. */
+export function commandCount(): number {
+  return commands;
+}
+
 /** Runs a program that runs the go command (go itself, or goprod's helper) in goprod's environment for it. */
 function runProgram(program: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<GoRun> {
+  commands++;
   const temp = mkdtempSync(tempPrefix('go', process.env.GOTMPDIR || tmpdir()));
   const forget = temporaryPath(temp);
   return new Promise((done, fail) => {
@@ -311,6 +319,8 @@ export interface ListedPackage {
   problem?: string;
   /** Import paths it depends on, test dependencies included. */
   deps: Set<string>;
+  /** Some of its files use cgo under this configuration. */
+  cgo: boolean;
 }
 
 export interface Listing {
@@ -338,11 +348,12 @@ function listingOf(listed: readonly ListJson[], target: GoTarget, patterns: read
     const pattern = p.Dir ? undefined : patterns.find((pat) => p.ImportPath === pat || p.ImportPath.endsWith(`/${pat.slice(2)}`));
     const dir = p.Dir ?? (pattern && resolve(target.context.dir, pattern));
     if (!dir) continue;
-    const pkg = packages.get(dir) ?? { importPath: p.ImportPath, compiled: new Set<string>(), deps: new Set<string>() };
+    const pkg = packages.get(dir) ?? { importPath: p.ImportPath, compiled: new Set<string>(), deps: new Set<string>(), cgo: false };
     packages.set(dir, pkg);
     if (!p.ForTest && !p.ImportPath.endsWith('.test')) {
       pkg.importPath = p.ImportPath;
       for (const f of [...(p.GoFiles ?? []), ...(p.CgoFiles ?? []), ...(p.TestGoFiles ?? []), ...(p.XTestGoFiles ?? [])]) pkg.compiled.add(f);
+      pkg.cgo ||= (p.CgoFiles ?? []).length > 0;
     }
     for (const d of p.Deps ?? []) pkg.deps.add(d);
     const problem = [p.Error, ...(p.DepsErrors ?? [])].find((e) => e && !NOT_FAILURES.test(e.Err));

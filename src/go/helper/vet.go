@@ -91,22 +91,30 @@ func checkPrintf(call *ast.CallExpr, name string, formatAt int, info *types.Info
 	args := call.Args[formatAt+1:]
 	spread := call.Ellipsis.IsValid()
 	var found []finding
-	report := func(message string) { found = append(found, finding{call.Pos(), message}) }
+	report := func(pos token.Pos, message string) { found = append(found, finding{pos, message}) }
+	// Where vet puts a directive's finding: at the directive, in a literal format (a line a
+	// fix of it wrote); offsets in an escaped literal may be off by a few columns, not lines.
+	directiveAt := func(offset int) token.Pos {
+		if lit, ok := call.Args[formatAt].(*ast.BasicLit); ok {
+			return lit.Pos() + token.Pos(1+offset)
+		}
+		return call.Pos()
+	}
 
 	if !strings.Contains(format, "%") {
 		if len(args) > 0 && !spread {
-			report(name + " call has arguments but no formatting directives")
+			report(args[0].Pos(), name+" call has arguments but no formatting directives")
 		}
 		return found
 	}
 	next, used, indexed := 0, 0, false
 	// operand notes that a directive reads argument n (0-based): false if there is none.
-	operand := func(directive string, n int) bool {
+	operand := func(start int, directive string, n int) bool {
 		if n+1 > used {
 			used = n + 1
 		}
 		if n >= len(args) && !spread {
-			report(fmt.Sprintf("%s format %s reads arg #%d, but call has %s", name, directive, n+1, count(len(args))))
+			report(directiveAt(start), fmt.Sprintf("%s format %s reads arg #%d, but call has %s", name, directive, n+1, count(len(args))))
 			return false
 		}
 		return !spread
@@ -146,7 +154,7 @@ func checkPrintf(call *ast.CallExpr, name string, formatAt int, info *types.Info
 			}
 			if i < len(format) && format[i] == '*' {
 				i++
-				operand(directive, next)
+				operand(start, directive, next)
 				next++
 				return true
 			}
@@ -174,18 +182,18 @@ func checkPrintf(call *ast.CallExpr, name string, formatAt int, info *types.Info
 			continue
 		}
 		if verb == 'w' && name != "fmt.Errorf" {
-			report(fmt.Sprintf("%s does not support error-wrapping directive %%w", name))
+			report(directiveAt(start), fmt.Sprintf("%s does not support error-wrapping directive %%w", name))
 		}
-		if operand(directive, next) && verb == 'w' {
+		if operand(start, directive, next) && verb == 'w' {
 			arg := args[next]
 			if t := info.Types[arg].Type; t != nil && !types.Implements(t, errorType) {
-				report(fmt.Sprintf("%s format %s has arg %s of wrong type %s", name, directive, types.ExprString(arg), t))
+				report(directiveAt(start), fmt.Sprintf("%s format %s has arg %s of wrong type %s", name, directive, types.ExprString(arg), t))
 			}
 		}
 		next++
 	}
 	if !indexed && !spread && used < len(args) {
-		report(fmt.Sprintf("%s call needs %s but has %s", name, count(used), count(len(args))))
+		report(call.Pos(), fmt.Sprintf("%s call needs %s but has %s", name, count(used), count(len(args))))
 	}
 	return found
 }
