@@ -383,6 +383,9 @@ interface IsolatedResult {
  * so one package never keeps the others from being checked.
  */
 async function checkIsolated(checker: Checker, dirs: readonly string[], overlay: ReadonlyMap<string, string>): Promise<IsolatedResult> {
+  // No package: nothing to check (with no pattern the go command would check the module root's,
+  // and halving nothing after a failure there would never end).
+  if (dirs.length === 0) return { messages: [], failed: new Map() };
   const result = await checker.check(dirs, overlay);
   if (result.failures.length === 0) return { messages: result.messages, failed: new Map() };
   if (dirs.length === 1) return { messages: result.messages, failed: new Map([[dirs[0]!, result.failures[0]!]]) };
