@@ -162,6 +162,17 @@ func f(err error, apiErr *APIError, c net.Conn, h hub, r reader, b *bufio.Reader
     expect(factOf(types, 'm.go', 'runtime.Compiler')).toEqual({ flags: FACT.constant, name: 'gc' });
   });
 
+  test('a generic type alias (Go 1.24) type-checks: the helper asks go/types for aliases whatever Go built it', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'goprod-facts-'));
+    const text = 'package a\n\nimport "errors"\n\ntype List[T any] = []T\n\nvar errs List[error]\n\nfunc First() bool { return errs[0] == errors.ErrUnsupported }\n';
+    writeTree(dir, { 'go.mod': 'module example.com/a\n\ngo 1.24\n', 'a.go': text });
+    const run = await typeFactsFor([{ path: join(dir, 'a.go'), module: new ModuleFinder().find(dir)! }]);
+    const known = run.files.get(join(dir, 'a.go'))!;
+    expect(known).toHaveProperty('facts');
+    const at = text.indexOf('errs[0]');
+    expect('facts' in known && TypeFacts.of(known.facts, text, false).at({ startIndex: at, endIndex: at + 7 })).toEqual({ flags: FACT.error | FACT.interface | FACT.errorType });
+  });
+
   test("only the wanted files' bodies are checked: an import only another file's bodies use is no error", async () => {
     dir = mkdtempSync(join(tmpdir(), 'goprod-facts-'));
     const files = {

@@ -18,6 +18,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 )
 
 // report is the document goprod reads.
@@ -42,6 +43,10 @@ type diagnostic struct {
 }
 
 func main() {
+	// Generic type aliases (Go 1.24) are checked only with gotypesalias=1, which go/types does
+	// by default only for a program whose go.mod says go 1.23 or later; this one says 1.21, the
+	// oldest Go it builds with. An unknown setting is ignored, so older Go is not bothered.
+	os.Setenv("GODEBUG", strings.TrimPrefix(os.Getenv("GODEBUG")+",gotypesalias=1", ","))
 	if len(os.Args) < 2 || (os.Args[1] != "check" && os.Args[1] != "facts") {
 		fmt.Fprintln(os.Stderr, "usage: goprod-helper check|facts [-tags a,b] [-overlay FILE] PATTERN...")
 		os.Exit(2)
