@@ -51,11 +51,27 @@ func (e *exportData) Import(path string) (*types.Package, error) {
 // module (compiling those its build cache lacks) and marks their units to be read from it.
 // A package it cannot compile is left to be checked from source, which says why.
 func readExports(l *loaded, tags, overlay string) (map[string]string, error) {
-	var paths []string
+	inModule := func(p *listedPackage) bool { return p.Module != nil && p.Module.Main }
+	own := map[string]bool{}
 	for _, u := range l.order {
-		if u.p.DepOnly && u.p.ForTest == "" && !(u.p.Module != nil && u.p.Module.Main) && u.p.ImportPath != "unsafe" {
-			paths = append(paths, u.p.ImportPath)
+		if inModule(u.p) {
+			own[u.p.ImportPath] = true
 		}
+	}
+	var paths []string
+next:
+	for _, u := range l.order {
+		if !u.p.DepOnly || u.p.ForTest != "" || inModule(u.p) || u.p.ImportPath == "unsafe" {
+			continue
+		}
+		// A package of another module importing the module's own (imgcrypt imports containerd,
+		// which uses imgcrypt): its export data would name a second copy of the own package.
+		for _, d := range u.p.Deps {
+			if own[d] {
+				continue next
+			}
+		}
+		paths = append(paths, u.p.ImportPath)
 	}
 	files := map[string]string{}
 	// In parts: a command line has limits (32k characters on windows).
