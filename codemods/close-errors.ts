@@ -125,7 +125,8 @@ function returnsError(fn: SyntaxNode): boolean {
 /**
  * The name of the function's error result, with the edits that name it when it has none:
  * `(int, error)` → `(_ int, err error)`; a top-level `_, err := …` of the body then becomes
- * `_, err = …` (it would declare nothing new). Undefined where `err` cannot be the name: a
+ * `_, err = …` (it would declare nothing new), as does `x, err := …` where `x` is declared
+ * before in the function's scope. Undefined where `err` cannot be the name: a
  * parameter, or a top-level `var err`, has it; or where the name, at the defer statement
  * `at`, means a variable of an inner block (`f, err := …` in a loop): the deferred closure
  * would set that one and the error would be lost.
@@ -142,8 +143,11 @@ function errorResultName(fn: SyntaxNode, at: SyntaxNode): { name: string; edits:
   const params = fn.childForFieldName('parameters')?.descendantsOfType('identifier') ?? [];
   const varErr = top.some((s) => s.type === 'var_declaration' && s.descendantsOfType('var_spec').some((v) => v.childrenForFieldName('name').some((n) => n.text === 'err')));
   if (params.some((p) => p.text === 'err') || varErr) return undefined;
+  // Declared before in the function's scope (a parameter, `var x`, an earlier `:=`): not new.
+  const receiver = fn.childForFieldName('receiver')?.descendantsOfType('identifier') ?? [];
+  const redeclared = (l: SyntaxNode) => l.text === '_' || l.text === 'err' || [...params, ...receiver].some((p) => p.text === l.text) || !sameNode(resolve(l)?.node, l);
   const edits: Edit[] = top
-    .filter((s) => s.type === 'short_var_declaration' && children(s.childForFieldName('left')!).every((l) => l.text === 'err' || l.text === '_'))
+    .filter((s) => s.type === 'short_var_declaration' && children(s.childForFieldName('left')!).some((l) => l.text === 'err') && children(s.childForFieldName('left')!).every(redeclared))
     .map((s) => s.children.find((c) => c.type === ':=')!)
     .map((op) => ({ start: op.startIndex, end: op.endIndex, text: '=' }));
   if (last.name) return { name: 'err', edits: [...edits, { start: last.name.startIndex, end: last.name.endIndex, text: 'err' }] };
