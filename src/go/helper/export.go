@@ -17,9 +17,9 @@ import (
 
 // Export data: under the host's platform the go command has compiled the dependencies for
 // go vet already (or will, to verify), so their types can be read from its build cache
-// instead of checked from source. Only packages outside the main module are read so: the
-// module's own packages are checked from source (their export data would have to be
-// compiled first).
+// instead of checked from source. The packages asked about are checked from source (their
+// function bodies are what the facts are about), and so is every package that imports one of
+// them: its export data would name a second copy of it.
 
 // exportData reads packages from the go command's export data files, one at a time (the
 // importer is not safe for concurrent use).
@@ -51,23 +51,23 @@ func (e *exportData) Import(path string) (*types.Package, error) {
 // module (compiling those its build cache lacks) and marks their units to be read from it.
 // A package it cannot compile is left to be checked from source, which says why.
 func readExports(l *loaded, tags, overlay string) (map[string]string, error) {
-	inModule := func(p *listedPackage) bool { return p.Module != nil && p.Module.Main }
-	own := map[string]bool{}
+	checked := map[string]bool{} // the packages asked about, their test variants too
 	for _, u := range l.order {
-		if inModule(u.p) {
-			own[u.p.ImportPath] = true
+		if !u.p.DepOnly {
+			checked[u.p.ImportPath] = true
+			checked[strings.Fields(u.p.ImportPath)[0]] = true
 		}
 	}
 	var paths []string
 next:
 	for _, u := range l.order {
-		if !u.p.DepOnly || u.p.ForTest != "" || inModule(u.p) || u.p.ImportPath == "unsafe" {
+		if checked[u.p.ImportPath] || u.p.ForTest != "" || u.p.ImportPath == "unsafe" {
 			continue
 		}
-		// A package of another module importing the module's own (imgcrypt imports containerd,
-		// which uses imgcrypt): its export data would name a second copy of the own package.
+		// A package of another module may import the module's own too (containerd's vendored
+		// imgcrypt imports containerd/v2/client).
 		for _, d := range u.p.Deps {
-			if own[d] {
+			if checked[d] {
 				continue next
 			}
 		}
