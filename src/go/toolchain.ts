@@ -73,10 +73,10 @@ function runProgram(program: string, args: readonly string[], cwd: string, env: 
 }
 
 /** Runs the go command for a target: its workspace, platform, cgo and tags. */
-function runTarget(target: GoTarget, command: string, args: readonly string[], program = 'go'): Promise<GoRun> {
+function runTarget(target: GoTarget, command: string, args: readonly string[], program = 'go', env: NodeJS.ProcessEnv = {}): Promise<GoRun> {
   const { config, context } = target;
   const tags = config.tags.length > 0 ? [`-tags=${config.tags.join(',')}`] : [];
-  return runProgram(program, [command, ...tags, ...args], context.dir, { GOWORK: context.gowork, GOOS: config.goos, GOARCH: config.goarch, CGO_ENABLED: config.cgo ? '1' : '0' });
+  return runProgram(program, [command, ...tags, ...args], context.dir, { GOWORK: context.gowork, GOOS: config.goos, GOARCH: config.goarch, CGO_ENABLED: config.cgo ? '1' : '0', ...env });
 }
 
 /** What goprod needs to know of the installed toolchain. */
@@ -372,7 +372,9 @@ function listingOf(listed: readonly ListJson[], target: GoTarget, patterns: read
  * packages as listPackages does, and what the checks found as checkPackages does.
  */
 export async function typeCheckPackages(target: GoTarget, helper: string, patterns: readonly string[], overlay: ReadonlyMap<string, string>): Promise<{ listing: Listing; result: CheckResult }> {
-  const run = await withOverlay(overlay, ({ flags }) => runTarget(target, 'check', [...flags, ...patterns], helper));
+  // The helper's go.mod says go 1.21, whose go/types rejects generic type aliases (Go 1.24) unless told.
+  const godebug = [process.env.GODEBUG, 'gotypesalias=1'].filter(Boolean).join(',');
+  const run = await withOverlay(overlay, ({ flags }) => runTarget(target, 'check', [...flags, ...patterns], helper, { GODEBUG: godebug }));
   type Report = { fatal?: string; packages: ListJson[]; diagnostics: Array<{ path: string; line: number; column: number; message: string; compile: boolean; importPath: string }>; failures: string[] };
   let report: Report;
   try {
