@@ -190,8 +190,8 @@ function overlayOf(files: readonly FileResult[]): Map<string, string> {
 }
 
 /**
- * When go vet finds that fixed code does not compile (it stops at a package's first type
- * error), the type checker finds every fix that does not compile, all at once and without
+ * When go vet has something to say about fixed code (a type error stops it at a package's
+ * first one), the type checker finds every fix that does not compile, all at once and without
  * compiling anything, so that vet's rounds (each compiling packages again) are not spent on
  * them: a close-errors fix on a Close that returns nothing is one
  * round of go vet each, one type check for all. Only a new compile error on a line a fix
@@ -288,7 +288,9 @@ async function checkTarget(checker: Checker, listing: Listing, pending: FileResu
   const dirs = () => dirsOf(pending.filter((f) => !f.unverified));
   const live = () => new Set(dirs());
   let result = first && first.failures.length === 0 ? { messages: first.messages, failed: new Map<string, string>() } : await checkIsolated(checker, dirs(), overlayOf(moduleFiles));
-  if (checker.typeErrors && result.messages.some((m) => m.compileError && live().has(dirname(m.path))) && (await backOutTypeErrors(checker.typeErrors, pending, moduleFiles))) {
+  // Any message will do: vet prints a package's compile error as the compiler does, like a
+  // finding, when another checked package imports it.
+  if (checker.typeErrors && result.messages.some((m) => live().has(dirname(m.path))) && (await backOutTypeErrors(checker.typeErrors, pending, moduleFiles))) {
     result = await checkIsolated(checker, dirs(), overlayOf(moduleFiles));
   }
 
