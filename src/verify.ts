@@ -89,7 +89,7 @@ async function verifyModule(context: GoContext, files: FileResult[], toolchain: 
   }
   // Every changed file goes to a configuration that compiles it, the host's when it does.
   type Group = { target: GoTarget; files: FileResult[]; listing?: Listing; first?: CheckResult; checker?: Checker; seconds: number; commands: number };
-  const byConfig = new Map<string, Group>([[configKey(host.config), { target: host, files: [], listing, checker: vetChecker(host), seconds: (performance.now() - start) / 1000, commands: commandCount() - commands }]]);
+  const byConfig = new Map<string, Group>([[configKey(host.config), { target: host, files: [], listing, checker: undefined, seconds: (performance.now() - start) / 1000, commands: commandCount() - commands }]]);
   for (const f of files) {
     if (compiledIn(listing, f)) {
       byConfig.get(configKey(host.config))!.files.push(f);
@@ -113,6 +113,7 @@ async function verifyModule(context: GoContext, files: FileResult[], toolchain: 
   }
   // If it cannot be built, go vet checks every configuration, as with --vet-every-config.
   const helper = options.vetEveryConfig ? undefined : await build.binary();
+  byConfig.get(configKey(host.config))!.checker = vetChecker(host, helper);
   const checks: ConfigCheck[] = [];
   // One configuration after the other, the host's first: a fix backed out under one is out of the overlay of the next.
   for (const group of byConfig.values()) {
@@ -129,7 +130,7 @@ async function verifyModule(context: GoContext, files: FileResult[], toolchain: 
         group.checker = typeChecker(group.target, helper);
       } else {
         group.listing = await listPackages(group.target, patterns, overlayOf(files));
-        group.checker = vetChecker(group.target);
+        group.checker = vetChecker(group.target, helper);
       }
       for (const f of group.files) {
         if (group.listing.fatal) f.unverified = explain(group.listing.fatal);
@@ -138,7 +139,6 @@ async function verifyModule(context: GoContext, files: FileResult[], toolchain: 
     }
     const pending = group.files.filter((f) => !f.unverified && f.applied.length > 0);
     if (pending.length === 0) continue;
-    if (helper && group.checker!.tool === 'go vet') await backOutTypeErrors(typeChecker(group.target, helper), pending, files);
     const checkedAny = await checkTarget(group.checker!, group.listing, pending, files, explain, group.first);
     const cost = { seconds: group.seconds + (performance.now() - start) / 1000, commands: group.commands + commandCount() - commands };
     if (checkedAny) checks.push({ config: describeConfig(group.target.config, toolchain.host), tool: group.checker!.tool, ...cost });
@@ -190,27 +190,29 @@ function overlayOf(files: readonly FileResult[]): Map<string, string> {
 }
 
 /**
- * Before go vet checks a configuration, the type checker finds the fixes that do not compile,
- * all at once and without compiling anything, so that vet's rounds (each compiling packages
- * again) are not spent on them: a close-errors fix on a Close that returns nothing is one
+ * When go vet has something to say about fixed code (a type error stops it at a package's
+ * first one), the type checker finds every fix that does not compile, all at once and without
+ * compiling anything, so that vet's rounds (each compiling packages again) are not spent on
+ * them: a close-errors fix on a Close that returns nothing is one
  * round of go vet each, one type check for all. Only a new compile error on a line a fix
  * wrote backs that fix out here, in a file without cgo (the type checker does not run cgo);
  * nothing else is decided, and go vet remains the proof.
  */
-async function backOutTypeErrors(checker: Checker, pending: readonly FileResult[], moduleFiles: readonly FileResult[]): Promise<void> {
+async function backOutTypeErrors(checker: Checker, pending: readonly FileResult[], moduleFiles: readonly FileResult[]): Promise<boolean> {
   // One pass: go vet, which comes next, finds what this one's back-outs might uncover.
   const active = pending.filter((f) => f.applied.length > 0 && !usesCgo(f.output));
-  if (active.length === 0) return;
+  if (active.length === 0) return false;
   const fixed = await checker.check(dirsOf(active), overlayOf(moduleFiles));
   const errors = fixed.messages.filter((m) => m.compileError);
   const existing = new Set(dirsOf(moduleFiles.filter((f) => !f.created)));
   const doubted = dirsOf(active).filter((d) => existing.has(d) && errors.some((m) => dirname(m.path) === d));
-  if (fixed.failures.length > 0 || doubted.length === 0) return;
+  if (fixed.failures.length > 0 || doubted.length === 0) return false;
   const before = await checker.check(doubted, new Map());
-  if (before.failures.length > 0) return;
+  if (before.failures.length > 0) return false;
   const culprits = fixesOnTheirLines(newMessages(errors, before.messages), active);
   for (const [fix, { file, message }] of culprits) backOut(file, fix, message);
   await renderFiles([...new Set([...culprits.values()].map((c) => c.file))]);
+  return culprits.size > 0;
 }
 
 /** The fixes that wrote the lines the messages are about, each with its message. */
@@ -231,13 +233,17 @@ interface Checker {
   check(dirs: readonly string[], overlay: ReadonlyMap<string, string>): Promise<CheckResult>;
   /** The packages in `dirs` before goprod's fixes, with compile errors told from findings. */
   baseline(dirs: readonly string[], moduleFiles: readonly FileResult[]): Promise<IsolatedResult>;
+  /** What finds every fix that does not compile when this checker finds some (see backOutTypeErrors). */
+  typeErrors?: Checker;
 }
 
-function vetChecker(target: GoTarget): Checker {
+/** go vet, with goprod's type checker (when there is one) to list every fix that does not compile. */
+function vetChecker(target: GoTarget, helper?: string): Checker {
   const checker: Checker = {
     target,
     tool: 'go vet',
-    check: (dirs, overlay) => checkPackages(target, patternsOf(target.context, dirs), overlay),
+    check: (dirs, overlay) => checkPackages(target, patternsOf(target.context, dirs), overlay, false, !helper),
+    ...(helper ? { typeErrors: typeChecker(target, helper) } : {}),
     /**
      * The go command (1.26) can answer `go vet P` from the facts-only vet it ran on P earlier
      * as another package's dependency, which prints none of P's findings: a baseline would
@@ -282,6 +288,11 @@ async function checkTarget(checker: Checker, listing: Listing, pending: FileResu
   const dirs = () => dirsOf(pending.filter((f) => !f.unverified));
   const live = () => new Set(dirs());
   let result = first && first.failures.length === 0 ? { messages: first.messages, failed: new Map<string, string>() } : await checkIsolated(checker, dirs(), overlayOf(moduleFiles));
+  // Any message will do: vet prints a package's compile error as the compiler does, like a
+  // finding, when another checked package imports it.
+  if (checker.typeErrors && result.messages.some((m) => live().has(dirname(m.path))) && (await backOutTypeErrors(checker.typeErrors, pending, moduleFiles))) {
+    result = await checkIsolated(checker, dirs(), overlayOf(moduleFiles));
+  }
 
   // The baseline, package by package, of those where the fixed code has anything to say.
   const existing = new Set(dirsOf(moduleFiles.filter((f) => !f.created)));

@@ -73,10 +73,10 @@ function runProgram(program: string, args: readonly string[], cwd: string, env: 
 }
 
 /** Runs the go command for a target: its workspace, platform, cgo and tags. */
-function runTarget(target: GoTarget, command: string, args: readonly string[], program = 'go'): Promise<GoRun> {
+function runTarget(target: GoTarget, command: string, args: readonly string[], program = 'go', env: NodeJS.ProcessEnv = {}): Promise<GoRun> {
   const { config, context } = target;
   const tags = config.tags.length > 0 ? [`-tags=${config.tags.join(',')}`] : [];
-  return runProgram(program, [command, ...tags, ...args], context.dir, { GOWORK: context.gowork, GOOS: config.goos, GOARCH: config.goarch, CGO_ENABLED: config.cgo ? '1' : '0' });
+  return runProgram(program, [command, ...tags, ...args], context.dir, { GOWORK: context.gowork, GOOS: config.goos, GOARCH: config.goarch, CGO_ENABLED: config.cgo ? '1' : '0', ...env });
 }
 
 /** What goprod needs to know of the installed toolchain. */
@@ -190,13 +190,15 @@ async function withOverlay<T>(files: ReadonlyMap<string, string>, fn: (overlay: 
  * their dependencies, so a separate `go build` would only repeat that work; and vet with the
  * user's own flags finds the user's build cache warm for code goprod did not change.
  *
+ * `everyTypeError` false leaves that to the caller (goprod's type checker lists them all).
+ *
  * In vet's plain output a type error is a `vet: ` line and a dependency's compile error is
  * placed outside the vetted packages, but a vetted package compiled for another one prints
  * its compile errors as the compiler does, like a vet finding. With `json`, vet's findings
  * come as JSON on stdout instead and whatever stderr places does not compile: the caller
  * asks for that where it must tell the two apart (see ToolMessage.compileError).
  */
-export async function checkPackages(target: GoTarget, patterns: readonly string[], overlay: ReadonlyMap<string, string>, json = false): Promise<CheckResult> {
+export async function checkPackages(target: GoTarget, patterns: readonly string[], overlay: ReadonlyMap<string, string>, json = false, everyTypeError = true): Promise<CheckResult> {
   if (patterns.length === 0) return { messages: [], failures: [] };
   const dir = target.context.dir;
   const vetted = new Set(patterns.map((p) => resolve(dir, p)));
@@ -209,10 +211,10 @@ export async function checkPackages(target: GoTarget, patterns: readonly string[
     const runs = [vet];
     // vet stops at a package's first type error; compiling its tests with -e lists them all, so
     // one round of back-out can drop every fix they point at.
-    const typeErrorDirs = new Set(vet.stderr.split('\n').flatMap((l) => {
+    const typeErrorDirs = new Set(everyTypeError ? vet.stderr.split('\n').flatMap((l) => {
       const m = POSITIONED.exec(l);
       return m?.[1] ? [dirname(userPath(m[2]!))] : [];
-    }));
+    }) : []);
     // One go command per package, side by side, each writing into a directory of its own
     // (test binaries of packages with the same name would collide in one).
     runs.push(...(await Promise.all([...typeErrorDirs].map((d, i) => runTarget(target, 'test', [...flags, '-c', '-o', `${join(temp, `bin${i}`)}/`, '-vet=off', '-gcflags=-e', `./${relative(dir, d)}`])))));
@@ -370,7 +372,9 @@ function listingOf(listed: readonly ListJson[], target: GoTarget, patterns: read
  * packages as listPackages does, and what the checks found as checkPackages does.
  */
 export async function typeCheckPackages(target: GoTarget, helper: string, patterns: readonly string[], overlay: ReadonlyMap<string, string>): Promise<{ listing: Listing; result: CheckResult }> {
-  const run = await withOverlay(overlay, ({ flags }) => runTarget(target, 'check', [...flags, ...patterns], helper));
+  // The helper's go.mod says go 1.21, whose go/types rejects generic type aliases (Go 1.24) unless told.
+  const godebug = [process.env.GODEBUG, 'gotypesalias=1'].filter(Boolean).join(',');
+  const run = await withOverlay(overlay, ({ flags }) => runTarget(target, 'check', [...flags, ...patterns], helper, { GODEBUG: godebug }));
   type Report = { fatal?: string; packages: ListJson[]; diagnostics: Array<{ path: string; line: number; column: number; message: string; compile: boolean; importPath: string }>; failures: string[] };
   let report: Report;
   try {
