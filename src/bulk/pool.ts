@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { StatusBlock } from '../terminal.js';
+import { StatusBlock } from '../output/terminal.js';
 import { inShard, slugOf, type Repo, type Shard } from './repos.js';
 
 /** The part of a repository's record the pool reads. */

@@ -3,11 +3,11 @@
 import { basename, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import type { CodemodOptions } from '../codemod.js';
+import type { CodemodOptions } from '../engine/codemod.js';
 import type { GoModule } from '../go/module.js';
-import { displayPath, formatWarning } from '../report.js';
-import type { FileOptions } from '../runner.js';
-import { NotWritable, writeSourceAtomic } from '../source.js';
+import { displayPath, formatWarning } from '../output/report.js';
+import type { FileOptions } from '../engine/run.js';
+import { NotWritable, writeSourceAtomic } from '../engine/source.js';
 import { badgeSvg } from './badge.js';
 import { gatherEvidence, type CodemodFindings, type ModuleEvidence } from './evidence.js';
 import { fleetSummary, FLEET_JSON_VERSION, type CheckRecord, type FleetReport } from './fleet.js';

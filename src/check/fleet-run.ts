@@ -9,7 +9,7 @@ import { gatherReports, progressDisplay, runRepos, timeSpan, writeAtomic, writeR
 import { listRepos, type Repo, type Shard } from '../bulk/repos.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { displayPath } from '../report.js';
+import { displayPath } from '../output/report.js';
 import { measuredBy, type CheckDocument } from './command.js';
 import { fleetLine, fleetReport, planRepositories, type CheckRecord, type FleetReport } from './fleet.js';
 import { reportCard } from './page.js';

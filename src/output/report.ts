@@ -3,9 +3,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
-import type { Edit, Fix } from './edits.js';
-import { LineIndex, utf8Length } from './position.js';
-import { fixedContent, originalContent, willChange, type BackedOut, type FileResult, type RunResult, type Warning } from './model.js';
+import type { Edit, Fix } from '../engine/edits.js';
+import { LineIndex, utf8Length } from '../engine/position.js';
+import { fixedContent, originalContent, willChange, type BackedOut, type FileResult, type RunResult, type Warning } from '../engine/model.js';
 
 /** A path as the user should see it: relative to the working directory, with forward slashes. */
 export function displayPath(path: string, cwd: string): string {

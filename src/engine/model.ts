@@ -2,8 +2,8 @@
 // format → verify → report). Every stage imports it from here, none from another stage.
 import type { Finding } from './analyze.js';
 import type { Fix } from './edits.js';
-import type { GoModule } from './go/module.js';
-import type { GoVersion } from './go/version.js';
+import type { GoModule } from '../go/module.js';
+import type { GoVersion } from '../go/version.js';
 import { withBom, type SourceText } from './source.js';
 
 export interface BackedOut {

@@ -5,10 +5,10 @@
 import { join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import type { Codemod } from './codemod.js';
-import type { Fix } from './edits.js';
-import type { FileResult, RunResult } from './model.js';
-import { LineIndex } from './position.js';
+import type { Codemod } from '../engine/codemod.js';
+import type { Fix } from '../engine/edits.js';
+import type { FileResult, RunResult } from '../engine/model.js';
+import { LineIndex } from '../engine/position.js';
 import { displayPath, fixStatus, isUnder } from './report.js';
 
 /** goprod's home page (no repository URL is recorded elsewhere); the README's codemod table is every rule's help. */
