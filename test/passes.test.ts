@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { defineCodemod } from '../src/engine/codemod.js';
-import { counts } from '../src/output/report.js';
+import { counts } from '../src/engine/model.js';
 import { runCodemods } from '../src/engine/run.js';
 
 let dir: string;

@@ -2,7 +2,7 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { codemods as allCodemods } from '../../codemods/index.js';
-import { displayPath } from '../output/report.js';
+import { displayPath } from '../output/text.js';
 import { removeStaleTempDirs, withInterrupts } from '../engine/interrupt.js';
 import { bulkCommand, bulkSummary, type BulkFlags } from '../bulk/command.js';
 import { mergeReports, writeReport as writeBulkReport } from '../bulk/run.js';

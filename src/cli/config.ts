@@ -10,7 +10,7 @@ import type { Codemod, CodemodOption } from '../engine/codemod.js';
 import type { Exclude } from '../engine/discover.js';
 import { UsageError } from '../errors.js';
 import { GO_MOD_DEFAULT, parseGoVersion, type GoVersion } from '../go/version.js';
-import { displayPath } from '../output/report.js';
+import { displayPath } from '../output/text.js';
 
 /** The names a config file may have; both in one directory is an error. */
 export const CONFIG_NAMES = ['goprod.yaml', '.goprod.yaml'] as const;

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { codemods as allCodemods } from '../../codemods/index.js';
 import { writeStarterConfig } from './config.js';
-import { displayPath } from '../output/report.js';
+import { displayPath } from '../output/text.js';
 import type { CommandContext } from './context.js';
 
 export function addInitCommand(program: Command, { io }: CommandContext): void {

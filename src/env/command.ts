@@ -2,7 +2,7 @@
 import type { Config } from '../cli/config.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { displayPath, formatWarning } from '../output/report.js';
+import { displayPath, formatWarning } from '../output/text.js';
 import { envInventory, envJson, envTable, writeEnvExample } from './report.js';
 
 export interface EnvFlags {

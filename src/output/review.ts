@@ -5,7 +5,7 @@ import type { Fix } from '../engine/edits.js';
 import type { FileResult } from '../engine/model.js';
 import { LineIndex } from '../engine/position.js';
 import { changeGroups, renderAll } from '../engine/render.js';
-import { diffHunks, displayPath, plural } from './report.js';
+import { diffHunks, displayPath, plural } from './text.js';
 import { colorDiff, type Palette } from './terminal.js';
 
 /** Where the review asks and answers: one key per question. */
