@@ -3,9 +3,11 @@
 // Counts by text are approximations a user can reproduce with grep; each is named so.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { WRITTEN } from '../../codemods/close-errors.js';
 import { codemods } from '../../codemods/index.js';
+import { SHARED } from '../../codemods/loopvar.js';
 import type { Finding } from '../engine/analyze.js';
-import type { CodemodOptions } from '../engine/codemod.js';
+import type { OptionsByCodemod } from '../engine/codemod.js';
 import { discoverGoFiles } from '../engine/discover.js';
 import { ModuleFinder, type GoModule } from '../go/module.js';
 import type { RunResult, Warning } from '../engine/model.js';
@@ -121,7 +123,7 @@ const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
 export async function gatherEvidence(
   paths: readonly string[],
   cwd: string,
-  options: FileOptions & { codemodOptions?: CodemodOptions; threads?: number; runTests?: boolean; download?: boolean; onTests?: (module: GoModule) => void } = {},
+  options: FileOptions & { codemodOptions?: OptionsByCodemod; threads?: number; runTests?: boolean; download?: boolean; onTests?: (module: GoModule) => void } = {},
 ): Promise<{ modules: ModuleEvidence[]; warnings: Warning[] }> {
   const files = new Map<GoModule, string[]>();
   const finder = new ModuleFinder();
@@ -173,8 +175,8 @@ function fromCodemods(findings: readonly ModuleFinding[]): CodemodEvidence {
     unwrappedErrorf: of('wrap-errors').length,
     directErrorChecks: of('errors-is').length + of('errors-as').length,
     droppedCloseErrors: closes.length,
-    droppedCloseErrorsOnWrites: closes.filter((c) => /was written to|right before returning nil/.test(c.finding.message)).length,
-    sharedLoopVariables: of('loopvar').filter((f) => /all iterations share/.test(f.finding.message)).length,
+    droppedCloseErrorsOnWrites: closes.filter((c) => c.finding.category === WRITTEN).length,
+    sharedLoopVariables: of('loopvar').filter((f) => f.finding.category === SHARED).length,
     envReads: reads.length,
     envReadDirectories: new Set(reads.map((r) => dirname(r.path))).size,
   };

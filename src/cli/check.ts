@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { codemods as allCodemods } from '../../codemods/index.js';
+import { optionsByCodemod } from '../engine/codemod.js';
 import { applyConfig } from './config.js';
 import { UsageError } from '../errors.js';
 import { withInterrupts } from '../engine/interrupt.js';
@@ -78,7 +79,7 @@ Examples:
       const fleetOnly = ['jobs', 'shard', 'resume', 'timeout'].filter(given);
       if (fleetOnly.length > 0) throw new UsageError(`--${fleetOnly[0]} applies to a check over many repositories: add --repos FILE or --report DIR`);
       const config = applyConfig(command, allCodemods, io.cwd);
-      setExitCode(await checkCommand(paths.length > 0 ? paths : ['.'], { ...opts, exclude: config?.exclude, goOutsideModule: config?.goOutsideModule, codemodOptions: config?.options }, io));
+      setExitCode(await checkCommand(paths.length > 0 ? paths : ['.'], { ...opts, exclude: config?.exclude, goOutsideModule: config?.goOutsideModule, codemodOptions: optionsByCodemod(allCodemods, config?.options ?? {}) }, io));
     });
   check
     .command('merge-reports')

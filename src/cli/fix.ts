@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { codemods as allCodemods } from '../../codemods/index.js';
-import type { Codemod, CodemodOptions } from '../engine/codemod.js';
+import { optionsByCodemod, type Codemod, type OptionsByCodemod } from '../engine/codemod.js';
 import { applyConfig, type Config } from './config.js';
 import { UsageError } from '../errors.js';
 import { uncommittedFiles } from '../engine/git.js';
@@ -113,7 +113,7 @@ Examples:
       const opts = command.opts<FixOptions & { codemod?: string }>();
       const codemods = opts.codemod === undefined && config?.codemods ? config.codemods : selectCodemods(opts.codemod);
       for (const stale of removeStaleTempDirs()) io.stderr(`goprod: removed ${stale}, which an interrupted goprod run left\n`);
-      setExitCode(await withInterrupts(io.stderr, () => fix(paths, codemods, opts, io, config)));
+      setExitCode(await withInterrupts(io.stderr, () => fix(paths, codemods, optionsByCodemod(codemods, command.opts()), opts, io, config)));
     });
   for (const codemod of allCodemods) {
     for (const option of Object.values(codemod.options ?? {})) {
@@ -167,7 +167,7 @@ function outputPath(output: string | undefined, cwd: string): string | undefined
   return path;
 }
 
-async function fix(paths: string[], codemods: Codemod[], opts: FixOptions, io: Io, config: Config | undefined): Promise<number> {
+async function fix(paths: string[], codemods: Codemod[], codemodOptions: OptionsByCodemod, opts: FixOptions, io: Io, config: Config | undefined): Promise<number> {
   const interactive = opts.interactive ?? false;
   if (interactive && !(io.tty?.stdin && io.readKey)) throw new UsageError('-i asks about each fix on a terminal, and stdin is not one: run `goprod fix` to see the fixes as a diff, or `goprod fix --write` to apply them all');
   const mode: Mode = opts.write || interactive ? 'write' : opts.check ? 'check' : 'dry-run';
@@ -177,7 +177,7 @@ async function fix(paths: string[], codemods: Codemod[], opts: FixOptions, io: I
   const colors = { stdout: palette(colorFor(opts.color, { isTTY: io.tty?.stdout ?? false }, env)), stderr: palette(colorFor(opts.color, { isTTY: io.tty?.stderr ?? false }, env)) };
   const note = (line: string) => void (opts.quiet || io.stderr(`${colorNote(line, colors.stderr)}\n`));
   const progress = format === 'text' && !opts.quiet && ProgressLine.wanted({ isTTY: io.tty?.stderr ?? false }, env) ? new ProgressLine(io.stderr) : undefined;
-  const options = { cwd: io.cwd, download: opts.download ?? false, vetEveryConfig: opts.vetEveryConfig ?? false, threads: opts.threads, codemodOptions: opts as unknown as CodemodOptions, exclude: config?.exclude, goOutsideModule: config?.goOutsideModule, onProgress: progress && ((p: Progress) => progress.update(p)) };
+  const options = { cwd: io.cwd, download: opts.download ?? false, vetEveryConfig: opts.vetEveryConfig ?? false, threads: opts.threads, codemodOptions, exclude: config?.exclude, goOutsideModule: config?.goOutsideModule, onProgress: progress && ((p: Progress) => progress.update(p)) };
   // A review comes before verification: what the user accepts is what gets proven.
   const result = await runCodemods(paths, codemods, { ...options, verify: opts.verify && !interactive, typeFacts: opts.typeFacts ?? opts.verify });
   progress?.done();

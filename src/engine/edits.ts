@@ -18,6 +18,8 @@ export interface Diagnostic {
   start: number;
   end: number;
   message: string;
+  /** What kind of finding it is, as go/analysis's Category: a short name that `goprod check` counts by (its message is for people). */
+  category?: string;
   /** For a finding goprod cannot fix: why, in words shared by every finding it holds for (its message without places and names), so they are reported as one group. */
   reason?: string;
   fixes: Fix[];

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { applyFindings, openGoFile, suppressions, type Finding, type FixedFile } from './analyze.js';
-import { appliesTo, mayMatch, type Codemod, type CodemodOptions } from './codemod.js';
+import { appliesTo, mayMatch, type Codemod, type OptionsByCodemod } from './codemod.js';
 import { discoverGoFiles, type Exclude } from './discover.js';
 import type { GoFile } from '../go/file.js';
 import { ModuleFinder, type GoModule } from '../go/module.js';
@@ -31,7 +31,8 @@ export interface RunOptions {
   vetEveryConfig?: boolean;
   /** Let codemods ask Go's type checker (see type-facts.ts); default: when verifying. */
   typeFacts?: boolean;
-  codemodOptions?: CodemodOptions;
+  /** Each codemod's options (optionsByCodemod): a codemod sees its own only. */
+  codemodOptions?: OptionsByCodemod;
   /** Worker threads for scanning (default: one per core up to 8, none for a small tree; 1: this thread only). */
   threads?: number;
   /** Paths to leave alone (the config file's `exclude`). */
@@ -177,7 +178,7 @@ interface ModuleOutcome {
 }
 
 /** Runs the module-wide codemods on the files each needs (read and parsed here; the trees live only during the call). */
-function moduleFindings(parser: GoParser, module: GoModule, needs: Map<string, Set<string>>, codemods: readonly Codemod[], options: CodemodOptions, bugs: Warning[], types?: ReadonlyMap<string, FileTypes>): ModuleOutcome {
+function moduleFindings(parser: GoParser, module: GoModule, needs: Map<string, Set<string>>, codemods: readonly Codemod[], options: OptionsByCodemod, bugs: Warning[], types?: ReadonlyMap<string, FileTypes>): ModuleOutcome {
   const sources = new Map<string, SourceText>();
   for (const path of [...new Set([...needs.values()].flatMap((s) => [...s]))].sort()) {
     try {
@@ -195,7 +196,7 @@ function moduleFindings(parser: GoParser, module: GoModule, needs: Map<string, S
       if (!codemod.runModule || !mine) continue;
       const admitted = [...opened.values()].filter((f) => mine.has(f.path) && appliesTo(codemod, f.goVersion));
       try {
-        for (const { path, diagnostic } of codemod.runModule(module, admitted, options)) {
+        for (const { path, diagnostic } of codemod.runModule(module, admitted, options[codemod.name] ?? {})) {
           const file = opened.get(path);
           if (file && suppressions(file).silences(codemod.name, diagnostic.start)) continue;
           findings.set(path, [...(findings.get(path) ?? []), { ...diagnostic, codemod: codemod.name }]);

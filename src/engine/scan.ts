@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeFile, findingsIn, laterPasses, openGoFile, type BrokenFix, type FileInput, type Finding, type FixedFile } from './analyze.js';
-import { mayMatch, type Codemod, type CodemodOptions } from './codemod.js';
+import { mayMatch, type Codemod, type OptionsByCodemod } from './codemod.js';
 import { mergeFixes } from './edits.js';
 import { TypeFacts, type FileTypes } from '../go/facts.js';
 import { declarations, LazyPackageIndex, type PackageFile } from '../go/package.js';
@@ -56,7 +56,7 @@ export interface DirectoryScan {
   untyped: Array<{ order: number; path: string; reason: string }>;
 }
 
-export function scanDirectory(parser: GoParser, job: DirectoryJob, codemods: readonly Codemod[], options: CodemodOptions): DirectoryScan {
+export function scanDirectory(parser: GoParser, job: DirectoryJob, codemods: readonly Codemod[], options: OptionsByCodemod): DirectoryScan {
   const { texts, warnings } = readDirectory(job);
   const scan: DirectoryScan = { scanned: texts.size, fixed: [], warnings, moduleNeeds: {}, untyped: [] };
   const wanted: Array<{ order: number; path: string; codemods: Codemod[] }> = [];
@@ -120,7 +120,7 @@ export function scanDirectory(parser: GoParser, job: DirectoryJob, codemods: rea
 }
 
 /** What the codemods find in a file's text after a pass of fixes (undefined if it does not open). */
-function findingsAfter(parser: GoParser, input: FileInput, codemods: readonly Codemod[], options: CodemodOptions): Finding[] | undefined {
+function findingsAfter(parser: GoParser, input: FileInput, codemods: readonly Codemod[], options: OptionsByCodemod): Finding[] | undefined {
   const opened = openGoFile(parser, input);
   if (opened.kind !== 'open') return undefined;
   try {
