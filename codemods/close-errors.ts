@@ -1,8 +1,8 @@
 // Close errors reach someone. For a file, archive or compressor that was written to, the
 // error of Close can be the only sign the data never arrived: it is returned (joined into the
 // function's error result). Everywhere else it is dropped on purpose, visibly: `_ = x.Close()`.
-import { defineCodemod } from '../src/codemod.js';
-import type { Diagnostic, Edit } from '../src/edits.js';
+import { defineCodemod } from '../src/engine/codemod.js';
+import type { Diagnostic, Edit } from '../src/engine/edits.js';
 import { FACT, holds, typeFact } from '../src/go/facts.js';
 import type { GoFile } from '../src/go/file.js';
 import { addImport } from '../src/go/imports.js';
@@ -11,7 +11,7 @@ import { isLoopVariable, resolve, resolveAt } from '../src/go/scope.js';
 import { typeNameOf, typeTextOf } from '../src/go/types.js';
 import { contains, enclosingFunction, isWrittenAt, referencesTo, resultSlots } from '../src/go/syntax.js';
 import { atLeast } from '../src/go/version.js';
-import { children, statements, sameNode, type SyntaxNode } from '../src/parser.js';
+import { children, statements, sameNode, type SyntaxNode } from '../src/engine/parse.js';
 
 type Mode = 'both' | 'propagate' | 'explicit';
 

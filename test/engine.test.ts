@@ -3,10 +3,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { discoverGoFiles } from '../src/discover.js';
+import { discoverGoFiles } from '../src/engine/discover.js';
 import { parseGoMod } from '../src/go/module.js';
 import { buildTagMinimum, fileGoVersion, parseGoVersion } from '../src/go/version.js';
-import { LineIndex } from '../src/position.js';
+import { LineIndex } from '../src/engine/position.js';
 
 describe('discoverGoFiles', () => {
   let dir: string;

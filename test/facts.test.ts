@@ -9,7 +9,7 @@ import { FIXTURES } from './fixture-harness.js';
 import { HOST, runGoprod } from './run-goprod.js';
 import { FACT, TypeFacts, type Fact, type FileTypes } from '../src/go/facts.js';
 import { ModuleFinder } from '../src/go/module.js';
-import { typeFactsFor } from '../src/type-facts.js';
+import { typeFactsFor } from '../src/engine/type-facts.js';
 import { writeTree } from './tree.js';
 
 describe('spans: UTF-8 bytes from Go become string indices', () => {

@@ -5,11 +5,11 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import type { Codemod } from '../src/codemod.js';
+import type { Codemod } from '../src/engine/codemod.js';
 import { goEnv } from '../src/go/toolchain.js';
-import { LineIndex } from '../src/position.js';
-import { fixedContent } from '../src/model.js';
-import { runCodemods } from '../src/runner.js';
+import { LineIndex } from '../src/engine/position.js';
+import { fixedContent } from '../src/engine/model.js';
+import { runCodemods } from '../src/engine/run.js';
 
 export const FIXTURES = new URL('../fixtures/', import.meta.url).pathname;
 

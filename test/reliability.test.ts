@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { codemods } from '../codemods/index.js';
-import { defineCodemod } from '../src/codemod.js';
-import { runCodemods } from '../src/runner.js';
+import { defineCodemod } from '../src/engine/codemod.js';
+import { runCodemods } from '../src/engine/run.js';
 import { runGoprod } from './run-goprod.js';
 import { writeTree } from './tree.js';
 

@@ -4,8 +4,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CONFIG_NAMES } from '../config.js';
-import { childProcess } from '../interrupt.js';
+import { CONFIG_NAMES } from '../cli/config.js';
+import { childProcess } from '../engine/interrupt.js';
 import type { Repo } from './repos.js';
 
 // Under vitest this module is loaded from src/bulk/*.ts; the child needs the compiled CLI, which `npm test` builds.

@@ -3,9 +3,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { tempPrefix, temporaryPath } from '../interrupt.js';
+import { tempPrefix, temporaryPath } from '../engine/interrupt.js';
 import type { Io } from '../io.js';
-import { displayPath, plural } from '../report.js';
+import { displayPath, plural } from '../output/text.js';
 import { tally, type BulkReport } from './model.js';
 import { progressDisplay } from './pool.js';
 import { listRepos, parseShard } from './repos.js';

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { html as diff2html, parse as parseDiff, type Diff2HtmlConfig } from 'diff2html';
 import { ColorSchemeType, LineMatchingType, OutputFormatType } from 'diff2html/lib/types.js';
-import { baseCss, escapeHtml, facts, htmlPage, runDuration, sortableScript, when } from '../page.js';
-import { plural } from '../report.js';
+import { baseCss, escapeHtml, facts, htmlPage, runDuration, sortableScript, when } from '../output/page.js';
+import { plural } from '../output/text.js';
 import { tally, type BulkReport, type CodemodCounts, type RepoRecord } from './model.js';
 
 /** The whole page. Every piece of report text is escaped; nothing in it can add markup or script. */

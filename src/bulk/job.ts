@@ -7,6 +7,8 @@ import { dirname, join } from 'node:path';
 import { git, goprodChild, lastLines, ownConfigFlag, repositoryDir, type ChildRun } from './child.js';
 import type { CodemodCounts, RepoRecord } from './model.js';
 import type { Repo } from './repos.js';
+import { parseChecked } from '../checked-json.js';
+import { fixDocument, statusOf, type FixDocument } from '../output/json.js';
 
 export interface JobOptions {
   codemods: string[];
@@ -119,20 +121,15 @@ async function branchExists(repo: string, branch: string): Promise<boolean> {
 }
 
 /** `goprod fix --write --format=json` in the worktree, every module under it. */
-async function fixIn(worktree: string, options: JobOptions): Promise<ChildRun & { json?: FixJson }> {
+async function fixIn(worktree: string, options: JobOptions): Promise<ChildRun & { json?: FixDocument }> {
   // The repository's own config file applies (excludes, options); none found above the worktree does.
   const args = ['fix', '--write', '--format=json', `--codemod=${options.codemods.join(',')}`, '--threads=1', ownConfigFlag(worktree), ...(options.download ? ['--download'] : []), ...(options.typeFacts === false ? ['--no-type-facts'] : []), '.'];
   const run = await goprodChild(args, worktree, options.timeoutMinutes);
   try {
-    return { ...run, json: JSON.parse(run.stdout) as FixJson };
+    return { ...run, json: parseChecked(run.stdout, fixDocument) };
   } catch {
     return run; // no document: the run failed before its report
   }
-}
-
-/** The parts of `goprod fix --format=json` a bulk run reads. */
-interface FixJson {
-  findings: Array<{ codemod: string; file: string; line: number; fixes: Array<{ status: string }> }>;
 }
 
 interface FixSummary {
@@ -141,19 +138,19 @@ interface FixSummary {
   unverifiedReasons: string[];
 }
 
-function summarize(json: FixJson | undefined): FixSummary {
+function summarize(json: FixDocument | undefined): FixSummary {
   const summary: FixSummary = { counts: {}, backedOut: [], unverifiedReasons: [] };
   for (const finding of json?.findings ?? []) {
-    for (const { status } of finding.fixes) {
+    for (const fix of finding.fixes) {
       const c = (summary.counts[finding.codemod] ??= { applied: 0, backedOut: 0, unverified: 0 });
-      if (status === 'applied') c.applied++;
-      else if (status.startsWith('backed out: ')) {
+      const { kind, detail } = statusOf(fix.status);
+      if (kind === 'applied') c.applied++;
+      else if (kind === 'backed-out') {
         c.backedOut++;
-        summary.backedOut.push(`${finding.codemod} at ${finding.file}:${finding.line}: ${status.slice('backed out: '.length)}`);
-      } else if (status.startsWith('unverified: ')) {
+        summary.backedOut.push(`${finding.codemod} at ${finding.file}:${finding.line}: ${detail}`);
+      } else if (kind === 'unverified') {
         c.unverified++;
-        const reason = status.slice('unverified: '.length);
-        if (!summary.unverifiedReasons.includes(reason) && summary.unverifiedReasons.length < 3) summary.unverifiedReasons.push(reason);
+        if (!summary.unverifiedReasons.includes(detail) && summary.unverifiedReasons.length < 3) summary.unverifiedReasons.push(detail);
       }
     }
   }

@@ -2,7 +2,7 @@
 // in the flat style shields.io made common (Go Report Card's grade looked the same). Text widths
 // are estimated from Verdana's metrics and pinned with textLength, so the badge looks the same
 // whichever font the viewer substitutes.
-import { escapeHtml } from '../page.js';
+import { escapeHtml } from '../output/page.js';
 import { BANDS } from './signals.js';
 
 /** The colour of each band, on the badge and on the report card. */

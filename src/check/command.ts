@@ -1,13 +1,14 @@
 // `goprod check`: the production-readiness score of each module, as text, JSON, Markdown or the
 // report card (HTML), and as a badge.
 import { basename, resolve } from 'node:path';
+import { anyOf, arrayOf, boolean, type Check, number, object, oneOf, recordOf, string } from '../checked-json.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import type { CodemodOptions } from '../codemod.js';
+import type { CodemodOptions } from '../engine/codemod.js';
 import type { GoModule } from '../go/module.js';
-import { displayPath, formatWarning } from '../report.js';
-import type { FileOptions } from '../runner.js';
-import { NotWritable, writeSourceAtomic } from '../source.js';
+import { displayPath, formatWarning } from '../output/text.js';
+import type { FileOptions } from '../engine/run.js';
+import { NotWritable, writeSourceAtomic } from '../engine/source.js';
 import { badgeSvg } from './badge.js';
 import { gatherEvidence, type CodemodFindings, type ModuleEvidence } from './evidence.js';
 import { fleetSummary, FLEET_JSON_VERSION, type CheckRecord, type FleetReport } from './fleet.js';
@@ -103,6 +104,34 @@ export interface CheckDocument {
   overall: { total: number; max: number; band: string };
   modules: ModuleScore[];
 }
+
+const signal: Check<Signal> = object({
+  id: oneOf('structure', 'errors', 'concurrency', 'testing', 'observability', 'configuration', 'ci', 'documentation'),
+  name: string,
+  score: oneOf(0, 1, 2),
+  evidence: recordOf(anyOf<number | boolean | string | string[]>(number, boolean, string, arrayOf(string))),
+  summary: string,
+  fix: string,
+});
+
+const moduleScore: Check<ModuleScore> = object({
+  module: string,
+  dir: string,
+  goLines: number,
+  total: number,
+  max: number,
+  band: string,
+  signals: arrayOf(signal),
+  codemods: recordOf(object({ findings: number, fixes: number })),
+});
+
+/** What a reader of the JSON document (a check over many repositories) checks it against. */
+export const checkDocument: Check<CheckDocument> = object({
+  version: oneOf(CHECK_JSON_VERSION),
+  measured: string,
+  overall: object({ total: number, max: number, band: string }),
+  modules: arrayOf(moduleScore),
+});
 
 export function checkJson(scores: readonly ModuleScore[], testsRun: boolean): CheckDocument {
   const overall = overallScore(scores);

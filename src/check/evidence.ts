@@ -4,13 +4,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { codemods } from '../../codemods/index.js';
-import type { Finding } from '../analyze.js';
-import type { CodemodOptions } from '../codemod.js';
-import { discoverGoFiles } from '../discover.js';
+import type { Finding } from '../engine/analyze.js';
+import type { CodemodOptions } from '../engine/codemod.js';
+import { discoverGoFiles } from '../engine/discover.js';
 import { ModuleFinder, type GoModule } from '../go/module.js';
-import type { RunResult, Warning } from '../model.js';
-import { loadGoParser, type GoParser } from '../parser.js';
-import { runCodemods, type FileOptions } from '../runner.js';
+import type { RunResult, Warning } from '../engine/model.js';
+import { loadGoParser, type GoParser } from '../engine/parse.js';
+import { runCodemods, type FileOptions } from '../engine/run.js';
 import { countGoroutines } from './goroutines.js';
 import { runModuleTests, type TestRun } from './tests.js';
 

@@ -7,8 +7,8 @@
 // opens in a dialog from its name or any of its signal cells, from an inert <template>, so
 // 200 repositories' evidence costs the page nothing until it is asked for.
 import { codemods } from '../../codemods/index.js';
-import { baseCss, escapeHtml, facts, htmlPage, runDuration, sortableScript, when } from '../page.js';
-import { plural } from '../report.js';
+import { baseCss, escapeHtml, facts, htmlPage, runDuration, sortableScript, when } from '../output/page.js';
+import { plural } from '../output/text.js';
 import { BAND_COLORS } from './badge.js';
 import type { CheckDocument, ModuleScore } from './command.js';
 import { codemodTotals, goLines, lowestModule, mainModule, SIGNALS, type CheckRecord, type FleetReport } from './fleet.js';

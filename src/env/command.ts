@@ -1,8 +1,8 @@
 // `goprod env`: the command's body (the flags are declared in cli.ts).
-import type { Config } from '../config.js';
+import type { Config } from '../cli/config.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { displayPath, formatWarning } from '../report.js';
+import { displayPath, formatWarning } from '../output/text.js';
 import { envInventory, envJson, envTable, writeEnvExample } from './report.js';
 
 export interface EnvFlags {

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { classify, describe, REASONS, withPrevious, type ReadOutcome } from '../../codemods/env-config.js';
 import type { EnvVariable } from '../go/env.js';
 import type { GoModule } from '../go/module.js';
-import { displayPath, plural } from '../report.js';
-import type { Warning } from '../model.js';
-import { inspectModules, type FileOptions } from '../runner.js';
-import { writeSourceAtomic } from '../source.js';
+import { displayPath, plural } from '../output/text.js';
+import type { Warning } from '../engine/model.js';
+import { inspectModules, type FileOptions } from '../engine/run.js';
+import { writeSourceAtomic } from '../engine/source.js';
 
 export interface ModuleEnv {
   module: GoModule;

@@ -1,7 +1,7 @@
 // How a Go program reads its environment: every os.Getenv / os.LookupEnv call, the variable
 // it names, and what the code around it says about the value (its type, a default, whether
 // the program refuses to run without it).
-import { children, statements, sameNode, type SyntaxNode } from '../parser.js';
+import { children, statements, sameNode, type SyntaxNode } from '../engine/parse.js';
 import type { GoFile } from './file.js';
 import { decodeStringExpression } from './literal.js';
 import { resolve } from './scope.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { toolMissing } from '../errors.js';
-import { childProcess, onInterrupt, tempPrefix, temporaryPath } from '../interrupt.js';
+import { childProcess, onInterrupt, tempPrefix, temporaryPath } from '../engine/interrupt.js';
 import type { BuildConfig, Platform } from './constraint.js';
 
 /**

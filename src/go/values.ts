@@ -4,7 +4,7 @@
 // helper's parameter when every caller in its package passes such a value. Anything else
 // (input, a call's result, a field of a value from elsewhere) is unknowable.
 import { relative } from 'node:path';
-import { children, sameNode, type SyntaxNode } from '../parser.js';
+import { children, sameNode, type SyntaxNode } from '../engine/parse.js';
 import type { GoFile } from './file.js';
 import { FACT, holds, typeFact } from './facts.js';
 import { decodeStringExpression } from './literal.js';

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { analyzeFile, findingsIn, laterPasses, openGoFile, type BrokenFix, type FileInput, type Finding, type FixedFile } from './analyze.js';
 import { mayMatch, type Codemod, type CodemodOptions } from './codemod.js';
 import { mergeFixes } from './edits.js';
-import { TypeFacts, type FileTypes } from './go/facts.js';
-import { declarations, LazyPackageIndex, type PackageFile } from './go/package.js';
-import { fileGoVersion, type GoVersion } from './go/version.js';
-import type { GoParser } from './parser.js';
+import { TypeFacts, type FileTypes } from '../go/facts.js';
+import { declarations, LazyPackageIndex, type PackageFile } from '../go/package.js';
+import { fileGoVersion, type GoVersion } from '../go/version.js';
+import type { GoParser } from './parse.js';
 import { LineIndex } from './position.js';
 import { readSource, type SourceText } from './source.js';
 

@@ -5,11 +5,12 @@
 import { join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import type { Codemod } from './codemod.js';
-import type { Fix } from './edits.js';
-import type { FileResult, RunResult } from './model.js';
-import { LineIndex } from './position.js';
-import { displayPath, fixStatus, isUnder } from './report.js';
+import type { Codemod } from '../engine/codemod.js';
+import type { Fix } from '../engine/edits.js';
+import { fixStatus, type FileResult, type RunResult } from '../engine/model.js';
+import { LineIndex } from '../engine/position.js';
+import { statusWords } from './json.js';
+import { displayPath, isUnder } from './text.js';
 
 /** goprod's home page (no repository URL is recorded elsewhere); the README's codemod table is every rule's help. */
 const HOME_PAGE = 'https://github.com/goprod/goprod';
@@ -84,9 +85,10 @@ function fileResults(file: FileResult, run: SarifRun, ruleIndex: ReadonlyMap<str
     artifactChanges: [{ artifactLocation: location, replacements: fix.edits.map((e) => ({ deletedRegion: region(e.start, e.end), insertedContent: { text: e.text } })) }],
   });
   return file.findings.map((finding) => {
-    const statuses = finding.fixes.map((fix) => fixStatus(file, fix, run.verified, run.cwd));
-    const included = finding.fixes.filter((_, i) => statuses[i] === 'applied');
-    const withheld = statuses.filter((s) => s !== 'applied');
+    const statuses = finding.fixes.map((fix) => fixStatus(file, fix, run.verified));
+    const words = statuses.map((s) => statusWords(s, run.cwd));
+    const included = finding.fixes.filter((_, i) => statuses[i]!.kind === 'applied');
+    const withheld = words.filter((_, i) => statuses[i]!.kind !== 'applied');
     return {
       ruleId: finding.codemod,
       ruleIndex: ruleIndex.get(finding.codemod)!,
@@ -95,7 +97,7 @@ function fileResults(file: FileResult, run: SarifRun, ruleIndex: ReadonlyMap<str
       message: { text: withheld.length > 0 ? `${finding.message} (fix not included: ${withheld.join('; ')})` : finding.message },
       locations: [{ physicalLocation: { artifactLocation: location, region: region(finding.start, finding.end) } }],
       ...(included.length > 0 ? { fixes: included.map(sarifFix) } : {}),
-      ...(statuses.length > 0 ? { properties: { fixStatus: statuses } } : {}),
+      ...(words.length > 0 ? { properties: { fixStatus: words } } : {}),
     };
   });
 }

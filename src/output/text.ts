@@ -1,11 +1,10 @@
-// What goprod prints: unified diffs, the JSON document, warnings and the closing summary.
-// Positions leave goprod here, so this is where string indices become lines and byte columns.
+// What goprod prints as text: unified diffs, warnings, notes and the closing summary (the
+// JSON document is json.ts). Paths are shown relative to the working directory.
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
-import type { Edit, Fix } from './edits.js';
-import { LineIndex, utf8Length } from './position.js';
-import { fixedContent, originalContent, willChange, type BackedOut, type FileResult, type RunResult, type Warning } from './model.js';
+import { LineIndex } from '../engine/position.js';
+import { counts, fixedContent, originalContent, type BackedOut, type FileResult, type Mode, type RunResult, type Warning } from '../engine/model.js';
 
 /** A path as the user should see it: relative to the working directory, with forward slashes. */
 export function displayPath(path: string, cwd: string): string {
@@ -51,32 +50,6 @@ export function formatWarning(w: Warning, cwd: string): string {
   return `goprod: ${where}: ${w.message}`;
 }
 
-export interface Counts {
-  /** Files --write changes, and the fixes in them. */
-  files: number;
-  fixes: number;
-  backedOut: number;
-  unverified: number;
-  deferred: number;
-  /** Fixes in files --write could not write. */
-  notWritten: number;
-}
-
-export function counts(result: RunResult, verified: boolean): Counts {
-  const changed = result.files.filter((f) => willChange(f, verified));
-  const sum = (fs: readonly FileResult[], n: (f: FileResult) => number) => fs.reduce((total, f) => total + n(f), 0);
-  return {
-    files: changed.length,
-    fixes: sum(changed, (f) => f.applied.length),
-    backedOut: sum(result.files, (f) => f.backedOut.length),
-    unverified: sum(result.files, (f) => (verified && f.unverified ? f.applied.length : 0)),
-    deferred: sum(result.files, (f) => f.deferred.length),
-    notWritten: sum(result.files, (f) => (f.notWritten ? f.applied.length : 0)),
-  };
-}
-
-export type Mode = 'dry-run' | 'write' | 'check';
-
 /** The closing line; `details` says where the reasons for backed-out, unverified and unwritten fixes are. */
 export function summary(result: RunResult, mode: Mode, verified: boolean, details = 'see above'): string {
   const c = counts(result, verified);
@@ -97,46 +70,9 @@ export function plural(n: number, one: string, many: string): string {
   return n === 1 ? one : many;
 }
 
-/** The `--json` document: every finding with byte-based positions, its fixes and their edits. */
-export function jsonReport(result: RunResult, cwd: string, mode: Mode, verified: boolean): unknown {
-  return {
-    mode,
-    verified,
-    findings: result.files.flatMap((file) => {
-      const lines = new LineIndex(file.source.text);
-      const bomBytes = file.source.bom ? 3 : 0;
-      const range = (start: number, end: number) => {
-        const s = lines.position(start);
-        const e = lines.position(end);
-        return { line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
-      };
-      const edit = (e: Edit) => ({ ...range(e.start, e.end), offset: bomBytes + lines.byteOffset(e.start), length: utf8Length(file.source.text.slice(e.start, e.end)), newText: e.text });
-      return file.findings.map((f) => ({
-        codemod: f.codemod,
-        file: displayPath(file.path, cwd),
-        ...range(f.start, f.end),
-        message: f.message,
-        fixes: f.fixes.map((fix) => ({ message: fix.message, status: fixStatus(file, fix, verified, cwd), edits: fix.edits.map(edit) })),
-      }));
-    }),
-    warnings: result.warnings.map((w) => ({ file: displayPath(w.path, cwd), ...(w.line === undefined ? {} : { line: w.line, column: w.column }), message: w.message })),
-    typeFacts: result.types ? { configurations: [...new Set(result.types.checks.map((c) => c.config))], withoutTypes: result.types.untyped.map((u) => ({ file: displayPath(u.path, cwd), reason: u.reason })) } : null,
-    summary: { ...counts(result, verified), scanned: result.scanned, ...(result.verification ? { configurations: result.verification.configs } : {}) },
-  };
-}
-
-function where(b: BackedOut, cwd: string): string {
+/** Where the toolchain complained about a backed-out fix: `file:line:column`. */
+export function where(b: BackedOut, cwd: string): string {
   return `${displayPath(b.at.path, cwd)}:${b.at.line}:${b.at.column}`;
-}
-
-/** What became of a fix: `applied` (or, without --write, would be), else why not. */
-export function fixStatus(file: FileResult, fix: Fix, verified: boolean, cwd: string): string {
-  const backedOut = file.backedOut.find((b) => b.fix === fix);
-  if (backedOut) return `backed out: ${backedOut.reason} (at ${where(backedOut, cwd)})`;
-  if (file.deferred.includes(fix)) return 'deferred';
-  if (!file.applied.includes(fix)) return file.formatError ?? 'not applied';
-  if (verified && file.unverified) return `unverified: ${file.unverified}`;
-  return file.notWritten ? `not written: ${file.notWritten}` : 'applied';
 }
 
 /** How many places of one group of findings goprod cannot fix are named without --verbose. */

@@ -3,7 +3,7 @@
 // or TERM is dumb (`--color` overrides), progress only on a TTY stderr outside CI. Styles come
 // from util.styleText, told not to second-guess the decision (validateStream: false).
 import { styleText } from 'node:util';
-import type { Progress } from './model.js';
+import type { Progress } from '../engine/model.js';
 
 export type ColorChoice = 'auto' | 'always' | 'never';
 

@@ -2,8 +2,8 @@
 // format → verify → report). Every stage imports it from here, none from another stage.
 import type { Finding } from './analyze.js';
 import type { Fix } from './edits.js';
-import type { GoModule } from './go/module.js';
-import type { GoVersion } from './go/version.js';
+import type { GoModule } from '../go/module.js';
+import type { GoVersion } from '../go/version.js';
 import { withBom, type SourceText } from './source.js';
 
 export interface BackedOut {
@@ -94,6 +94,60 @@ export type Progress = { stage: 'types' } | { stage: 'scan'; files: number; of: 
 /** Whether --write changes (or changed) the file: it has fixes left, they were proven (or proof was not asked for), and it could be written. */
 export function willChange(file: FileResult, verified: boolean): boolean {
   return file.applied.length > 0 && !(verified && file.unverified) && !file.notWritten;
+}
+
+/**
+ * What became of a fix, as data: the outputs put it in words (json.ts, sarif.ts). `applied`:
+ * written (or, without --write, would be). The others say why not.
+ */
+export type FixStatus =
+  | { kind: 'applied' }
+  /** The Go toolchain rejected it. */
+  | { kind: 'backed-out'; backedOut: BackedOut }
+  /** It overlaps a fix applied in this run: a later run applies it. */
+  | { kind: 'deferred' }
+  /** Its package could not be checked (reason), so it is not written. */
+  | { kind: 'unverified'; reason: string }
+  /** --write could not write its file (reason). */
+  | { kind: 'not-written'; reason: string }
+  /** It was dropped before verification: gofmt rejected the fixed file (reason), or none is known. */
+  | { kind: 'not-applied'; reason?: string };
+
+export function fixStatus(file: FileResult, fix: Fix, verified: boolean): FixStatus {
+  const backedOut = file.backedOut.find((b) => b.fix === fix);
+  if (backedOut) return { kind: 'backed-out', backedOut };
+  if (file.deferred.includes(fix)) return { kind: 'deferred' };
+  if (!file.applied.includes(fix)) return { kind: 'not-applied', reason: file.formatError };
+  if (verified && file.unverified) return { kind: 'unverified', reason: file.unverified };
+  return file.notWritten ? { kind: 'not-written', reason: file.notWritten } : { kind: 'applied' };
+}
+
+/** What a run does with its fixes: show them (dry run), write them, or list the files they would change. */
+export type Mode = 'dry-run' | 'write' | 'check';
+
+/** A run's fixes by what became of them, for the summary and the JSON document. */
+export interface Counts {
+  /** Files --write changes, and the fixes in them. */
+  files: number;
+  fixes: number;
+  backedOut: number;
+  unverified: number;
+  deferred: number;
+  /** Fixes in files --write could not write. */
+  notWritten: number;
+}
+
+export function counts(result: RunResult, verified: boolean): Counts {
+  const changed = result.files.filter((f) => willChange(f, verified));
+  const sum = (fs: readonly FileResult[], n: (f: FileResult) => number) => fs.reduce((total, f) => total + n(f), 0);
+  return {
+    files: changed.length,
+    fixes: sum(changed, (f) => f.applied.length),
+    backedOut: sum(result.files, (f) => f.backedOut.length),
+    unverified: sum(result.files, (f) => (verified && f.unverified ? f.applied.length : 0)),
+    deferred: sum(result.files, (f) => f.deferred.length),
+    notWritten: sum(result.files, (f) => (f.notWritten ? f.applied.length : 0)),
+  };
 }
 
 export function originalContent(file: FileResult): string {

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors.js';
 import { isDead } from './interrupt.js';
 import { TEMPORARY_FILE } from './source.js';
 

@@ -3,8 +3,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Codemod } from './codemod.js';
-import { diffHunks } from './report.js';
+import type { Codemod } from '../engine/codemod.js';
+import { diffHunks } from './text.js';
 
 /** goprod's own directory (the one with its package.json), from src/ or dist/src/. */
 export function packageRoot(): string | undefined {

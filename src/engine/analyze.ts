@@ -3,11 +3,11 @@
 // so it can run anywhere (worker threads later).
 import { appliesTo, type Codemod, type CodemodOptions } from './codemod.js';
 import { applyEdits, composePasses, insertedAs, mergeFixes, type Diagnostic, type Fix } from './edits.js';
-import { GoFile } from './go/file.js';
-import type { TypeFacts } from './go/facts.js';
-import type { PackageIndex } from './go/package.js';
-import { fileGoVersion, type GoVersion } from './go/version.js';
-import { children, type GoParser, type ParsedGo, type SyntaxNode } from './parser.js';
+import { GoFile } from '../go/file.js';
+import type { TypeFacts } from '../go/facts.js';
+import type { PackageIndex } from '../go/package.js';
+import { fileGoVersion, type GoVersion } from '../go/version.js';
+import { children, type GoParser, type ParsedGo, type SyntaxNode } from './parse.js';
 import { LineIndex } from './position.js';
 
 export interface Finding extends Diagnostic {

@@ -4,9 +4,9 @@
 // one thread. Worker pool: tinypool (small, no dependencies; it replaces a worker that dies).
 import { availableParallelism } from 'node:os';
 import Tinypool from 'tinypool';
-import { codemods as registry } from '../codemods/index.js';
+import { codemods as registry } from '../../codemods/index.js';
 import type { Codemod, CodemodOptions } from './codemod.js';
-import type { GoParser } from './parser.js';
+import type { GoParser } from './parse.js';
 import { bugMessage, scanDirectory, type DirectoryJob, type DirectoryScan } from './scan.js';
 
 export interface ScanTask {
@@ -24,7 +24,7 @@ const MAX_DEFAULT_THREADS = 8;
 
 // Under vitest this module is loaded from src/*.ts; a worker needs the compiled JavaScript,
 // which `npm test` builds first.
-const WORKER = new URL(import.meta.url.endsWith('.ts') ? '../dist/src/scan-worker.js' : './scan-worker.js', import.meta.url);
+const WORKER = new URL(import.meta.url.endsWith('.ts') ? '../../dist/src/engine/scan-worker.js' : './scan-worker.js', import.meta.url);
 
 /**
  * Scans the directories on `threads` worker threads (default: one per core up to 8, none for a

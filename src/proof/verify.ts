@@ -7,15 +7,15 @@
 // packages where the fixed code has any) are not blamed on them. A package that cannot be
 // checked is unverified on its own, with its reason; the others go on.
 import { basename, dirname, relative } from 'node:path';
-import { configKey, configsFor, describeConfig, fileConstraint, usesCgo, type BuildConfig } from './go/constraint.js';
-import { helperBinary } from './go/helper.js';
-import { workspaceOf } from './go/module.js';
-import { checkPackages, commandCount, downloadModules, installedToolchain, listPackages, typeCheckPackages, type CheckResult, type GoContext, type GoTarget, type Listing, type ToolMessage, type Toolchain } from './go/toolchain.js';
-import type { Fix } from './edits.js';
-import { LineIndex } from './position.js';
-import { changeGroups, renderFiles, renderFixes } from './render.js';
-import type { ConfigCheck, FileResult, Progress, Verification } from './model.js';
-import { withBom } from './source.js';
+import { configKey, configsFor, describeConfig, fileConstraint, usesCgo, type BuildConfig } from '../go/constraint.js';
+import { helperBinary } from '../go/helper.js';
+import { workspaceOf } from '../go/module.js';
+import { checkPackages, commandCount, downloadModules, installedToolchain, listPackages, typeCheckPackages, type CheckResult, type GoContext, type GoTarget, type Listing, type ToolMessage, type Toolchain } from '../go/toolchain.js';
+import type { Fix } from '../engine/edits.js';
+import { LineIndex } from '../engine/position.js';
+import { changeGroups, renderFiles, renderFixes } from '../engine/render.js';
+import type { ConfigCheck, FileResult, Progress, Verification } from '../engine/model.js';
+import { withBom } from '../engine/source.js';
 
 export interface VerifyOptions {
   /** Let the go command fill the module cache (`go mod download`, the user's GOPROXY) first. */

@@ -1,11 +1,11 @@
 // Interactive review (`goprod fix -i`), after git add -p and ast-grep's review: every fix in
 // file order, as a diff hunk with its codemod and message, and one key to decide. What is
 // accepted stays in each file's `applied`; the caller formats, verifies and writes it.
-import type { Fix } from './edits.js';
-import type { FileResult } from './model.js';
-import { LineIndex } from './position.js';
-import { changeGroups, renderAll } from './render.js';
-import { diffHunks, displayPath, plural } from './report.js';
+import type { Fix } from '../engine/edits.js';
+import type { FileResult } from '../engine/model.js';
+import { LineIndex } from '../engine/position.js';
+import { changeGroups, renderAll } from '../engine/render.js';
+import { diffHunks, displayPath, plural } from './text.js';
 import { colorDiff, type Palette } from './terminal.js';
 
 /** Where the review asks and answers: one key per question. */

@@ -6,7 +6,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { diffLines } from 'diff';
 import type { Edit } from './edits.js';
-import { toolMissing } from './errors.js';
+import { toolMissing } from '../errors.js';
 import { childProcess, tempPrefix, temporaryPath } from './interrupt.js';
 import { LineIndex } from './position.js';
 

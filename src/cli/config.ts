@@ -6,11 +6,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify, type Node, type YAMLMap } from 'yaml';
-import type { Codemod, CodemodOption } from './codemod.js';
-import type { Exclude } from './discover.js';
-import { UsageError } from './errors.js';
-import { GO_MOD_DEFAULT, parseGoVersion, type GoVersion } from './go/version.js';
-import { displayPath } from './report.js';
+import type { Codemod, CodemodOption } from '../engine/codemod.js';
+import type { Exclude } from '../engine/discover.js';
+import { UsageError } from '../errors.js';
+import { GO_MOD_DEFAULT, parseGoVersion, type GoVersion } from '../go/version.js';
+import { displayPath } from '../output/text.js';
 
 /** The names a config file may have; both in one directory is an error. */
 export const CONFIG_NAMES = ['goprod.yaml', '.goprod.yaml'] as const;

@@ -7,18 +7,18 @@ import { dirname } from 'node:path';
 import { applyFindings, openGoFile, suppressions, type Finding, type FixedFile } from './analyze.js';
 import { appliesTo, mayMatch, type Codemod, type CodemodOptions } from './codemod.js';
 import { discoverGoFiles, type Exclude } from './discover.js';
-import type { GoFile } from './go/file.js';
-import { ModuleFinder, type GoModule } from './go/module.js';
-import { GO_MOD_DEFAULT, type GoVersion } from './go/version.js';
+import type { GoFile } from '../go/file.js';
+import { ModuleFinder, type GoModule } from '../go/module.js';
+import { GO_MOD_DEFAULT, type GoVersion } from '../go/version.js';
 import type { FileResult, Progress, RunResult, Warning } from './model.js';
-import { loadGoParser, type GoParser } from './parser.js';
+import { loadGoParser, type GoParser } from './parse.js';
 import { renderFiles } from './render.js';
 import { scanDirectories } from './pool.js';
 import { bugMessage, brokenFixMessage, possibleVersions, readDirectory, type DirectoryJob, type DirectoryScan, type FileWarning } from './scan.js';
-import { TypeFacts, type FileTypes } from './go/facts.js';
+import { TypeFacts, type FileTypes } from '../go/facts.js';
 import { typeFactsFor, type RunTypes } from './type-facts.js';
 import { readSource, type SourceText } from './source.js';
-import { verifyFiles } from './verify.js';
+import { verifyFiles } from '../proof/verify.js';
 
 export interface RunOptions {
   /** Resolves relative paths; default the process's working directory. */

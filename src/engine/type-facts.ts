@@ -7,11 +7,11 @@
 // On the host's platform the dependencies come from the go command's export data, which
 // verification's go vet needs compiled anyway; other platforms are checked from source.
 import { basename, dirname, relative } from 'node:path';
-import { configKey, configsFor, describeConfig, type BuildConfig } from './go/constraint.js';
-import type { FileTypes } from './go/facts.js';
-import { helperBinary } from './go/helper.js';
-import { workspaceOf, type GoModule } from './go/module.js';
-import { installedToolchain, typeFactsOf, type GoContext, type Listing, type Toolchain, type TypedFileJson } from './go/toolchain.js';
+import { configKey, configsFor, describeConfig, type BuildConfig } from '../go/constraint.js';
+import type { FileTypes } from '../go/facts.js';
+import { helperBinary } from '../go/helper.js';
+import { workspaceOf, type GoModule } from '../go/module.js';
+import { installedToolchain, typeFactsOf, type GoContext, type Listing, type Toolchain, type TypedFileJson } from '../go/toolchain.js';
 import type { RunTypeFacts, Warning } from './model.js';
 import { readSource } from './source.js';
 

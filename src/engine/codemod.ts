@@ -2,9 +2,9 @@
 // applies to, and a pure function from a parsed file to diagnostics with fixes (or, for a
 // codemod that needs to see a whole module at once, from the module's files).
 import type { Diagnostic } from './edits.js';
-import type { GoFile } from './go/file.js';
-import type { GoModule } from './go/module.js';
-import { atLeast, type GoVersion } from './go/version.js';
+import type { GoFile } from '../go/file.js';
+import type { GoModule } from '../go/module.js';
+import { atLeast, type GoVersion } from '../go/version.js';
 
 /** Option values by name, as the command line gave them (or their defaults). */
 export type CodemodOptions = Readonly<Record<string, string | boolean | undefined>>;

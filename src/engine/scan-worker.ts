@@ -1,6 +1,6 @@
 // A worker thread of the scan (see pool.ts): its own Go parser, the codemods by name.
-import { codemods } from '../codemods/index.js';
-import { loadGoParser } from './parser.js';
+import { codemods } from '../../codemods/index.js';
+import { loadGoParser } from './parse.js';
 import { scanDirectory, type DirectoryScan } from './scan.js';
 import type { ScanTask } from './pool.js';
 
