@@ -1,6 +1,7 @@
 // Finding the Go files to work on: walk the given paths as the go command would see them
-// (no vendor/, testdata/, dot or underscore directories) and honour .gitignore files and the
-// config file's exclude patterns.
+// (no vendor/, testdata/, dot or underscore directories) and honour .gitignore files (for the
+// files git does not track, as git does) and the config file's exclude patterns.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
@@ -46,18 +47,27 @@ export function discoverGoFiles(paths: readonly string[], cwd: string, notify: N
       if (!abs.endsWith('.go')) throw new UsageError(`${p}: not a .go file`);
       if (isIgnored(excluded, abs, false)) notify(abs, `excluded by ${relative(cwd, exclude!.file)}; skipped`);
       else add(found, abs);
-    } else walk(abs, [...excluded, ...inheritedIgnores(abs)], found, notify);
+    } else walk(abs, inheritedIgnores(abs), { excluded, tracked: trackedGoFiles(abs), found, notify });
   }
   return [...found.values()].sort();
 }
 
-function walk(dir: string, ignores: IgnoreRules[], found: Map<string, string>, notify: Notify): void {
+interface Walk {
+  /** The config file's patterns: they apply to every file. */
+  excluded: IgnoreRules[];
+  tracked: Tracked | undefined;
+  found: Map<string, string>;
+  notify: Notify;
+}
+
+/** `ignores`: the .gitignore rules in force at `dir`. */
+function walk(dir: string, ignores: IgnoreRules[], w: Walk): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') notify(dir, `cannot read this directory (${code ?? String(e)}); skipped`);
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') w.notify(dir, `cannot read this directory (${code ?? String(e)}); skipped`);
     return;
   }
   const own = readIgnore(dir);
@@ -65,13 +75,13 @@ function walk(dir: string, ignores: IgnoreRules[], found: Map<string, string>, n
   for (const entry of entries) {
     const path = join(dir, entry.name);
     const isDir = entry.isDirectory();
-    if (isIgnored(rules, path, isDir)) continue;
+    if (isIgnored(w.excluded, path, isDir) || (isIgnored(rules, path, isDir) && !(isDir ? w.tracked?.dirs : w.tracked?.files)?.has(path))) continue;
     if (isDir) {
-      if (!skipDirectory(entry.name)) walk(path, rules, found, notify);
+      if (!skipDirectory(entry.name)) walk(path, rules, w);
     } else if (isStale(entry.name)) {
       rmSync(path, { force: true });
-      notify(path, 'removed a temporary file that an interrupted goprod run left');
-    } else if (entry.name.endsWith('.go') && (entry.isFile() || (entry.isSymbolicLink() && isFile(path)))) add(found, path);
+      w.notify(path, 'removed a temporary file that an interrupted goprod run left');
+    } else if (entry.name.endsWith('.go') && (entry.isFile() || (entry.isSymbolicLink() && isFile(path)))) add(w.found, path);
   }
 }
 
@@ -107,6 +117,29 @@ function readIgnore(dir: string): IgnoreRules | undefined {
   } catch {
     return undefined; // none, or unreadable: nothing to honour
   }
+}
+
+/** The .go files git tracks under a directory, and the directories that hold them, as absolute paths. */
+interface Tracked {
+  files: Set<string>;
+  dirs: Set<string>;
+}
+
+/**
+ * The .go files git tracks under `dir`: .gitignore patterns do not apply to them (minio ignores
+ * `inspect` for a binary's name and tracks the Go tool in docs/debugging/inspect). Undefined
+ * outside a git work tree or without git: then .gitignore rules apply to every file.
+ */
+function trackedGoFiles(dir: string): Tracked | undefined {
+  const listed = spawnSync('git', ['-C', dir, 'ls-files', '-z', '--', '*.go'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (listed.status !== 0 || typeof listed.stdout !== 'string') return undefined;
+  const tracked: Tracked = { files: new Set(), dirs: new Set() };
+  for (const rel of listed.stdout.split('\0').filter(Boolean)) {
+    const file = join(dir, ...rel.split('/'));
+    tracked.files.add(file);
+    for (let d = dirname(file); d.length > dir.length && !tracked.dirs.has(d); d = dirname(d)) tracked.dirs.add(d);
+  }
+  return tracked;
 }
 
 /** The .gitignore files of the directories above `dir` within its git work tree (none outside one). */

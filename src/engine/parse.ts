@@ -42,8 +42,15 @@ export function loadGoParser(): Promise<GoParser> {
     parser.setLanguage(await Language.load(wasm));
     const trees = new WeakMap<ParsedGo, Tree>();
     const parsed = (text: string, old?: Tree): ParsedGo => {
-      const tree = parser.parse(text, old);
+      let tree = parser.parse(text, old);
       if (!tree) throw new Error('tree-sitter returned no tree');
+      if (tree.rootNode.hasError && text.search(NEW_CALL) !== -1) {
+        const masked = parseNewExpressions(parser, text);
+        if (masked) {
+          tree.delete();
+          tree = masked;
+        }
+      }
       const root = tree.rootNode;
       const result = { root, firstError: root.hasError ? findError(root) : undefined, dispose: () => tree.delete() };
       trees.set(result, tree);
@@ -68,6 +75,31 @@ export function loadGoParser(): Promise<GoParser> {
     };
   })();
   return loading;
+}
+
+/**
+ * A call of `new` whose argument does not start like a type literal: with Go 1.26 it may be an
+ * expression (`new(prefs.View())`), which tree-sitter-go 0.25 rejects, as it takes a type only
+ * in `new(…)` (tree-sitter/tree-sitter-go#193 is open).
+ */
+const NEW_CALL = /(?<![\w.])new(?=\s*\((?!\s*(?:\[|map\s*\[|chan\b|<-|struct\b|interface\b|func\b)))/g;
+
+/**
+ * The tree of a text whose `new(expr)` calls tree-sitter-go rejects, or undefined if it still
+ * does not parse: the grammar is shown the text with those calls' `new` spelled `nEw`, which
+ * parses as the call of a function it is, while the tree reads the text itself (web-tree-sitter
+ * reads node text through the callback it parsed from), so codemods see the file as written,
+ * at the same positions.
+ */
+function parseNewExpressions(parser: Parser, text: string): Tree | undefined {
+  const masked = text.replace(NEW_CALL, 'nEw');
+  let source = masked;
+  const tree = parser.parse((index) => source.slice(index));
+  if (!tree) return undefined;
+  source = text;
+  if (!tree.rootNode.hasError) return tree;
+  tree.delete();
+  return undefined;
 }
 
 function findError(node: SyntaxNode): SyntaxNode | undefined {
