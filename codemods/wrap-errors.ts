@@ -3,7 +3,7 @@ import { defineCodemod } from '../src/engine/codemod.js';
 import type { Diagnostic, Edit } from '../src/engine/edits.js';
 import { FACT, holds, typeFact } from '../src/go/facts.js';
 import type { GoFile } from '../src/go/file.js';
-import { parseFormat } from '../src/go/format.js';
+import { parseFormat } from '../src/go/printf.js';
 import { decodeStringExpression } from '../src/go/literal.js';
 import { errorMethodReceiver, isErrorValue } from '../src/go/types.js';
 import { atLeast } from '../src/go/version.js';

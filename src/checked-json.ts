@@ -9,7 +9,9 @@ export type Check<T> = (value: unknown, at: string) => T;
 export class JsonShapeError extends Error {}
 
 function fail(at: string, expected: string, value: unknown): never {
-  throw new JsonShapeError(`${at || 'the document'}: expected ${expected}, found ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
+  throw new JsonShapeError(
+    `${at || 'the document'}: expected ${expected}, found ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`,
+  );
 }
 
 export const string: Check<string> = (v, at) => (typeof v === 'string' ? v : fail(at, 'a string', v));
@@ -53,7 +55,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /** An object whose values are all of one shape. */
 export function recordOf<T>(check: Check<T>): Check<Record<string, T>> {
-  return (v, at) => (isObject(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, check(x, `${at}.${k}`)])) : fail(at, 'an object', v));
+  return (v, at) =>
+    isObject(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, check(x, `${at}.${k}`)])) : fail(at, 'an object', v);
 }
 
 type Checked<S> = { [K in keyof S]: S[K] extends Check<infer T> ? T : never };

@@ -38,12 +38,18 @@ export interface PoolOptions<R extends RepoResult> extends RecordKind<R> {
 }
 
 /** Runs the jobs; the records come back in the list's order, those kept from an earlier run included. */
-export async function runRepos<R extends RepoResult>(all: readonly Repo[], options: PoolOptions<R>): Promise<{ startedAt: string; finishedAt: string; records: R[] }> {
+export async function runRepos<R extends RepoResult>(
+  all: readonly Repo[],
+  options: PoolOptions<R>,
+): Promise<{ startedAt: string; finishedAt: string; records: R[] }> {
   const startedAt = new Date().toISOString();
   const repos = options.shard ? all.filter((r) => inShard(r, options.shard!)) : [...all];
   const recordsDir = join(options.reportDir, 'repos');
   const earlier = readRecords(recordsDir, options);
-  if (earlier.size > 0 && !options.resume) throw new UsageError(`${options.reportDir} holds the results of an earlier run: add --resume to continue it, or choose another --report directory`);
+  if (earlier.size > 0 && !options.resume)
+    throw new UsageError(
+      `${options.reportDir} holds the results of an earlier run: add --resume to continue it, or choose another --report directory`,
+    );
   mkdirSync(recordsDir, { recursive: true });
 
   const records = new Map<string, R>();
@@ -79,15 +85,21 @@ export interface RecordKind<R extends RepoResult> {
 
 const recordKind = object({ kind: optional(string) });
 
-/** The per-repository records a report directory's repos/ holds, by identity; another command's records, or a file that is not a record, are refused. */
+/**
+ * The per-repository records a report directory's repos/ holds, by identity; another command's
+ * records, or a file that is not a record, are refused.
+ */
 export function readRecords<R extends RepoResult>(dir: string, { kind, command, record: check }: RecordKind<R>): Map<string, R> {
   const records = new Map<string, R>();
   if (!existsSync(dir)) return records;
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .sort()) {
     const path = join(dir, name);
     const text = readFileSync(path, 'utf8');
     const made = parseChecked(text, recordKind).kind;
-    if (made !== kind) throw new UsageError(`${path} is a result of goprod ${made ?? 'bulk'}, not of ${command}: choose another --report directory`);
+    if (made !== kind)
+      throw new UsageError(`${path} is a result of goprod ${made ?? 'bulk'}, not of ${command}: choose another --report directory`);
     const record = readChecked(path, text, check);
     records.set(record.id, record);
   }
@@ -99,7 +111,8 @@ function readChecked<T>(path: string, text: string, check: Check<T>): T {
   try {
     return parseChecked(text, check);
   } catch (e) {
-    if (e instanceof SyntaxError || e instanceof JsonShapeError) throw new UsageError(`${path} is not a goprod result (${e.message}): choose another --report directory`);
+    if (e instanceof SyntaxError || e instanceof JsonShapeError)
+      throw new UsageError(`${path} is not a goprod result (${e.message}): choose another --report directory`);
     throw e;
   }
 }
@@ -119,13 +132,17 @@ export function writeAtomic(path: string, text: string): void {
  * The records and report.json documents of several report directories (the shards of one
  * run), for merge-reports. A shard may have had no repository at all: its report.json says so.
  */
-export function gatherReports<R extends RepoResult, D>(dirs: readonly string[], whose: RecordKind<R> & { report: Check<D> }): { records: R[]; reports: D[] } {
+export function gatherReports<R extends RepoResult, D>(
+  dirs: readonly string[],
+  whose: RecordKind<R> & { report: Check<D> },
+): { records: R[]; reports: D[] } {
   const records = new Map<string, R>();
   const reports: D[] = [];
   for (const dir of dirs) {
     const found = readRecords(join(dir, 'repos'), whose);
     const whole = join(dir, 'report.json');
-    if (found.size === 0 && !existsSync(whole)) throw new UsageError(`${dir}: no ${whose.command.replace(/^goprod /, '')} results (neither report.json nor repos/*.json)`);
+    if (found.size === 0 && !existsSync(whole))
+      throw new UsageError(`${dir}: no ${whose.command.replace(/^goprod /, '')} results (neither report.json nor repos/*.json)`);
     for (const [id, r] of found) records.set(id, r);
     if (existsSync(whole)) reports.push(readChecked(whole, readFileSync(whole, 'utf8'), whose.report));
   }
@@ -143,7 +160,11 @@ export function timeSpan(reports: ReadonlyArray<{ startedAt: string; finishedAt:
  * What a run over many repositories shows while it works: on a terminal, a live line per
  * running repository and the count (erased at the end); elsewhere, a line per repository done.
  */
-export function progressDisplay(io: Io, command: string, finished: (stage: string) => boolean): { onProgress: (event: ProgressEvent) => void; done: () => void } {
+export function progressDisplay(
+  io: Io,
+  command: string,
+  finished: (stage: string) => boolean,
+): { onProgress: (event: ProgressEvent) => void; done: () => void } {
   const live = io.tty?.stderr && !io.env?.CI ? new StatusBlock(io.stderr) : undefined;
   const running = new Map<string, string>();
   return {

@@ -6,7 +6,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { WRITTEN } from '../../codemods/close-errors.js';
 import { codemods } from '../../codemods/index.js';
 import { SHARED } from '../../codemods/loopvar.js';
-import type { Finding } from '../engine/analyze.js';
+import { GENERATED, type Finding } from '../engine/analyze.js';
 import type { OptionsByCodemod } from '../engine/codemod.js';
 import { discoverGoFiles } from '../engine/discover.js';
 import { ModuleFinder, type GoModule } from '../go/module.js';
@@ -61,7 +61,10 @@ export interface Evidence {
   contextFunctions: number;
   /** context.Background()/TODO() inside those functions: a new context where the caller's should pass down. */
   contextsDropped: number;
-  /** Loops whose variables closures or pointers outlive before Go 1.22: loopvar's findings (less its redundant copies, harmless since 1.22). */
+  /**
+   * Loops whose variables closures or pointers outlive before Go 1.22: loopvar's findings (less its
+   * redundant copies, harmless since 1.22).
+   */
   sharedLoopVariables: number;
   /** Structured logging, metrics and tracing libraries imported, by import path prefix. */
   structuredLogging: string[];
@@ -101,7 +104,14 @@ export interface CodemodFindings {
   fixes: number;
 }
 
-const LOGGING = ['log/slog', 'github.com/rs/zerolog', 'go.uber.org/zap', 'github.com/sirupsen/logrus', 'github.com/go-kit/log', 'github.com/go-logr/logr'];
+const LOGGING = [
+  'log/slog',
+  'github.com/rs/zerolog',
+  'go.uber.org/zap',
+  'github.com/sirupsen/logrus',
+  'github.com/go-kit/log',
+  'github.com/go-logr/logr',
+];
 const METRICS = ['github.com/prometheus/client_golang', 'go.opentelemetry.io/otel/metric', 'github.com/VictoriaMetrics/metrics', 'expvar'];
 const TRACING = ['go.opentelemetry.io/otel', 'github.com/opentracing/opentracing-go', 'go.opencensus.io/trace'];
 /** Directories (at any depth) of main packages that are not the product: examples, tooling and tests. */
@@ -110,12 +120,27 @@ const AUXILIARY_HOMES = new Set(['example', 'examples', 'tools', 'hack', 'script
 const MAIN_PACKAGE_HOMES = new Set(['cmd', ...AUXILIARY_HOMES]);
 const LISTENS = /\b(net\.Listen\w*|\w+\.ListenAndServe\w*|\w+\.Serve|grpc\.NewServer)\(/;
 /** Server frameworks whose import by a main package says it serves (`r.Run()` shows nothing by itself). */
-const SERVER_FRAMEWORKS = ['github.com/gin-gonic/gin', 'github.com/labstack/echo', 'github.com/gofiber/fiber', 'github.com/go-chi/chi', 'github.com/gorilla/mux', 'google.golang.org/grpc'];
+const SERVER_FRAMEWORKS = [
+  'github.com/gin-gonic/gin',
+  'github.com/labstack/echo',
+  'github.com/gofiber/fiber',
+  'github.com/go-chi/chi',
+  'github.com/gorilla/mux',
+  'google.golang.org/grpc',
+];
 const LIBRARY_PRINTS = /\b(log\.(Print|Fatal|Panic)\w*|fmt\.Print\w*)\(/g;
-const CI_FILES = ['.gitlab-ci.yml', '.circleci/config.yml', '.travis.yml', 'Jenkinsfile', 'azure-pipelines.yml', 'cloudbuild.yaml', 'bitbucket-pipelines.yml', '.drone.yml', '.buildkite/pipeline.yml'];
+const CI_FILES = [
+  '.gitlab-ci.yml',
+  '.circleci/config.yml',
+  '.travis.yml',
+  'Jenkinsfile',
+  'azure-pipelines.yml',
+  'cloudbuild.yaml',
+  'bitbucket-pipelines.yml',
+  '.drone.yml',
+  '.buildkite/pipeline.yml',
+];
 const ADR_DIRECTORIES = ['docs/adr', 'doc/adr', 'docs/decisions', 'docs/architecture/decisions', 'adr'];
-const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
-
 /**
  * Gathers the evidence of every module under `paths` (one codemod run for all, not verified),
  * seeing the files and codemod options a `goprod fix` with the same config would.
@@ -123,7 +148,13 @@ const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
 export async function gatherEvidence(
   paths: readonly string[],
   cwd: string,
-  options: FileOptions & { codemodOptions?: OptionsByCodemod; threads?: number; runTests?: boolean; download?: boolean; onTests?: (module: GoModule) => void } = {},
+  options: FileOptions & {
+    codemodOptions?: OptionsByCodemod;
+    threads?: number;
+    runTests?: boolean;
+    download?: boolean;
+    onTests?: (module: GoModule) => void;
+  } = {},
 ): Promise<{ modules: ModuleEvidence[]; warnings: Warning[] }> {
   const files = new Map<GoModule, string[]>();
   const finder = new ModuleFinder();
@@ -131,14 +162,25 @@ export async function gatherEvidence(
     const module = finder.find(dirname(path));
     if (module) files.set(module, [...(files.get(module) ?? []), path]);
   }
-  const run = await runCodemods(paths, codemods, { exclude: options.exclude, goOutsideModule: options.goOutsideModule, codemodOptions: options.codemodOptions, threads: options.threads, verify: false, cwd });
+  const run = await runCodemods(paths, codemods, {
+    exclude: options.exclude,
+    goOutsideModule: options.goOutsideModule,
+    codemodOptions: options.codemodOptions,
+    threads: options.threads,
+    verify: false,
+    cwd,
+  });
   const parser = await loadGoParser();
   const roots = paths.map((p) => resolve(cwd, p.replace(/(^|[/\\])\.\.\.$/, '$1') || '.'));
   const modules: ModuleEvidence[] = [];
   for (const [module, paths] of [...files].sort(([a], [b]) => a.dir.localeCompare(b.dir))) {
     const repositoryRoot = repositoryRootOf(module.dir, roots);
     const found = findingsOf(run, module);
-    const evidence: Evidence = { ...fromCodemods(found), ...fromGoFiles(module, paths, parser), ...fromRepository(repositoryRoot, module.dir) };
+    const evidence: Evidence = {
+      ...fromCodemods(found),
+      ...fromGoFiles(module, paths, parser),
+      ...fromRepository(repositoryRoot, module.dir),
+    };
     if (options.runTests) {
       options.onTests?.(module);
       evidence.tests = await runModuleTests(module.dir, options.download ?? false);
@@ -148,7 +190,16 @@ export async function gatherEvidence(
   return { modules, warnings: run.warnings };
 }
 
-type CodemodEvidence = Pick<Evidence, 'unwrappedErrorf' | 'directErrorChecks' | 'droppedCloseErrors' | 'droppedCloseErrorsOnWrites' | 'sharedLoopVariables' | 'envReads' | 'envReadDirectories'>;
+type CodemodEvidence = Pick<
+  Evidence,
+  | 'unwrappedErrorf'
+  | 'directErrorChecks'
+  | 'droppedCloseErrors'
+  | 'droppedCloseErrorsOnWrites'
+  | 'sharedLoopVariables'
+  | 'envReads'
+  | 'envReadDirectories'
+>;
 
 type ModuleFinding = { path: string; finding: Finding };
 
@@ -186,9 +237,27 @@ type GoFileEvidence = Omit<Evidence, keyof CodemodEvidence | keyof RepositoryEvi
 
 function fromGoFiles(module: GoModule, paths: readonly string[], parser: GoParser): GoFileEvidence {
   const e: GoFileEvidence = {
-    packages: 0, packagesWithTests: 0, testFiles: 0, tableDrivenTestFiles: 0, goLines: 0, mainPackages: [], mainPackagesAmongLibraries: 0,
-    kind: 'library', libraryPrints: 0, hasInternal: false, wrappedErrorf: 0, sentinelErrors: 0, goStatements: 0, goroutinesWithoutStopPath: 0,
-    contextFunctions: 0, contextsDropped: 0, structuredLogging: [], metrics: [], tracing: [], exportedNames: 0, undocumentedExportedNames: 0,
+    packages: 0,
+    packagesWithTests: 0,
+    testFiles: 0,
+    tableDrivenTestFiles: 0,
+    goLines: 0,
+    mainPackages: [],
+    mainPackagesAmongLibraries: 0,
+    kind: 'library',
+    libraryPrints: 0,
+    hasInternal: false,
+    wrappedErrorf: 0,
+    sentinelErrors: 0,
+    goStatements: 0,
+    goroutinesWithoutStopPath: 0,
+    contextFunctions: 0,
+    contextsDropped: 0,
+    structuredLogging: [],
+    metrics: [],
+    tracing: [],
+    exportedNames: 0,
+    undocumentedExportedNames: 0,
   };
   const packages = new Map<string, PackageFacts>();
   const imported = new Set<string>();
@@ -210,7 +279,8 @@ function fromGoFiles(module: GoModule, paths: readonly string[], parser: GoParse
     const imports = importPaths(text);
     for (const path of imports) imported.add(path);
     if (GENERATED.test(text)) continue;
-    if (LISTENS.test(text) || (main && imports.some((i) => SERVER_FRAMEWORKS.some((f) => i === f || i.startsWith(`${f}/`))))) pkg.listens = true;
+    if (LISTENS.test(text) || (main && imports.some((i) => SERVER_FRAMEWORKS.some((f) => i === f || i.startsWith(`${f}/`)))))
+      pkg.listens = true;
     pkg.prints += count(text, LIBRARY_PRINTS);
     countCode(text, parser, e);
   }
@@ -271,24 +341,31 @@ function countPackages(packages: ReadonlyMap<string, PackageFacts>, e: GoFileEvi
     e.mainPackages.push(dir);
     const segments = dir.split('/');
     const parent = packages.get(segments.slice(0, -1).join('/') || '.');
-    if (dir !== '.' && parent?.code && !parent.main && !segments.some((segment) => MAIN_PACKAGE_HOMES.has(segment))) e.mainPackagesAmongLibraries++;
+    if (dir !== '.' && parent?.code && !parent.main && !segments.some((segment) => MAIN_PACKAGE_HOMES.has(segment)))
+      e.mainPackagesAmongLibraries++;
     if (listens && !segments.some((segment) => AUXILIARY_HOMES.has(segment))) e.kind = 'service';
   }
   e.mainPackages.sort();
 }
 
-type RepositoryEvidence = Pick<Evidence, 'ciFiles' | 'ciRunsTests' | 'ciRunsRace' | 'ciRunsLint' | 'golangciConfig' | 'readme' | 'adrDirectory'>;
+type RepositoryEvidence = Pick<
+  Evidence,
+  'ciFiles' | 'ciRunsTests' | 'ciRunsRace' | 'ciRunsLint' | 'golangciConfig' | 'readme' | 'adrDirectory'
+>;
 
 /** The CI and documentation files of the repository (and of the module directory, when it is not the root). */
 function fromRepository(root: string, moduleDir: string): RepositoryEvidence {
-  const ci = [
-    ...filesIn(root, '.github/workflows', /\.ya?ml$/),
-    ...CI_FILES.filter((f) => existsSync(join(root, f))),
-  ];
+  const ci = [...filesIn(root, '.github/workflows', /\.ya?ml$/), ...CI_FILES.filter((f) => existsSync(join(root, f)))];
   // Build files a pipeline calls: where `go test -race` and the linter are often spelled out.
-  const build = [...filesIn(root, '.', /^(Makefile|GNUmakefile|.*\.mk|Taskfile\.ya?ml|magefile\.go)$/), ...filesIn(root, 'scripts', /\.sh$/), ...filesIn(root, 'hack', /\.sh$/)];
+  const build = [
+    ...filesIn(root, '.', /^(Makefile|GNUmakefile|.*\.mk|Taskfile\.ya?ml|magefile\.go)$/),
+    ...filesIn(root, 'scripts', /\.sh$/),
+    ...filesIn(root, 'hack', /\.sh$/),
+  ];
   const text = [...ci, ...build].map((f) => readFileSync(join(root, f), 'utf8')).join('\n');
-  const golangci = [root, moduleDir].some((d) => ['.golangci.yml', '.golangci.yaml', '.golangci.toml', '.golangci.json'].some((f) => existsSync(join(d, f))));
+  const golangci = [root, moduleDir].some((d) =>
+    ['.golangci.yml', '.golangci.yaml', '.golangci.toml', '.golangci.json'].some((f) => existsSync(join(d, f))),
+  );
   return {
     ciFiles: [...ci, ...build],
     ciRunsTests: ci.length > 0 && /go test|gotestsum|go-test|make test|test:/.test(text),

@@ -44,7 +44,12 @@ export async function checkFleet(dirs: readonly string[], options: FleetOptions,
     onProgress: progress.onProgress,
   });
   progress.done();
-  const report = fleetReport(run.records, { measured: measuredBy(options.runTests), shard: options.shard, startedAt: run.startedAt, finishedAt: run.finishedAt });
+  const report = fleetReport(run.records, {
+    measured: measuredBy(options.runTests),
+    shard: options.shard,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+  });
   writeFleetReport(reportDir, report, { records: false });
   for (const r of report.repositories.filter((r) => r.status === 'failed')) io.stderr(`goprod: ${r.name}: failed: ${r.reason ?? ''}\n`);
   io.stderr(`goprod: ${fleetLine(report)}; report: ${displayPath(join(reportDir, 'report.html'), io.cwd)}\n`);
@@ -71,12 +76,26 @@ export const fleetReportSpan = object({ measured: string, startedAt: string, fin
 /** One repository: `goprod check --format=json` in it, its own config file applying. A record whatever happens. */
 async function checkJob(repo: Repo, reportDir: string, options: FleetOptions, onStage: (stage: string) => void): Promise<CheckRecord> {
   const started = Date.now();
-  const record: CheckRecord = { kind: 'check', id: repo.id, name: repo.name, status: 'failed', startedAt: new Date(started).toISOString(), seconds: 0 };
+  const record: CheckRecord = {
+    kind: 'check',
+    id: repo.id,
+    name: repo.name,
+    status: 'failed',
+    startedAt: new Date(started).toISOString(),
+    seconds: 0,
+  };
   try {
     const dir = await repositoryDir(repo, reportDir, onStage);
     onStage(options.runTests ? 'checking, tests running' : 'checking');
     // One thread each: --jobs is what spreads the work over the cores.
-    const args = ['check', '--format=json', '--threads=1', ownConfigFlag(dir), ...(options.runTests ? ['--run-tests', ...(options.download ? ['--download'] : [])] : []), '.'];
+    const args = [
+      'check',
+      '--format=json',
+      '--threads=1',
+      ownConfigFlag(dir),
+      ...(options.runTests ? ['--run-tests', ...(options.download ? ['--download'] : [])] : []),
+      '.',
+    ];
     const run = await goprodChild(args, dir, options.timeoutMinutes);
     if (run.code !== 0) throw new Error(lastLines(run.stderr).replace(/^goprod: /, '') || `goprod check ended with status ${run.code}`);
     record.check = parseChecked(run.stdout, checkDocument);
@@ -102,7 +121,11 @@ export function writeFleetReport(dir: string, report: FleetReport, { records }: 
     if (!step.reposFile) continue;
     mkdirSync(join(dir, 'plan'), { recursive: true });
     const ids = planRepositories(report.repositories, step.codemod).map((r) => r.id);
-    const head = [`# goprod check: ${step.fixes} ${step.codemod} ${step.fixes === 1 ? 'fix' : 'fixes'} in ${step.repositories} ${step.repositories === 1 ? 'repository' : 'repositories'}, before verification`, `# ${step.command}`];
+    const head = [
+      `# goprod check: ${step.fixes} ${step.codemod} ${step.fixes === 1 ? 'fix' : 'fixes'} in ${step.repositories} ` +
+        `${step.repositories === 1 ? 'repository' : 'repositories'}, before verification`,
+      `# ${step.command}`,
+    ];
     writeAtomic(join(dir, step.reposFile), `${[...head, ...ids].join('\n')}\n`);
   }
   writeAtomic(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -113,7 +136,8 @@ export function writeFleetReport(dir: string, report: FleetReport, { records }: 
 export function mergeFleetReports(dirs: readonly string[]): FleetReport {
   const { records, reports } = gatherReports(dirs, { ...CHECK_RECORDS, report: fleetReportSpan });
   const measured = new Set([...reports.map((r) => r.measured), ...records.flatMap((r) => (r.check ? [r.check.measured] : []))]);
-  if (measured.size > 1) throw new UsageError(`the reports were measured differently (${[...measured].join('; ')}): merge the shards of one run`);
+  if (measured.size > 1)
+    throw new UsageError(`the reports were measured differently (${[...measured].join('; ')}): merge the shards of one run`);
   return fleetReport(records, { measured: [...measured][0] ?? measuredBy(false), ...timeSpan(reports) });
 }
 

@@ -24,15 +24,32 @@ export function addBulkCommand(program: Command, { io, setExitCode }: CommandCon
     .option('--report <dir>', 'where the report and per-repository results go (and clones of URLs)', 'goprod-report')
     .option('--download', 'let the go command download missing modules before verifying (go mod download, your GOPROXY)')
     .option('--no-type-facts', "codemods decide from syntax alone, without Go's type checker (as goprod fix --no-type-facts)")
-    .option('--push-cmd <command>', 'run this in each changed repository\'s worktree, by sh -c as written; it gets GOPROD_REPO, GOPROD_REPO_ID, GOPROD_BRANCH, GOPROD_COMMIT and GOPROD_SUMMARY in its environment')
+    .option(
+      '--push-cmd <command>',
+      "run this in each changed repository's worktree, by sh -c as written; it gets GOPROD_REPO, GOPROD_REPO_ID, GOPROD_BRANCH, " +
+        "GOPROD_COMMIT and GOPROD_SUMMARY in its environment",
+    )
     .option('--push-delay <seconds>', 'seconds between two push commands', seconds, 0)
     .option('--resume', 'continue the run whose results are in --report: repositories already done are not redone')
-    .option('--timeout <minutes>', 'stop a repository\'s run after this long and record it as failed', positiveMinutes, 60)
+    .option('--timeout <minutes>', "stop a repository's run after this long and record it as failed", positiveMinutes, 60)
     .addHelpText('after', BULK_HELP)
     .action(async (dirs: string[], opts: BulkFlags) => {
       for (const stale of removeStaleTempDirs()) io.stderr(`goprod: removed ${stale}, which an interrupted goprod run left\n`);
       const codemods = selectCodemods(opts.codemod);
-      setExitCode(await withInterrupts(io.stderr, () => bulkCommand(dirs, codemods.map((c) => c.name), codemods.length === allCodemods.length, opts, io), `the repositories finished are recorded in ${opts.report}: run again with --resume to continue`));
+      setExitCode(
+        await withInterrupts(
+          io.stderr,
+          () =>
+            bulkCommand(
+              dirs,
+              codemods.map((c) => c.name),
+              codemods.length === allCodemods.length,
+              opts,
+              io,
+            ),
+          `the repositories finished are recorded in ${opts.report}: run again with --resume to continue`,
+        ),
+      );
     });
   bulk
     .command('merge-reports')

@@ -17,41 +17,118 @@ export function addCheckCommand(program: Command, { io, setExitCode }: CommandCo
     .command('check')
     // `check merge-reports … --report DIR`: the option is merge-reports', not check's.
     .enablePositionalOptions()
-    .description('score each module\'s production readiness on eight signals (0-2 each, /16), with the evidence and what fixes each gap; over many repositories, the fleet\'s report card (changes nothing)')
+    .description(
+      "score each module's production readiness on eight signals (0-2 each, /16), with the evidence and what fixes each gap; over many " +
+        "repositories, the fleet's report card (changes nothing)",
+    )
     .argument('[paths...]', 'directories (recursively) holding Go modules (default: .); with --repos or --report, repositories')
-    .addOption(new Option('--format <format>', 'text, json (documented in the README), markdown (a table for a PR comment) or html (the report card: the page a fleet run writes, for this repository)').choices(CHECK_FORMATS).default('text'))
+    .addOption(
+      new Option(
+        '--format <format>',
+        'text, json (documented in the README), markdown (a table for a PR comment) or html (the report card: the page a fleet run ' +
+          'writes, for this repository)',
+      )
+        .choices(CHECK_FORMATS)
+        .default('text'),
+    )
     .option('--badge <file>', 'also write the score and band as an SVG badge to FILE (for the README)')
     .option('--min-score <n>', `exit 1 when a module scores below N (0-${MAX_SCORE}), for CI`, minScore)
     .option('--run-tests', "measure coverage and races: run each module's tests (go test -race -cover ./...)")
-    .addOption(new Option('--download', "with --run-tests: download the modules' dependencies first (go mod download, your GOPROXY); go.mod and go.sum are kept as they were"))
-    .option('--threads <n>', 'worker threads that parse and run codemods (default: one per core, at most 8; 1 for small trees)', threadCount)
-    .option('--config <file>', 'read this config file (exclude, env-config\'s options) instead of the goprod.yaml found from the working directory upward')
+    .addOption(
+      new Option(
+        '--download',
+        "with --run-tests: download the modules' dependencies first (go mod download, your GOPROXY); go.mod and go.sum are kept as they " +
+          "were",
+      ),
+    )
+    .option(
+      '--threads <n>',
+      'worker threads that parse and run codemods (default: one per core, at most 8; 1 for small trees)',
+      threadCount,
+    )
+    .option(
+      '--config <file>',
+      "read this config file (exclude, env-config's options) instead of the goprod.yaml found from the working directory upward",
+    )
     .option('--no-config', 'read no config file')
-    .option('--repos <file>', 'check many repositories: a file with one per line, a path (relative to the file) or a clone URL; # starts a comment')
-    .option('--report <dir>', `check many repositories (those of --repos and the arguments), writing report.json, report.html and the migration plan's lists to DIR (default with --repos: ${DEFAULT_REPORT_DIR})`)
+    .option(
+      '--repos <file>',
+      'check many repositories: a file with one per line, a path (relative to the file) or a clone URL; # starts a comment',
+    )
+    .option(
+      '--report <dir>',
+      `check many repositories (those of --repos and the arguments), writing report.json, report.html and the migration plan's lists to ` +
+        `DIR (default with --repos: ${DEFAULT_REPORT_DIR})`,
+    )
     .option('--jobs <n>', 'with --repos/--report: repositories at a time (default: one per core)', threadCount)
-    .option('--shard <i/n>', 'with --repos/--report: take the i-th of n disjoint parts of the list (by a hash of each repository), for a CI matrix', parseShard)
-    .option('--resume', 'with --repos/--report: continue the run whose results are in --report; repositories already checked are not checked again')
-    .option('--timeout <minutes>', 'with --repos/--report: stop a repository\'s check after this long and record it as failed (default: 60)', positiveMinutes)
+    .option(
+      '--shard <i/n>',
+      'with --repos/--report: take the i-th of n disjoint parts of the list (by a hash of each repository), for a CI matrix',
+      parseShard,
+    )
+    .option(
+      '--resume',
+      'with --repos/--report: continue the run whose results are in --report; repositories already checked are not checked again',
+    )
+    .option(
+      '--timeout <minutes>',
+      "with --repos/--report: stop a repository's check after this long and record it as failed (default: 60)",
+      positiveMinutes,
+    )
     .addHelpText('after', CHECK_HELP)
     .action(async (paths: string[], _: unknown, command: Command) => {
       const opts = command.opts<CheckFlags>();
       if (opts.download && !opts.runTests) throw new UsageError('--download only applies to --run-tests');
       const given = (name: string) => command.getOptionValueSource(name) === 'cli';
       if (opts.repos !== undefined || opts.report !== undefined) {
-        const single = ['format', 'badge', 'minScore', 'threads', 'config'].filter(given).map((name) => command.options.find((o) => o.attributeName() === name)!.long);
-        if (single.length > 0) throw new UsageError(`${single.join(', ')} ${single.length === 1 ? 'applies' : 'apply'} to one repository's check; over many repositories (--repos, --report) each is checked with its own goprod.yaml, and the results are report.json and report.html in the report directory`);
-        setExitCode(await withInterrupts(
-          io.stderr,
-          () => checkFleet(paths, { repos: opts.repos, report: opts.report, jobs: opts.jobs ?? availableParallelism(), shard: opts.shard, resume: opts.resume ?? false, timeoutMinutes: opts.timeout ?? 60, runTests: opts.runTests ?? false, download: opts.download ?? false }, io),
-          `the repositories finished are recorded in ${opts.report ?? DEFAULT_REPORT_DIR}: run again with --resume to continue`,
-        ));
+        const single = ['format', 'badge', 'minScore', 'threads', 'config']
+          .filter(given)
+          .map((name) => command.options.find((o) => o.attributeName() === name)!.long);
+        if (single.length > 0)
+          throw new UsageError(
+            `${single.join(', ')} ${single.length === 1 ? 'applies' : 'apply'} to one repository's check; over many repositories ` +
+              `(--repos, --report) each is checked with its own goprod.yaml, and the results are report.json and report.html in the ` +
+                `report directory`,
+          );
+        setExitCode(
+          await withInterrupts(
+            io.stderr,
+            () =>
+              checkFleet(
+                paths,
+                {
+                  repos: opts.repos,
+                  report: opts.report,
+                  jobs: opts.jobs ?? availableParallelism(),
+                  shard: opts.shard,
+                  resume: opts.resume ?? false,
+                  timeoutMinutes: opts.timeout ?? 60,
+                  runTests: opts.runTests ?? false,
+                  download: opts.download ?? false,
+                },
+                io,
+              ),
+            `the repositories finished are recorded in ${opts.report ?? DEFAULT_REPORT_DIR}: run again with --resume to continue`,
+          ),
+        );
         return;
       }
       const fleetOnly = ['jobs', 'shard', 'resume', 'timeout'].filter(given);
-      if (fleetOnly.length > 0) throw new UsageError(`--${fleetOnly[0]} applies to a check over many repositories: add --repos FILE or --report DIR`);
+      if (fleetOnly.length > 0)
+        throw new UsageError(`--${fleetOnly[0]} applies to a check over many repositories: add --repos FILE or --report DIR`);
       const config = applyConfig(command, allCodemods, io.cwd);
-      setExitCode(await checkCommand(paths.length > 0 ? paths : ['.'], { ...opts, exclude: config?.exclude, goOutsideModule: config?.goOutsideModule, codemodOptions: optionsByCodemod(allCodemods, config?.options ?? {}) }, io));
+      setExitCode(
+        await checkCommand(
+          paths.length > 0 ? paths : ['.'],
+          {
+            ...opts,
+            exclude: config?.exclude,
+            goOutsideModule: config?.goOutsideModule,
+            codemodOptions: optionsByCodemod(allCodemods, config?.options ?? {}),
+          },
+          io,
+        ),
+      );
     });
   check
     .command('merge-reports')

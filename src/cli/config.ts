@@ -53,7 +53,9 @@ export function applyConfig(command: Command, registry: readonly Codemod[], cwd:
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read the config file ${displayPath(path, cwd)} (${code === 'ENOENT' ? 'no such file' : (code ?? String(e))})`);
+    throw new UsageError(
+      `cannot read the config file ${displayPath(path, cwd)} (${code === 'ENOENT' ? 'no such file' : (code ?? String(e))})`,
+    );
   }
   const config = parseConfig(text, path, registry, cwd);
   for (const [key, value] of Object.entries(config.options)) {
@@ -72,7 +74,11 @@ export function parseConfig(text: string, path: string, registry: readonly Codem
     return `${displayPath(path, cwd)}:${line}:${col}`;
   };
   const syntax = doc.errors[0];
-  if (syntax) throw new UsageError(`${at(syntax.pos[0])}: ${syntax.code === 'MULTIPLE_DOCS' ? 'more than one YAML document (---); a config file holds one' : syntax.message}`);
+  if (syntax)
+    throw new UsageError(
+      `${at(syntax.pos[0])}: ` +
+        `${syntax.code === 'MULTIPLE_DOCS' ? 'more than one YAML document (---); a config file holds one' : syntax.message}`,
+    );
   const fail = (node: Node, message: string): never => {
     throw new UsageError(`${at(node.range?.[0] ?? 0)}: ${message}`);
   };
@@ -85,7 +91,8 @@ export function parseConfig(text: string, path: string, registry: readonly Codem
   if (codemods) {
     const names = strings(codemods, '"codemods" takes a list of codemod names, such as [wrap-errors, loopvar]', fail);
     if (names.length === 0) fail(codemods, '"codemods" needs at least one name (leave it out to run every codemod)');
-    for (const { node, value } of names) if (!codemodNames.includes(value)) fail(node, `unknown codemod "${value}" (known: ${codemodNames.join(', ')})`);
+    for (const { node, value } of names)
+      if (!codemodNames.includes(value)) fail(node, `unknown codemod "${value}" (known: ${codemodNames.join(', ')})`);
     config.codemods = registry.filter((c) => names.some((n) => n.value === c.name));
   }
   const options = top.get('options');
@@ -101,7 +108,13 @@ export function parseConfig(text: string, path: string, registry: readonly Codem
     }
   }
   const exclude = top.get('exclude');
-  if (exclude) config.exclude = { file: path, patterns: strings(exclude, '"exclude" takes a list of gitignore-style patterns, such as ["gen/**", "**/*_mock.go"]', fail).map((p) => p.value) };
+  if (exclude)
+    config.exclude = {
+      file: path,
+      patterns: strings(exclude, '"exclude" takes a list of gitignore-style patterns, such as ["gen/**", "**/*_mock.go"]', fail).map(
+        (p) => p.value,
+      ),
+    };
   const go = top.get('go');
   if (go) {
     // The source text: unquoted, 1.20 would be the number 1.2.
@@ -125,7 +138,8 @@ function entries(node: Node, where: string, known: readonly string[], fail: Fail
   const found = new Map<string, Node>();
   for (const pair of (node as YAMLMap<Node | null, Node | null>).items) {
     const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
-    if (name === undefined || !known.includes(name)) fail(pair.key ?? node, `unknown ${kind} ${JSON.stringify(name ?? String(pair.key))} ${where} ${expected}`);
+    if (name === undefined || !known.includes(name))
+      fail(pair.key ?? node, `unknown ${kind} ${JSON.stringify(name ?? String(pair.key))} ${where} ${expected}`);
     if (!isEmpty(pair.value)) found.set(name!, pair.value!);
   }
   return found;
@@ -134,7 +148,9 @@ function entries(node: Node, where: string, known: readonly string[], fail: Fail
 /** A list of strings, with their nodes (for messages about one of them). */
 function strings(node: Node, message: string, fail: Fail): Array<{ node: Node; value: string }> {
   if (!isSeq(node)) return fail(node, `${message}, not ${shown(node)}`);
-  return (node.items as Node[]).map((item) => (isScalar(item) && typeof item.value === 'string' ? { node: item, value: item.value } : fail(item, `${message}, not ${shown(item)}`)));
+  return (node.items as Node[]).map((item) =>
+    isScalar(item) && typeof item.value === 'string' ? { node: item, value: item.value } : fail(item, `${message}, not ${shown(item)}`),
+  );
 }
 
 /** The option's name in the file: its flag without the dashes (`close-mode`). */

@@ -23,11 +23,18 @@ export function version(): string {
 
 export function selectCodemods(names: string | undefined): Codemod[] {
   if (names === undefined) return [...allCodemods];
-  const wanted = names.split(',').map((n) => n.trim()).filter(Boolean);
+  const wanted = names
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   const unknown = wanted.filter((n) => !allCodemods.some((c) => c.name === n));
   if (unknown.length > 0 || wanted.length === 0) {
     const known = allCodemods.map((c) => c.name).join(', ');
-    throw new UsageError(wanted.length === 0 ? `--codemod needs at least one name; known codemods: ${known}` : `unknown codemod ${unknown.join(', ')}; known codemods: ${known}`);
+    throw new UsageError(
+      wanted.length === 0
+        ? `--codemod needs at least one name; known codemods: ${known}`
+        : `unknown codemod ${unknown.join(', ')}; known codemods: ${known}`,
+    );
   }
   return allCodemods.filter((c) => wanted.includes(c.name));
 }

@@ -1,5 +1,6 @@
 // `goprod env`: its flags; the inventory is src/env/.
 import { Option, type Command } from 'commander';
+import { DEFAULT_CONFIG_PKG } from '../../codemods/env-config.js';
 import { codemods as allCodemods } from '../../codemods/index.js';
 import { applyConfig } from './config.js';
 import { envCommand, type EnvFlags } from '../env/command.js';
@@ -14,9 +15,12 @@ export function addEnvCommand(program: Command, { io, setExitCode }: CommandCont
     .option('--markdown', 'print a Markdown table')
     .option('--example', 'also write a .env.example at each module root (an existing one that differs is kept unless --force)')
     .option('--force', 'with --example: replace a .env.example that differs')
-    .option('--config-pkg <dir>', 'where env-config puts (or put) the generated config package', 'internal/config')
+    .option('--config-pkg <dir>', 'where env-config puts (or put) the generated config package', DEFAULT_CONFIG_PKG)
     .option('--include-tests', 'include reads in _test.go files')
-    .option('--config <file>', "read this config file (env-config's options, exclude) instead of the goprod.yaml found from the working directory upward")
+    .option(
+      '--config <file>',
+      "read this config file (env-config's options, exclude) instead of the goprod.yaml found from the working directory upward",
+    )
     .option('--no-config', 'read no config file')
     .action(async (paths: string[], _: unknown, command: Command) => {
       const config = applyConfig(command, allCodemods, io.cwd);

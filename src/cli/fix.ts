@@ -15,7 +15,17 @@ import { jsonReport } from '../output/json.js';
 import { reviewFixes } from '../output/review.js';
 import { sarifReport } from '../output/sarif.js';
 import { colorDiff, colorFor, colorNote, palette, ProgressLine, type ColorChoice, type Palette } from '../output/terminal.js';
-import { diffBase, displayPath, formatWarning, plural, summary, typeNotes, unfixableNotes, unifiedDiff, verificationNotes } from '../output/text.js';
+import {
+  diffBase,
+  displayPath,
+  formatWarning,
+  plural,
+  summary,
+  typeNotes,
+  unfixableNotes,
+  unifiedDiff,
+  verificationNotes,
+} from '../output/text.js';
 import { applyConfig, type Config } from './config.js';
 import { selectCodemods, version, type CommandContext } from './context.js';
 import { threadCount } from './flags.js';
@@ -28,29 +38,59 @@ export function addFixCommand(program: Command, { io, setExitCode }: CommandCont
     .option('--codemod <names>', 'comma-separated codemods to run (default: all; see `goprod list`)')
     .addOption(new Option('--write', 'write the fixes to the files').conflicts('check'))
     .addOption(new Option('--check', 'list files with pending fixes and exit 1 if there are any, like gofmt -l'))
-    .addOption(new Option('-i, --interactive', 'review each fix and choose: the accepted ones are verified and written as with --write (needs a terminal)').conflicts(['write', 'check', 'json', 'format', 'output']))
-    .addOption(new Option('--format <format>', 'what goes to stdout: text (the default: diffs, or the file list with --check), json (one document with every finding, its position, edits and fix status) or sarif (SARIF 2.1.0, for code scanning)').choices(FORMATS))
+    .addOption(
+      new Option(
+        '-i, --interactive',
+        'review each fix and choose: the accepted ones are verified and written as with --write (needs a terminal)',
+      ).conflicts(['write', 'check', 'json', 'format', 'output']),
+    )
+    .addOption(
+      new Option(
+        '--format <format>',
+        'what goes to stdout: text (the default: diffs, or the file list with --check), json (one document with every finding, its ' +
+          'position, edits and fix status) or sarif (SARIF 2.1.0, for code scanning)',
+      ).choices(FORMATS),
+    )
     .option('--json', 'short for --format=json')
-    .option('--output <file>', 'write what would go to stdout (diffs, file list, JSON or SARIF) to FILE instead, replacing it atomically; messages stay on stderr')
+    .option(
+      '--output <file>',
+      'write what would go to stdout (diffs, file list, JSON or SARIF) to FILE instead, replacing it atomically; messages stay on stderr',
+    )
     .option('--no-verify', 'do not prove fixes with go vet (faster, unsafe; gofmt still formats them)')
-    .option('--vet-every-config', "prove fixes with go vet under every build configuration, not only this machine's (slower: each one compiles its dependencies first)")
+    .option(
+      '--vet-every-config',
+      "prove fixes with go vet under every build configuration, not only this machine's (slower: each one compiles its dependencies first)",
+    )
     .option('--type-facts', "let codemods ask Go's type checker (the default when verifying; with --no-verify too)")
     .option('--no-type-facts', 'codemods decide from syntax alone, also when verifying')
     .option('--allow-dirty', 'let --write change files that have uncommitted changes in git')
     .option('--download', 'let the go command download missing modules (go mod download, with your GOPROXY) before verifying')
-    .option('--threads <n>', 'worker threads that parse and run codemods (default: one per core, at most 8; 1 for small trees)', threadCount)
+    .option(
+      '--threads <n>',
+      'worker threads that parse and run codemods (default: one per core, at most 8; 1 for small trees)',
+      threadCount,
+    )
     .option('--config <file>', 'read this config file instead of the goprod.yaml found from the working directory upward')
     .option('--no-config', 'read no config file')
-    .addOption(new Option('--color <when>', 'colour diffs and messages: auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always, never').choices(['auto', 'always', 'never']).default('auto'))
+    .addOption(
+      new Option('--color <when>', 'colour diffs and messages: auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always, never')
+        .choices(['auto', 'always', 'never'])
+        .default('auto'),
+    )
     .option('-q, --quiet', 'print nothing on stderr but errors (no summary, notes, warnings or progress); stdout is unchanged')
-    .option('-v, --verbose', 'list every finding goprod cannot fix on a line of its own (without it, those sharing a reason are counted, with their first places)')
+    .option(
+      '-v, --verbose',
+      'list every finding goprod cannot fix on a line of its own (without it, those sharing a reason are counted, with their first places)',
+    )
     .addHelpText('after', FIX_HELP)
     .action(async (paths: string[], _: unknown, command: Command) => {
       const config = applyConfig(command, allCodemods, io.cwd);
       const opts = command.opts<FixOptions & { codemod?: string }>();
       const codemods = opts.codemod === undefined && config?.codemods ? config.codemods : selectCodemods(opts.codemod);
       for (const stale of removeStaleTempDirs()) io.stderr(`goprod: removed ${stale}, which an interrupted goprod run left\n`);
-      setExitCode(await withInterrupts(io.stderr, () => fix(paths, codemods, optionsByCodemod(codemods, command.opts()), opts, io, config)));
+      setExitCode(
+        await withInterrupts(io.stderr, () => fix(paths, codemods, optionsByCodemod(codemods, command.opts()), opts, io, config)),
+      );
     });
   for (const codemod of allCodemods) {
     for (const option of Object.values(codemod.options ?? {})) {
@@ -85,7 +125,8 @@ interface FixOptions {
 
 /** --json is short for --format=json. */
 function outputFormat(opts: FixOptions): Format {
-  if (opts.json && opts.format !== undefined && opts.format !== 'json') throw new UsageError(`--json is short for --format=json; it cannot be combined with --format=${opts.format}`);
+  if (opts.json && opts.format !== undefined && opts.format !== 'json')
+    throw new UsageError(`--json is short for --format=json; it cannot be combined with --format=${opts.format}`);
   return opts.json ? 'json' : (opts.format ?? 'text');
 }
 
@@ -114,29 +155,48 @@ interface Emit {
   note: (line: string) => void;
 }
 
-async function fix(paths: string[], codemods: Codemod[], codemodOptions: OptionsByCodemod, opts: FixOptions, io: Io, config: Config | undefined): Promise<number> {
+async function fix(
+  paths: string[],
+  codemods: Codemod[],
+  codemodOptions: OptionsByCodemod,
+  opts: FixOptions,
+  io: Io,
+  config: Config | undefined,
+): Promise<number> {
   const interactive = opts.interactive ?? false;
-  if (interactive && !(io.tty?.stdin && io.readKey)) throw new UsageError('-i asks about each fix on a terminal, and stdin is not one: run `goprod fix` to see the fixes as a diff, or `goprod fix --write` to apply them all');
+  if (interactive && !(io.tty?.stdin && io.readKey))
+    throw new UsageError(
+      '-i asks about each fix on a terminal, and stdin is not one: run `goprod fix` to see the fixes as a diff, or `goprod fix --write` ' +
+        'to apply them all',
+    );
   const emit = emitOptions(opts, io);
   const env = io.env ?? {};
-  const progress = emit.format === 'text' && !opts.quiet && ProgressLine.wanted({ isTTY: io.tty?.stderr ?? false }, env) ? new ProgressLine(io.stderr) : undefined;
-  const run = await runFix(paths, codemods, {
-    mode: emit.mode,
-    verify: opts.verify,
-    typeFacts: opts.typeFacts,
-    allowDirty: opts.allowDirty ?? false,
-    cwd: io.cwd,
-    download: opts.download ?? false,
-    vetEveryConfig: opts.vetEveryConfig ?? false,
-    threads: opts.threads,
-    codemodOptions,
-    exclude: config?.exclude,
-    goOutsideModule: config?.goOutsideModule,
-    onProgress: progress && ((p: Progress) => progress.update(p)),
-    onProgressEnd: () => progress?.done(),
-    note: emit.note,
-    ...(interactive && { review: (candidates: FileResult[]) => review(candidates, io, emit) }),
-  }, io);
+  const progress =
+    emit.format === 'text' && !opts.quiet && ProgressLine.wanted({ isTTY: io.tty?.stderr ?? false }, env)
+      ? new ProgressLine(io.stderr)
+      : undefined;
+  const run = await runFix(
+    paths,
+    codemods,
+    {
+      mode: emit.mode,
+      verify: opts.verify,
+      typeFacts: opts.typeFacts,
+      allowDirty: opts.allowDirty ?? false,
+      cwd: io.cwd,
+      download: opts.download ?? false,
+      vetEveryConfig: opts.vetEveryConfig ?? false,
+      threads: opts.threads,
+      codemodOptions,
+      exclude: config?.exclude,
+      goOutsideModule: config?.goOutsideModule,
+      onProgress: progress && ((p: Progress) => progress.update(p)),
+      onProgressEnd: () => progress?.done(),
+      note: emit.note,
+      ...(interactive && { review: (candidates: FileResult[]) => review(candidates, io, emit) }),
+    },
+    io,
+  );
   if (!run) {
     io.stderr('goprod: review interrupted; nothing written\n');
     return 130;
@@ -146,7 +206,10 @@ async function fix(paths: string[], codemods: Codemod[], codemodOptions: Options
 
 function emitOptions(opts: FixOptions, io: Io): Emit {
   const env = io.env ?? {};
-  const colors = { stdout: palette(colorFor(opts.color, { isTTY: io.tty?.stdout ?? false }, env)), stderr: palette(colorFor(opts.color, { isTTY: io.tty?.stderr ?? false }, env)) };
+  const colors = {
+    stdout: palette(colorFor(opts.color, { isTTY: io.tty?.stdout ?? false }, env)),
+    stderr: palette(colorFor(opts.color, { isTTY: io.tty?.stderr ?? false }, env)),
+  };
   return {
     mode: opts.write || opts.interactive ? 'write' : opts.check ? 'check' : 'dry-run',
     format: outputFormat(opts),
@@ -164,8 +227,15 @@ function report({ result, changed }: FixRun, codemods: readonly Codemod[], opts:
   const reportLost = emit.output !== undefined && !writeReport(emit.output, text, io);
 
   const { format, mode, note, colors } = emit;
-  for (const w of result.warnings) if (!opts.quiet || /: bug: /.test(w.message)) io.stderr(`${colorNote(formatWarning(w, io.cwd), colors.stderr)}\n`);
-  if (format === 'text') for (const line of [...typeNotes(result, io.cwd, opts.verbose), ...unfixableNotes(result, io.cwd, opts.verbose), ...verificationNotes(result, io.cwd, opts.verify, opts.verbose)]) note(line);
+  for (const w of result.warnings)
+    if (!opts.quiet || /: bug: /.test(w.message)) io.stderr(`${colorNote(formatWarning(w, io.cwd), colors.stderr)}\n`);
+  if (format === 'text')
+    for (const line of [
+      ...typeNotes(result, io.cwd, opts.verbose),
+      ...unfixableNotes(result, io.cwd, opts.verbose),
+      ...verificationNotes(result, io.cwd, opts.verify, opts.verbose),
+    ])
+      note(line);
   // The reasons are on stderr only in text; json and sarif carry them in the document.
   note(colors.stderr.bold(`goprod: ${summary(result, mode, opts.verify, format === 'text' ? 'see above' : `see the ${format} report`)}`));
   if (notWritten || reportLost) return 2;
@@ -174,12 +244,21 @@ function report({ result, changed }: FixRun, codemods: readonly Codemod[], opts:
 }
 
 /** What goes to stdout (or --output): the JSON or SARIF document, the file list of --check, or the diffs of a dry run. */
-function reportText(result: RunResult, changed: readonly FileResult[], run: { codemods: readonly Codemod[]; verified: boolean; successful: boolean }, emit: Emit, cwd: string): string {
+function reportText(
+  result: RunResult,
+  changed: readonly FileResult[],
+  run: { codemods: readonly Codemod[]; verified: boolean; successful: boolean },
+  emit: Emit,
+  cwd: string,
+): string {
   if (emit.format === 'json') return `${JSON.stringify(jsonReport(result, cwd, emit.mode, run.verified), null, 2)}\n`;
   if (emit.format === 'sarif') return `${JSON.stringify(sarifReport(result, { version: version(), cwd, ...run }), null, 2)}\n`;
   if (emit.mode === 'check') return changed.map((f) => `${displayPath(f.path, cwd)}\n`).join('');
   if (emit.mode !== 'dry-run' || changed.length === 0) return '';
-  const base = diffBase(changed.map((f) => f.path), cwd);
+  const base = diffBase(
+    changed.map((f) => f.path),
+    cwd,
+  );
   const diff = changed.map((f) => unifiedDiff(f, base)).join('');
   if (base !== cwd) emit.note(`goprod: the diff's paths are relative to ${base} (apply it there: git -C ${base} apply)`);
   return emit.output === undefined ? colorDiff(diff, emit.colors.stdout) : diff;
@@ -205,7 +284,10 @@ function writeReport(path: string, report: string, io: Io): boolean {
     writeSourceAtomic(path, report);
     return true;
   } catch (e) {
-    io.stderr(`goprod: cannot write the --output file ${displayPath(path, io.cwd)}: ${e instanceof NotWritable ? 'it is read-only' : (e as Error).message}\n`);
+    io.stderr(
+      `goprod: cannot write the --output file ${displayPath(path, io.cwd)}: ` +
+        `${e instanceof NotWritable ? 'it is read-only' : (e as Error).message}\n`,
+    );
     return false;
   }
 }

@@ -16,12 +16,14 @@ export function positiveMinutes(value: string): number {
 
 export function minScore(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > MAX_SCORE) throw new UsageError(`--min-score takes a whole number from 0 to ${MAX_SCORE}, not ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < 0 || n > MAX_SCORE)
+    throw new UsageError(`--min-score takes a whole number from 0 to ${MAX_SCORE}, not ${JSON.stringify(value)}`);
   return n;
 }
 
 export function threadCount(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--threads takes a whole number from 1 to 256, not ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < 1 || n > 256)
+    throw new UsageError(`--threads takes a whole number from 1 to 256, not ${JSON.stringify(value)}`);
   return n;
 }

@@ -13,7 +13,10 @@ import { addInitCommand } from './init.js';
 import { addListCommand } from './list.js';
 import { processIo } from './process-io.js';
 
-/** Exit codes: 0 done, 1 `--check` found pending fixes, 2 usage or fatal error or a file (fixed or --output) not written, 130/143 interrupted. */
+/**
+ * Exit codes: 0 done, 1 `--check` found pending fixes, 2 usage or fatal error or a file (fixed or
+ * --output) not written, 130/143 interrupted.
+ */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   let exitCode = 0;
   const context: CommandContext = { io, setExitCode: (code) => void (exitCode = code) };
@@ -42,7 +45,8 @@ Examples:
     );
 
   // In the order `goprod --help` lists them.
-  for (const add of [addFixCommand, addEnvCommand, addCheckCommand, addListCommand, addBulkCommand, addExplainCommand, addInitCommand]) add(program, context);
+  for (const add of [addFixCommand, addEnvCommand, addCheckCommand, addListCommand, addBulkCommand, addExplainCommand, addInitCommand])
+    add(program, context);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

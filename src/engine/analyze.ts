@@ -1,6 +1,6 @@
 // The per-file work: parse, run codemods, drop suppressed findings, merge fixes, apply them
-// and check the result parses. A pure function of the text and its module's Go version,
-// so it can run anywhere (worker threads later).
+// and check the result parses. A function of the text, its module's Go version and plain
+// inputs, so it runs on the main thread or a worker's (see pool.ts) alike.
 import { appliesTo, type Codemod, type OptionsByCodemod } from './codemod.js';
 import { applyEdits, composePasses, insertedAs, mergeFixes, type Diagnostic, type Fix } from './edits.js';
 import { GoFile } from '../go/file.js';
@@ -32,7 +32,8 @@ export interface BrokenFix {
   codemods: string[];
 }
 
-const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
+/** The line that marks a generated file (the Go convention, golang.org/s/generatedcode). */
+export const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
 
 export interface FileInput {
   path: string;
@@ -45,7 +46,8 @@ export interface FileInput {
   types?: TypeFacts;
 }
 
-export type OpenedFile = { kind: 'open'; file: GoFile; parsed: ParsedGo; dispose(): void } | { kind: 'generated' } | { kind: 'unparsable'; at: number };
+export type OpenedFile =
+  { kind: 'open'; file: GoFile; parsed: ParsedGo; dispose(): void } | { kind: 'generated' } | { kind: 'unparsable'; at: number };
 
 /** Parses a file for codemods, unless it does not parse or is generated. An open file must be disposed. */
 export function openGoFile(parser: GoParser, input: FileInput): OpenedFile {
@@ -63,11 +65,21 @@ export function openGoFile(parser: GoParser, input: FileInput): OpenedFile {
     return closed;
   }
   const goVersion = fileGoVersion(input.moduleVersion, buildConstraint(root));
-  return { kind: 'open', file: new GoFile(input.path, input.text, root, goVersion, input.pkg, input.types), parsed, dispose: parsed.dispose };
+  return {
+    kind: 'open',
+    file: new GoFile(input.path, input.text, root, goVersion, input.pkg, input.types),
+    parsed,
+    dispose: parsed.dispose,
+  };
 }
 
 /** Runs the per-file codemods on an open file and applies their fixes (its tree is stale after). */
-export function analyzeFile(parser: GoParser, { file, parsed }: { file: GoFile; parsed: ParsedGo }, codemods: readonly Codemod[], options: OptionsByCodemod = {}): FixedFile | BrokenFix {
+export function analyzeFile(
+  parser: GoParser,
+  { file, parsed }: { file: GoFile; parsed: ParsedGo },
+  codemods: readonly Codemod[],
+  options: OptionsByCodemod = {},
+): FixedFile | BrokenFix {
   return applyFindings(parser, file.text, file.goVersion, findingsIn(file, codemods, options), parsed);
 }
 
@@ -77,7 +89,8 @@ export function findingsIn(file: GoFile, codemods: readonly Codemod[], options: 
   const findings: Finding[] = [];
   for (const codemod of codemods) {
     if (!codemod.run || !appliesTo(codemod, file.goVersion)) continue;
-    for (const d of codemod.run(file, options[codemod.name] ?? {})) if (!ignored.silences(codemod.name, d.start)) findings.push({ ...d, codemod: codemod.name });
+    for (const d of codemod.run(file, options[codemod.name] ?? {}))
+      if (!ignored.silences(codemod.name, d.start)) findings.push({ ...d, codemod: codemod.name });
   }
   return findings;
 }
@@ -94,29 +107,50 @@ export const MAX_PASSES = 10;
  * backed out together. A finding whose fixes were all deferred gives way to what the next
  * pass finds; findings without fixes are those of the first pass.
  */
-export function laterPasses(parser: GoParser, text: string, fixed: FixedFile, findingsOn: (text: string, applied: readonly Fix[]) => Finding[] | undefined): FixedFile | BrokenFix {
+export function laterPasses(
+  parser: GoParser,
+  text: string,
+  fixed: FixedFile,
+  findingsOn: (text: string, applied: readonly Fix[]) => Finding[] | undefined,
+): FixedFile | BrokenFix {
   for (let pass = 2; pass <= MAX_PASSES && fixed.deferred.length > 0; pass++) {
     const found = findingsOn(fixed.output, fixed.applied)?.filter((f) => f.fixes.length > 0);
-    const kept = fixed.findings.filter((f) => !f.fixes.some((x) => fixed.deferred.includes(x)) || f.fixes.some((x) => fixed.applied.includes(x)));
+    const kept = fixed.findings.filter(
+      (f) => !f.fixes.some((x) => fixed.deferred.includes(x)) || f.fixes.some((x) => fixed.applied.includes(x)),
+    );
     if (!found || found.length === 0) return { ...fixed, findings: kept, deferred: [] };
     const second = mergeFixes([...new Set(found.flatMap((f) => f.fixes))]);
     const c = composePasses(text, mergeFixes(fixed.applied), second);
     // What is still deferred after the last pass is placed in the original as well as it can be.
-    const moved = new Map(second.conflicting.map((x) => [x, { ...x, edits: x.edits.map((e) => ({ ...e, start: c.toOriginal(e.start), end: c.toOriginal(e.end) })) }]));
+    const moved = new Map(
+      second.conflicting.map((x) => [
+        x,
+        { ...x, edits: x.edits.map((e) => ({ ...e, start: c.toOriginal(e.start), end: c.toOriginal(e.end) })) },
+      ]),
+    );
     const carried = (x: Fix) => c.carrier.get(x) ?? moved.get(x) ?? x;
     const output = applyEdits(fixed.output, second.edits);
     const check = parser.parse(output);
     const bad = check.firstError?.startIndex;
     check.dispose();
     if (bad !== undefined) return { kind: 'broken-fix', at: c.toOriginal(bad), codemods: [...new Set(found.map((f) => f.codemod))] };
-    const findings = [...kept, ...found.map((f) => ({ ...f, start: c.toOriginal(f.start), end: c.toOriginal(f.end) }))].map((f) => ({ ...f, fixes: f.fixes.map(carried) }));
+    const findings = [...kept, ...found.map((f) => ({ ...f, start: c.toOriginal(f.start), end: c.toOriginal(f.end) }))].map((f) => ({
+      ...f,
+      fixes: f.fixes.map(carried),
+    }));
     fixed = { ...fixed, findings: findings.sort((a, b) => a.start - b.start), applied: c.applied, deferred: [...moved.values()], output };
   }
   return fixed;
 }
 
 /** Merges and applies findings' fixes; the result must parse. */
-export function applyFindings(parser: GoParser, text: string, goVersion: GoVersion, findings: Finding[], parsed?: ParsedGo): FixedFile | BrokenFix {
+export function applyFindings(
+  parser: GoParser,
+  text: string,
+  goVersion: GoVersion,
+  findings: Finding[],
+  parsed?: ParsedGo,
+): FixedFile | BrokenFix {
   findings.sort((a, b) => a.start - b.start);
   // Findings may share one fix (env-config's edits to a file's reads stand together): apply it once.
   const merged = mergeFixes([...new Set(findings.flatMap((f) => f.fixes))]);
@@ -130,7 +164,14 @@ export function applyFindings(parser: GoParser, text: string, goVersion: GoVersi
   return { kind: 'fixed', goVersion, findings, applied: merged.accepted, deferred: merged.conflicting, output };
 }
 
-const TOP_LEVEL = new Set(['import_declaration', 'function_declaration', 'method_declaration', 'var_declaration', 'const_declaration', 'type_declaration']);
+const TOP_LEVEL = new Set([
+  'import_declaration',
+  'function_declaration',
+  'method_declaration',
+  'var_declaration',
+  'const_declaration',
+  'type_declaration',
+]);
 
 /**
  * What tree-sitter's Go grammar accepts but Go does not: a file must start with its package

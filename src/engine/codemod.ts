@@ -30,7 +30,11 @@ export type OptionDeclarations = Readonly<Record<string, CodemodOption>>;
  * without a default.
  */
 export type OptionValues<D extends OptionDeclarations> = {
-  readonly [K in keyof D]?: D[K] extends { choices: readonly (infer C)[] } ? C : D[K]['flag'] extends `${string}<${string}>` ? string : boolean;
+  readonly [K in keyof D]?: D[K] extends { choices: readonly (infer C)[] }
+    ? C
+    : D[K]['flag'] extends `${string}<${string}>`
+      ? string
+      : boolean;
 };
 
 export interface ModuleDiagnostic {
@@ -69,13 +73,17 @@ export interface CodemodDefinition<D extends OptionDeclarations> extends Omit<Co
 }
 
 /** The registry's codemod of a definition: its `run` and `runModule` are given their options checked against its declarations. */
-export function defineCodemod<const D extends OptionDeclarations = Record<never, CodemodOption>>(definition: CodemodDefinition<D>): Codemod {
+export function defineCodemod<const D extends OptionDeclarations = Record<never, CodemodOption>>(
+  definition: CodemodDefinition<D>,
+): Codemod {
   const { run, runModule, ...codemod } = definition;
   const typed = (values: CodemodOptions) => declaredValues(definition.name, definition.options, values);
   return {
     ...codemod,
     ...(run && { run: (file: GoFile, values: CodemodOptions) => run(file, typed(values)) }),
-    ...(runModule && { runModule: (module: GoModule, files: readonly GoFile[], values: CodemodOptions) => runModule(module, files, typed(values)) }),
+    ...(runModule && {
+      runModule: (module: GoModule, files: readonly GoFile[], values: CodemodOptions) => runModule(module, files, typed(values)),
+    }),
   };
 }
 
@@ -86,7 +94,9 @@ function declaredValues<D extends OptionDeclarations>(codemod: string, declared:
     const value = values[name];
     if (value === undefined) continue;
     const takesValue = /<[^>]+>/.test(option.flag);
-    const valid = takesValue ? typeof value === 'string' && (!option.choices || option.choices.includes(value)) : typeof value === 'boolean';
+    const valid = takesValue
+      ? typeof value === 'string' && (!option.choices || option.choices.includes(value))
+      : typeof value === 'boolean';
     if (!valid) throw new Error(`${codemod}: option ${name} (${option.flag}) given ${JSON.stringify(value)}`);
     checked[name] = value;
   }
@@ -99,10 +109,12 @@ export function optionsByCodemod(codemods: readonly Codemod[], values: Readonly<
   return Object.fromEntries(
     codemods.map((c) => [
       c.name,
-      Object.fromEntries(Object.keys(c.options ?? {}).flatMap((name) => {
-        const value = values[name];
-        return typeof value === 'string' || typeof value === 'boolean' ? [[name, value]] : [];
-      })),
+      Object.fromEntries(
+        Object.keys(c.options ?? {}).flatMap((name) => {
+          const value = values[name];
+          return typeof value === 'string' || typeof value === 'boolean' ? [[name, value]] : [];
+        }),
+      ),
     ]),
   );
 }

@@ -20,7 +20,10 @@ interface IgnoreRules {
  */
 export type Notify = (path: string, message: string) => void;
 
-/** Paths to leave alone besides those always skipped: gitignore-style patterns, relative to the directory of `file` (the config file naming them). */
+/**
+ * Paths to leave alone besides those always skipped: gitignore-style patterns, relative to the
+ * directory of `file` (the config file naming them).
+ */
 export interface Exclude {
   file: string;
   patterns: readonly string[];
@@ -75,7 +78,8 @@ function walk(dir: string, ignores: IgnoreRules[], w: Walk): void {
   for (const entry of entries) {
     const path = join(dir, entry.name);
     const isDir = entry.isDirectory();
-    if (isIgnored(w.excluded, path, isDir) || (isIgnored(rules, path, isDir) && !(isDir ? w.tracked?.dirs : w.tracked?.files)?.has(path))) continue;
+    if (isIgnored(w.excluded, path, isDir) || (isIgnored(rules, path, isDir) && !(isDir ? w.tracked?.dirs : w.tracked?.files)?.has(path)))
+      continue;
     if (isDir) {
       if (!skipDirectory(entry.name)) walk(path, rules, w);
     } else if (isStale(entry.name)) {
@@ -145,7 +149,7 @@ function trackedGoFiles(dir: string): Tracked | undefined {
 /** The .gitignore files of the directories above `dir` within its git work tree (none outside one). */
 function inheritedIgnores(dir: string): IgnoreRules[] {
   const chain: IgnoreRules[] = [];
-  for (let d = dir; !existsSync(join(d, '.git')); ) {
+  for (let d = dir; !existsSync(join(d, '.git'));) {
     const parent = dirname(d);
     if (parent === d) return [];
     d = parent;

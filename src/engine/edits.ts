@@ -20,7 +20,10 @@ export interface Diagnostic {
   message: string;
   /** What kind of finding it is, as go/analysis's Category: a short name that `goprod check` counts by (its message is for people). */
   category?: string;
-  /** For a finding goprod cannot fix: why, in words shared by every finding it holds for (its message without places and names), so they are reported as one group. */
+  /**
+   * For a finding goprod cannot fix: why, in words shared by every finding it holds for (its message
+   * without places and names), so they are reported as one group.
+   */
   reason?: string;
   fixes: Fix[];
 }
@@ -160,7 +163,11 @@ interface StandIns {
 }
 
 /** Connected pieces (first- and second-pass edits that overlap or touch) become one edit of the original each. */
-function joinConnected({ text: middle, written, spans, toOriginal }: TextBetween, firstEdits: readonly Edit[], secondEdits: readonly Edit[]): StandIns {
+function joinConnected(
+  { text: middle, written, spans, toOriginal }: TextBetween,
+  firstEdits: readonly Edit[],
+  secondEdits: readonly Edit[],
+): StandIns {
   // First-pass edits are 0…n-1, second-pass edits n….
   const later = insertedAs(middle, secondEdits);
   const n = written.length;
@@ -172,7 +179,11 @@ function joinConnected({ text: middle, written, spans, toOriginal }: TextBetween
     pieces.set(sets.find(i), piece);
     (i < n ? piece.first : piece.second).push(i < n ? i : i - n);
   }
-  const standIns: StandIns = { forFirst: [...firstEdits], forSecond: later.map((f) => ({ start: toOriginal(f.start), end: toOriginal(f.end), text: f.text })), joined: new Set() };
+  const standIns: StandIns = {
+    forFirst: [...firstEdits],
+    forSecond: later.map((f) => ({ start: toOriginal(f.start), end: toOriginal(f.end), text: f.text })),
+    joined: new Set(),
+  };
   for (const { first: firsts, second: seconds } of pieces.values()) {
     if (firsts.length === 0 || seconds.length === 0) continue;
     const from = Math.min(...firsts.map((i) => spans[i]!.start), ...seconds.map((j) => later[j]!.start));
@@ -191,7 +202,11 @@ function joinConnected({ text: middle, written, spans, toOriginal }: TextBetween
 }
 
 /** Fixes sharing a joined edit become one fix (sharing any other edit is coalescing, as in mergeFixes); the others keep theirs, moved. */
-function groupFixes(first: MergeResult, second: MergeResult, { forFirst, forSecond, joined }: StandIns): Pick<Composition, 'applied' | 'carrier'> {
+function groupFixes(
+  first: MergeResult,
+  second: MergeResult,
+  { forFirst, forSecond, joined }: StandIns,
+): Pick<Composition, 'applied' | 'carrier'> {
   const fixes = [...first.accepted, ...second.accepted];
   const editsOf = (fix: Fix, pass: number) => {
     const [merged, standIns] = pass === 0 ? [first.edits, forFirst] : [second.edits, forSecond];

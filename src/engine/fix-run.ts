@@ -35,13 +35,27 @@ export interface FixRun {
 }
 
 /** Runs the pipeline; undefined when the user ended the review (nothing was written). */
-export async function runFix(paths: readonly string[], codemods: readonly Codemod[], options: FixRunOptions, io: Io): Promise<FixRun | undefined> {
+export async function runFix(
+  paths: readonly string[],
+  codemods: readonly Codemod[],
+  options: FixRunOptions,
+  io: Io,
+): Promise<FixRun | undefined> {
   const { mode, review, onProgressEnd, note, allowDirty, ...run } = options;
-  const result = await runCodemods(paths, codemods, { ...run, verify: options.verify && !review, typeFacts: options.typeFacts ?? options.verify });
+  const result = await runCodemods(paths, codemods, {
+    ...run,
+    verify: options.verify && !review,
+    typeFacts: options.typeFacts ?? options.verify,
+  });
   onProgressEnd?.();
   if (review) {
     if (!(await reviewed(result, review, allowDirty, io))) return undefined;
-    if (options.verify) result.verification = await verifyFiles(result.files, { download: run.download ?? false, vetEveryConfig: run.vetEveryConfig ?? false, onProgress: run.onProgress });
+    if (options.verify)
+      result.verification = await verifyFiles(result.files, {
+        download: run.download ?? false,
+        vetEveryConfig: run.vetEveryConfig ?? false,
+        onProgress: run.onProgress,
+      });
     onProgressEnd?.();
   }
   const changed = result.files.filter((f) => willChange(f, options.verify));
@@ -50,7 +64,12 @@ export async function runFix(paths: readonly string[], codemods: readonly Codemo
 }
 
 /** The review: only the fixes the user accepts stay applied, formatted anew. False when the user ended it. */
-async function reviewed(result: RunResult, review: (candidates: FileResult[]) => Promise<boolean>, allowDirty: boolean, io: Io): Promise<boolean> {
+async function reviewed(
+  result: RunResult,
+  review: (candidates: FileResult[]) => Promise<boolean>,
+  allowDirty: boolean,
+  io: Io,
+): Promise<boolean> {
   const candidates = result.files.filter((f) => willChange(f, false));
   refuseDirty(await uncommittedFiles(candidates.map((f) => f.path)), allowDirty, io.cwd);
   if (!(await review(candidates))) return false;
@@ -63,13 +82,20 @@ async function writeChanged(changed: readonly FileResult[], allowDirty: boolean,
   const git = await uncommittedFiles(changed.map((f) => f.path));
   refuseDirty(git, allowDirty, io.cwd);
   const outside = git.outsideGit.length;
-  if (outside > 0) note(`goprod: warning: ${outside} ${outside === 1 ? 'file is' : 'files are'} not in a git work tree: there is no easy way back from --write`);
+  if (outside > 0)
+    note(
+      `goprod: warning: ${outside} ${outside === 1 ? 'file is' : 'files are'} not in a git work tree: there is no easy way back from ` +
+        `--write`,
+    );
   await writing(() => writeFiles(changed, io));
   const stopped = interruption();
   if (stopped) {
     const written = changed.filter((f) => !f.notWritten).length;
     const files = `${changed.length} ${changed.length === 1 ? 'file' : 'files'}`;
-    io.stderr(`goprod: interrupted by ${stopped} after writing ${written} of ${files}; nothing is half-written: run goprod again to finish the rest\n`);
+    io.stderr(
+      `goprod: interrupted by ${stopped} after writing ${written} of ${files}; nothing is half-written: run goprod again to finish the ` +
+        `rest\n`,
+    );
   }
 }
 
@@ -77,7 +103,10 @@ async function writeChanged(changed: readonly FileResult[], allowDirty: boolean,
 function refuseDirty(git: { dirty: string[] }, allowDirty: boolean, cwd: string): void {
   if (git.dirty.length === 0 || allowDirty) return;
   const names = git.dirty.map((p) => `  ${displayPath(p, cwd)}`).join('\n');
-  throw new UsageError(`these files have uncommitted changes that goprod's fixes would mix with:\n${names}\ncommit or stash them first, or run again with --allow-dirty`);
+  throw new UsageError(
+    `these files have uncommitted changes that goprod's fixes would mix with:\n${names}\ncommit or stash them first, or run again with ` +
+      `--allow-dirty`,
+  );
 }
 
 /**
@@ -93,7 +122,8 @@ async function writeFiles(files: readonly FileResult[], io: Io): Promise<void> {
     }
     try {
       const { hardLinks } = writeSourceAtomic(f.path, fixedContent(f));
-      if (hardLinks > 1) io.stderr(`goprod: ${displayPath(f.path, io.cwd)}: has ${hardLinks} hard links; rewritten in place, so every link sees the fix\n`);
+      if (hardLinks > 1)
+        io.stderr(`goprod: ${displayPath(f.path, io.cwd)}: has ${hardLinks} hard links; rewritten in place, so every link sees the fix\n`);
     } catch (e) {
       f.notWritten = e instanceof NotWritable ? e.message : `cannot write it (${(e as NodeJS.ErrnoException).code ?? String(e)})`;
       io.stderr(`goprod: ${displayPath(f.path, io.cwd)}: ${f.notWritten}\n`);

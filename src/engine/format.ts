@@ -12,7 +12,10 @@ import { LineIndex } from './position.js';
 
 export type Formatted = { ok: true; text: string } | { ok: false; error: string };
 
-/** A fixed file gofmt rejects; `original` when the unfixed file is the trouble (gofmt rejects it too: it is not Go, whatever tree-sitter accepted). */
+/**
+ * A fixed file gofmt rejects; `original` when the unfixed file is the trouble (gofmt rejects it too:
+ * it is not Go, whatever tree-sitter accepted).
+ */
 export type FormatFailure = { ok: false; error: string; original: boolean };
 
 /**
@@ -33,7 +36,11 @@ export async function gofmtAll(texts: readonly string[]): Promise<Formatted[]> {
       const m = /^(.*?\.go):(.*)$/.exec(line);
       if (m) errors.set(m[1]!, `${errors.has(m[1]!) ? `${errors.get(m[1]!)}; ` : ''}line ${m[2]!.trim()}`);
     }
-    return await Promise.all(names.map(async (n): Promise<Formatted> => (errors.has(n) ? { ok: false, error: errors.get(n)! } : { ok: true, text: await readFile(n, 'utf8') })));
+    return await Promise.all(
+      names.map(async (n): Promise<Formatted> =>
+        errors.has(n) ? { ok: false, error: errors.get(n)! } : { ok: true, text: await readFile(n, 'utf8') },
+      ),
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
     done();
@@ -108,10 +115,14 @@ export async function formatFixed(requests: readonly FormatRequest[]): Promise<A
   return requests.map((r, i) => {
     // gofmt drops a carriage return that does not end a line, and the lines around it could
     // not be kept byte for byte: such a file is left as it is.
-    if (/\r(?!\n)/.test(r.original)) return { ok: false, error: 'it has carriage returns that do not end a line, which gofmt would drop', original: true };
+    if (/\r(?!\n)/.test(r.original))
+      return { ok: false, error: 'it has carriage returns that do not end a line, which gofmt would drop', original: true };
     const before = formatted[2 * i]!;
     const after = formatted[2 * i + 1]!;
-    if (!after.ok) return before.ok ? { ...after, original: false } : { ok: false, error: `gofmt rejects it before any fix (${before.error})`, original: true };
+    if (!after.ok)
+      return before.ok
+        ? { ...after, original: false }
+        : { ok: false, error: `gofmt rejects it before any fix (${before.error})`, original: true };
     const clean = before.ok && before.text === lf(r.original);
     const text = clean ? after.text : keepTouchedChanges(lf(r.fixed), after.text, new Set(editedLines(r.original, r.edits).flat()));
     return { ok: true, text: r.original.includes('\r\n') ? text.replace(/\n/g, '\r\n') : text };

@@ -21,11 +21,18 @@ export async function uncommittedFiles(paths: readonly string[]): Promise<DirtyR
   }
   for (const [dir, files] of byDir) {
     const top = (await git(dir, ['rev-parse', '--show-toplevel']))?.trim();
-    const status = top && (await git(top, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...files.map((f) => relative(top, realPath(f)))]));
+    const status =
+      top &&
+      (await git(top, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...files.map((f) => relative(top, realPath(f)))]));
     if (top === undefined || status === undefined) report.outsideGit.push(...files);
     else {
       // Entries are `XY path` relative to the top, NUL-separated (a rename's old path follows it alone).
-      const listed = new Set(status.split('\0').filter(Boolean).map((entry) => join(top, entry.slice(3))));
+      const listed = new Set(
+        status
+          .split('\0')
+          .filter(Boolean)
+          .map((entry) => join(top, entry.slice(3))),
+      );
       report.dirty.push(...files.filter((f) => listed.has(realPath(f))));
     }
   }
@@ -44,5 +51,7 @@ function realPath(path: string): string {
 
 /** git's stdout, or undefined outside a work tree (or without git). */
 function git(cwd: string, args: string[]): Promise<string | undefined> {
-  return new Promise((done) => execFile('git', args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => done(error ? undefined : stdout)));
+  return new Promise((done) =>
+    execFile('git', args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => done(error ? undefined : stdout)),
+  );
 }

@@ -85,7 +85,11 @@ const EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
  * says so (and `outcome`: what the run leaves), and exits at once; during one (see `writing`), the run stops after the file
  * being written and reports what it wrote, then exits with the signal's status.
  */
-export async function withInterrupts<T>(say: (line: string) => void, work: () => Promise<T>, outcome = 'nothing was written'): Promise<T | number> {
+export async function withInterrupts<T>(
+  say: (line: string) => void,
+  work: () => Promise<T>,
+  outcome = 'nothing was written',
+): Promise<T | number> {
   received = undefined;
   const handler = (signal: NodeJS.Signals) => {
     received = signal;

@@ -1,5 +1,6 @@
 // The whole run's data: what each stage adds to (discover → read → parse → codemods → merge →
-// format → verify → report). Every stage imports it from here, none from another stage.
+// format → verify → write → report), and what becomes of each fix (FixStatus). The stages
+// share these types through this module rather than through each other.
 import type { Finding } from './analyze.js';
 import type { Fix } from './edits.js';
 import type { GoModule } from '../go/module.js';
@@ -89,9 +90,13 @@ export interface RunTypeFacts {
 }
 
 /** How far a run is: told to RunOptions.onProgress as it goes (for a progress line). */
-export type Progress = { stage: 'types' } | { stage: 'scan'; files: number; of: number; fixes: number } | { stage: 'verify'; packages: number; of: number };
+export type Progress =
+  { stage: 'types' } | { stage: 'scan'; files: number; of: number; fixes: number } | { stage: 'verify'; packages: number; of: number };
 
-/** Whether --write changes (or changed) the file: it has fixes left, they were proven (or proof was not asked for), and it could be written. */
+/**
+ * Whether --write changes (or changed) the file: it has fixes left, they were proven (or proof was not
+ * asked for), and it could be written.
+ */
 export function willChange(file: FileResult, verified: boolean): boolean {
   return file.applied.length > 0 && !(verified && file.unverified) && !file.notWritten;
 }

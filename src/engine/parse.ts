@@ -2,6 +2,7 @@
 // `SyntaxNode` and `GoParser`, so another binding (native tree-sitter) could replace this file.
 import { createRequire } from 'node:module';
 import { Edit, Language, Parser, type Node, type Tree } from 'web-tree-sitter';
+import type { Edit as TextEdit } from './edits.js';
 import { LineIndex } from './position.js';
 
 export type SyntaxNode = Node;
@@ -14,13 +15,6 @@ export interface ParsedGo {
   dispose(): void;
 }
 
-/** A change to a text: [start, end) replaced by `text` (string indices). */
-export interface TextChange {
-  start: number;
-  end: number;
-  text: string;
-}
-
 export interface GoParser {
   parse(text: string): ParsedGo;
   /**
@@ -28,7 +22,7 @@ export interface GoParser {
    * reusing what did not change (tree-sitter's incremental parsing: the same tree as a fresh
    * parse, in a fraction of the time). `before`'s tree is edited: its nodes are stale after.
    */
-  reparse(before: ParsedGo, changes: readonly TextChange[], text: string): ParsedGo;
+  reparse(before: ParsedGo, changes: readonly TextEdit[], text: string): ParsedGo;
 }
 
 let loading: Promise<GoParser> | undefined;
@@ -67,8 +61,20 @@ export function loadGoParser(): Promise<GoParser> {
         for (const c of [...changes].reverse()) {
           const startPosition = pointAt(c.start);
           const inserted = c.text.split('\n');
-          const newEndPosition = inserted.length === 1 ? { row: startPosition.row, column: startPosition.column + c.text.length } : { row: startPosition.row + inserted.length - 1, column: inserted[inserted.length - 1]!.length };
-          tree.edit(new Edit({ startIndex: c.start, oldEndIndex: c.end, newEndIndex: c.start + c.text.length, startPosition, oldEndPosition: pointAt(c.end), newEndPosition }));
+          const newEndPosition =
+            inserted.length === 1
+              ? { row: startPosition.row, column: startPosition.column + c.text.length }
+              : { row: startPosition.row + inserted.length - 1, column: inserted[inserted.length - 1]!.length };
+          tree.edit(
+            new Edit({
+              startIndex: c.start,
+              oldEndIndex: c.end,
+              newEndIndex: c.start + c.text.length,
+              startPosition,
+              oldEndPosition: pointAt(c.end),
+              newEndPosition,
+            }),
+          );
         }
         return parsed(text, tree);
       },

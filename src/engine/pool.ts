@@ -31,7 +31,14 @@ const WORKER = new URL(import.meta.url.endsWith('.ts') ? '../../dist/src/engine/
  * small tree), or on this thread when only one is asked for or a codemod is not a registered one.
  * `scanned` hears of each directory as it is done (in any order).
  */
-export async function scanDirectories(parser: GoParser, jobs: readonly DirectoryJob[], codemods: readonly Codemod[], options: OptionsByCodemod, threads?: number, scanned: (scan: DirectoryScan) => void = () => {}): Promise<DirectoryScan[]> {
+export async function scanDirectories(
+  parser: GoParser,
+  jobs: readonly DirectoryJob[],
+  codemods: readonly Codemod[],
+  options: OptionsByCodemod,
+  threads?: number,
+  scanned: (scan: DirectoryScan) => void = () => {},
+): Promise<DirectoryScan[]> {
   const files = jobs.reduce((n, j) => n + j.files.length, 0);
   const n = threads ?? (files >= FILES_FOR_WORKERS ? Math.min(availableParallelism(), MAX_DEFAULT_THREADS) : 1);
   const told = (scan: DirectoryScan) => (scanned(scan), scan);

@@ -55,7 +55,9 @@ export async function renderFiles(files: readonly FileResult[]): Promise<void> {
   files.forEach((file, i) => {
     const r = results[i]!;
     if (!r.ok) {
-      file.formatError = r.original ? `not changed: ${r.error}` : `gofmt rejects the fixed file, fixes not applied (please report it): ${r.error}`;
+      file.formatError = r.original
+        ? `not changed: ${r.error}`
+        : `gofmt rejects the fixed file, fixes not applied (please report it): ${r.error}`;
       file.applied = [];
       file.output = file.source.text;
     } else if (r.rendered.text === file.source.text && !file.created) {

@@ -14,7 +14,15 @@ import type { FileResult, Progress, RunResult, Warning } from './model.js';
 import { loadGoParser, type GoParser } from './parse.js';
 import { renderFiles } from './render.js';
 import { scanDirectories } from './pool.js';
-import { bugMessage, brokenFixMessage, possibleVersions, readDirectory, type DirectoryJob, type DirectoryScan, type FileWarning } from './scan.js';
+import {
+  bugMessage,
+  brokenFixMessage,
+  possibleVersions,
+  readDirectory,
+  type DirectoryJob,
+  type DirectoryScan,
+  type FileWarning,
+} from './scan.js';
 import { TypeFacts, type FileTypes } from '../go/facts.js';
 import { typeFactsFor, type RunTypes } from './type-facts.js';
 import { readSource, type SourceText } from './source.js';
@@ -48,9 +56,17 @@ export type FileOptions = Pick<RunOptions, 'exclude' | 'goOutsideModule'>;
 
 /** Runs codemods on the Go files under `paths`: analyse, format, verify. Writes nothing. */
 export async function runCodemods(paths: readonly string[], codemods: readonly Codemod[], options: RunOptions = {}): Promise<RunResult> {
-  const result = await analyzeFiles(paths, codemods, options.cwd ?? process.cwd(), { ...options, typeFacts: options.typeFacts ?? options.verify ?? true });
+  const result = await analyzeFiles(paths, codemods, options.cwd ?? process.cwd(), {
+    ...options,
+    typeFacts: options.typeFacts ?? options.verify ?? true,
+  });
   await renderFiles(result.files.filter((f) => f.applied.length > 0));
-  if (options.verify ?? true) result.verification = await verifyFiles(result.files, { download: options.download ?? false, vetEveryConfig: options.vetEveryConfig ?? false, onProgress: options.onProgress });
+  if (options.verify ?? true)
+    result.verification = await verifyFiles(result.files, {
+      download: options.download ?? false,
+      vetEveryConfig: options.vetEveryConfig ?? false,
+      onProgress: options.onProgress,
+    });
   return result;
 }
 
@@ -60,7 +76,12 @@ interface Placed {
   file: FileResult;
 }
 
-async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod[], cwd: string, { codemodOptions: options = {}, threads, onProgress, typeFacts, ...files }: RunOptions): Promise<RunResult> {
+async function analyzeFiles(
+  paths: readonly string[],
+  codemods: readonly Codemod[],
+  cwd: string,
+  { codemodOptions: options = {}, threads, onProgress, typeFacts, ...files }: RunOptions,
+): Promise<RunResult> {
   const parser = await loadGoParser();
   const result: RunResult = { files: [], warnings: [], scanned: 0 };
   const modules = new ModuleFinder();
@@ -72,11 +93,18 @@ async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod
   const placed = new Map<string, Placed>();
   const needs = new Map<GoModule, Map<string, Set<string>>>();
   const progress = { stage: 'scan' as const, files: 0, of: discovered.length, fixes: 0 };
-  const scans = await scanDirectories(parser, jobs.map((j) => j.job), codemods, options, threads, (scan) => {
-    progress.files += scan.scanned;
-    progress.fixes += scan.fixed.reduce((n, f) => n + f.analysis.applied.length, 0);
-    onProgress?.(progress);
-  });
+  const scans = await scanDirectories(
+    parser,
+    jobs.map((j) => j.job),
+    codemods,
+    options,
+    threads,
+    (scan) => {
+      progress.files += scan.scanned;
+      progress.fixes += scan.fixed.reduce((n, f) => n + f.analysis.applied.length, 0);
+      onProgress?.(progress);
+    },
+  );
   const untyped: DirectoryScan['untyped'] = [];
   scans.forEach((scan, i) => {
     const { module } = jobs[i]!;
@@ -99,7 +127,11 @@ async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod
     const fromModule = moduleFindings(parser, module, byCodemod, codemods, options, gathered.bugs, types?.files);
     mergeModuleFindings(parser, module, fromModule, { order, modules, goOutsideModule: files.goOutsideModule }, gathered);
   }
-  const byStage = (stage: FileWarning['stage']) => warnings.filter((w) => w.stage === stage).sort((a, b) => a.order - b.order).map(asWarning);
+  const byStage = (stage: FileWarning['stage']) =>
+    warnings
+      .filter((w) => w.stage === stage)
+      .sort((a, b) => a.order - b.order)
+      .map(asWarning);
   result.warnings.push(...(types?.warnings ?? []), ...byStage('read'), ...gathered.bugs, ...byStage('analysis'), ...gathered.late);
   if (result.types) result.types.untyped = untyped.sort((a, b) => a.order - b.order).map(({ path, reason }) => ({ path, reason }));
   result.files = [...[...placed.values()].sort((a, b) => a.order - b.order).map((p) => p.file), ...gathered.created];
@@ -122,7 +154,13 @@ interface Gathered {
  * with its own (applied together), a file the scan did not see or that does not exist yet
  * (a file the codemod creates) is read or made here.
  */
-function mergeModuleFindings(parser: GoParser, module: GoModule, fromModule: ModuleOutcome, run: { order: ReadonlyMap<string, number>; modules: ModuleFinder; goOutsideModule?: GoVersion }, into: Gathered): void {
+function mergeModuleFindings(
+  parser: GoParser,
+  module: GoModule,
+  fromModule: ModuleOutcome,
+  run: { order: ReadonlyMap<string, number>; modules: ModuleFinder; goOutsideModule?: GoVersion },
+  into: Gathered,
+): void {
   for (const [path, findings] of fromModule.findings) {
     const at = run.order.get(path);
     const had = into.placed.get(path)?.file;
@@ -148,7 +186,11 @@ function mergeModuleFindings(parser: GoParser, module: GoModule, fromModule: Mod
 }
 
 /** The type facts of the jobs' files (see type-facts.ts), handed to each job for its files. */
-async function typesOf(jobs: ReadonlyArray<{ job: DirectoryJob; module: GoModule | undefined }>, codemods: readonly Codemod[], onProgress: RunOptions['onProgress']): Promise<RunTypes> {
+async function typesOf(
+  jobs: ReadonlyArray<{ job: DirectoryJob; module: GoModule | undefined }>,
+  codemods: readonly Codemod[],
+  onProgress: RunOptions['onProgress'],
+): Promise<RunTypes> {
   onProgress?.({ stage: 'types' });
   const wanted = (text: string, module: GoModule) => {
     const versions = possibleVersions(text, module.goVersion);
@@ -170,7 +212,11 @@ async function typesOf(jobs: ReadonlyArray<{ job: DirectoryJob; module: GoModule
 }
 
 /** The directories of the discovered files, in order of their first file, each with its module. */
-function directoryJobs(paths: readonly string[], modules: ModuleFinder, goOutsideModule: GoVersion | undefined): Array<{ job: DirectoryJob & { files: Array<{ path: string; order: number }> }; module: GoModule | undefined }> {
+function directoryJobs(
+  paths: readonly string[],
+  modules: ModuleFinder,
+  goOutsideModule: GoVersion | undefined,
+): Array<{ job: DirectoryJob & { files: Array<{ path: string; order: number }> }; module: GoModule | undefined }> {
   const jobs = new Map<string, { job: DirectoryJob & { files: Array<{ path: string; order: number }> }; module: GoModule | undefined }>();
   paths.forEach((path, order) => {
     const dir = dirname(path);
@@ -196,7 +242,15 @@ interface ModuleOutcome {
 }
 
 /** Runs the module-wide codemods on the files each needs (read and parsed here; the trees live only during the call). */
-function moduleFindings(parser: GoParser, module: GoModule, needs: Map<string, Set<string>>, codemods: readonly Codemod[], options: OptionsByCodemod, bugs: Warning[], types?: ReadonlyMap<string, FileTypes>): ModuleOutcome {
+function moduleFindings(
+  parser: GoParser,
+  module: GoModule,
+  needs: Map<string, Set<string>>,
+  codemods: readonly Codemod[],
+  options: OptionsByCodemod,
+  bugs: Warning[],
+  types?: ReadonlyMap<string, FileTypes>,
+): ModuleOutcome {
   const sources = new Map<string, SourceText>();
   for (const path of [...new Set([...needs.values()].flatMap((s) => [...s]))].sort()) {
     try {
@@ -230,12 +284,22 @@ function moduleFindings(parser: GoParser, module: GoModule, needs: Map<string, S
 }
 
 /** Parses the texts (generated and unparsable files left out), with their type facts if known; `dispose` frees every tree. */
-function openFiles(parser: GoParser, sources: ReadonlyMap<string, SourceText>, moduleVersion: GoVersion, types?: ReadonlyMap<string, FileTypes>): { opened: Map<string, GoFile>; dispose(): void } {
+function openFiles(
+  parser: GoParser,
+  sources: ReadonlyMap<string, SourceText>,
+  moduleVersion: GoVersion,
+  types?: ReadonlyMap<string, FileTypes>,
+): { opened: Map<string, GoFile>; dispose(): void } {
   const opened = new Map<string, GoFile>();
   const disposers: Array<() => void> = [];
   for (const [path, { text, bom }] of sources) {
     const known = types?.get(path);
-    const o = openGoFile(parser, { path, text, moduleVersion, types: known && 'facts' in known ? TypeFacts.of(known.facts, text, bom) : undefined });
+    const o = openGoFile(parser, {
+      path,
+      text,
+      moduleVersion,
+      types: known && 'facts' in known ? TypeFacts.of(known.facts, text, bom) : undefined,
+    });
     if (o.kind !== 'open') continue;
     disposers.push(o.dispose);
     opened.set(path, o.file);
@@ -257,13 +321,22 @@ function warnTo(result: RunResult) {
 }
 
 /** Reads and parses the Go files under `paths` and hands each module's files to `fn` (for reports that change nothing). */
-export async function inspectModules(paths: readonly string[], cwd: string, fn: (module: GoModule, files: readonly GoFile[]) => void, options: FileOptions = {}): Promise<Warning[]> {
+export async function inspectModules(
+  paths: readonly string[],
+  cwd: string,
+  fn: (module: GoModule, files: readonly GoFile[]) => void,
+  options: FileOptions = {},
+): Promise<Warning[]> {
   const parser = await loadGoParser();
   const result: RunResult = { files: [], warnings: [], scanned: 0 };
   const byModule = new Map<GoModule, GoFile[]>();
   const disposers: Array<() => void> = [];
   try {
-    for (const { job, module } of directoryJobs(discoverGoFiles(paths, cwd, warnTo(result), options.exclude), new ModuleFinder(), options.goOutsideModule)) {
+    for (const { job, module } of directoryJobs(
+      discoverGoFiles(paths, cwd, warnTo(result), options.exclude),
+      new ModuleFinder(),
+      options.goOutsideModule,
+    )) {
       const { texts, warnings } = readDirectory(job);
       result.warnings.push(...warnings.map(asWarning));
       if (!module) continue;

@@ -5,5 +5,10 @@ import { scanDirectory, type DirectoryScan } from './scan.js';
 import type { ScanTask } from './pool.js';
 
 export default async function scan(task: ScanTask): Promise<DirectoryScan> {
-  return scanDirectory(await loadGoParser(), task.job, codemods.filter((c) => task.codemods.includes(c.name)), task.options);
+  return scanDirectory(
+    await loadGoParser(),
+    task.job,
+    codemods.filter((c) => task.codemods.includes(c.name)),
+    task.options,
+  );
 }

@@ -1,11 +1,20 @@
 // The per-directory step of a run: read the directory's files, keep those a codemod may
 // match (a text test, see Codemod.mayMatch), parse each of them once, answer questions about
-// the package from a lazy index, run the per-file codemods and apply their fixes. A pure
-// function of the directory's files and plain inputs, with a plain result: it runs on the
+// the package from a lazy index, run the per-file codemods and apply their fixes. It reads
+// the directory and nothing else, takes plain inputs and gives a plain result: it runs on the
 // main thread or in a worker (see pool.ts) with the same outcome.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeFile, findingsIn, laterPasses, openGoFile, type BrokenFix, type FileInput, type Finding, type FixedFile } from './analyze.js';
+import {
+  analyzeFile,
+  findingsIn,
+  laterPasses,
+  openGoFile,
+  type BrokenFix,
+  type FileInput,
+  type Finding,
+  type FixedFile,
+} from './analyze.js';
 import { mayMatch, type Codemod, type OptionsByCodemod } from './codemod.js';
 import { mergeFixes } from './edits.js';
 import { TypeFacts, type FileTypes } from '../go/facts.js';
@@ -66,7 +75,9 @@ export function scanDirectory(parser: GoParser, job: DirectoryJob, codemods: rea
     const parsed = parser.parse(text);
     try {
       // A file that does not parse tells nothing reliable (and its package does not compile).
-      return parsed.firstError ? undefined : guarded(scan, { order: orderOf(job, file.path), stage: 'analysis', path: file.path }, () => declarations(parsed.root));
+      return parsed.firstError
+        ? undefined
+        : guarded(scan, { order: orderOf(job, file.path), stage: 'analysis', path: file.path }, () => declarations(parsed.root));
     } finally {
       parsed.dispose();
     }
@@ -86,7 +97,12 @@ interface Wanted {
  * The files whose text the per-file codemods may match (mayMatch), and in `moduleNeeds` those a
  * module-wide codemod needs (every file of the directory when one asks for it).
  */
-function wantedFiles(job: DirectoryJob, texts: ReadonlyMap<string, SourceText>, codemods: readonly Codemod[], moduleNeeds: DirectoryScan['moduleNeeds']): Wanted[] {
+function wantedFiles(
+  job: DirectoryJob,
+  texts: ReadonlyMap<string, SourceText>,
+  codemods: readonly Codemod[],
+  moduleNeeds: DirectoryScan['moduleNeeds'],
+): Wanted[] {
   const wanted: Wanted[] = [];
   const perFile = codemods.filter((c) => c.run);
   const moduleWide = codemods.filter((c) => c.runModule);
@@ -108,7 +124,12 @@ function wantedFiles(job: DirectoryJob, texts: ReadonlyMap<string, SourceText>, 
 }
 
 /** Opens one wanted file, adds its declarations to the package index, and runs its codemods (passes included). */
-function scanFile(parser: GoParser, job: DirectoryJob, { order, path, codemods: mine, source }: Wanted & { source: SourceText }, { index, options, scan }: { index: LazyPackageIndex; options: OptionsByCodemod; scan: DirectoryScan }): void {
+function scanFile(
+  parser: GoParser,
+  job: DirectoryJob,
+  { order, path, codemods: mine, source }: Wanted & { source: SourceText },
+  { index, options, scan }: { index: LazyPackageIndex; options: OptionsByCodemod; scan: DirectoryScan },
+): void {
   const at = { order, stage: 'analysis' as const, path };
   const facts = job.types?.[path];
   const types = facts && 'facts' in facts ? guarded(scan, at, () => TypeFacts.of(facts.facts, source.text, source.bom)) : undefined;
@@ -120,13 +141,23 @@ function scanFile(parser: GoParser, job: DirectoryJob, { order, path, codemods: 
   }
   if (opened.kind === 'generated') return;
   try {
-    index.add(path, guarded(scan, at, () => declarations(opened.file.root)));
+    index.add(
+      path,
+      guarded(scan, at, () => declarations(opened.file.root)),
+    );
     if (facts && 'untyped' in facts) scan.untyped.push({ order, path, reason: facts.untyped });
     const analysis = guarded(scan, at, () => {
       const first = analyzeFile(parser, opened, mine, options);
       const types = opened.file.types;
       return first.kind === 'fixed'
-        ? laterPasses(parser, source.text, first, (text, applied) => findingsAfter(parser, { path, text, moduleVersion: job.moduleVersion, pkg: index, types: types?.after(source.text, mergeFixes(applied).edits) }, mine, options))
+        ? laterPasses(parser, source.text, first, (text, applied) =>
+            findingsAfter(
+              parser,
+              { path, text, moduleVersion: job.moduleVersion, pkg: index, types: types?.after(source.text, mergeFixes(applied).edits) },
+              mine,
+              options,
+            ),
+          )
         : first;
     });
     if (analysis?.kind === 'broken-fix') scan.warnings.push({ ...at, message: brokenFixMessage(analysis) });
@@ -178,14 +209,20 @@ export function readDirectory(job: DirectoryJob): { texts: Map<string, SourceTex
     try {
       source = readSource(path);
     } catch (e) {
-      warnings.push({ order, stage: 'read', path, message: `cannot read this file (${(e as NodeJS.ErrnoException).code ?? String(e)}); skipped` });
+      warnings.push({
+        order,
+        stage: 'read',
+        path,
+        message: `cannot read this file (${(e as NodeJS.ErrnoException).code ?? String(e)}); skipped`,
+      });
       continue;
     }
     if (!source) {
       warnings.push({ order, stage: 'read', path, message: 'not valid UTF-8; skipped' });
       continue;
     }
-    if (texts.size === 0 && job.versionAssumed) warnings.push({ order, stage: 'read', path: job.dir, message: `no go.mod found; assuming Go ${job.moduleVersion}` });
+    if (texts.size === 0 && job.versionAssumed)
+      warnings.push({ order, stage: 'read', path: job.dir, message: `no go.mod found; assuming Go ${job.moduleVersion}` });
     texts.set(path, source);
   }
   return { texts, warnings };

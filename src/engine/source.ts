@@ -1,6 +1,19 @@
 // Reading and writing users' Go files without losing anything: the byte-order mark is kept
 // aside and restored, text that is not UTF-8 is refused, and writes are atomic.
-import { accessSync, chmodSync, chownSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  chownSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { temporaryPath } from './interrupt.js';
 
@@ -49,7 +62,8 @@ export function writeSourceAtomic(path: string, content: string): { hardLinks: n
   }
   const target = realpathSync(path);
   const stat = statSync(target);
-  if ((stat.mode & 0o222) === 0 || !canWrite(target)) throw new NotWritable('read-only; not written (make it writable to let goprod fix it)');
+  if ((stat.mode & 0o222) === 0 || !canWrite(target))
+    throw new NotWritable('read-only; not written (make it writable to let goprod fix it)');
   const mode = stat.mode & 0o7777;
   if (stat.nlink > 1 || !canWrite(dirname(target))) inPlace(target, content);
   else {

@@ -27,7 +27,10 @@ export interface RunTypes {
  * something in its text, see Codemod.mayMatch): the others' function bodies are not checked,
  * and no other configuration is tried for them.
  */
-export async function typeFactsFor(files: ReadonlyArray<{ path: string; module: GoModule | undefined }>, wanted: (text: string, module: GoModule) => boolean = () => true): Promise<RunTypes> {
+export async function typeFactsFor(
+  files: ReadonlyArray<{ path: string; module: GoModule | undefined }>,
+  wanted: (text: string, module: GoModule) => boolean = () => true,
+): Promise<RunTypes> {
   const out: RunTypes = { files: new Map(), warnings: [], checks: [] };
   const byModule = new Map<string, { module: GoModule; paths: string[] }>();
   for (const { path, module } of files) {
@@ -43,7 +46,8 @@ export async function typeFactsFor(files: ReadonlyArray<{ path: string; module: 
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     out.warnings.push({ path: [...byModule.keys()][0]!, message: `no type facts: ${why}; codemods decide from syntax alone` });
-    for (const { paths } of byModule.values()) for (const path of paths) out.files.set(path, { untyped: "goprod's Go helper could not be built" });
+    for (const { paths } of byModule.values())
+      for (const path of paths) out.files.set(path, { untyped: "goprod's Go helper could not be built" });
     return out;
   }
   for (const { module, paths } of byModule.values()) {
@@ -63,7 +67,13 @@ export async function typeFactsFor(files: ReadonlyArray<{ path: string; module: 
 }
 
 /** The facts of a module's files (by path, with their texts). */
-async function moduleFacts(module: GoModule, texts: ReadonlyMap<string, string>, toolchain: Toolchain, helper: string, out: RunTypes): Promise<void> {
+async function moduleFacts(
+  module: GoModule,
+  texts: ReadonlyMap<string, string>,
+  toolchain: Toolchain,
+  helper: string,
+  out: RunTypes,
+): Promise<void> {
   const context: GoContext = { dir: module.dir, gowork: workspaceOf(module.dir) };
   const paths = [...texts.keys()];
   const pending = new Set(paths);
@@ -71,11 +81,20 @@ async function moduleFacts(module: GoModule, texts: ReadonlyMap<string, string>,
     pending.delete(path);
     out.files.set(path, { untyped: reason });
   };
-  /** Type-checks the packages of `some` under `config`; answers the listing, or undefined when the check failed (then its files are untyped). */
+  /**
+   * Type-checks the packages of `some` under `config`; answers the listing, or undefined when the check
+   * failed (then its files are untyped).
+   */
   const check = async (config: BuildConfig, some: readonly string[]): Promise<Listing | undefined> => {
     const start = performance.now();
     const hostPlatform = config.goos === toolchain.host.goos && config.goarch === toolchain.host.goarch;
-    const run = await typeFactsOf({ context, config }, helper, [...new Set(some.map((p) => `./${relative(module.dir, dirname(p)) || '.'}`))], some, hostPlatform);
+    const run = await typeFactsOf(
+      { context, config },
+      helper,
+      [...new Set(some.map((p) => `./${relative(module.dir, dirname(p)) || '.'}`))],
+      some,
+      hostPlatform,
+    );
     out.checks.push({ config: describeConfig(config, toolchain.host), seconds: (performance.now() - start) / 1000 });
     const failure = run.failure ?? run.listing.fatal;
     if (failure) {
@@ -89,7 +108,12 @@ async function moduleFacts(module: GoModule, texts: ReadonlyMap<string, string>,
     if (typed.untyped === undefined) {
       pending.delete(typed.path);
       out.files.set(typed.path, { facts: typed.facts });
-    } else untyped(typed.path, `its package does not type-check under ${describeConfig(config, toolchain.host)}: ${typed.untyped.replaceAll(`${module.dir}/`, '')}`);
+    } else
+      untyped(
+        typed.path,
+        `its package does not type-check under ${describeConfig(config, toolchain.host)}: ` +
+          typed.untyped.replaceAll(`${module.dir}/`, ''),
+      );
   };
 
   const listing = await check(toolchain.host, paths);
@@ -106,7 +130,9 @@ async function moduleFacts(module: GoModule, texts: ReadonlyMap<string, string>,
       untyped(path, pkg.problem);
       continue;
     }
-    const candidates = configsFor(basename(path), texts.get(path)!, toolchain.host, toolchain.platforms, toolchain.goMinor).filter((c) => configKey(c) !== configKey(toolchain.host));
+    const candidates = configsFor(basename(path), texts.get(path)!, toolchain.host, toolchain.platforms, toolchain.goMinor).filter(
+      (c) => configKey(c) !== configKey(toolchain.host),
+    );
     const config = candidates.find((c) => byConfig.has(configKey(c))) ?? candidates[0];
     if (!config) untyped(path, 'no build configuration compiles it');
     else byConfig.set(configKey(config), { config, paths: [...(byConfig.get(configKey(config))?.paths ?? []), path] });

@@ -57,9 +57,10 @@ function lost(ctx: Context, at: At, why: string): undefined {
   return undefined;
 }
 
-function short(text: string): string {
+/** Code on one line, shortened to `max` characters for a message. */
+export function short(text: string, max = 40): string {
   const line = text.replace(/\s+/g, ' ');
-  return line.length > 40 ? `${line.slice(0, 37)}...` : line;
+  return line.length > max ? `${line.slice(0, max - 3)}...` : line;
 }
 
 /** The literals (strings, or composite literals) the expression's value comes from. */

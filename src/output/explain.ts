@@ -16,8 +16,17 @@ export function packageRoot(): string | undefined {
 
 export function explain(codemod: Codemod): string {
   const { from, before } = codemod.goVersions;
-  const versions = from && before ? `Go ${from} up to ${before} (exclusive)` : from ? `Go ${from} and later` : before ? `before Go ${before}` : 'every Go version';
-  const options = Object.values(codemod.options ?? {}).map((o) => `  ${o.flag}  ${o.description}${o.default !== undefined ? ` (default: ${String(o.default)})` : ''}`);
+  const versions =
+    from && before
+      ? `Go ${from} up to ${before} (exclusive)`
+      : from
+        ? `Go ${from} and later`
+        : before
+          ? `before Go ${before}`
+          : 'every Go version';
+  const options = Object.values(codemod.options ?? {}).map(
+    (o) => `  ${o.flag}  ${o.description}${o.default !== undefined ? ` (default: ${String(o.default)})` : ''}`,
+  );
   const example = fixtureExample(codemod.name);
   return [
     `${codemod.name}: ${codemod.summary}`,

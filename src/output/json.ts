@@ -58,11 +58,22 @@ export function jsonReport(result: RunResult, cwd: string, mode: Mode, verified:
     mode,
     verified,
     findings: result.files.flatMap((file) => findingsJson(file, cwd, verified)),
-    warnings: result.warnings.map((w) => ({ file: displayPath(w.path, cwd), ...(w.line === undefined ? {} : { line: w.line, column: w.column }), message: w.message })),
+    warnings: result.warnings.map((w) => ({
+      file: displayPath(w.path, cwd),
+      ...(w.line === undefined ? {} : { line: w.line, column: w.column }),
+      message: w.message,
+    })),
     typeFacts: result.types
-      ? { configurations: [...new Set(result.types.checks.map((c) => c.config))], withoutTypes: result.types.untyped.map((u) => ({ file: displayPath(u.path, cwd), reason: u.reason })) }
+      ? {
+          configurations: [...new Set(result.types.checks.map((c) => c.config))],
+          withoutTypes: result.types.untyped.map((u) => ({ file: displayPath(u.path, cwd), reason: u.reason })),
+        }
       : null,
-    summary: { ...counts(result, verified), scanned: result.scanned, ...(result.verification ? { configurations: result.verification.configs } : {}) },
+    summary: {
+      ...counts(result, verified),
+      scanned: result.scanned,
+      ...(result.verification ? { configurations: result.verification.configs } : {}),
+    },
   };
 }
 
@@ -85,7 +96,11 @@ function findingsJson(file: FileResult, cwd: string, verified: boolean): Finding
     file: displayPath(file.path, cwd),
     ...range(f.start, f.end),
     message: f.message,
-    fixes: f.fixes.map((fix) => ({ message: fix.message, status: statusWords(fixStatus(file, fix, verified), cwd), edits: fix.edits.map(edit) })),
+    fixes: f.fixes.map((fix) => ({
+      message: fix.message,
+      status: statusWords(fixStatus(file, fix, verified), cwd),
+      edits: fix.edits.map(edit),
+    })),
   }));
 }
 
@@ -129,7 +144,9 @@ export const fixDocument: Check<FixDocument> = object({
       codemod: string,
       file: string,
       message: string,
-      fixes: arrayOf(object({ message: string, status: string, edits: arrayOf(object({ ...range, offset: number, length: number, newText: string })) })),
+      fixes: arrayOf(
+        object({ message: string, status: string, edits: arrayOf(object({ ...range, offset: number, length: number, newText: string })) }),
+      ),
     }),
   ),
   warnings: arrayOf(object({ file: string, line: optional(number), column: optional(number), message: string })),

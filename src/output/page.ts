@@ -10,7 +10,14 @@ export function escapeHtml(text: string): string {
 }
 
 /** The document: head (CSP, title, styles), header, main, footer, then the script. */
-export function htmlPage(parts: { title: string; styles: readonly string[]; header: string; main: string; footer: string; script: string }): string {
+export function htmlPage(parts: {
+  title: string;
+  styles: readonly string[];
+  header: string;
+  main: string;
+  footer: string;
+  script: string;
+}): string {
   const scriptHash = `sha256-${createHash('sha256').update(parts.script).digest('base64')}`;
   return `<!doctype html>
 <html lang="en">
@@ -44,7 +51,12 @@ export function facts(entries: ReadonlyArray<readonly [string, string]>): string
 /** `2026-11-24 21:00:00 UTC`. */
 export function when(iso: string): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return Number.isNaN(date.getTime())
+    ? iso
+    : date
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC');
 }
 
 /** `12.5 s`, `3 min 13 s`, `2 h 5 min`. */
@@ -65,7 +77,8 @@ export function runDuration(startedAt: string, finishedAt: string): string {
 export const baseCss = `
 :root { --fg: #1f2328; --muted: #656d76; --border: #d0d7de; --bg-subtle: #f6f8fa; }
 * { box-sizing: border-box; }
-body { margin: 0; color: var(--fg); background: #fff; font: 14px/1.5 -apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans", Helvetica, Arial, sans-serif; }
+body { margin: 0; color: var(--fg); background: #fff; font: 14px/1.5 -apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans", \
+Helvetica, Arial, sans-serif; }
 header, main, footer { padding: 0 32px; }
 header { border-bottom: 1px solid var(--border); background: var(--bg-subtle); padding-top: 20px; padding-bottom: 12px; }
 h1 { font-size: 22px; margin: 0 0 12px; }
@@ -76,7 +89,8 @@ pre { white-space: pre-wrap; word-break: break-word; margin: 4px 0; }
 .facts dt { color: var(--muted); font-size: 12px; }
 .facts dd { margin: 0; }
 .counts { display: flex; flex-wrap: wrap; gap: 12px; margin-bottom: 16px; }
-.count { min-width: 120px; padding: 10px 14px; border: 1px solid var(--border); border-left-width: 4px; border-radius: 6px; color: var(--muted); }
+.count { min-width: 120px; padding: 10px 14px; border: 1px solid var(--border); border-left-width: 4px; border-radius: 6px; color: \
+var(--muted); }
 .count .n { display: block; font-size: 24px; font-weight: 600; color: var(--fg); }
 table.data { border-collapse: collapse; }
 .data th, .data td { text-align: left; vertical-align: top; padding: 6px 10px; border-bottom: 1px solid var(--border); }

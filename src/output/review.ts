@@ -66,7 +66,7 @@ export async function reviewFixes(files: readonly FileResult[], term: Terminal, 
     outcome.skipped += fixes.length - accepted.length;
     file.applied = file.applied.filter((f) => accepted.includes(f));
   }
-  outcome.incomplete = keepChangesWhole(files, cwd);
+  outcome.incomplete = dropSplitChanges(files, cwd);
   return outcome;
 }
 
@@ -110,7 +110,7 @@ async function previews(file: FileResult, fixes: readonly Fix[]): Promise<string
  * call sites need the new file, and the new file serves only them. Whichever side was
  * skipped, the other is dropped too; says what was dropped.
  */
-function keepChangesWhole(files: readonly FileResult[], cwd: string): string[] {
+function dropSplitChanges(files: readonly FileResult[], cwd: string): string[] {
   const dropped: string[] = [];
   for (const group of changeGroups(files)) {
     const created = group.find((f) => f.created)!;
@@ -126,7 +126,13 @@ function keepChangesWhole(files: readonly FileResult[], cwd: string): string[] {
       const before = f.applied.length;
       f.applied = f.applied.filter((x) => !own.has(x));
       const n = before - f.applied.length;
-      if (n > 0) dropped.push(createdKept ? `${name}: not created, since every fix that needs it was skipped` : `${displayPath(f.path, cwd)}: ${n} accepted ${plural(n, 'fix', 'fixes')} not applied: ${plural(n, 'it needs', 'they need')} ${name}, which was skipped`);
+      if (n > 0)
+        dropped.push(
+          createdKept
+            ? `${name}: not created, since every fix that needs it was skipped`
+            : `${displayPath(f.path, cwd)}: ${n} accepted ${plural(n, 'fix', 'fixes')} not applied: ` +
+              `${plural(n, 'it needs', 'they need')} ${name}, which was skipped`,
+        );
     }
   }
   return dropped;

@@ -50,7 +50,12 @@ export function sarifReport(result: RunResult, run: SarifRun): Sarif.Log {
             name: 'goprod',
             version: run.version,
             informationUri: HOME_PAGE,
-            rules: run.codemods.map((c) => ({ id: c.name, shortDescription: { text: c.summary }, fullDescription: { text: c.description.replaceAll('`', ''), markdown: c.description }, helpUri: `${HOME_PAGE}#codemods` })),
+            rules: run.codemods.map((c) => ({
+              id: c.name,
+              shortDescription: { text: c.summary },
+              fullDescription: { text: c.description.replaceAll('`', ''), markdown: c.description },
+              helpUri: `${HOME_PAGE}#codemods`,
+            })),
           },
         },
         originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(join(run.cwd, sep)).href } },
@@ -62,7 +67,14 @@ export function sarifReport(result: RunResult, run: SarifRun): Sarif.Log {
               level: 'warning',
               message: { text: w.message },
               // Warnings carry byte columns: the line alone is given.
-              locations: [{ physicalLocation: { artifactLocation: artifactLocation(w.path, run.cwd), ...(w.line === undefined ? {} : { region: { startLine: w.line } }) } }],
+              locations: [
+                {
+                  physicalLocation: {
+                    artifactLocation: artifactLocation(w.path, run.cwd),
+                    ...(w.line === undefined ? {} : { region: { startLine: w.line } }),
+                  },
+                },
+              ],
             })),
           },
         ],
@@ -82,7 +94,12 @@ function fileResults(file: FileResult, run: SarifRun, ruleIndex: ReadonlyMap<str
   const location = artifactLocation(file.path, run.cwd);
   const sarifFix = (fix: Fix): Sarif.Fix => ({
     description: { text: fix.message },
-    artifactChanges: [{ artifactLocation: location, replacements: fix.edits.map((e) => ({ deletedRegion: region(e.start, e.end), insertedContent: { text: e.text } })) }],
+    artifactChanges: [
+      {
+        artifactLocation: location,
+        replacements: fix.edits.map((e) => ({ deletedRegion: region(e.start, e.end), insertedContent: { text: e.text } })),
+      },
+    ],
   });
   return file.findings.map((finding) => {
     const statuses = finding.fixes.map((fix) => fixStatus(file, fix, run.verified));

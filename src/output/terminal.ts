@@ -31,8 +31,18 @@ export interface Palette {
 }
 
 export function palette(enabled: boolean): Palette {
-  const style = (format: Parameters<typeof styleText>[0]) => (s: string) => (enabled && s !== '' ? styleText(format, s, { validateStream: false }) : s);
-  return { enabled, bold: style('bold'), dim: style('dim'), added: style('green'), removed: style('red'), hunk: style('cyan'), warning: style('yellow'), error: style('red') };
+  const style = (format: Parameters<typeof styleText>[0]) => (s: string) =>
+    enabled && s !== '' ? styleText(format, s, { validateStream: false }) : s;
+  return {
+    enabled,
+    bold: style('bold'),
+    dim: style('dim'),
+    added: style('green'),
+    removed: style('red'),
+    hunk: style('cyan'),
+    warning: style('yellow'),
+    error: style('red'),
+  };
 }
 
 /** A unified diff coloured as git colours one: headers bold, hunk lines cyan, removals red, additions green. */
@@ -81,7 +91,11 @@ export class ProgressLine {
     this.last = now;
     const seconds = ((now - this.started) / 1000).toFixed(1);
     const what =
-      p.stage === 'types' ? 'type-checking the packages' : p.stage === 'scan' ? `scanned ${count(p.files)} of ${count(p.of)} files, ${count(p.fixes)} ${p.fixes === 1 ? 'fix' : 'fixes'} found` : `verifying: ${count(p.packages)} of ${count(p.of)} packages checked`;
+      p.stage === 'types'
+        ? 'type-checking the packages'
+        : p.stage === 'scan'
+          ? `scanned ${count(p.files)} of ${count(p.of)} files, ${count(p.fixes)} ${p.fixes === 1 ? 'fix' : 'fixes'} found`
+          : `verifying: ${count(p.packages)} of ${count(p.of)} packages checked`;
     this.write(`\r\x1b[Kgoprod: ${what} (${seconds}s)`);
     this.shown = true;
   }

@@ -4,7 +4,17 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { LineIndex } from '../engine/position.js';
-import { counts, fixedContent, originalContent, type BackedOut, type FileResult, type Mode, type RunResult, type Warning } from '../engine/model.js';
+import {
+  counts,
+  fixedContent,
+  originalContent,
+  type BackedOut,
+  type ConfigCheck,
+  type FileResult,
+  type Mode,
+  type RunResult,
+  type Warning,
+} from '../engine/model.js';
 
 /** A path as the user should see it: relative to the working directory, with forward slashes. */
 export function displayPath(path: string, cwd: string): string {
@@ -35,14 +45,24 @@ export function diffBase(paths: readonly string[], cwd: string): string {
 /** A unified diff `git apply` accepts when run from `base` (see diffBase). */
 export function unifiedDiff(file: FileResult, base: string): string {
   const name = displayPath(file.path, base);
-  const patch = createTwoFilesPatch(file.created ? '/dev/null' : `a/${name}`, `b/${name}`, originalContent(file), fixedContent(file), undefined, undefined, { headerOptions: FILE_HEADERS_ONLY });
+  const patch = createTwoFilesPatch(
+    file.created ? '/dev/null' : `a/${name}`,
+    `b/${name}`,
+    originalContent(file),
+    fixedContent(file),
+    undefined,
+    undefined,
+    { headerOptions: FILE_HEADERS_ONLY },
+  );
   // git apply needs to be told that a file is new.
   return file.created ? `diff --git a/${name} b/${name}\nnew file mode 100644\n${patch}` : patch;
 }
 
 /** The hunks of a unified diff from `before` to `after`, without file headers. */
 export function diffHunks(before: string, after: string, context: number): string[] {
-  return createTwoFilesPatch('', '', before, after, undefined, undefined, { context }).split(/^(?=@@)/m).slice(1);
+  return createTwoFilesPatch('', '', before, after, undefined, undefined, { context })
+    .split(/^(?=@@)/m)
+    .slice(1);
 }
 
 export function formatWarning(w: Warning, cwd: string): string {
@@ -54,13 +74,25 @@ export function formatWarning(w: Warning, cwd: string): string {
 export function summary(result: RunResult, mode: Mode, verified: boolean, details = 'see above'): string {
   const c = counts(result, verified);
   const fixes = `${c.fixes} ${plural(c.fixes, 'fix', 'fixes')} in ${c.files} ${plural(c.files, 'file', 'files')}`;
-  const head = c.fixes === 0 ? `no fixes to apply (${result.scanned} Go ${plural(result.scanned, 'file', 'files')} scanned)` : mode === 'write' ? `applied ${fixes}` : mode === 'check' ? `${fixes} pending` : fixes;
+  const head =
+    c.fixes === 0
+      ? `no fixes to apply (${result.scanned} Go ${plural(result.scanned, 'file', 'files')} scanned)`
+      : mode === 'write'
+        ? `applied ${fixes}`
+        : mode === 'check'
+          ? `${fixes} pending`
+          : fixes;
   const notes = [
     c.backedOut > 0 ? `${c.backedOut} backed out (they break the build or vet, ${details})` : '',
     c.unverified > 0 ? `${c.unverified} unverified and not applied (${details}; --no-verify applies them unchecked)` : '',
     c.notWritten > 0 ? `${c.notWritten} not written (${details})` : '',
-    verified && result.verification && result.verification.configs.length > 0 ? `checked under ${result.verification.configs.join(', ')}` : '',
-    c.deferred > 0 ? `${c.deferred} overlapping ${plural(c.deferred, 'fix', 'fixes')} deferred (applied ${c.fixes} of ${c.fixes + c.deferred}; run again for the rest)` : '',
+    verified && result.verification && result.verification.configs.length > 0
+      ? `checked under ${result.verification.configs.join(', ')}`
+      : '',
+    c.deferred > 0
+      ? `${c.deferred} overlapping ${plural(c.deferred, 'fix', 'fixes')} deferred (applied ${c.fixes} of ${c.fixes + c.deferred}; run ` +
+        `again for the rest)`
+      : '',
     c.fixes > 0 && mode !== 'write' ? 'run with --write to apply' : '',
   ].filter(Boolean);
   return [head, ...notes].join('; ');
@@ -116,12 +148,15 @@ export function typeNotes(result: RunResult, cwd: string, verbose = false): stri
   // Without facts at all (--no-verify, --no-type-facts) every file was decided from syntax, as asked: --json says so (typeFacts: null).
   if (!types) return [];
   const notes: string[] = [];
-  if (verbose && types.checks.length > 0) notes.push(`goprod: type facts: ${types.checks.map((c) => `${c.config} in ${c.seconds.toFixed(1)} s`).join(', ')}`);
+  if (verbose && types.checks.length > 0)
+    notes.push(`goprod: type facts: ${types.checks.map((c) => `${c.config} in ${c.seconds.toFixed(1)} s`).join(', ')}`);
   const byReason = new Map<string, string[]>();
   for (const u of types.untyped) byReason.set(u.reason, [...(byReason.get(u.reason) ?? []), displayPath(u.path, cwd)]);
   for (const [reason, paths] of byReason) {
     const rest = paths.length - FIRST_PLACES;
-    const shown = verbose ? paths.join(', ') : paths.slice(0, FIRST_PLACES).join(', ') + (rest > 0 ? ` and ${rest} more (--verbose lists them)` : '');
+    const shown = verbose
+      ? paths.join(', ')
+      : paths.slice(0, FIRST_PLACES).join(', ') + (rest > 0 ? ` and ${rest} more (--verbose lists them)` : '');
     notes.push(`goprod: decided without type facts (${reason}): ${shown}`);
   }
   return notes;
@@ -131,8 +166,12 @@ export function typeNotes(result: RunResult, cwd: string, verbose = false): stri
 export function verificationNotes(result: RunResult, cwd: string, verified: boolean, verbose = false): string[] {
   const notes: string[] = [];
   const checks = verbose ? (result.verification?.checks ?? []) : [];
-  if (result.verification?.typeCheckerProblem) notes.push(`goprod: go vet checked every build configuration: ${result.verification.typeCheckerProblem}`);
-  if (checks.length > 0) notes.push(`goprod: verification: ${checks.map((c) => `${c.config} ${c.tool === 'go vet' ? 'with go vet' : 'type-checked'} in ${c.seconds.toFixed(1)} s (${c.commands} ${plural(c.commands, 'command', 'commands')})`).join(', ')}`);
+  if (result.verification?.typeCheckerProblem)
+    notes.push(`goprod: go vet checked every build configuration: ${result.verification.typeCheckerProblem}`);
+  if (checks.length > 0)
+    notes.push(
+      `goprod: verification: ${checks.map(describeCheck).join(', ')}`,
+    );
   for (const f of result.files) {
     const name = displayPath(f.path, cwd);
     for (const b of f.backedOut) {
@@ -144,4 +183,10 @@ export function verificationNotes(result: RunResult, cwd: string, verified: bool
     if (verified && f.unverified && f.applied.length > 0) notes.push(`goprod: unverified: ${name}: ${f.unverified}`);
   }
   return notes;
+}
+
+/** How one configuration was checked: `linux/amd64 with go vet in 1.2 s (3 commands)`. */
+function describeCheck(c: ConfigCheck): string {
+  const how = c.tool === 'go vet' ? 'with go vet' : 'type-checked';
+  return `${c.config} ${how} in ${c.seconds.toFixed(1)} s (${c.commands} ${plural(c.commands, 'command', 'commands')})`;
 }

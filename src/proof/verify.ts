@@ -10,7 +10,20 @@ import { basename, dirname, relative } from 'node:path';
 import { configKey, configsFor, describeConfig, fileConstraint, usesCgo, type BuildConfig } from '../go/constraint.js';
 import { helperBinary } from '../go/helper.js';
 import { workspaceOf } from '../go/module.js';
-import { checkPackages, commandCount, downloadModules, installedToolchain, listPackages, typeCheckPackages, type CheckResult, type GoContext, type GoTarget, type Listing, type ToolMessage, type Toolchain } from '../go/toolchain.js';
+import {
+  checkPackages,
+  commandCount,
+  downloadModules,
+  installedToolchain,
+  listPackages,
+  typeCheckPackages,
+  type CheckResult,
+  type GoContext,
+  type GoTarget,
+  type Listing,
+  type ToolMessage,
+  type Toolchain,
+} from '../go/toolchain.js';
 import type { Fix } from '../engine/edits.js';
 import { LineIndex } from '../engine/position.js';
 import { changeGroups, renderFiles, renderFixes } from '../engine/render.js';
@@ -57,10 +70,9 @@ export async function verifyFiles(files: readonly FileResult[], options: VerifyO
       if (known) {
         known.seconds += check.seconds;
         known.commands += check.commands;
-      }
-      else checks.set(check.config, check);
+      } else checks.set(check.config, check);
     }
-    keepChangesWhole(moduleFiles);
+    unverifySplitChanges(moduleFiles);
   }
   return { configs: [...checks.keys()], checks: [...checks.values()], ...(build.problem ? { typeCheckerProblem: build.problem } : {}) };
 }
@@ -78,7 +90,15 @@ function explainProblem(problem: string, dir: string, downloaded: boolean, downl
 }
 
 /** Checks a module's changed files; answers under which configurations packages were checked, how, and in how long. */
-async function verifyModule(context: GoContext, files: FileResult[], toolchain: Toolchain, build: TypeCheckerBuild, options: VerifyOptions, explain: (problem: string) => string, checked: (dirs: number) => void): Promise<ConfigCheck[]> {
+async function verifyModule(
+  context: GoContext,
+  files: FileResult[],
+  toolchain: Toolchain,
+  build: TypeCheckerBuild,
+  options: VerifyOptions,
+  explain: (problem: string) => string,
+  checked: (dirs: number) => void,
+): Promise<ConfigCheck[]> {
   const host: GoTarget = { context, config: toolchain.host };
   let start = performance.now();
   let commands = commandCount();
@@ -87,7 +107,13 @@ async function verifyModule(context: GoContext, files: FileResult[], toolchain: 
     for (const f of files) f.unverified = explain(listing.fatal);
     return [];
   }
-  const hostGroup: ConfigGroup = { target: host, files: [], listing, seconds: (performance.now() - start) / 1000, commands: commandCount() - commands };
+  const hostGroup: ConfigGroup = {
+    target: host,
+    files: [],
+    listing,
+    seconds: (performance.now() - start) / 1000,
+    commands: commandCount() - commands,
+  };
   const byConfig = groupByConfig(files, hostGroup, toolchain, explain);
   // If it cannot be built, go vet checks every configuration, as with --vet-every-config.
   const helper = options.vetEveryConfig ? undefined : await build.binary();
@@ -120,7 +146,12 @@ interface ConfigGroup {
 }
 
 /** Every changed file goes to a configuration that compiles it, the host's when it does; a file none compiles is unverified. */
-function groupByConfig(files: readonly FileResult[], hostGroup: ConfigGroup, toolchain: Toolchain, explain: (problem: string) => string): Map<string, ConfigGroup> {
+function groupByConfig(
+  files: readonly FileResult[],
+  hostGroup: ConfigGroup,
+  toolchain: Toolchain,
+  explain: (problem: string) => string,
+): Map<string, ConfigGroup> {
   const { context } = hostGroup.target;
   const hostKey = configKey(toolchain.host);
   const byConfig = new Map<string, ConfigGroup>([[hostKey, hostGroup]]);
@@ -135,14 +166,17 @@ function groupByConfig(files: readonly FileResult[], hostGroup: ConfigGroup, too
       f.unverified = explain(pkg.problem);
       continue;
     }
-    const candidates = configsFor(basename(f.path), f.output, toolchain.host, toolchain.platforms, toolchain.goMinor).filter((c) => configKey(c) !== hostKey);
+    const candidates = configsFor(basename(f.path), f.output, toolchain.host, toolchain.platforms, toolchain.goMinor).filter(
+      (c) => configKey(c) !== hostKey,
+    );
     // One already in use first: fewer configurations, fewer builds.
     const config = candidates.find((c) => byConfig.has(configKey(c))) ?? candidates[0];
     if (!config) {
       f.unverified = notCompiled(f, toolchain.host);
       continue;
     }
-    if (!byConfig.has(configKey(config))) byConfig.set(configKey(config), { target: { context, config }, files: [], seconds: 0, commands: 0 });
+    if (!byConfig.has(configKey(config)))
+      byConfig.set(configKey(config), { target: { context, config }, files: [], seconds: 0, commands: 0 });
     byConfig.get(configKey(config))!.files.push(f);
   }
   return byConfig;
@@ -152,7 +186,13 @@ function groupByConfig(files: readonly FileResult[], hostGroup: ConfigGroup, too
  * Lists (and, with the type checker, checks at once) the packages of another configuration's
  * group; a file the listing does not compile after all is unverified.
  */
-async function listGroup(group: ConfigGroup, files: readonly FileResult[], helper: string | undefined, toolchain: Toolchain, explain: (problem: string) => string): Promise<void> {
+async function listGroup(
+  group: ConfigGroup,
+  files: readonly FileResult[],
+  helper: string | undefined,
+  toolchain: Toolchain,
+  explain: (problem: string) => string,
+): Promise<void> {
   const patterns = patternsOf(group.target.context, dirsOf(group.files));
   // The type checker lists the packages as it checks them: one command for both. It does
   // not run cgo: packages with cgo files, and a check that fails, are left to go vet.
@@ -167,7 +207,9 @@ async function listGroup(group: ConfigGroup, files: readonly FileResult[], helpe
   }
   for (const f of group.files) {
     if (group.listing.fatal) f.unverified = explain(group.listing.fatal);
-    else if (!compiledIn(group.listing, f)) f.unverified = `not compiled under ${describeConfig(group.target.config, toolchain.host)} either, though its name and build constraint say so`;
+    else if (!compiledIn(group.listing, f))
+      f.unverified = `not compiled under ${describeConfig(group.target.config, toolchain.host)} either, though its name and build ` +
+        `constraint say so`;
   }
 }
 
@@ -191,9 +233,14 @@ function typeCheckerBuild(toolchain: Toolchain): TypeCheckerBuild {
 
 /** Why no configuration compiles a file. */
 function notCompiled(f: FileResult, host: BuildConfig): string {
-  if (usesCgo(f.output)) return `uses cgo but is not compiled on this machine (${host.goos}/${host.goarch}${host.cgo ? '' : ', cgo off'}); goprod checks other platforms without cgo`;
+  if (usesCgo(f.output))
+    return `uses cgo but is not compiled on this machine (${host.goos}/${host.goarch}${host.cgo ? '' : ', cgo off'}); goprod checks ` +
+      `other platforms without cgo`;
   const constraint = fileConstraint(f.output);
-  return constraint ? 'no build configuration compiles it (its build constraint excludes every platform and tag set goprod tries, as `//go:build ignore` does)' : 'no build configuration compiles it';
+  return constraint
+    ? 'no build configuration compiles it (its build constraint excludes every platform and tag set goprod tries, as `//go:build ignore` ' +
+      'does)'
+    : 'no build configuration compiles it';
 }
 
 function compiledIn(listing: Listing, f: FileResult): boolean {
@@ -240,7 +287,10 @@ async function backOutTypeErrors(checker: Checker, pending: readonly FileResult[
 }
 
 /** The fixes that wrote the lines the messages are about, each with its message. */
-function fixesOnTheirLines(messages: readonly ToolMessage[], active: readonly FileResult[]): Map<Fix, { file: FileResult; message: ToolMessage }> {
+function fixesOnTheirLines(
+  messages: readonly ToolMessage[],
+  active: readonly FileResult[],
+): Map<Fix, { file: FileResult; message: ToolMessage }> {
   const culprits = new Map<Fix, { file: FileResult; message: ToolMessage }>();
   for (const message of messages) {
     const file = active.find((f) => f.path === message.path);
@@ -277,9 +327,16 @@ function vetChecker(target: GoTarget, helper?: string): Checker {
      */
     baseline: (dirs, moduleFiles) => {
       const marked = new Map<string, FileResult>(); // package directory → its one marked file
-      for (const f of moduleFiles) if (!f.created && dirs.includes(dirname(f.path)) && !marked.has(dirname(f.path))) marked.set(dirname(f.path), f);
-      const overlay = new Map([...marked.values()].map((f) => [f.path, withBom(f.source, `${f.source.text}\n// goprod: a baseline no cache answers\n`)] as const));
-      return checkIsolated({ ...checker, check: (some, files) => checkPackages(target, patternsOf(target.context, some), files, true) }, [...marked.keys()], overlay);
+      for (const f of moduleFiles)
+        if (!f.created && dirs.includes(dirname(f.path)) && !marked.has(dirname(f.path))) marked.set(dirname(f.path), f);
+      const overlay = new Map(
+        [...marked.values()].map((f) => [f.path, withBom(f.source, `${f.source.text}\n// goprod: a baseline no cache answers\n`)] as const),
+      );
+      return checkIsolated(
+        { ...checker, check: (some, files) => checkPackages(target, patternsOf(target.context, some), files, true) },
+        [...marked.keys()],
+        overlay,
+      );
     },
   };
   return checker;
@@ -301,15 +358,27 @@ function typeChecker(target: GoTarget, helper: string): Checker {
  * compiled with every fix in it. `first` is a check of the fixed packages already made. Answers
  * whether any package was checked.
  */
-async function checkTarget(checker: Checker, listing: Listing, pending: FileResult[], moduleFiles: FileResult[], explain: (problem: string) => string, first?: CheckResult): Promise<boolean> {
+async function checkTarget(
+  checker: Checker,
+  listing: Listing,
+  pending: FileResult[],
+  moduleFiles: FileResult[],
+  explain: (problem: string) => string,
+  first?: CheckResult,
+): Promise<boolean> {
   const t = new TargetCheck(checker, listing, pending, moduleFiles);
   const problems = new Map([...listing.packages].flatMap(([dir, p]) => (p.problem ? [[dir, p.problem] as const] : [])));
   t.unverify(problems, (dir) => explain(problems.get(dir)!));
 
-  let result = first && first.failures.length === 0 ? { messages: first.messages, failed: new Map<string, string>() } : await t.check(t.dirs());
+  let result =
+    first && first.failures.length === 0 ? { messages: first.messages, failed: new Map<string, string>() } : await t.check(t.dirs());
   // Any message will do: vet prints a package's compile error as the compiler does, like a
   // finding, when another checked package imports it.
-  if (checker.typeErrors && result.messages.some((m) => t.live().has(dirname(m.path))) && (await backOutTypeErrors(checker.typeErrors, pending, moduleFiles))) {
+  if (
+    checker.typeErrors &&
+    result.messages.some((m) => t.live().has(dirname(m.path))) &&
+    (await backOutTypeErrors(checker.typeErrors, pending, moduleFiles))
+  ) {
     result = await t.check(t.dirs());
   }
   await t.takeBaseline(t.concerned(result));
@@ -327,7 +396,12 @@ class TargetCheck {
   private readonly taken = new Set<string>();
   private readonly existing: Set<string>;
 
-  constructor(readonly checker: Checker, readonly listing: Listing, readonly pending: FileResult[], readonly moduleFiles: FileResult[]) {
+  constructor(
+    readonly checker: Checker,
+    readonly listing: Listing,
+    readonly pending: FileResult[],
+    readonly moduleFiles: FileResult[],
+  ) {
     this.existing = new Set(dirsOf(moduleFiles.filter((f) => !f.created)));
   }
 
@@ -360,7 +434,10 @@ class TargetCheck {
     for (const [dir, why] of more.failed) this.baseline.failed.set(dir, why);
   }
 
-  /** The packages a check's messages concern: a message outside the checked packages is a dependency's compile error, and concerns those importing it. */
+  /**
+   * The packages a check's messages concern: a message outside the checked packages is a dependency's
+   * compile error, and concerns those importing it.
+   */
   concerned(r: IsolatedResult): string[] {
     const live = this.live();
     const importers = (m: ToolMessage) => this.dirs().filter((d) => !m.importPath || this.listing.packages.get(d)?.deps.has(m.importPath));
@@ -382,14 +459,24 @@ function setAsideBrokenBefore(t: TargetCheck): void {
     if (m.importPath && !m.path.endsWith('_test.go') && !brokenImports.has(m.importPath)) brokenImports.set(m.importPath, m);
   }
   t.unverify(broken, (dir) => `does not compile before goprod's fixes, so nothing proves them: ${where(context, broken.get(dir)!)}`);
-  const importers = new Map(t.dirs().flatMap((dir) => {
-    const dep = [...(t.listing.packages.get(dir)?.deps ?? [])].find((d) => brokenImports.has(d));
-    return dep ? [[dir, dep] as const] : [];
-  }));
-  t.unverify(importers, (dir) => `imports ${importers.get(dir)}, which does not compile before goprod's fixes: ${where(context, brokenImports.get(importers.get(dir)!)!)}`);
+  const importers = new Map(
+    t.dirs().flatMap((dir) => {
+      const dep = [...(t.listing.packages.get(dir)?.deps ?? [])].find((d) => brokenImports.has(d));
+      return dep ? [[dir, dep] as const] : [];
+    }),
+  );
+  t.unverify(
+    importers,
+    (dir) =>
+      `imports ${importers.get(dir)}, which does not compile before goprod's fixes: ` +
+        `${where(context, brokenImports.get(importers.get(dir)!)!)}`,
+  );
 }
 
-/** Rounds of backing out the fixes the toolchain blames (each round checks the packages that failed) until none is new since the baseline. */
+/**
+ * Rounds of backing out the fixes the toolchain blames (each round checks the packages that failed)
+ * until none is new since the baseline.
+ */
 async function backOutUntilClean(t: TargetCheck, first: IsolatedResult): Promise<void> {
   let result = first;
   let failing = t.dirs();
@@ -418,10 +505,13 @@ async function backOutUntilClean(t: TargetCheck, first: IsolatedResult): Promise
     }
     for (const [fix, { file, message }] of culprits) backOut(file, fix, message);
     await renderFiles([...new Set([...culprits.values()].map((c) => c.file))]);
-    failing = [...new Set([...fresh.map((m) => dirname(m.path)), ...dirsOf([...culprits.values()].map((c) => c.file))])].filter((d) => t.live().has(d));
+    failing = [...new Set([...fresh.map((m) => dirname(m.path)), ...dirsOf([...culprits.values()].map((c) => c.file))])].filter((d) =>
+      t.live().has(d),
+    );
     result = await t.check(failing);
   }
-  for (const f of t.pending) if (f.applied.length > 0 && !f.unverified) f.unverified = `still failing after ${MAX_ROUNDS} rounds of backing out fixes`;
+  for (const f of t.pending)
+    if (f.applied.length > 0 && !f.unverified) f.unverified = `still failing after ${MAX_ROUNDS} rounds of backing out fixes`;
 }
 
 /**
@@ -429,14 +519,21 @@ async function backOutUntilClean(t: TargetCheck, first: IsolatedResult): Promise
  * about, else the one bisection finds for the first message; undefined when none explains it
  * (its package is then set aside).
  */
-async function blamed(t: TargetCheck, fresh: readonly ToolMessage[], active: readonly FileResult[]): Promise<Map<Fix, { file: FileResult; message: ToolMessage }> | undefined> {
+async function blamed(
+  t: TargetCheck,
+  fresh: readonly ToolMessage[],
+  active: readonly FileResult[],
+): Promise<Map<Fix, { file: FileResult; message: ToolMessage }> | undefined> {
   const culprits = fixesOnTheirLines(fresh, active);
   if (culprits.size > 0) return culprits;
   const message = fresh[0]!;
   const suspects = active.filter((f) => dirname(f.path) === dirname(message.path));
   const found = await bisect(t.checker, active, suspects.length > 0 ? suspects : active, message, t.baseline.messages);
   if (!found) {
-    t.unverify(new Set([dirname(message.path)]), () => `the Go toolchain reports an error no fix explains: ${where(t.checker.target.context, message)}`);
+    t.unverify(
+      new Set([dirname(message.path)]),
+      () => `the Go toolchain reports an error no fix explains: ${where(t.checker.target.context, message)}`,
+    );
     return undefined;
   }
   return culprits.set(found.fix, { file: found.file, message });
@@ -479,12 +576,16 @@ async function checkIsolated(checker: Checker, dirs: readonly string[], overlay:
  * A change that creates a file (env-config's config package) stands or falls as a whole: the
  * other files' fixes of that codemod use the new file, and the new file serves them all.
  */
-function keepChangesWhole(files: readonly FileResult[]): void {
+function unverifySplitChanges(files: readonly FileResult[]): void {
   for (const group of changeGroups(files)) {
     const created = group.find((f) => f.created)!;
     const blocked = group.find((f) => f.unverified && f.applied.length > 0);
     if (!blocked) continue;
-    for (const f of group) f.unverified ??= blocked === created ? `needs ${basename(created.path)}, which cannot be verified: ${created.unverified}` : `part of one change with ${relative(dirname(created.path), blocked.path)}, which cannot be verified: ${blocked.unverified}`;
+    for (const f of group)
+      f.unverified ??=
+        blocked === created
+          ? `needs ${basename(created.path)}, which cannot be verified: ${created.unverified}`
+          : `part of one change with ${relative(dirname(created.path), blocked.path)}, which cannot be verified: ${blocked.unverified}`;
   }
 }
 
@@ -507,7 +608,13 @@ export function newMessages(after: readonly ToolMessage[], before: readonly Tool
  * close-errors fixes naming the same result), the other would otherwise keep it there and the
  * search would end on an innocent fix.
  */
-async function bisect(checker: Checker, active: readonly FileResult[], suspects: readonly FileResult[], message: ToolMessage, baseline: readonly ToolMessage[]): Promise<{ file: FileResult; fix: Fix } | undefined> {
+async function bisect(
+  checker: Checker,
+  active: readonly FileResult[],
+  suspects: readonly FileResult[],
+  message: ToolMessage,
+  baseline: readonly ToolMessage[],
+): Promise<{ file: FileResult; fix: Fix } | undefined> {
   let candidates = suspects.flatMap((file) => file.applied.map((fix) => ({ file, fix })));
   const cleared = new Set<Fix>();
   while (candidates.length > 1) {
@@ -530,5 +637,11 @@ async function bisect(checker: Checker, active: readonly FileResult[], suspects:
 function backOut(file: FileResult, fix: Fix, { message, ...at }: ToolMessage): void {
   const finding = file.findings.find((f) => f.fixes.includes(fix))!;
   file.applied = file.applied.filter((f) => f !== fix);
-  file.backedOut.push({ fix, codemod: finding.codemod, line: new LineIndex(file.source.text).line(finding.start), reason: message, at: { path: at.path, line: at.line, column: at.column } });
+  file.backedOut.push({
+    fix,
+    codemod: finding.codemod,
+    line: new LineIndex(file.source.text).line(finding.start),
+    reason: message,
+    at: { path: at.path, line: at.line, column: at.column },
+  });
 }
