@@ -92,6 +92,11 @@ async function work(repo: Repo, source: string, worktree: string, record: RepoRe
     record.notes.push(`some fixes could not be verified and are not in the commit: ${summary.unverifiedReasons.join('; ')}`);
   if (run.code !== 0) record.notes.push(`goprod fix ended with status ${run.code} (a file it could not write?): ${lastLines(run.stderr)}`);
 
+  await commitAndPush(repo, worktree, record, summary, options);
+}
+
+/** One commit of the fixes on the new branch (then the push command, if any): the repository is changed. */
+async function commitAndPush(repo: Repo, worktree: string, record: RepoRecord, summary: FixSummary, options: JobOptions): Promise<void> {
   options.onStage?.('committing');
   await git(worktree, ['switch', '--quiet', '-c', options.branch]);
   await git(worktree, ['add', '--all']);

@@ -189,8 +189,10 @@ export function summary(scores: readonly ModuleScore[]): string {
   if (scores.length === 1) return `goprod check: ${scores[0]!.total}/${MAX_SCORE} ${scores[0]!.band}`;
   const lowest = scores.reduce((a, b) => (b.total < a.total ? b : a));
   const overall = overallScore(scores);
-  return `goprod check: ${overall}/${MAX_SCORE} ${band(overall)} over ${scores.length} modules (weighted by lines of Go), lowest ` +
-    `${lowest.total}/${MAX_SCORE} ${lowest.band} (${lowest.module || lowest.dir})`;
+  return (
+    `goprod check: ${overall}/${MAX_SCORE} ${band(overall)} over ${scores.length} modules (weighted by lines of Go), lowest ` +
+    `${lowest.total}/${MAX_SCORE} ${lowest.band} (${lowest.module || lowest.dir})`
+  );
 }
 
 function text(scores: readonly ModuleScore[], testsRun: boolean): string {

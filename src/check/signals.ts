@@ -90,7 +90,8 @@ function structure(e: Evidence): Signal {
       mainPackagesAmongLibraries: e.mainPackagesAmongLibraries,
       internal: e.hasInternal,
     },
-    summary: `${e.packages} packages; ${e.mainPackages.length} main packages, ${e.mainPackagesAmongLibraries} among library packages ` +
+    summary:
+      `${e.packages} packages; ${e.mainPackages.length} main packages, ${e.mainPackagesAmongLibraries} among library packages ` +
       `(not under cmd/); internal/ ${e.hasInternal ? 'used' : 'not used'}`,
     fix: 'put main packages under cmd/NAME and packages other modules must not import under internal/',
   };
@@ -118,7 +119,7 @@ function errors(e: Evidence): Signal {
       `${e.unwrappedErrorf} of ${formatting} fmt.Errorf calls formatting an error lack %w` +
       (share === undefined ? '' : ` (${percent(share)} wrap)`) +
       `; ${e.sentinelErrors} sentinel errors; ${e.directErrorChecks} == comparisons or type assertions a wrapped error defeats; ` +
-        `${e.droppedCloseErrors} dropped Close errors, ${e.droppedCloseErrorsOnWrites} on written files`,
+      `${e.droppedCloseErrors} dropped Close errors, ${e.droppedCloseErrorsOnWrites} on written files`,
     fix: 'goprod fix --codemod=wrap-errors,errors-is,errors-as,close-errors',
   };
 }
@@ -142,10 +143,12 @@ function concurrency(e: Evidence): Signal {
       contextsDropped: e.contextsDropped,
       sharedLoopVariables: e.sharedLoopVariables,
     },
-    summary: `${e.goroutinesWithoutStopPath} of ${e.goStatements} go statements run an endless loop with no way out ` +
+    summary:
+      `${e.goroutinesWithoutStopPath} of ${e.goStatements} go statements run an endless loop with no way out ` +
       `(${percent(unstoppable)}); ${e.contextsDropped} context.Background/TODO in ${e.contextFunctions} functions that receive a ctx; ` +
-        `${e.sharedLoopVariables} loops sharing their variables with closures (before Go 1.22)`,
-    fix: `${e.sharedLoopVariables > 0 ? 'goprod fix --codemod=loopvar; ' : ''}pass the ctx received down instead of ` +
+      `${e.sharedLoopVariables} loops sharing their variables with closures (before Go 1.22)`,
+    fix:
+      `${e.sharedLoopVariables > 0 ? 'goprod fix --codemod=loopvar; ' : ''}pass the ctx received down instead of ` +
       `context.Background(); give every goroutine a way to stop (ctx, errgroup)`,
   };
 }
@@ -186,7 +189,8 @@ function testing(e: Evidence): Signal {
       }),
       ...(e.tests?.problem !== undefined && { testsNotRun: e.tests.problem }),
     },
-    summary: `${e.packagesWithTests} of ${e.packages} packages have tests (${percent(share)}); ${e.testFiles} test files, ` +
+    summary:
+      `${e.packagesWithTests} of ${e.packages} packages have tests (${percent(share)}); ${e.testFiles} test files, ` +
       `${e.tableDrivenTestFiles} table-driven; -race ${e.ciRunsRace ? '' : 'not '}in CI; ${measured}`,
     fix: 'add table-driven tests (a t.Run per case) to untested packages; run go test -race -cover in CI',
   };
@@ -214,7 +218,8 @@ function observability(e: Evidence): Signal {
         metrics: e.metrics,
         tracing: e.tracing,
       },
-      summary: `a library (no main package that listens): ${e.libraryPrints} log/fmt.Print calls outside main packages ` +
+      summary:
+        `a library (no main package that listens): ${e.libraryPrints} log/fmt.Print calls outside main packages ` +
         `(${per10k.toFixed(1)} per 10k lines); ${libraries}`,
       fix: 'return errors instead of logging them; where a library must log, take a *slog.Logger (or logr.Logger) from the caller',
     };
@@ -287,7 +292,8 @@ function documentation(e: Evidence): Signal {
       undocumentedExportedNames: e.undocumentedExportedNames,
       adrDirectory: e.adrDirectory ?? '',
     },
-    summary: `README ${yes(e.readme)}; ${e.undocumentedExportedNames} of ${e.exportedNames} exported funcs and types lack a doc comment ` +
+    summary:
+      `README ${yes(e.readme)}; ${e.undocumentedExportedNames} of ${e.exportedNames} exported funcs and types lack a doc comment ` +
       `(${percent(documented)} documented, by text); ADRs: ${e.adrDirectory ?? 'none'}`,
     fix: 'a README, a // doc comment on every exported name, decisions in docs/adr',
   };

@@ -27,7 +27,7 @@ export function addBulkCommand(program: Command, { io, setExitCode }: CommandCon
     .option(
       '--push-cmd <command>',
       "run this in each changed repository's worktree, by sh -c as written; it gets GOPROD_REPO, GOPROD_REPO_ID, GOPROD_BRANCH, " +
-        "GOPROD_COMMIT and GOPROD_SUMMARY in its environment",
+        'GOPROD_COMMIT and GOPROD_SUMMARY in its environment',
     )
     .option('--push-delay <seconds>', 'seconds between two push commands', seconds, 0)
     .option('--resume', 'continue the run whose results are in --report: repositories already done are not redone')

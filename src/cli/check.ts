@@ -5,6 +5,7 @@ import { codemods as allCodemods } from '../../codemods/index.js';
 import { optionsByCodemod } from '../engine/codemod.js';
 import { applyConfig } from './config.js';
 import { UsageError } from '../errors.js';
+import type { Io } from '../io.js';
 import { withInterrupts } from '../engine/interrupt.js';
 import { CHECK_FORMATS, checkCommand, MAX_SCORE, type CheckFormat } from '../check/command.js';
 import { checkFleet, DEFAULT_REPORT_DIR, mergeFleetCommand } from '../check/fleet-run.js';
@@ -13,8 +14,8 @@ import { positiveMinutes, minScore, threadCount } from './flags.js';
 import type { CommandContext } from './context.js';
 
 export function addCheckCommand(program: Command, { io, setExitCode }: CommandContext): void {
-  const check = program
-    .command('check')
+  const check = program.command('check');
+  check
     // `check merge-reports … --report DIR`: the option is merge-reports', not check's.
     .enablePositionalOptions()
     .description(
@@ -38,7 +39,7 @@ export function addCheckCommand(program: Command, { io, setExitCode }: CommandCo
       new Option(
         '--download',
         "with --run-tests: download the modules' dependencies first (go mod download, your GOPROXY); go.mod and go.sum are kept as they " +
-          "were",
+          'were',
       ),
     )
     .option(
@@ -51,6 +52,20 @@ export function addCheckCommand(program: Command, { io, setExitCode }: CommandCo
       "read this config file (exclude, env-config's options) instead of the goprod.yaml found from the working directory upward",
     )
     .option('--no-config', 'read no config file')
+    .addHelpText('after', CHECK_HELP);
+  addFleetOptions(check);
+  check.action(async (paths: string[], _: unknown, command: Command) => setExitCode(await runCheck(paths, command, io)));
+  check
+    .command('merge-reports')
+    .description('merge the report directories of the shards of one check over many repositories into one report')
+    .argument('<dirs...>', 'report directories (each made by goprod check --report DIR)')
+    .option('--report <dir>', 'where the merged report goes', DEFAULT_REPORT_DIR)
+    .action((dirs: string[], opts: { report: string }) => mergeFleetCommand(dirs, opts.report, io));
+}
+
+/** The flags of a check over many repositories. */
+function addFleetOptions(command: Command): void {
+  command
     .option(
       '--repos <file>',
       'check many repositories: a file with one per line, a path (relative to the file) or a clone URL; # starts a comment',
@@ -74,68 +89,53 @@ export function addCheckCommand(program: Command, { io, setExitCode }: CommandCo
       '--timeout <minutes>',
       "with --repos/--report: stop a repository's check after this long and record it as failed (default: 60)",
       positiveMinutes,
-    )
-    .addHelpText('after', CHECK_HELP)
-    .action(async (paths: string[], _: unknown, command: Command) => {
-      const opts = command.opts<CheckFlags>();
-      if (opts.download && !opts.runTests) throw new UsageError('--download only applies to --run-tests');
-      const given = (name: string) => command.getOptionValueSource(name) === 'cli';
-      if (opts.repos !== undefined || opts.report !== undefined) {
-        const single = ['format', 'badge', 'minScore', 'threads', 'config']
-          .filter(given)
-          .map((name) => command.options.find((o) => o.attributeName() === name)!.long);
-        if (single.length > 0)
-          throw new UsageError(
-            `${single.join(', ')} ${single.length === 1 ? 'applies' : 'apply'} to one repository's check; over many repositories ` +
-              `(--repos, --report) each is checked with its own goprod.yaml, and the results are report.json and report.html in the ` +
-                `report directory`,
-          );
-        setExitCode(
-          await withInterrupts(
-            io.stderr,
-            () =>
-              checkFleet(
-                paths,
-                {
-                  repos: opts.repos,
-                  report: opts.report,
-                  jobs: opts.jobs ?? availableParallelism(),
-                  shard: opts.shard,
-                  resume: opts.resume ?? false,
-                  timeoutMinutes: opts.timeout ?? 60,
-                  runTests: opts.runTests ?? false,
-                  download: opts.download ?? false,
-                },
-                io,
-              ),
-            `the repositories finished are recorded in ${opts.report ?? DEFAULT_REPORT_DIR}: run again with --resume to continue`,
-          ),
-        );
-        return;
-      }
-      const fleetOnly = ['jobs', 'shard', 'resume', 'timeout'].filter(given);
-      if (fleetOnly.length > 0)
-        throw new UsageError(`--${fleetOnly[0]} applies to a check over many repositories: add --repos FILE or --report DIR`);
-      const config = applyConfig(command, allCodemods, io.cwd);
-      setExitCode(
-        await checkCommand(
-          paths.length > 0 ? paths : ['.'],
-          {
-            ...opts,
-            exclude: config?.exclude,
-            goOutsideModule: config?.goOutsideModule,
-            codemodOptions: optionsByCodemod(allCodemods, config?.options ?? {}),
-          },
-          io,
-        ),
+    );
+}
+
+/** `goprod check`: one repository's score, or with --repos/--report the fleet's; the exit status. */
+async function runCheck(paths: string[], command: Command, io: Io): Promise<number> {
+  const opts = command.opts<CheckFlags>();
+  if (opts.download && !opts.runTests) throw new UsageError('--download only applies to --run-tests');
+  const given = (name: string) => command.getOptionValueSource(name) === 'cli';
+  if (opts.repos !== undefined || opts.report !== undefined) {
+    const single = ['format', 'badge', 'minScore', 'threads', 'config']
+      .filter(given)
+      .map((name) => command.options.find((o) => o.attributeName() === name)!.long);
+    if (single.length > 0)
+      throw new UsageError(
+        `${single.join(', ')} ${single.length === 1 ? 'applies' : 'apply'} to one repository's check; over many repositories ` +
+          `(--repos, --report) each is checked with its own goprod.yaml, and the results are report.json and report.html in the ` +
+          `report directory`,
       );
-    });
-  check
-    .command('merge-reports')
-    .description('merge the report directories of the shards of one check over many repositories into one report')
-    .argument('<dirs...>', 'report directories (each made by goprod check --report DIR)')
-    .option('--report <dir>', 'where the merged report goes', DEFAULT_REPORT_DIR)
-    .action((dirs: string[], opts: { report: string }) => mergeFleetCommand(dirs, opts.report, io));
+    return checkMany(paths, opts, io);
+  }
+  const fleetOnly = ['jobs', 'shard', 'resume', 'timeout'].filter(given);
+  if (fleetOnly.length > 0)
+    throw new UsageError(`--${fleetOnly[0]} applies to a check over many repositories: add --repos FILE or --report DIR`);
+  const config = applyConfig(command, allCodemods, io.cwd);
+  const options = {
+    ...opts,
+    exclude: config?.exclude,
+    goOutsideModule: config?.goOutsideModule,
+    codemodOptions: optionsByCodemod(allCodemods, config?.options ?? {}),
+  };
+  return checkCommand(paths.length > 0 ? paths : ['.'], options, io);
+}
+
+/** The check over many repositories (--repos, --report). */
+function checkMany(paths: string[], opts: CheckFlags, io: Io): Promise<number> {
+  const options = {
+    repos: opts.repos,
+    report: opts.report,
+    jobs: opts.jobs ?? availableParallelism(),
+    shard: opts.shard,
+    resume: opts.resume ?? false,
+    timeoutMinutes: opts.timeout ?? 60,
+    runTests: opts.runTests ?? false,
+    download: opts.download ?? false,
+  };
+  const stopped = `the repositories finished are recorded in ${opts.report ?? DEFAULT_REPORT_DIR}: run again with --resume to continue`;
+  return withInterrupts(io.stderr, () => checkFleet(paths, options, io), stopped);
 }
 
 /** The flags of `goprod check`, as commander parses them. */

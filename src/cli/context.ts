@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { codemods as allCodemods } from '../../codemods/index.js';
+import { object, parseChecked, string } from '../checked-json.js';
 import type { Codemod } from '../engine/codemod.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
@@ -18,7 +19,7 @@ export interface CommandContext {
 /** goprod's version, from its package.json. */
 export function version(): string {
   const root = packageRoot();
-  return root ? (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version : 'unknown';
+  return root ? parseChecked(readFileSync(join(root, 'package.json'), 'utf8'), object({ version: string })).version : 'unknown';
 }
 
 export function selectCodemods(names: string | undefined): Codemod[] {

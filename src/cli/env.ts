@@ -1,6 +1,6 @@
 // `goprod env`: its flags; the inventory is src/env/.
 import { Option, type Command } from 'commander';
-import { DEFAULT_CONFIG_PKG } from '../../codemods/env-config.js';
+import { DEFAULT_CONFIG_PKG } from '../env-config/inventory.js';
 import { codemods as allCodemods } from '../../codemods/index.js';
 import { applyConfig } from './config.js';
 import { envCommand, type EnvFlags } from '../env/command.js';

@@ -31,8 +31,8 @@ import { selectCodemods, version, type CommandContext } from './context.js';
 import { threadCount } from './flags.js';
 
 export function addFixCommand(program: Command, { io, setExitCode }: CommandContext): void {
-  const fixCommand = program
-    .command('fix')
+  const fixCommand = program.command('fix');
+  fixCommand
     .description('find anti-patterns and fix them (a dry run printing diffs unless --write)')
     .argument('[paths...]', 'Go files or directories to fix (directories recursively)', ['.'])
     .option('--codemod <names>', 'comma-separated codemods to run (default: all; see `goprod list`)')
@@ -56,6 +56,21 @@ export function addFixCommand(program: Command, { io, setExitCode }: CommandCont
       '--output <file>',
       'write what would go to stdout (diffs, file list, JSON or SARIF) to FILE instead, replacing it atomically; messages stay on stderr',
     )
+    .addHelpText('after', FIX_HELP);
+  addRunOptions(fixCommand);
+  addCodemodOptions(fixCommand);
+  fixCommand.action(async (paths: string[], _: unknown, command: Command) => {
+    const config = applyConfig(command, allCodemods, io.cwd);
+    const opts = command.opts<FixOptions & { codemod?: string }>();
+    const codemods = opts.codemod === undefined && config?.codemods ? config.codemods : selectCodemods(opts.codemod);
+    for (const stale of removeStaleTempDirs()) io.stderr(`goprod: removed ${stale}, which an interrupted goprod run left\n`);
+    setExitCode(await withInterrupts(io.stderr, () => fix(paths, codemods, optionsByCodemod(codemods, command.opts()), opts, io, config)));
+  });
+}
+
+/** How the fix is proven, where it looks, and what it says (the flags after the output's). */
+function addRunOptions(command: Command): void {
+  command
     .option('--no-verify', 'do not prove fixes with go vet (faster, unsafe; gofmt still formats them)')
     .option(
       '--vet-every-config',
@@ -81,23 +96,17 @@ export function addFixCommand(program: Command, { io, setExitCode }: CommandCont
     .option(
       '-v, --verbose',
       'list every finding goprod cannot fix on a line of its own (without it, those sharing a reason are counted, with their first places)',
-    )
-    .addHelpText('after', FIX_HELP)
-    .action(async (paths: string[], _: unknown, command: Command) => {
-      const config = applyConfig(command, allCodemods, io.cwd);
-      const opts = command.opts<FixOptions & { codemod?: string }>();
-      const codemods = opts.codemod === undefined && config?.codemods ? config.codemods : selectCodemods(opts.codemod);
-      for (const stale of removeStaleTempDirs()) io.stderr(`goprod: removed ${stale}, which an interrupted goprod run left\n`);
-      setExitCode(
-        await withInterrupts(io.stderr, () => fix(paths, codemods, optionsByCodemod(codemods, command.opts()), opts, io, config)),
-      );
-    });
+    );
+}
+
+/** Every codemod's own options (`--close-mode`, `--config-pkg`…), described with the codemod's name. */
+function addCodemodOptions(command: Command): void {
   for (const codemod of allCodemods) {
     for (const option of Object.values(codemod.options ?? {})) {
       const o = new Option(option.flag, `${codemod.name}: ${option.description}`);
       if (option.default !== undefined) o.default(option.default);
       if (option.choices) o.choices(option.choices);
-      fixCommand.addOption(o);
+      command.addOption(o);
     }
   }
 }

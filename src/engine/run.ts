@@ -112,14 +112,7 @@ async function analyzeFiles(
     warnings.push(...scan.warnings);
     untyped.push(...scan.untyped);
     for (const f of scan.fixed) placed.set(f.path, { order: f.order, file: fileResult(f.path, module, f.source, f.analysis) });
-    if (!module) return;
-    for (const [name, needed] of Object.entries(scan.moduleNeeds)) {
-      const byCodemod = needs.get(module) ?? new Map<string, Set<string>>();
-      needs.set(module, byCodemod);
-      const paths = byCodemod.get(name) ?? new Set<string>();
-      byCodemod.set(name, paths);
-      for (const path of needed) paths.add(path);
-    }
+    if (module) addModuleNeeds(needs, module, scan.moduleNeeds);
   });
   const order = new Map(discovered.map((path, i) => [path, i]));
   const gathered: Gathered = { placed, created: [], bugs: [], late: [], warnings };
@@ -136,6 +129,17 @@ async function analyzeFiles(
   if (result.types) result.types.untyped = untyped.sort((a, b) => a.order - b.order).map(({ path, reason }) => ({ path, reason }));
   result.files = [...[...placed.values()].sort((a, b) => a.order - b.order).map((p) => p.file), ...gathered.created];
   return result;
+}
+
+/** Adds a directory's files that module-wide codemods need to those of its module, by codemod. */
+function addModuleNeeds(needs: Map<GoModule, Map<string, Set<string>>>, module: GoModule, found: DirectoryScan['moduleNeeds']): void {
+  for (const [name, needed] of Object.entries(found)) {
+    const byCodemod = needs.get(module) ?? new Map<string, Set<string>>();
+    needs.set(module, byCodemod);
+    const paths = byCodemod.get(name) ?? new Set<string>();
+    byCodemod.set(name, paths);
+    for (const path of needed) paths.add(path);
+  }
 }
 
 /** Where a run's findings gather: files by path (with their place in the run's order), created files, and warnings. */

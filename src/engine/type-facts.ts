@@ -118,9 +118,24 @@ async function moduleFacts(
 
   const listing = await check(toolchain.host, paths);
   if (!listing) return;
-  // The files the host's configuration does not compile go to one that does, one already in use first.
+  const byConfig = otherConfigs([...pending], listing, texts, toolchain, untyped);
+  for (const { config, paths: some } of byConfig.values()) await check(config, some);
+  for (const path of pending) untyped(path, 'no build configuration goprod tried type-checks it');
+}
+
+/**
+ * The files the host's configuration does not compile go to one that does, one already in use
+ * first; a file none compiles, or whose package the go command cannot read, is untyped.
+ */
+function otherConfigs(
+  paths: readonly string[],
+  listing: Listing,
+  texts: ReadonlyMap<string, string>,
+  toolchain: Toolchain,
+  untyped: (path: string, reason: string) => void,
+): Map<string, { config: BuildConfig; paths: string[] }> {
   const byConfig = new Map<string, { config: BuildConfig; paths: string[] }>();
-  for (const path of [...pending]) {
+  for (const path of paths) {
     const pkg = listing.packages.get(dirname(path));
     if (pkg?.compiled.has(basename(path))) {
       untyped(path, pkg.problem ?? 'the type checker did not check it');
@@ -137,6 +152,5 @@ async function moduleFacts(
     if (!config) untyped(path, 'no build configuration compiles it');
     else byConfig.set(configKey(config), { config, paths: [...(byConfig.get(configKey(config))?.paths ?? []), path] });
   }
-  for (const { config, paths: some } of byConfig.values()) await check(config, some);
-  for (const path of pending) untyped(path, 'no build configuration goprod tried type-checks it');
+  return byConfig;
 }

@@ -1,8 +1,10 @@
 // `goprod env`: the inventory of environment variables a module reads, changing nothing.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { classify, describe, REASONS, withPrevious, type ReadOutcome } from '../../codemods/env-config.js';
-import type { EnvVariable } from '../go/env.js';
+import { classify, REASONS, type ReadOutcome } from '../env-config/classify.js';
+import { describe } from '../env-config/generate.js';
+import { withPrevious } from '../env-config/inventory.js';
+import type { EnvVariable } from '../env-config/reads.js';
 import type { GoModule } from '../go/module.js';
 import { displayPath, plural } from '../output/text.js';
 import type { Warning } from '../engine/model.js';
@@ -82,7 +84,8 @@ export function envTable(env: ModuleEnv, format: 'table' | 'markdown'): string {
     (env.readAt.get(v.name) ?? ['(in the generated config)']).join(', '),
   ]);
   const head = ['VARIABLE', 'TYPE', 'DEFAULT', 'REQUIRED', 'READ AT'];
-  const title = `${env.module.path || env.module.dir}: ${env.variables.length} environment ` +
+  const title =
+    `${env.module.path || env.module.dir}: ${env.variables.length} environment ` +
     `${env.variables.length === 1 ? 'variable' : 'variables'}`;
   const computed = env.computed.length > 0 ? `\nread with computed names (not listed): ${env.computed.join(', ')}\n` : '';
   const outcome = envConfigLines(env);

@@ -131,7 +131,7 @@ function dropSplitChanges(files: readonly FileResult[], cwd: string): string[] {
           createdKept
             ? `${name}: not created, since every fix that needs it was skipped`
             : `${displayPath(f.path, cwd)}: ${n} accepted ${plural(n, 'fix', 'fixes')} not applied: ` +
-              `${plural(n, 'it needs', 'they need')} ${name}, which was skipped`,
+                `${plural(n, 'it needs', 'they need')} ${name}, which was skipped`,
         );
     }
   }

@@ -168,10 +168,7 @@ export function verificationNotes(result: RunResult, cwd: string, verified: bool
   const checks = verbose ? (result.verification?.checks ?? []) : [];
   if (result.verification?.typeCheckerProblem)
     notes.push(`goprod: go vet checked every build configuration: ${result.verification.typeCheckerProblem}`);
-  if (checks.length > 0)
-    notes.push(
-      `goprod: verification: ${checks.map(describeCheck).join(', ')}`,
-    );
+  if (checks.length > 0) notes.push(`goprod: verification: ${checks.map(describeCheck).join(', ')}`);
   for (const f of result.files) {
     const name = displayPath(f.path, cwd);
     for (const b of f.backedOut) {

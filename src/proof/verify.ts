@@ -208,7 +208,8 @@ async function listGroup(
   for (const f of group.files) {
     if (group.listing.fatal) f.unverified = explain(group.listing.fatal);
     else if (!compiledIn(group.listing, f))
-      f.unverified = `not compiled under ${describeConfig(group.target.config, toolchain.host)} either, though its name and build ` +
+      f.unverified =
+        `not compiled under ${describeConfig(group.target.config, toolchain.host)} either, though its name and build ` +
         `constraint say so`;
   }
 }
@@ -234,12 +235,14 @@ function typeCheckerBuild(toolchain: Toolchain): TypeCheckerBuild {
 /** Why no configuration compiles a file. */
 function notCompiled(f: FileResult, host: BuildConfig): string {
   if (usesCgo(f.output))
-    return `uses cgo but is not compiled on this machine (${host.goos}/${host.goarch}${host.cgo ? '' : ', cgo off'}); goprod checks ` +
-      `other platforms without cgo`;
+    return (
+      `uses cgo but is not compiled on this machine (${host.goos}/${host.goarch}${host.cgo ? '' : ', cgo off'}); goprod checks ` +
+      `other platforms without cgo`
+    );
   const constraint = fileConstraint(f.output);
   return constraint
     ? 'no build configuration compiles it (its build constraint excludes every platform and tag set goprod tries, as `//go:build ignore` ' +
-      'does)'
+        'does)'
     : 'no build configuration compiles it';
 }
 
@@ -469,7 +472,7 @@ function setAsideBrokenBefore(t: TargetCheck): void {
     importers,
     (dir) =>
       `imports ${importers.get(dir)}, which does not compile before goprod's fixes: ` +
-        `${where(context, brokenImports.get(importers.get(dir)!)!)}`,
+      `${where(context, brokenImports.get(importers.get(dir)!)!)}`,
   );
 }
 

@@ -2,13 +2,13 @@
 // it names, and what the code around it says about the value (its type, a default, whether
 // the program refuses to run without it).
 import { children, statements, sameNode, type SyntaxNode } from '../engine/parse.js';
-import type { GoFile } from './file.js';
-import { decodeStringExpression } from './literal.js';
-import { resolve } from './scope.js';
-import { isErrorValue } from './types.js';
-import { enclosingFunction, referencesTo } from './syntax.js';
-import { FACT, holds, typeFact } from './facts.js';
-import { stringValues, type ValueContext } from './values.js';
+import type { GoFile } from '../go/file.js';
+import { decodeStringExpression } from '../go/literal.js';
+import { resolve } from '../go/scope.js';
+import { isErrorValue } from '../go/types.js';
+import { enclosingFunction, referencesTo } from '../go/syntax.js';
+import { FACT, holds, typeFact } from '../go/facts.js';
+import { stringValues, type ValueContext } from '../go/values.js';
 
 export type EnvType = 'string' | 'int' | 'int64' | 'uint64' | 'float64' | 'bool' | 'time.Duration';
 
@@ -52,7 +52,16 @@ export function envReads(file: GoFile): EnvRead[] {
   return file.nodesAround(['Getenv', 'LookupEnv'], 'call_expression').flatMap((call): EnvRead[] => {
     if (!file.isPackageCall(call, 'os', ['Getenv', 'LookupEnv'])) return [];
     const kind = call.childForFieldName('function')!.childForFieldName('field')!.text as EnvRead['kind'];
-    const read: EnvRead = { file, call, kind, name: variableName(file, children(call.childForFieldName('arguments')!)[0]), type: undefined, boolish: false, fallback: undefined, required: false };
+    const read: EnvRead = {
+      file,
+      call,
+      kind,
+      name: variableName(file, children(call.childForFieldName('arguments')!)[0]),
+      type: undefined,
+      boolish: false,
+      fallback: undefined,
+      required: false,
+    };
     if (read.name !== undefined) describeUses(read);
     return [read];
   });
@@ -91,8 +100,19 @@ export function envWrappers(reads: readonly EnvRead[]): EnvWrapper[] {
       if (i >= 0) fallbackParam = i;
     }
     const result = fn.childForFieldName('result')?.text;
-    const type = (Object.values(PARSERS).map((p) => p.type) as string[]).concat('string').includes(result ?? '') ? (result as EnvType) : undefined;
-    return [{ read, name: fn.childForFieldName('name')!.text, dir: read.file.path.slice(0, read.file.path.lastIndexOf('/')), keyParam: params.findIndex((p) => sameNode(p, decl!.node)), fallbackParam, type }];
+    const type = (Object.values(PARSERS).map((p) => p.type) as string[]).concat('string').includes(result ?? '')
+      ? (result as EnvType)
+      : undefined;
+    return [
+      {
+        read,
+        name: fn.childForFieldName('name')!.text,
+        dir: read.file.path.slice(0, read.file.path.lastIndexOf('/')),
+        keyParam: params.findIndex((p) => sameNode(p, decl!.node)),
+        fallbackParam,
+        type,
+      },
+    ];
   });
 }
 
@@ -101,16 +121,21 @@ export function wrappedReads(file: GoFile, wrappers: readonly EnvWrapper[]): Env
   const dir = file.path.slice(0, file.path.lastIndexOf('/'));
   const mine = wrappers.filter((w) => w.dir === dir);
   if (mine.length === 0) return [];
-  return file.nodesAround(mine.map((w) => w.name), 'call_expression').flatMap((call): EnvRead[] => {
-    const fn = call.childForFieldName('function');
-    const kind = fn?.type === 'identifier' ? (resolve(fn)?.kind ?? 'func') : undefined;
-    const w = kind === 'func' ? mine.find((x) => x.name === fn!.text) : undefined;
-    const args = children(call.childForFieldName('arguments')!);
-    const name = w && literalValue(args[w.keyParam]);
-    if (!w || name === undefined) return [];
-    const fallback = w.fallbackParam === undefined ? undefined : literalValue(args[w.fallbackParam]);
-    return [{ file, call, kind: 'wrapper', name, type: w.type, boolish: false, fallback, required: false }];
-  });
+  return file
+    .nodesAround(
+      mine.map((w) => w.name),
+      'call_expression',
+    )
+    .flatMap((call): EnvRead[] => {
+      const fn = call.childForFieldName('function');
+      const kind = fn?.type === 'identifier' ? (resolve(fn)?.kind ?? 'func') : undefined;
+      const w = kind === 'func' ? mine.find((x) => x.name === fn!.text) : undefined;
+      const args = children(call.childForFieldName('arguments')!);
+      const name = w && literalValue(args[w.keyParam]);
+      if (!w || name === undefined) return [];
+      const fallback = w.fallbackParam === undefined ? undefined : literalValue(args[w.fallbackParam]);
+      return [{ file, call, kind: 'wrapper', name, type: w.type, boolish: false, fallback, required: false }];
+    });
 }
 
 function signatureParams(fn: SyntaxNode): SyntaxNode[] {
@@ -147,11 +172,16 @@ export function envWrites(file: GoFile, ctx: ValueContext): EnvWrite[] {
     if (!testSetenv && !file.isPackageCall(call, 'os', WRITERS) && !file.isPackageCall(call, 'syscall', WRITERS)) return [];
     if (method === 'Clearenv') return [{ call, names: undefined, unknown: 'it clears the whole environment' }];
     const named = stringValues(file, args[0]!, ctx);
-    return [{ call, names: 'values' in named ? named.values : undefined, unknown: 'unknown' in named ? `its name ${named.unknown}` : undefined }];
+    return [
+      { call, names: 'values' in named ? named.values : undefined, unknown: 'unknown' in named ? `its name ${named.unknown}` : undefined },
+    ];
   });
 }
 
-/** Whether `x` of `x.Setenv(k, v)` may be a *testing.T (B, F, TB): not a package, nor a variable declared of another type or from a call (an ssh session's Setenv is not ours). */
+/**
+ * Whether `x` of `x.Setenv(k, v)` may be a *testing.T (B, F, TB): not a package, nor a variable
+ * declared of another type or from a call (an ssh session's Setenv is not ours).
+ */
 function mayBeTesting(file: GoFile, operand: SyntaxNode): boolean {
   if (file.isPackageName(operand)) return false;
   const decl = operand.type === 'identifier' ? resolve(operand) : undefined;
@@ -161,7 +191,10 @@ function mayBeTesting(file: GoFile, operand: SyntaxNode): boolean {
   return !right?.descendantsOfType('call_expression').length;
 }
 
-/** A variable name written as a string literal, as a constant of this file declared with one, or as another package's constant (where the type checker says its value). */
+/**
+ * A variable name written as a string literal, as a constant of this file declared with one, or as
+ * another package's constant (where the type checker says its value).
+ */
 function variableName(file: GoFile, arg: SyntaxNode | undefined): string | undefined {
   if (arg?.type === 'interpreted_string_literal' || arg?.type === 'raw_string_literal') return decodeStringExpression(arg)?.value;
   const fact = arg?.type === 'selector_expression' ? typeFact(file, arg) : undefined;
@@ -174,13 +207,15 @@ function variableName(file: GoFile, arg: SyntaxNode | undefined): string | undef
 export function envVariables(reads: readonly EnvRead[]): EnvVariable[] {
   const byName = new Map<string, EnvRead[]>();
   for (const r of reads) if (r.name !== undefined) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
-  return [...byName].sort(([a], [b]) => a.localeCompare(b)).map(([name, rs]) => {
-    const types = new Set(rs.flatMap((r) => (r.type ? [r.type] : [])));
-    const everyBool = rs.every((r) => r.boolish || r.type === 'bool');
-    const type: EnvType = types.size === 1 && ([...types][0] !== 'bool' || everyBool) ? [...types][0]! : everyBool ? 'bool' : 'string';
-    const defaults = new Set(rs.flatMap((r) => (r.fallback === undefined ? [] : [r.fallback])));
-    return { name, type, default: defaults.size === 1 ? [...defaults][0] : undefined, required: rs.some((r) => r.required), reads: rs };
-  });
+  return [...byName]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, rs]) => {
+      const types = new Set(rs.flatMap((r) => (r.type ? [r.type] : [])));
+      const everyBool = rs.every((r) => r.boolish || r.type === 'bool');
+      const type: EnvType = types.size === 1 && ([...types][0] !== 'bool' || everyBool) ? [...types][0]! : everyBool ? 'bool' : 'string';
+      const defaults = new Set(rs.flatMap((r) => (r.fallback === undefined ? [] : [r.fallback])));
+      return { name, type, default: defaults.size === 1 ? [...defaults][0] : undefined, required: rs.some((r) => r.required), reads: rs };
+    });
 }
 
 /** Follows the value from the call to where the code parses, compares or defaults it. */
@@ -204,7 +239,8 @@ function describeUses(read: EnvRead): void {
     for (const use of referencesTo(scope, okVar)) {
       const unary = use.parent;
       const cond = unary?.type === 'unary_expression' && unary.childForFieldName('operator')?.text === '!' ? unary : undefined;
-      if (cond?.parent?.type === 'if_statement' && sameNode(cond.parent.childForFieldName('condition'), cond)) applyEmptyCheck(read, cond.parent, valueVar);
+      if (cond?.parent?.type === 'if_statement' && sameNode(cond.parent.childForFieldName('condition'), cond))
+        applyEmptyCheck(read, cond.parent, valueVar);
     }
   }
 }
@@ -252,7 +288,9 @@ function errCheckAfter(parseCall: SyntaxNode): SyntaxNode | undefined {
   const err = children(decl.childForFieldName('left')!)[1];
   let next = decl.nextNamedSibling;
   while (next?.type === 'comment') next = next.nextNamedSibling;
-  return err && next?.type === 'if_statement' && next.childForFieldName('condition')?.text.replace(/\s/g, '') === `${err.text}!=nil` ? next : undefined;
+  return err && next?.type === 'if_statement' && next.childForFieldName('condition')?.text.replace(/\s/g, '') === `${err.text}!=nil`
+    ? next
+    : undefined;
 }
 
 function comparedWith(use: SyntaxNode, literals: readonly string[]): boolean {
@@ -289,7 +327,10 @@ function literalAssigned(block: SyntaxNode | null, name: string): string | undef
   return literalValue(right[0]);
 }
 
-/** Whether the block ends the program or the function with an error: log.Fatal*, os.Exit, panic, or a return whose last value is an error. */
+/**
+ * Whether the block ends the program or the function with an error: log.Fatal*, os.Exit, panic, or a
+ * return whose last value is an error.
+ */
 function stops(file: GoFile, block: SyntaxNode): boolean {
   const stmts = statements(block);
   return stmts.some((s) => {
@@ -300,6 +341,9 @@ function stops(file: GoFile, block: SyntaxNode): boolean {
     const call = s.type === 'expression_statement' ? children(s)[0] : undefined;
     if (call?.type !== 'call_expression') return false;
     if (call.childForFieldName('function')?.text === 'panic' && !resolve(call.childForFieldName('function')!)) return true;
-    return file.isPackageCall(call, 'os', ['Exit']) || file.isPackageCall(call, 'log', ['Fatal', 'Fatalf', 'Fatalln', 'Panic', 'Panicf', 'Panicln']);
+    return (
+      file.isPackageCall(call, 'os', ['Exit']) ||
+      file.isPackageCall(call, 'log', ['Fatal', 'Fatalf', 'Fatalln', 'Panic', 'Panicf', 'Panicln'])
+    );
   });
 }
