@@ -78,7 +78,7 @@ test('LineIndex converts string indices to byte columns and back', () => {
 });
 
 test("Go 1.26's new(expr) parses, and the tree reads the file as written; a file that does not parse still says where", async () => {
-  const { loadGoParser } = await import('../src/parser.js');
+  const { loadGoParser } = await import('../src/engine/parse.js');
   const parser = await loadGoParser();
   const text = 'package x\n\nvar a, b = new(f()), new([]int)\n\nfunc f() int { return 1 }\n';
   const parsed = parser.parse(text);
