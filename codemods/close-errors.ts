@@ -15,6 +15,9 @@ import { children, statements, sameNode, type SyntaxNode } from '../src/engine/p
 
 type Mode = 'both' | 'propagate' | 'explicit';
 
+/** The category of a finding on a value that was written to: its Close error can be the only sign the data did not arrive. */
+export const WRITTEN = 'close-of-written';
+
 export default defineCodemod({
   name: 'close-errors',
   summary: 'defer x.Close() drops an error: return it for written files and writers, drop it explicitly elsewhere',
@@ -27,7 +30,7 @@ export default defineCodemod({
     closeMode: { flag: '--close-mode <mode>', description: 'propagate: only return Close errors of written values; explicit: only write `_ =`; both (default)', default: 'both', choices: ['both', 'propagate', 'explicit'] },
   },
   run(file, options) {
-    const mode = (options.closeMode ?? 'both') as Mode;
+    const mode: Mode = options.closeMode ?? 'both';
     const diagnostics: Diagnostic[] = [];
     for (const call of file.nodesAround(['Close'], 'call_expression')) {
       const receiver = closeReceiver(call);
@@ -70,6 +73,7 @@ function fixDefer(file: GoFile, stmt: SyntaxNode, receiver: SyntaxNode, mode: Mo
         start: stmt.startIndex,
         end: stmt.endIndex,
         message: `${x} was written to, and its Close error is dropped: it can be the only sign the data did not arrive`,
+        category: WRITTEN,
         fixes: [{ message: `return the error of ${x}.Close() in ${result.name}`, edits }],
       };
     }
@@ -105,6 +109,7 @@ function fixBareClose(file: GoFile, stmt: SyntaxNode, receiver: SyntaxNode, mode
       start: stmt.startIndex,
       end: stmt.endIndex,
       message: `${x} was written to, and its Close error is dropped right before returning nil`,
+      category: WRITTEN,
       fixes: [{ message: `return the error of ${x}.Close()`, edits: [del, { start: last.startIndex, end: last.endIndex, text: call.text }] }],
     };
   }

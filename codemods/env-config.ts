@@ -4,7 +4,7 @@
 // stay. The typed fields, defaults and Load's validation come from what those sites do.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { defineCodemod, type CodemodOptions, type ModuleDiagnostic } from '../src/engine/codemod.js';
+import { defineCodemod, type ModuleDiagnostic, type OptionDeclarations, type OptionValues } from '../src/engine/codemod.js';
 import type { Edit } from '../src/engine/edits.js';
 import { envReads, envVariables, envWrappers, envWrites, wrappedReads, type EnvRead, type EnvType, type EnvVariable } from '../src/go/env.js';
 import type { GoFile } from '../src/go/file.js';
@@ -17,6 +17,13 @@ const INVENTORY = '// goprod:env-config ';
 
 const ENV_CALL = /Getenv|LookupEnv|Setenv|Unsetenv|Clearenv/;
 
+const OPTIONS = {
+  configPkg: { flag: '--config-pkg <dir>', description: 'directory of the generated config package, relative to the module root', default: 'internal/config' },
+  includeTests: { flag: '--include-tests', description: 'also rewrite environment reads in _test.go files' },
+} as const satisfies OptionDeclarations;
+
+export type EnvConfigOptions = OptionValues<typeof OPTIONS>;
+
 export default defineCodemod({
   name: 'env-config',
   summary: 'os.Getenv/LookupEnv reads scattered through a module become one documented config package',
@@ -27,10 +34,7 @@ export default defineCodemod({
   // A function that reads (or writes) the variable its parameter names is called by name from its own package; a
   // computed write's table, constants and callers are in its package too.
   needsDirectoryOf: /(Getenv|LookupEnv|Setenv|Unsetenv)\s*\(\s*[^\s"`)]/,
-  options: {
-    configPkg: { flag: '--config-pkg <dir>', description: 'directory of the generated config package, relative to the module root', default: 'internal/config' },
-    includeTests: { flag: '--include-tests', description: 'also rewrite environment reads in _test.go files' },
-  },
+  options: OPTIONS,
   runModule(module, files, options) {
     const { configDir, variables, outcomes, blocked } = classify(module, files, options);
     const out: ModuleDiagnostic[] = [];
@@ -80,7 +84,7 @@ export const REASONS = {
  * write goprod cannot enumerate (a name from input, os.Clearenv) blocks the whole module;
  * `blocked` names that one place.
  */
-export function classify(module: GoModule, files: readonly GoFile[], options: CodemodOptions) {
+export function classify(module: GoModule, files: readonly GoFile[], options: EnvConfigOptions) {
   const { configDir, reads, wrappers, variables } = inventory(module, files, options);
   const ctx = { modulePath: module.path, moduleDir: module.dir, files };
   const at = (f: GoFile, node: { startIndex: number }) => `${relative(module.dir, f.path)}:${f.line(node.startIndex)}`;
@@ -113,8 +117,8 @@ function short(text: string): string {
 }
 
 /** The module's environment reads (outside the config package; tests only if asked) and the variables they make. */
-export function inventory(module: GoModule, files: readonly GoFile[], options: CodemodOptions) {
-  const configDir = String(options.configPkg ?? 'internal/config').replace(/^\.?\/+|\/+$/g, '');
+export function inventory(module: GoModule, files: readonly GoFile[], options: EnvConfigOptions) {
+  const configDir = (options.configPkg ?? 'internal/config').replace(/^\.?\/+|\/+$/g, '');
   const sources = files.filter((f) => (options.includeTests || !f.path.endsWith('_test.go')) && !f.path.startsWith(join(module.dir, configDir, '/')));
   const direct = sources.flatMap(envReads);
   const wrappers = envWrappers(direct);

@@ -4,7 +4,7 @@ import { basename, resolve } from 'node:path';
 import { anyOf, arrayOf, boolean, type Check, number, object, oneOf, recordOf, string } from '../checked-json.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import type { CodemodOptions } from '../engine/codemod.js';
+import type { OptionsByCodemod } from '../engine/codemod.js';
 import type { GoModule } from '../go/module.js';
 import { displayPath, formatWarning } from '../output/text.js';
 import type { FileOptions } from '../engine/run.js';
@@ -50,7 +50,7 @@ export interface CheckOptions extends FileOptions {
   runTests?: boolean;
   /** With runTests: download the modules' dependencies first (go mod download). */
   download?: boolean;
-  codemodOptions?: CodemodOptions;
+  codemodOptions?: OptionsByCodemod;
   /** Worker threads for the codemods' scan (default: as goprod fix). */
   threads?: number;
   /** Also write the repository's score and band as an SVG badge to this file. */

@@ -3,9 +3,11 @@
 // Counts by text are approximations a user can reproduce with grep; each is named so.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { WRITTEN } from '../../codemods/close-errors.js';
 import { codemods } from '../../codemods/index.js';
+import { SHARED } from '../../codemods/loopvar.js';
 import type { Finding } from '../engine/analyze.js';
-import type { CodemodOptions } from '../engine/codemod.js';
+import type { OptionsByCodemod } from '../engine/codemod.js';
 import { discoverGoFiles } from '../engine/discover.js';
 import { ModuleFinder, type GoModule } from '../go/module.js';
 import type { RunResult, Warning } from '../engine/model.js';
@@ -121,7 +123,7 @@ const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
 export async function gatherEvidence(
   paths: readonly string[],
   cwd: string,
-  options: FileOptions & { codemodOptions?: CodemodOptions; threads?: number; runTests?: boolean; download?: boolean; onTests?: (module: GoModule) => void } = {},
+  options: FileOptions & { codemodOptions?: OptionsByCodemod; threads?: number; runTests?: boolean; download?: boolean; onTests?: (module: GoModule) => void } = {},
 ): Promise<{ modules: ModuleEvidence[]; warnings: Warning[] }> {
   const files = new Map<GoModule, string[]>();
   const finder = new ModuleFinder();
@@ -173,8 +175,8 @@ function fromCodemods(findings: readonly ModuleFinding[]): CodemodEvidence {
     unwrappedErrorf: of('wrap-errors').length,
     directErrorChecks: of('errors-is').length + of('errors-as').length,
     droppedCloseErrors: closes.length,
-    droppedCloseErrorsOnWrites: closes.filter((c) => /was written to|right before returning nil/.test(c.finding.message)).length,
-    sharedLoopVariables: of('loopvar').filter((f) => /all iterations share/.test(f.finding.message)).length,
+    droppedCloseErrorsOnWrites: closes.filter((c) => c.finding.category === WRITTEN).length,
+    sharedLoopVariables: of('loopvar').filter((f) => f.finding.category === SHARED).length,
     envReads: reads.length,
     envReadDirectories: new Set(reads.map((r) => dirname(r.path))).size,
   };
@@ -188,7 +190,7 @@ function fromGoFiles(module: GoModule, paths: readonly string[], parser: GoParse
     kind: 'library', libraryPrints: 0, hasInternal: false, wrappedErrorf: 0, sentinelErrors: 0, goStatements: 0, goroutinesWithoutStopPath: 0,
     contextFunctions: 0, contextsDropped: 0, structuredLogging: [], metrics: [], tracing: [], exportedNames: 0, undocumentedExportedNames: 0,
   };
-  const packages = new Map<string, { tested: boolean; main: boolean; code: boolean; listens: boolean; prints: number }>();
+  const packages = new Map<string, PackageFacts>();
   const imported = new Set<string>();
   for (const path of paths) {
     const text = readFileSync(path, 'utf8');
@@ -210,29 +212,53 @@ function fromGoFiles(module: GoModule, paths: readonly string[], parser: GoParse
     if (GENERATED.test(text)) continue;
     if (LISTENS.test(text) || (main && imports.some((i) => SERVER_FRAMEWORKS.some((f) => i === f || i.startsWith(`${f}/`))))) pkg.listens = true;
     pkg.prints += count(text, LIBRARY_PRINTS);
-    const lines = text.split('\n');
-    e.goLines += lines.length;
-    e.wrappedErrorf += count(text, /fmt\.Errorf\([^\n]*%w/g);
-    e.sentinelErrors += count(text, /^\s*(var\s+)?Err\w*\s*=\s*errors\.New\(/gm);
-    if (/^\s*go\s/m.test(text)) {
-      const parsed = parser.parse(text);
-      const goroutines = countGoroutines(parsed.root);
-      parsed.dispose();
-      e.goStatements += goroutines.goStatements;
-      e.goroutinesWithoutStopPath += goroutines.withoutStopPath;
-    }
-    let takesContext = false; // the function being read has a context.Context parameter
-    lines.forEach((line, i) => {
-      if (line.startsWith('func ')) {
-        takesContext = /context\.Context\b/.test(line);
-        if (takesContext) e.contextFunctions++;
-      } else if (line.startsWith('}')) takesContext = false;
-      if (takesContext) e.contextsDropped += count(line, /\bcontext\.(Background|TODO)\(\)/g);
-      if (!/^(func (\([^)]*\) )?|type )[A-Z]/.test(line)) return;
-      e.exportedNames++;
-      if (!lines[i - 1]?.startsWith('//')) e.undocumentedExportedNames++;
-    });
+    countCode(text, parser, e);
   }
+  countPackages(packages, e);
+  const using = (prefixes: readonly string[]) => prefixes.filter((p) => [...imported].some((i) => i === p || i.startsWith(`${p}/`)));
+  e.structuredLogging = using(LOGGING);
+  e.metrics = using(METRICS);
+  e.tracing = using(TRACING);
+  return e;
+}
+
+/** What the files of one package directory show. */
+interface PackageFacts {
+  tested: boolean;
+  main: boolean;
+  code: boolean;
+  listens: boolean;
+  prints: number;
+}
+
+/** The counts of one (non-test, non-generated) file's code: lines, errors, goroutines, contexts, exported names. */
+function countCode(text: string, parser: GoParser, e: GoFileEvidence): void {
+  const lines = text.split('\n');
+  e.goLines += lines.length;
+  e.wrappedErrorf += count(text, /fmt\.Errorf\([^\n]*%w/g);
+  e.sentinelErrors += count(text, /^\s*(var\s+)?Err\w*\s*=\s*errors\.New\(/gm);
+  if (/^\s*go\s/m.test(text)) {
+    const parsed = parser.parse(text);
+    const goroutines = countGoroutines(parsed.root);
+    parsed.dispose();
+    e.goStatements += goroutines.goStatements;
+    e.goroutinesWithoutStopPath += goroutines.withoutStopPath;
+  }
+  let takesContext = false; // the function being read has a context.Context parameter
+  lines.forEach((line, i) => {
+    if (line.startsWith('func ')) {
+      takesContext = /context\.Context\b/.test(line);
+      if (takesContext) e.contextFunctions++;
+    } else if (line.startsWith('}')) takesContext = false;
+    if (takesContext) e.contextsDropped += count(line, /\bcontext\.(Background|TODO)\(\)/g);
+    if (!/^(func (\([^)]*\) )?|type )[A-Z]/.test(line)) return;
+    e.exportedNames++;
+    if (!lines[i - 1]?.startsWith('//')) e.undocumentedExportedNames++;
+  });
+}
+
+/** Packages, tested ones, main packages (where they stand) and whether the module is a service. */
+function countPackages(packages: ReadonlyMap<string, PackageFacts>, e: GoFileEvidence): void {
   const listens = [...packages.values()].some((p) => p.listens);
   for (const [dir, pkg] of packages) {
     if (!pkg.code) continue;
@@ -249,11 +275,6 @@ function fromGoFiles(module: GoModule, paths: readonly string[], parser: GoParse
     if (listens && !segments.some((segment) => AUXILIARY_HOMES.has(segment))) e.kind = 'service';
   }
   e.mainPackages.sort();
-  const using = (prefixes: readonly string[]) => prefixes.filter((p) => [...imported].some((i) => i === p || i.startsWith(`${p}/`)));
-  e.structuredLogging = using(LOGGING);
-  e.metrics = using(METRICS);
-  e.tracing = using(TRACING);
-  return e;
 }
 
 type RepositoryEvidence = Pick<Evidence, 'ciFiles' | 'ciRunsTests' | 'ciRunsRace' | 'ciRunsLint' | 'golangciConfig' | 'readme' | 'adrDirectory'>;

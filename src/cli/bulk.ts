@@ -28,9 +28,27 @@ export function addBulkCommand(program: Command, { io, setExitCode }: CommandCon
     .option('--push-delay <seconds>', 'seconds between two push commands', seconds, 0)
     .option('--resume', 'continue the run whose results are in --report: repositories already done are not redone')
     .option('--timeout <minutes>', 'stop a repository\'s run after this long and record it as failed', positiveMinutes, 60)
-    .addHelpText(
-      'after',
-      `
+    .addHelpText('after', BULK_HELP)
+    .action(async (dirs: string[], opts: BulkFlags) => {
+      for (const stale of removeStaleTempDirs()) io.stderr(`goprod: removed ${stale}, which an interrupted goprod run left\n`);
+      const codemods = selectCodemods(opts.codemod);
+      setExitCode(await withInterrupts(io.stderr, () => bulkCommand(dirs, codemods.map((c) => c.name), codemods.length === allCodemods.length, opts, io), `the repositories finished are recorded in ${opts.report}: run again with --resume to continue`));
+    });
+  bulk
+    .command('merge-reports')
+    .description('merge the report directories of the shards of one bulk run into one report')
+    .argument('<dirs...>', 'report directories (each made by goprod bulk --report DIR)')
+    .option('--report <dir>', 'where the merged report goes', 'goprod-report')
+    .action((dirs: string[], opts: { report: string }) => {
+      const report = mergeReports(dirs.map((d) => resolve(io.cwd, d)));
+      const out = resolve(io.cwd, opts.report);
+      writeBulkReport(out, report, { records: true });
+      io.stderr(`goprod: ${bulkSummary(report)}; report: ${displayPath(join(out, 'report.html'), io.cwd)}\n`);
+    });
+}
+
+/** What `goprod help bulk` says after the options. */
+const BULK_HELP = `
 Each repository is changed in a git worktree of its own, on a new branch from HEAD: your
 checkout, index and current branch are never touched, and uncommitted changes stay out (a
 note says so). goprod fix --write runs there on every module (verification and back-out
@@ -51,22 +69,4 @@ Examples:
   goprod bulk --codemod=loopvar --repos repos.txt --jobs 4 --download
   goprod bulk --repos repos.txt --shard 2/8 --report shard-2
   goprod bulk merge-reports shard-* --report all
-  goprod bulk --repos repos.txt --push-cmd 'git push -u origin HEAD && gh pr create --fill'`,
-    )
-    .action(async (dirs: string[], opts: BulkFlags) => {
-      for (const stale of removeStaleTempDirs()) io.stderr(`goprod: removed ${stale}, which an interrupted goprod run left\n`);
-      const codemods = selectCodemods(opts.codemod);
-      setExitCode(await withInterrupts(io.stderr, () => bulkCommand(dirs, codemods.map((c) => c.name), codemods.length === allCodemods.length, opts, io), `the repositories finished are recorded in ${opts.report}: run again with --resume to continue`));
-    });
-  bulk
-    .command('merge-reports')
-    .description('merge the report directories of the shards of one bulk run into one report')
-    .argument('<dirs...>', 'report directories (each made by goprod bulk --report DIR)')
-    .option('--report <dir>', 'where the merged report goes', 'goprod-report')
-    .action((dirs: string[], opts: { report: string }) => {
-      const report = mergeReports(dirs.map((d) => resolve(io.cwd, d)));
-      const out = resolve(io.cwd, opts.report);
-      writeBulkReport(out, report, { records: true });
-      io.stderr(`goprod: ${bulkSummary(report)}; report: ${displayPath(join(out, 'report.html'), io.cwd)}\n`);
-    });
-}
+  goprod bulk --repos repos.txt --push-cmd 'git push -u origin HEAD && gh pr create --fill'`;

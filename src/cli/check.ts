@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { codemods as allCodemods } from '../../codemods/index.js';
+import { optionsByCodemod } from '../engine/codemod.js';
 import { applyConfig } from './config.js';
 import { UsageError } from '../errors.js';
 import { withInterrupts } from '../engine/interrupt.js';
@@ -32,35 +33,7 @@ export function addCheckCommand(program: Command, { io, setExitCode }: CommandCo
     .option('--shard <i/n>', 'with --repos/--report: take the i-th of n disjoint parts of the list (by a hash of each repository), for a CI matrix', parseShard)
     .option('--resume', 'with --repos/--report: continue the run whose results are in --report; repositories already checked are not checked again')
     .option('--timeout <minutes>', 'with --repos/--report: stop a repository\'s check after this long and record it as failed (default: 60)', positiveMinutes)
-    .addHelpText(
-      'after',
-      `
-Without --run-tests the score comes from what the repository shows; coverage and races are not measured.
-The thresholds are in the README. Files the config file excludes are not counted.
---format=html prints the report card of this repository (summary, signals, migration plan, and
-every module's evidence): the page a run over many repositories writes, with one row.
-
-Over many repositories (--repos FILE or --report DIR; the arguments are then repositories): each
-is checked as goprod check --format=json in its directory as it is, uncommitted files included,
-with its own goprod.yaml (none found above it applies); nothing is written there. A clone URL is
-cloned (shallow) under --report/clones. Results go to --report as each repository ends
-(repos/*.json), then report.json (its shape is in the README), report.html (the fleet's report
-card: repositories per band, the weakest signals, the migration plan with the goprod bulk command
-for each codemod, and a row per repository to sort, filter and open) and plan/CODEMOD.txt (the
-repositories with that codemod's fixes: goprod bulk --repos takes it). A stopped run continues
-with --resume. Shards of one list (--shard 1/4 … 4/4) take disjoint parts whose union is the list;
-goprod check merge-reports merges their report directories into the report one run would make.
-Exit status: 0; 1 when a module scores below --min-score, or over many repositories when one
-could not be checked (no Go module, a clone error, a timeout); 2 usage error.
-
-Examples:
-  goprod check                                    every module under ., with evidence and fixes
-  goprod check --format=html > report.html        this repository's report card
-  goprod check --badge docs/goprod.svg            and a badge for the README
-  goprod check --repos repos.txt --jobs 2         the fleet: goprod-check-report/report.html
-  goprod check --repos repos.txt --shard 2/8 --report shard-2
-  goprod check merge-reports shard-* --report fleet`,
-    )
+    .addHelpText('after', CHECK_HELP)
     .action(async (paths: string[], _: unknown, command: Command) => {
       const opts = command.opts<CheckFlags>();
       if (opts.download && !opts.runTests) throw new UsageError('--download only applies to --run-tests');
@@ -78,7 +51,7 @@ Examples:
       const fleetOnly = ['jobs', 'shard', 'resume', 'timeout'].filter(given);
       if (fleetOnly.length > 0) throw new UsageError(`--${fleetOnly[0]} applies to a check over many repositories: add --repos FILE or --report DIR`);
       const config = applyConfig(command, allCodemods, io.cwd);
-      setExitCode(await checkCommand(paths.length > 0 ? paths : ['.'], { ...opts, exclude: config?.exclude, goOutsideModule: config?.goOutsideModule, codemodOptions: config?.options }, io));
+      setExitCode(await checkCommand(paths.length > 0 ? paths : ['.'], { ...opts, exclude: config?.exclude, goOutsideModule: config?.goOutsideModule, codemodOptions: optionsByCodemod(allCodemods, config?.options ?? {}) }, io));
     });
   check
     .command('merge-reports')
@@ -103,3 +76,31 @@ interface CheckFlags {
   resume?: boolean;
   timeout?: number;
 }
+
+/** What `goprod help check` says after the options. */
+const CHECK_HELP = `
+Without --run-tests the score comes from what the repository shows; coverage and races are not measured.
+The thresholds are in the README. Files the config file excludes are not counted.
+--format=html prints the report card of this repository (summary, signals, migration plan, and
+every module's evidence): the page a run over many repositories writes, with one row.
+
+Over many repositories (--repos FILE or --report DIR; the arguments are then repositories): each
+is checked as goprod check --format=json in its directory as it is, uncommitted files included,
+with its own goprod.yaml (none found above it applies); nothing is written there. A clone URL is
+cloned (shallow) under --report/clones. Results go to --report as each repository ends
+(repos/*.json), then report.json (its shape is in the README), report.html (the fleet's report
+card: repositories per band, the weakest signals, the migration plan with the goprod bulk command
+for each codemod, and a row per repository to sort, filter and open) and plan/CODEMOD.txt (the
+repositories with that codemod's fixes: goprod bulk --repos takes it). A stopped run continues
+with --resume. Shards of one list (--shard 1/4 … 4/4) take disjoint parts whose union is the list;
+goprod check merge-reports merges their report directories into the report one run would make.
+Exit status: 0; 1 when a module scores below --min-score, or over many repositories when one
+could not be checked (no Go module, a clone error, a timeout); 2 usage error.
+
+Examples:
+  goprod check                                    every module under ., with evidence and fixes
+  goprod check --format=html > report.html        this repository's report card
+  goprod check --badge docs/goprod.svg            and a badge for the README
+  goprod check --repos repos.txt --jobs 2         the fleet: goprod-check-report/report.html
+  goprod check --repos repos.txt --shard 2/8 --report shard-2
+  goprod check merge-reports shard-* --report fleet`;

@@ -1,26 +1,24 @@
-// `goprod fix`: its flags (and every codemod's options), and the run: analyse, review (-i), verify, write, report.
+// `goprod fix`: its flags (and every codemod's options), the fix run (engine/fix-run.ts) and
+// what it reports: diffs, the file list of --check, JSON or SARIF, notes and the summary.
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { codemods as allCodemods } from '../../codemods/index.js';
-import type { Codemod, CodemodOptions } from '../engine/codemod.js';
-import { applyConfig, type Config } from './config.js';
-import { UsageError } from '../errors.js';
-import { uncommittedFiles } from '../engine/git.js';
-import { jsonReport } from '../output/json.js';
-import { diffBase, displayPath, formatWarning, plural, summary, typeNotes, unfixableNotes, unifiedDiff, verificationNotes } from '../output/text.js';
-import { counts, fixedContent, willChange, type FileResult, type Mode, type Progress, type RunResult } from '../engine/model.js';
-import { renderFiles } from '../engine/render.js';
-import { reviewFixes } from '../output/review.js';
-import { colorDiff, colorFor, colorNote, palette, ProgressLine, type ColorChoice, type Palette } from '../output/terminal.js';
-import { verifyFiles } from '../proof/verify.js';
-import { runCodemods } from '../engine/run.js';
-import { sarifReport } from '../output/sarif.js';
+import { optionsByCodemod, type Codemod, type OptionsByCodemod } from '../engine/codemod.js';
+import { runFix, type FixRun } from '../engine/fix-run.js';
+import { interruption, removeStaleTempDirs, withInterrupts } from '../engine/interrupt.js';
+import { counts, type FileResult, type Mode, type Progress, type RunResult } from '../engine/model.js';
 import { NotWritable, writeSourceAtomic } from '../engine/source.js';
-import { interruption, removeStaleTempDirs, withInterrupts, writing } from '../engine/interrupt.js';
+import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { threadCount } from './flags.js';
+import { jsonReport } from '../output/json.js';
+import { reviewFixes } from '../output/review.js';
+import { sarifReport } from '../output/sarif.js';
+import { colorDiff, colorFor, colorNote, palette, ProgressLine, type ColorChoice, type Palette } from '../output/terminal.js';
+import { diffBase, displayPath, formatWarning, plural, summary, typeNotes, unfixableNotes, unifiedDiff, verificationNotes } from '../output/text.js';
+import { applyConfig, type Config } from './config.js';
 import { selectCodemods, version, type CommandContext } from './context.js';
+import { threadCount } from './flags.js';
 
 export function addFixCommand(program: Command, { io, setExitCode }: CommandContext): void {
   const fixCommand = program
@@ -46,9 +44,174 @@ export function addFixCommand(program: Command, { io, setExitCode }: CommandCont
     .addOption(new Option('--color <when>', 'colour diffs and messages: auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always, never').choices(['auto', 'always', 'never']).default('auto'))
     .option('-q, --quiet', 'print nothing on stderr but errors (no summary, notes, warnings or progress); stdout is unchanged')
     .option('-v, --verbose', 'list every finding goprod cannot fix on a line of its own (without it, those sharing a reason are counted, with their first places)')
-    .addHelpText(
-      'after',
-      `
+    .addHelpText('after', FIX_HELP)
+    .action(async (paths: string[], _: unknown, command: Command) => {
+      const config = applyConfig(command, allCodemods, io.cwd);
+      const opts = command.opts<FixOptions & { codemod?: string }>();
+      const codemods = opts.codemod === undefined && config?.codemods ? config.codemods : selectCodemods(opts.codemod);
+      for (const stale of removeStaleTempDirs()) io.stderr(`goprod: removed ${stale}, which an interrupted goprod run left\n`);
+      setExitCode(await withInterrupts(io.stderr, () => fix(paths, codemods, optionsByCodemod(codemods, command.opts()), opts, io, config)));
+    });
+  for (const codemod of allCodemods) {
+    for (const option of Object.values(codemod.options ?? {})) {
+      const o = new Option(option.flag, `${codemod.name}: ${option.description}`);
+      if (option.default !== undefined) o.default(option.default);
+      if (option.choices) o.choices(option.choices);
+      fixCommand.addOption(o);
+    }
+  }
+}
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface FixOptions {
+  write?: boolean;
+  interactive?: boolean;
+  color: ColorChoice;
+  quiet?: boolean;
+  verbose?: boolean;
+  check?: boolean;
+  json?: boolean;
+  format?: Format;
+  output?: string;
+  verify: boolean;
+  vetEveryConfig?: boolean;
+  typeFacts?: boolean;
+  allowDirty?: boolean;
+  download?: boolean;
+  threads?: number;
+}
+
+/** --json is short for --format=json. */
+function outputFormat(opts: FixOptions): Format {
+  if (opts.json && opts.format !== undefined && opts.format !== 'json') throw new UsageError(`--json is short for --format=json; it cannot be combined with --format=${opts.format}`);
+  return opts.json ? 'json' : (opts.format ?? 'text');
+}
+
+/** The absolute path of --output, refused before the run if it could never be written. */
+function outputPath(output: string | undefined, cwd: string): string | undefined {
+  if (output === undefined) return undefined;
+  if (output === '') throw new UsageError('--output needs a file name');
+  const path = resolve(cwd, output);
+  let directory = false;
+  try {
+    directory = statSync(path).isDirectory();
+  } catch {
+    // Not there yet, or not reachable: writing it will say why.
+  }
+  if (directory) throw new UsageError(`--output ${output} is a directory; give a file name`);
+  return path;
+}
+
+/** What the run's output needs: where it goes, in which format and colours, and how notes are said. */
+interface Emit {
+  mode: Mode;
+  format: Format;
+  /** --output's path; undefined: stdout. */
+  output: string | undefined;
+  colors: { stdout: Palette; stderr: Palette };
+  note: (line: string) => void;
+}
+
+async function fix(paths: string[], codemods: Codemod[], codemodOptions: OptionsByCodemod, opts: FixOptions, io: Io, config: Config | undefined): Promise<number> {
+  const interactive = opts.interactive ?? false;
+  if (interactive && !(io.tty?.stdin && io.readKey)) throw new UsageError('-i asks about each fix on a terminal, and stdin is not one: run `goprod fix` to see the fixes as a diff, or `goprod fix --write` to apply them all');
+  const emit = emitOptions(opts, io);
+  const env = io.env ?? {};
+  const progress = emit.format === 'text' && !opts.quiet && ProgressLine.wanted({ isTTY: io.tty?.stderr ?? false }, env) ? new ProgressLine(io.stderr) : undefined;
+  const run = await runFix(paths, codemods, {
+    mode: emit.mode,
+    verify: opts.verify,
+    typeFacts: opts.typeFacts,
+    allowDirty: opts.allowDirty ?? false,
+    cwd: io.cwd,
+    download: opts.download ?? false,
+    vetEveryConfig: opts.vetEveryConfig ?? false,
+    threads: opts.threads,
+    codemodOptions,
+    exclude: config?.exclude,
+    goOutsideModule: config?.goOutsideModule,
+    onProgress: progress && ((p: Progress) => progress.update(p)),
+    onProgressEnd: () => progress?.done(),
+    note: emit.note,
+    ...(interactive && { review: (candidates: FileResult[]) => review(candidates, io, emit) }),
+  }, io);
+  if (!run) {
+    io.stderr('goprod: review interrupted; nothing written\n');
+    return 130;
+  }
+  return report(run, codemods, opts, emit, io);
+}
+
+function emitOptions(opts: FixOptions, io: Io): Emit {
+  const env = io.env ?? {};
+  const colors = { stdout: palette(colorFor(opts.color, { isTTY: io.tty?.stdout ?? false }, env)), stderr: palette(colorFor(opts.color, { isTTY: io.tty?.stderr ?? false }, env)) };
+  return {
+    mode: opts.write || opts.interactive ? 'write' : opts.check ? 'check' : 'dry-run',
+    format: outputFormat(opts),
+    output: outputPath(opts.output, io.cwd),
+    colors,
+    note: (line) => void (opts.quiet || io.stderr(`${colorNote(line, colors.stderr)}\n`)),
+  };
+}
+
+/** The report (stdout or --output), then warnings, notes and the summary on stderr; the exit status. */
+function report({ result, changed }: FixRun, codemods: readonly Codemod[], opts: FixOptions, emit: Emit, io: Io): number {
+  const notWritten = changed.some((f) => f.notWritten && !interruption());
+  const text = reportText(result, changed, { codemods, verified: opts.verify, successful: !notWritten && !interruption() }, emit, io.cwd);
+  if (emit.output === undefined) io.stdout(text);
+  const reportLost = emit.output !== undefined && !writeReport(emit.output, text, io);
+
+  const { format, mode, note, colors } = emit;
+  for (const w of result.warnings) if (!opts.quiet || /: bug: /.test(w.message)) io.stderr(`${colorNote(formatWarning(w, io.cwd), colors.stderr)}\n`);
+  if (format === 'text') for (const line of [...typeNotes(result, io.cwd, opts.verbose), ...unfixableNotes(result, io.cwd, opts.verbose), ...verificationNotes(result, io.cwd, opts.verify, opts.verbose)]) note(line);
+  // The reasons are on stderr only in text; json and sarif carry them in the document.
+  note(colors.stderr.bold(`goprod: ${summary(result, mode, opts.verify, format === 'text' ? 'see above' : `see the ${format} report`)}`));
+  if (notWritten || reportLost) return 2;
+  // A CI job must not pass forever because its module cache is empty: unproven fixes are pending too.
+  return mode === 'check' && (changed.length > 0 || counts(result, opts.verify).unverified > 0) ? 1 : 0;
+}
+
+/** What goes to stdout (or --output): the JSON or SARIF document, the file list of --check, or the diffs of a dry run. */
+function reportText(result: RunResult, changed: readonly FileResult[], run: { codemods: readonly Codemod[]; verified: boolean; successful: boolean }, emit: Emit, cwd: string): string {
+  if (emit.format === 'json') return `${JSON.stringify(jsonReport(result, cwd, emit.mode, run.verified), null, 2)}\n`;
+  if (emit.format === 'sarif') return `${JSON.stringify(sarifReport(result, { version: version(), cwd, ...run }), null, 2)}\n`;
+  if (emit.mode === 'check') return changed.map((f) => `${displayPath(f.path, cwd)}\n`).join('');
+  if (emit.mode !== 'dry-run' || changed.length === 0) return '';
+  const base = diffBase(changed.map((f) => f.path), cwd);
+  const diff = changed.map((f) => unifiedDiff(f, base)).join('');
+  if (base !== cwd) emit.note(`goprod: the diff's paths are relative to ${base} (apply it there: git -C ${base} apply)`);
+  return emit.output === undefined ? colorDiff(diff, emit.colors.stdout) : diff;
+}
+
+/**
+ * `-i`: the user picks among the run's fixes (see review.ts); runFix keeps only the accepted.
+ * False when the user ended the review with Ctrl-C.
+ */
+async function review(candidates: FileResult[], io: Io, { colors, note }: Emit): Promise<boolean> {
+  if (candidates.length === 0) note('goprod: nothing to review');
+  const reviewed = await reviewFixes(candidates, { write: io.stdout, readKey: io.readKey! }, colors.stdout, io.cwd);
+  if (reviewed.interrupted) return false;
+  for (const line of reviewed.incomplete) note(`goprod: ${line}`);
+  const n = reviewed.accepted + reviewed.skipped;
+  note(`goprod: reviewed ${n} ${plural(n, 'fix', 'fixes')}: ${reviewed.accepted} accepted, ${reviewed.skipped} skipped`);
+  return true;
+}
+
+/** Writes the --output file (atomically, as fixed files are); false, with a message, if it cannot. */
+function writeReport(path: string, report: string, io: Io): boolean {
+  try {
+    writeSourceAtomic(path, report);
+    return true;
+  } catch (e) {
+    io.stderr(`goprod: cannot write the --output file ${displayPath(path, io.cwd)}: ${e instanceof NotWritable ? 'it is read-only' : (e as Error).message}\n`);
+    return false;
+  }
+}
+
+/** What `goprod help fix` says after the options. */
+const FIX_HELP = `
 Without --write nothing is changed: the fixes are printed as unified diffs that
 \`git apply\` accepts, and a summary goes to stderr.
 Every fix is proven before it is shown or written: the fixed files are gofmt-formatted
@@ -106,181 +269,4 @@ Examples:
   goprod fix -i                                review each fix, write the accepted ones
   goprod fix --write --codemod=loopvar svc/    apply, verified, after a look at the dry run
   goprod fix --check                           in CI: exit 1 while fixes are pending
-  goprod fix --format=sarif --output goprod.sarif   for GitHub code scanning`,
-    )
-    .action(async (paths: string[], _: unknown, command: Command) => {
-      const config = applyConfig(command, allCodemods, io.cwd);
-      const opts = command.opts<FixOptions & { codemod?: string }>();
-      const codemods = opts.codemod === undefined && config?.codemods ? config.codemods : selectCodemods(opts.codemod);
-      for (const stale of removeStaleTempDirs()) io.stderr(`goprod: removed ${stale}, which an interrupted goprod run left\n`);
-      setExitCode(await withInterrupts(io.stderr, () => fix(paths, codemods, opts, io, config)));
-    });
-  for (const codemod of allCodemods) {
-    for (const option of Object.values(codemod.options ?? {})) {
-      const o = new Option(option.flag, `${codemod.name}: ${option.description}`);
-      if (option.default !== undefined) o.default(option.default);
-      if (option.choices) o.choices(option.choices);
-      fixCommand.addOption(o);
-    }
-  }
-}
-
-const FORMATS = ['text', 'json', 'sarif'] as const;
-type Format = (typeof FORMATS)[number];
-
-interface FixOptions {
-  write?: boolean;
-  interactive?: boolean;
-  color: ColorChoice;
-  quiet?: boolean;
-  verbose?: boolean;
-  check?: boolean;
-  json?: boolean;
-  format?: Format;
-  output?: string;
-  verify: boolean;
-  vetEveryConfig?: boolean;
-  typeFacts?: boolean;
-  allowDirty?: boolean;
-  download?: boolean;
-  threads?: number;
-}
-
-/** --json is short for --format=json. */
-function outputFormat(opts: FixOptions): Format {
-  if (opts.json && opts.format !== undefined && opts.format !== 'json') throw new UsageError(`--json is short for --format=json; it cannot be combined with --format=${opts.format}`);
-  return opts.json ? 'json' : (opts.format ?? 'text');
-}
-
-/** The absolute path of --output, refused before the run if it could never be written. */
-function outputPath(output: string | undefined, cwd: string): string | undefined {
-  if (output === undefined) return undefined;
-  if (output === '') throw new UsageError('--output needs a file name');
-  const path = resolve(cwd, output);
-  let directory = false;
-  try {
-    directory = statSync(path).isDirectory();
-  } catch {
-    // Not there yet, or not reachable: writing it will say why.
-  }
-  if (directory) throw new UsageError(`--output ${output} is a directory; give a file name`);
-  return path;
-}
-
-async function fix(paths: string[], codemods: Codemod[], opts: FixOptions, io: Io, config: Config | undefined): Promise<number> {
-  const interactive = opts.interactive ?? false;
-  if (interactive && !(io.tty?.stdin && io.readKey)) throw new UsageError('-i asks about each fix on a terminal, and stdin is not one: run `goprod fix` to see the fixes as a diff, or `goprod fix --write` to apply them all');
-  const mode: Mode = opts.write || interactive ? 'write' : opts.check ? 'check' : 'dry-run';
-  const format = outputFormat(opts);
-  const output = outputPath(opts.output, io.cwd);
-  const env = io.env ?? {};
-  const colors = { stdout: palette(colorFor(opts.color, { isTTY: io.tty?.stdout ?? false }, env)), stderr: palette(colorFor(opts.color, { isTTY: io.tty?.stderr ?? false }, env)) };
-  const note = (line: string) => void (opts.quiet || io.stderr(`${colorNote(line, colors.stderr)}\n`));
-  const progress = format === 'text' && !opts.quiet && ProgressLine.wanted({ isTTY: io.tty?.stderr ?? false }, env) ? new ProgressLine(io.stderr) : undefined;
-  const options = { cwd: io.cwd, download: opts.download ?? false, vetEveryConfig: opts.vetEveryConfig ?? false, threads: opts.threads, codemodOptions: opts as unknown as CodemodOptions, exclude: config?.exclude, goOutsideModule: config?.goOutsideModule, onProgress: progress && ((p: Progress) => progress.update(p)) };
-  // A review comes before verification: what the user accepts is what gets proven.
-  const result = await runCodemods(paths, codemods, { ...options, verify: opts.verify && !interactive, typeFacts: opts.typeFacts ?? opts.verify });
-  progress?.done();
-
-  if (interactive) {
-    if (!(await review(result, opts, io, colors.stdout, note))) {
-      io.stderr('goprod: review interrupted; nothing written\n');
-      return 130;
-    }
-    if (opts.verify) result.verification = await verifyFiles(result.files, { download: options.download, vetEveryConfig: options.vetEveryConfig, onProgress: options.onProgress });
-    progress?.done();
-  }
-  const changed = result.files.filter((f) => willChange(f, opts.verify));
-
-  if (mode === 'write') {
-    const git = await uncommittedFiles(changed.map((f) => f.path));
-    refuseDirty(git, opts, io);
-    if (git.outsideGit.length > 0) note(`goprod: warning: ${git.outsideGit.length} ${git.outsideGit.length === 1 ? 'file is' : 'files are'} not in a git work tree: there is no easy way back from --write`);
-    await writing(() => writeFiles(changed, io));
-    const stopped = interruption();
-    if (stopped) {
-      const written = changed.filter((f) => !f.notWritten).length;
-      io.stderr(`goprod: interrupted by ${stopped} after writing ${written} of ${changed.length} ${changed.length === 1 ? 'file' : 'files'}; nothing is half-written: run goprod again to finish the rest\n`);
-    }
-  }
-
-  const notWritten = changed.some((f) => f.notWritten && !interruption());
-  let report = '';
-  if (format === 'json') report = `${JSON.stringify(jsonReport(result, io.cwd, mode, opts.verify), null, 2)}\n`;
-  else if (format === 'sarif') report = `${JSON.stringify(sarifReport(result, { version: version(), codemods, cwd: io.cwd, verified: opts.verify, successful: !notWritten && !interruption() }), null, 2)}\n`;
-  else if (mode === 'check') report = changed.map((f) => `${displayPath(f.path, io.cwd)}\n`).join('');
-  else if (mode === 'dry-run' && changed.length > 0) {
-    const base = diffBase(changed.map((f) => f.path), io.cwd);
-    report = changed.map((f) => unifiedDiff(f, base)).join('');
-    if (output === undefined) report = colorDiff(report, colors.stdout);
-    if (base !== io.cwd) note(`goprod: the diff's paths are relative to ${base} (apply it there: git -C ${base} apply)`);
-  }
-  if (output === undefined) io.stdout(report);
-  const reportLost = output !== undefined && !writeReport(output, report, io);
-
-  for (const w of result.warnings) if (!opts.quiet || /: bug: /.test(w.message)) io.stderr(`${colorNote(formatWarning(w, io.cwd), colors.stderr)}\n`);
-  if (format === 'text') for (const line of [...typeNotes(result, io.cwd, opts.verbose), ...unfixableNotes(result, io.cwd, opts.verbose), ...verificationNotes(result, io.cwd, opts.verify, opts.verbose)]) note(line);
-  // The reasons are on stderr only in text; json and sarif carry them in the document.
-  note(colors.stderr.bold(`goprod: ${summary(result, mode, opts.verify, format === 'text' ? 'see above' : `see the ${format} report`)}`));
-  if (notWritten || reportLost) return 2;
-  // A CI job must not pass forever because its module cache is empty: unproven fixes are pending too.
-  return mode === 'check' && (changed.length > 0 || counts(result, opts.verify).unverified > 0) ? 1 : 0;
-}
-
-/**
- * `-i`: the user picks among the run's fixes (see review.ts); only the accepted stay applied,
- * formatted anew. False when the user ended the review with Ctrl-C.
- */
-async function review(result: RunResult, opts: FixOptions, io: Io, colors: Palette, note: (line: string) => void): Promise<boolean> {
-  const candidates = result.files.filter((f) => willChange(f, false));
-  refuseDirty(await uncommittedFiles(candidates.map((f) => f.path)), opts, io);
-  if (candidates.length === 0) note('goprod: nothing to review');
-  const reviewed = await reviewFixes(candidates, { write: io.stdout, readKey: io.readKey! }, colors, io.cwd);
-  if (reviewed.interrupted) return false;
-  for (const line of reviewed.incomplete) note(`goprod: ${line}`);
-  note(`goprod: reviewed ${reviewed.accepted + reviewed.skipped} ${plural(reviewed.accepted + reviewed.skipped, 'fix', 'fixes')}: ${reviewed.accepted} accepted, ${reviewed.skipped} skipped`);
-  await renderFiles(candidates.filter((f) => f.applied.length > 0));
-  for (const f of candidates) if (f.applied.length === 0) f.output = f.source.text;
-  return true;
-}
-
-/** --write (and -i) refuse to mix fixes with uncommitted changes unless --allow-dirty. */
-function refuseDirty(git: { dirty: string[] }, opts: FixOptions, io: Io): void {
-  if (git.dirty.length === 0 || opts.allowDirty) return;
-  const names = git.dirty.map((p) => `  ${displayPath(p, io.cwd)}`).join('\n');
-  throw new UsageError(`these files have uncommitted changes that goprod's fixes would mix with:\n${names}\ncommit or stash them first, or run again with --allow-dirty`);
-}
-
-/** Writes the --output file (atomically, as fixed files are); false, with a message, if it cannot. */
-function writeReport(path: string, report: string, io: Io): boolean {
-  try {
-    writeSourceAtomic(path, report);
-    return true;
-  } catch (e) {
-    io.stderr(`goprod: cannot write the --output file ${displayPath(path, io.cwd)}: ${e instanceof NotWritable ? 'it is read-only' : (e as Error).message}\n`);
-    return false;
-  }
-}
-
-/**
- * Writes the fixed files one at a time. A file that cannot be written is reported and the
- * others are still written; an interrupt stops the run between two files.
- */
-async function writeFiles(files: readonly FileResult[], io: Io): Promise<void> {
-  for (const f of files) {
-    const signal = interruption();
-    if (signal) {
-      f.notWritten = `interrupted by ${signal} before it was written`;
-      continue;
-    }
-    try {
-      const { hardLinks } = writeSourceAtomic(f.path, fixedContent(f));
-      if (hardLinks > 1) io.stderr(`goprod: ${displayPath(f.path, io.cwd)}: has ${hardLinks} hard links; rewritten in place, so every link sees the fix\n`);
-    } catch (e) {
-      f.notWritten = e instanceof NotWritable ? e.message : `cannot write it (${(e as NodeJS.ErrnoException).code ?? String(e)})`;
-      io.stderr(`goprod: ${displayPath(f.path, io.cwd)}: ${f.notWritten}\n`);
-    }
-    // A signal handler runs only between two turns of the event loop.
-    await new Promise((next) => setImmediate(next));
-  }
-}
+  goprod fix --format=sarif --output goprod.sarif   for GitHub code scanning`;

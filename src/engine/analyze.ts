@@ -1,7 +1,7 @@
 // The per-file work: parse, run codemods, drop suppressed findings, merge fixes, apply them
 // and check the result parses. A pure function of the text and its module's Go version,
 // so it can run anywhere (worker threads later).
-import { appliesTo, type Codemod, type CodemodOptions } from './codemod.js';
+import { appliesTo, type Codemod, type OptionsByCodemod } from './codemod.js';
 import { applyEdits, composePasses, insertedAs, mergeFixes, type Diagnostic, type Fix } from './edits.js';
 import { GoFile } from '../go/file.js';
 import type { TypeFacts } from '../go/facts.js';
@@ -67,17 +67,17 @@ export function openGoFile(parser: GoParser, input: FileInput): OpenedFile {
 }
 
 /** Runs the per-file codemods on an open file and applies their fixes (its tree is stale after). */
-export function analyzeFile(parser: GoParser, { file, parsed }: { file: GoFile; parsed: ParsedGo }, codemods: readonly Codemod[], options: CodemodOptions = {}): FixedFile | BrokenFix {
+export function analyzeFile(parser: GoParser, { file, parsed }: { file: GoFile; parsed: ParsedGo }, codemods: readonly Codemod[], options: OptionsByCodemod = {}): FixedFile | BrokenFix {
   return applyFindings(parser, file.text, file.goVersion, findingsIn(file, codemods, options), parsed);
 }
 
 /** What the per-file codemods find in an open file, less what `//goprod:ignore` silences. */
-export function findingsIn(file: GoFile, codemods: readonly Codemod[], options: CodemodOptions): Finding[] {
+export function findingsIn(file: GoFile, codemods: readonly Codemod[], options: OptionsByCodemod): Finding[] {
   const ignored = suppressions(file);
   const findings: Finding[] = [];
   for (const codemod of codemods) {
     if (!codemod.run || !appliesTo(codemod, file.goVersion)) continue;
-    for (const d of codemod.run(file, options)) if (!ignored.silences(codemod.name, d.start)) findings.push({ ...d, codemod: codemod.name });
+    for (const d of codemod.run(file, options[codemod.name] ?? {})) if (!ignored.silences(codemod.name, d.start)) findings.push({ ...d, codemod: codemod.name });
   }
   return findings;
 }

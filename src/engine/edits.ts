@@ -18,6 +18,8 @@ export interface Diagnostic {
   start: number;
   end: number;
   message: string;
+  /** What kind of finding it is, as go/analysis's Category: a short name that `goprod check` counts by (its message is for people). */
+  category?: string;
   /** For a finding goprod cannot fix: why, in words shared by every finding it holds for (its message without places and names), so they are reported as one group. */
   reason?: string;
   fixes: Fix[];
@@ -112,75 +114,104 @@ export interface Composition {
  * together). Every other fix keeps its edits, moved to the original's positions.
  */
 export function composePasses(original: string, first: MergeResult, second: MergeResult): Composition {
-  const written = insertedAs(original, first.edits);
-  const spans: Array<{ start: number; end: number; shift: number }> = [];
+  const between = textBetween(original, first.edits);
+  const standIns = joinConnected(between, first.edits, second.edits);
+  return { ...groupFixes(first, second, standIns), toOriginal: between.toOriginal };
+}
+
+/** The text between two passes: the first's edits as inserted, where each now stands, and how a position maps back. */
+interface TextBetween {
+  text: string;
+  written: Edit[];
+  spans: Array<{ start: number; end: number; shift: number }>;
+  toOriginal(position: number): number;
+}
+
+function textBetween(original: string, edits: readonly Edit[]): TextBetween {
+  const written = insertedAs(original, edits);
+  const spans: TextBetween['spans'] = [];
   let shift = 0;
   for (const e of written) {
     const start = e.start + shift;
     shift += e.text.length - (e.end - e.start);
     spans.push({ start, end: start + e.text.length, shift });
   }
-  const middle = applyEdits(original, first.edits);
   const toOriginal = (p: number): number => {
     let i = spans.length - 1;
     while (i >= 0 && spans[i]!.start > p) i--;
     if (i < 0) return p;
     return p < spans[i]!.end ? written[i]!.start : p - spans[i]!.shift;
   };
+  return { text: applyEdits(original, edits), written, spans, toOriginal };
+}
 
-  // Connected pieces: first-pass edits (0…n-1) and second-pass edits (n…) that overlap or touch.
-  const later = insertedAs(middle, second.edits);
+/** Sets of 0…n-1 joined together (union-find). */
+function disjointSets(n: number): { find(i: number): number; join(i: number, j: number): void } {
+  const parent = Array.from({ length: n }, (_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  return { find, join: (i, j) => void (parent[find(i)] = find(j)) };
+}
+
+/** The original-text edit standing for each (merged) edit of either pass, and those that join edits of both. */
+interface StandIns {
+  forFirst: Edit[];
+  forSecond: Edit[];
+  joined: Set<Edit>;
+}
+
+/** Connected pieces (first- and second-pass edits that overlap or touch) become one edit of the original each. */
+function joinConnected({ text: middle, written, spans, toOriginal }: TextBetween, firstEdits: readonly Edit[], secondEdits: readonly Edit[]): StandIns {
+  // First-pass edits are 0…n-1, second-pass edits n….
+  const later = insertedAs(middle, secondEdits);
   const n = written.length;
-  const parent = [...written, ...later].map((_, i) => i);
-  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
-  later.forEach((f, j) => spans.forEach((s, i) => void (f.start <= s.end && s.start <= f.end && (parent[root(n + j)] = root(i)))));
+  const sets = disjointSets(n + later.length);
+  later.forEach((f, j) => spans.forEach((s, i) => void (f.start <= s.end && s.start <= f.end && sets.join(n + j, i))));
   const pieces = new Map<number, { first: number[]; second: number[] }>();
-  parent.forEach((_, i) => {
-    const piece = pieces.get(root(i)) ?? { first: [], second: [] };
-    pieces.set(root(i), piece);
+  for (let i = 0; i < n + later.length; i++) {
+    const piece = pieces.get(sets.find(i)) ?? { first: [], second: [] };
+    pieces.set(sets.find(i), piece);
     (i < n ? piece.first : piece.second).push(i < n ? i : i - n);
-  });
-  // The original-text edit standing for each edit of either pass.
-  const forFirst = written.map((_, i) => first.edits[i]!);
-  const joinedEdits = new Set<Edit>();
-  const forSecond = later.map((f) => ({ start: toOriginal(f.start), end: toOriginal(f.end), text: f.text }));
+  }
+  const standIns: StandIns = { forFirst: [...firstEdits], forSecond: later.map((f) => ({ start: toOriginal(f.start), end: toOriginal(f.end), text: f.text })), joined: new Set() };
   for (const { first: firsts, second: seconds } of pieces.values()) {
     if (firsts.length === 0 || seconds.length === 0) continue;
     const from = Math.min(...firsts.map((i) => spans[i]!.start), ...seconds.map((j) => later[j]!.start));
     const to = Math.max(...firsts.map((i) => spans[i]!.end), ...seconds.map((j) => later[j]!.end));
     const inner = seconds.map((j) => ({ ...later[j]!, start: later[j]!.start - from, end: later[j]!.end - from }));
     const joined: Edit = {
-      start: Math.min(...firsts.map((i) => written[i]!.start), ...seconds.map((j) => forSecond[j]!.start)),
-      end: Math.max(...firsts.map((i) => written[i]!.end), ...seconds.map((j) => forSecond[j]!.end)),
+      start: Math.min(...firsts.map((i) => written[i]!.start), ...seconds.map((j) => standIns.forSecond[j]!.start)),
+      end: Math.max(...firsts.map((i) => written[i]!.end), ...seconds.map((j) => standIns.forSecond[j]!.end)),
       text: applyEdits(middle.slice(from, to), inner),
     };
-    joinedEdits.add(joined);
-    for (const i of firsts) forFirst[i] = joined;
-    for (const j of seconds) forSecond[j] = joined;
+    standIns.joined.add(joined);
+    for (const i of firsts) standIns.forFirst[i] = joined;
+    for (const j of seconds) standIns.forSecond[j] = joined;
   }
+  return standIns;
+}
 
-  // Fixes sharing a joined edit become one fix (sharing any other edit is coalescing, as in mergeFixes).
+/** Fixes sharing a joined edit become one fix (sharing any other edit is coalescing, as in mergeFixes); the others keep theirs, moved. */
+function groupFixes(first: MergeResult, second: MergeResult, { forFirst, forSecond, joined }: StandIns): Pick<Composition, 'applied' | 'carrier'> {
   const fixes = [...first.accepted, ...second.accepted];
   const editsOf = (fix: Fix, pass: number) => {
     const [merged, standIns] = pass === 0 ? [first.edits, forFirst] : [second.edits, forSecond];
     return dedupe(fix.edits.map((e) => standIns[merged.findIndex((m) => sameEdit(m, e))]!));
   };
   const moved = fixes.map((fix, k) => editsOf(fix, k < first.accepted.length ? 0 : 1));
-  const group = fixes.map((_, k) => k);
-  const top = (k: number): number => (group[k] === k ? k : (group[k] = top(group[k]!)));
+  const sets = disjointSets(fixes.length);
   const owner = new Map<Edit, number>();
   moved.forEach((edits, k) => {
     for (const e of edits) {
-      if (!joinedEdits.has(e)) continue;
+      if (!joined.has(e)) continue;
       const other = owner.get(e);
       if (other === undefined) owner.set(e, k);
-      else group[top(k)] = top(other);
+      else sets.join(k, other);
     }
   });
   const carrier = new Map<Fix, Fix>();
   const applied: Fix[] = [];
   const byGroup = new Map<number, number[]>();
-  fixes.forEach((_, k) => byGroup.set(top(k), [...(byGroup.get(top(k)) ?? []), k]));
+  fixes.forEach((_, k) => byGroup.set(sets.find(k), [...(byGroup.get(sets.find(k)) ?? []), k]));
   for (const members of byGroup.values()) {
     const only = members.length === 1 ? fixes[members[0]!]! : undefined;
     const edits = dedupe(members.flatMap((k) => moved[k]!));
@@ -189,5 +220,5 @@ export function composePasses(original: string, first: MergeResult, second: Merg
     applied.push(fix);
     for (const k of members) carrier.set(fixes[k]!, fix);
   }
-  return { applied, carrier, toOriginal };
+  return { applied, carrier };
 }

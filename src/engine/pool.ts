@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import Tinypool from 'tinypool';
 import { codemods as registry } from '../../codemods/index.js';
-import type { Codemod, CodemodOptions } from './codemod.js';
+import type { Codemod, OptionsByCodemod } from './codemod.js';
 import type { GoParser } from './parse.js';
 import { bugMessage, scanDirectory, type DirectoryJob, type DirectoryScan } from './scan.js';
 
@@ -13,7 +13,7 @@ export interface ScanTask {
   job: DirectoryJob;
   /** Names of registered codemods (functions do not cross to a worker). */
   codemods: string[];
-  options: CodemodOptions;
+  options: OptionsByCodemod;
 }
 
 /** Below this many files, starting workers (each loads the grammar) costs more than it saves. */
@@ -31,7 +31,7 @@ const WORKER = new URL(import.meta.url.endsWith('.ts') ? '../../dist/src/engine/
  * small tree), or on this thread when only one is asked for or a codemod is not a registered one.
  * `scanned` hears of each directory as it is done (in any order).
  */
-export async function scanDirectories(parser: GoParser, jobs: readonly DirectoryJob[], codemods: readonly Codemod[], options: CodemodOptions, threads?: number, scanned: (scan: DirectoryScan) => void = () => {}): Promise<DirectoryScan[]> {
+export async function scanDirectories(parser: GoParser, jobs: readonly DirectoryJob[], codemods: readonly Codemod[], options: OptionsByCodemod, threads?: number, scanned: (scan: DirectoryScan) => void = () => {}): Promise<DirectoryScan[]> {
   const files = jobs.reduce((n, j) => n + j.files.length, 0);
   const n = threads ?? (files >= FILES_FOR_WORKERS ? Math.min(availableParallelism(), MAX_DEFAULT_THREADS) : 1);
   const told = (scan: DirectoryScan) => (scanned(scan), scan);

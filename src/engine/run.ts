@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { applyFindings, openGoFile, suppressions, type Finding, type FixedFile } from './analyze.js';
-import { appliesTo, mayMatch, type Codemod, type CodemodOptions } from './codemod.js';
+import { appliesTo, mayMatch, type Codemod, type OptionsByCodemod } from './codemod.js';
 import { discoverGoFiles, type Exclude } from './discover.js';
 import type { GoFile } from '../go/file.js';
 import { ModuleFinder, type GoModule } from '../go/module.js';
@@ -31,7 +31,8 @@ export interface RunOptions {
   vetEveryConfig?: boolean;
   /** Let codemods ask Go's type checker (see type-facts.ts); default: when verifying. */
   typeFacts?: boolean;
-  codemodOptions?: CodemodOptions;
+  /** Each codemod's options (optionsByCodemod): a codemod sees its own only. */
+  codemodOptions?: OptionsByCodemod;
   /** Worker threads for scanning (default: one per core up to 8, none for a small tree; 1: this thread only). */
   threads?: number;
   /** Paths to leave alone (the config file's `exclude`). */
@@ -93,39 +94,57 @@ async function analyzeFiles(paths: readonly string[], codemods: readonly Codemod
     }
   });
   const order = new Map(discovered.map((path, i) => [path, i]));
-  const created: FileResult[] = [];
-  const moduleBugs: Warning[] = [];
-  const late: Warning[] = [];
+  const gathered: Gathered = { placed, created: [], bugs: [], late: [], warnings };
   for (const [module, byCodemod] of needs) {
-    const fromModule = moduleFindings(parser, module, byCodemod, codemods, options, moduleBugs, types?.files);
-    for (const [path, findings] of fromModule.findings) {
-      const at = order.get(path);
-      const had = placed.get(path)?.file;
-      const isNew = !existsSync(path);
-      const source = had?.source ?? fromModule.sources.get(path) ?? (isNew ? undefined : readSource(path));
-      if (at === undefined || !source) {
-        const text = isNew ? { text: '', bom: false } : source;
-        const owner = modules.find(dirname(path));
-        const analysis = text && applyFindings(parser, text.text, owner?.goVersion ?? files.goOutsideModule ?? GO_MOD_DEFAULT, findings);
-        if (!text || !analysis) late.push({ path, message: 'not valid UTF-8; not rewritten' });
-        else if (analysis.kind === 'broken-fix') late.push({ path, message: brokenFixMessage(analysis) });
-        else created.push({ ...fileResult(path, owner, text, analysis), ...(isNew ? { created: true } : {}) });
-        continue;
-      }
-      // A file goprod could not parse or generated itself (then its module's version applies).
-      const goVersion = had?.goVersion ?? fromModule.opened.get(path)?.goVersion ?? module.goVersion;
-      const analysis = applyFindings(parser, source.text, goVersion, [...(had?.findings ?? []), ...findings]);
-      if (analysis.kind === 'broken-fix') {
-        placed.delete(path);
-        warnings.push({ order: at, stage: 'analysis', path, message: brokenFixMessage(analysis) });
-      } else placed.set(path, { order: at, file: fileResult(path, module, source, analysis) });
-    }
+    const fromModule = moduleFindings(parser, module, byCodemod, codemods, options, gathered.bugs, types?.files);
+    mergeModuleFindings(parser, module, fromModule, { order, modules, goOutsideModule: files.goOutsideModule }, gathered);
   }
   const byStage = (stage: FileWarning['stage']) => warnings.filter((w) => w.stage === stage).sort((a, b) => a.order - b.order).map(asWarning);
-  result.warnings.push(...(types?.warnings ?? []), ...byStage('read'), ...moduleBugs, ...byStage('analysis'), ...late);
+  result.warnings.push(...(types?.warnings ?? []), ...byStage('read'), ...gathered.bugs, ...byStage('analysis'), ...gathered.late);
   if (result.types) result.types.untyped = untyped.sort((a, b) => a.order - b.order).map(({ path, reason }) => ({ path, reason }));
-  result.files = [...[...placed.values()].sort((a, b) => a.order - b.order).map((p) => p.file), ...created];
+  result.files = [...[...placed.values()].sort((a, b) => a.order - b.order).map((p) => p.file), ...gathered.created];
   return result;
+}
+
+/** Where a run's findings gather: files by path (with their place in the run's order), created files, and warnings. */
+interface Gathered {
+  placed: Map<string, Placed>;
+  created: FileResult[];
+  /** A module-wide codemod that failed (a goprod bug). */
+  bugs: Warning[];
+  /** Files a module-wide codemod's fixes could not be applied to, told after the others. */
+  late: Warning[];
+  warnings: FileWarning[];
+}
+
+/**
+ * Adds a module-wide codemod's findings to the files they are in: a file of the scan gets them
+ * with its own (applied together), a file the scan did not see or that does not exist yet
+ * (a file the codemod creates) is read or made here.
+ */
+function mergeModuleFindings(parser: GoParser, module: GoModule, fromModule: ModuleOutcome, run: { order: ReadonlyMap<string, number>; modules: ModuleFinder; goOutsideModule?: GoVersion }, into: Gathered): void {
+  for (const [path, findings] of fromModule.findings) {
+    const at = run.order.get(path);
+    const had = into.placed.get(path)?.file;
+    const isNew = !existsSync(path);
+    const source = had?.source ?? fromModule.sources.get(path) ?? (isNew ? undefined : readSource(path));
+    if (at === undefined || !source) {
+      const text = isNew ? { text: '', bom: false } : source;
+      const owner = run.modules.find(dirname(path));
+      const analysis = text && applyFindings(parser, text.text, owner?.goVersion ?? run.goOutsideModule ?? GO_MOD_DEFAULT, findings);
+      if (!text || !analysis) into.late.push({ path, message: 'not valid UTF-8; not rewritten' });
+      else if (analysis.kind === 'broken-fix') into.late.push({ path, message: brokenFixMessage(analysis) });
+      else into.created.push({ ...fileResult(path, owner, text, analysis), ...(isNew ? { created: true } : {}) });
+      continue;
+    }
+    // A file goprod could not parse or generated itself (then its module's version applies).
+    const goVersion = had?.goVersion ?? fromModule.opened.get(path)?.goVersion ?? module.goVersion;
+    const analysis = applyFindings(parser, source.text, goVersion, [...(had?.findings ?? []), ...findings]);
+    if (analysis.kind === 'broken-fix') {
+      into.placed.delete(path);
+      into.warnings.push({ order: at, stage: 'analysis', path, message: brokenFixMessage(analysis) });
+    } else into.placed.set(path, { order: at, file: fileResult(path, module, source, analysis) });
+  }
 }
 
 /** The type facts of the jobs' files (see type-facts.ts), handed to each job for its files. */
@@ -177,7 +196,7 @@ interface ModuleOutcome {
 }
 
 /** Runs the module-wide codemods on the files each needs (read and parsed here; the trees live only during the call). */
-function moduleFindings(parser: GoParser, module: GoModule, needs: Map<string, Set<string>>, codemods: readonly Codemod[], options: CodemodOptions, bugs: Warning[], types?: ReadonlyMap<string, FileTypes>): ModuleOutcome {
+function moduleFindings(parser: GoParser, module: GoModule, needs: Map<string, Set<string>>, codemods: readonly Codemod[], options: OptionsByCodemod, bugs: Warning[], types?: ReadonlyMap<string, FileTypes>): ModuleOutcome {
   const sources = new Map<string, SourceText>();
   for (const path of [...new Set([...needs.values()].flatMap((s) => [...s]))].sort()) {
     try {
@@ -195,7 +214,7 @@ function moduleFindings(parser: GoParser, module: GoModule, needs: Map<string, S
       if (!codemod.runModule || !mine) continue;
       const admitted = [...opened.values()].filter((f) => mine.has(f.path) && appliesTo(codemod, f.goVersion));
       try {
-        for (const { path, diagnostic } of codemod.runModule(module, admitted, options)) {
+        for (const { path, diagnostic } of codemod.runModule(module, admitted, options[codemod.name] ?? {})) {
           const file = opened.get(path);
           if (file && suppressions(file).silences(codemod.name, diagnostic.start)) continue;
           findings.set(path, [...(findings.get(path) ?? []), { ...diagnostic, codemod: codemod.name }]);

@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeFile, findingsIn, laterPasses, openGoFile, type BrokenFix, type FileInput, type Finding, type FixedFile } from './analyze.js';
-import { mayMatch, type Codemod, type CodemodOptions } from './codemod.js';
+import { mayMatch, type Codemod, type OptionsByCodemod } from './codemod.js';
 import { mergeFixes } from './edits.js';
 import { TypeFacts, type FileTypes } from '../go/facts.js';
 import { declarations, LazyPackageIndex, type PackageFile } from '../go/package.js';
@@ -56,26 +56,10 @@ export interface DirectoryScan {
   untyped: Array<{ order: number; path: string; reason: string }>;
 }
 
-export function scanDirectory(parser: GoParser, job: DirectoryJob, codemods: readonly Codemod[], options: CodemodOptions): DirectoryScan {
+export function scanDirectory(parser: GoParser, job: DirectoryJob, codemods: readonly Codemod[], options: OptionsByCodemod): DirectoryScan {
   const { texts, warnings } = readDirectory(job);
   const scan: DirectoryScan = { scanned: texts.size, fixed: [], warnings, moduleNeeds: {}, untyped: [] };
-  const wanted: Array<{ order: number; path: string; codemods: Codemod[] }> = [];
-  const perFile = codemods.filter((c) => c.run);
-  const moduleWide = codemods.filter((c) => c.runModule);
-  const wholeDirectoryFor = new Set<Codemod>();
-  for (const { path, order } of job.files) {
-    const source = texts.get(path);
-    if (!source) continue;
-    const versions = possibleVersions(source.text, job.moduleVersion);
-    const mine = perFile.filter((c) => mayMatch(c, source.text, versions));
-    if (mine.length > 0) wanted.push({ order, path, codemods: mine });
-    for (const c of moduleWide) {
-      if (!mayMatch(c, source.text, versions)) continue;
-      (scan.moduleNeeds[c.name] ??= []).push(path);
-      if (c.needsDirectoryOf?.test(source.text)) wholeDirectoryFor.add(c);
-    }
-  }
-  for (const c of wholeDirectoryFor) scan.moduleNeeds[c.name] = [...texts.keys()];
+  const wanted = wantedFiles(job, texts, codemods, scan.moduleNeeds);
   if (wanted.length === 0) return scan;
 
   const index = new LazyPackageIndex(packageFiles(job.dir, texts), (file, text) => {
@@ -87,40 +71,73 @@ export function scanDirectory(parser: GoParser, job: DirectoryJob, codemods: rea
       parsed.dispose();
     }
   });
-  for (const { order, path, codemods: mine } of wanted) {
-    const source = texts.get(path)!;
-    const at = { order, stage: 'analysis' as const, path };
-    const facts = job.types?.[path];
-    const types = facts && 'facts' in facts ? guarded(scan, at, () => TypeFacts.of(facts.facts, source.text, source.bom)) : undefined;
-    const opened = openGoFile(parser, { path, text: source.text, moduleVersion: job.moduleVersion, pkg: index, types });
-    if (opened.kind === 'unparsable') {
-      scan.warnings.push({ ...at, ...new LineIndex(source.text).position(opened.at), message: 'does not parse; skipped' });
-      index.add(path, undefined);
-      continue;
-    }
-    if (opened.kind === 'generated') continue;
-    try {
-      index.add(path, guarded(scan, at, () => declarations(opened.file.root)));
-      const known = job.types?.[path];
-      if (known && 'untyped' in known) scan.untyped.push({ order, path, reason: known.untyped });
-      const analysis = guarded(scan, at, () => {
-        const first = analyzeFile(parser, opened, mine, options);
-        const types = opened.file.types;
-        return first.kind === 'fixed'
-          ? laterPasses(parser, source.text, first, (text, applied) => findingsAfter(parser, { path, text, moduleVersion: job.moduleVersion, pkg: index, types: types?.after(source.text, mergeFixes(applied).edits) }, mine, options))
-          : first;
-      });
-      if (analysis?.kind === 'broken-fix') scan.warnings.push({ ...at, message: brokenFixMessage(analysis) });
-      else if (analysis && analysis.findings.length > 0) scan.fixed.push({ order, path, source, analysis });
-    } finally {
-      opened.dispose();
-    }
-  }
+  for (const file of wanted) scanFile(parser, job, { ...file, source: texts.get(file.path)! }, { index, options, scan });
   return scan;
 }
 
+/** A file the per-file codemods want, and those codemods. */
+interface Wanted {
+  order: number;
+  path: string;
+  codemods: Codemod[];
+}
+
+/**
+ * The files whose text the per-file codemods may match (mayMatch), and in `moduleNeeds` those a
+ * module-wide codemod needs (every file of the directory when one asks for it).
+ */
+function wantedFiles(job: DirectoryJob, texts: ReadonlyMap<string, SourceText>, codemods: readonly Codemod[], moduleNeeds: DirectoryScan['moduleNeeds']): Wanted[] {
+  const wanted: Wanted[] = [];
+  const perFile = codemods.filter((c) => c.run);
+  const moduleWide = codemods.filter((c) => c.runModule);
+  const wholeDirectoryFor = new Set<Codemod>();
+  for (const { path, order } of job.files) {
+    const source = texts.get(path);
+    if (!source) continue;
+    const versions = possibleVersions(source.text, job.moduleVersion);
+    const mine = perFile.filter((c) => mayMatch(c, source.text, versions));
+    if (mine.length > 0) wanted.push({ order, path, codemods: mine });
+    for (const c of moduleWide) {
+      if (!mayMatch(c, source.text, versions)) continue;
+      (moduleNeeds[c.name] ??= []).push(path);
+      if (c.needsDirectoryOf?.test(source.text)) wholeDirectoryFor.add(c);
+    }
+  }
+  for (const c of wholeDirectoryFor) moduleNeeds[c.name] = [...texts.keys()];
+  return wanted;
+}
+
+/** Opens one wanted file, adds its declarations to the package index, and runs its codemods (passes included). */
+function scanFile(parser: GoParser, job: DirectoryJob, { order, path, codemods: mine, source }: Wanted & { source: SourceText }, { index, options, scan }: { index: LazyPackageIndex; options: OptionsByCodemod; scan: DirectoryScan }): void {
+  const at = { order, stage: 'analysis' as const, path };
+  const facts = job.types?.[path];
+  const types = facts && 'facts' in facts ? guarded(scan, at, () => TypeFacts.of(facts.facts, source.text, source.bom)) : undefined;
+  const opened = openGoFile(parser, { path, text: source.text, moduleVersion: job.moduleVersion, pkg: index, types });
+  if (opened.kind === 'unparsable') {
+    scan.warnings.push({ ...at, ...new LineIndex(source.text).position(opened.at), message: 'does not parse; skipped' });
+    index.add(path, undefined);
+    return;
+  }
+  if (opened.kind === 'generated') return;
+  try {
+    index.add(path, guarded(scan, at, () => declarations(opened.file.root)));
+    if (facts && 'untyped' in facts) scan.untyped.push({ order, path, reason: facts.untyped });
+    const analysis = guarded(scan, at, () => {
+      const first = analyzeFile(parser, opened, mine, options);
+      const types = opened.file.types;
+      return first.kind === 'fixed'
+        ? laterPasses(parser, source.text, first, (text, applied) => findingsAfter(parser, { path, text, moduleVersion: job.moduleVersion, pkg: index, types: types?.after(source.text, mergeFixes(applied).edits) }, mine, options))
+        : first;
+    });
+    if (analysis?.kind === 'broken-fix') scan.warnings.push({ ...at, message: brokenFixMessage(analysis) });
+    else if (analysis && analysis.findings.length > 0) scan.fixed.push({ order, path, source, analysis });
+  } finally {
+    opened.dispose();
+  }
+}
+
 /** What the codemods find in a file's text after a pass of fixes (undefined if it does not open). */
-function findingsAfter(parser: GoParser, input: FileInput, codemods: readonly Codemod[], options: CodemodOptions): Finding[] | undefined {
+function findingsAfter(parser: GoParser, input: FileInput, codemods: readonly Codemod[], options: OptionsByCodemod): Finding[] | undefined {
   const opened = openGoFile(parser, input);
   if (opened.kind !== 'open') return undefined;
   try {

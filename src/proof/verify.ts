@@ -87,21 +87,55 @@ async function verifyModule(context: GoContext, files: FileResult[], toolchain: 
     for (const f of files) f.unverified = explain(listing.fatal);
     return [];
   }
-  // Every changed file goes to a configuration that compiles it, the host's when it does.
-  type Group = { target: GoTarget; files: FileResult[]; listing?: Listing; first?: CheckResult; checker?: Checker; seconds: number; commands: number };
-  const byConfig = new Map<string, Group>([[configKey(host.config), { target: host, files: [], listing, checker: undefined, seconds: (performance.now() - start) / 1000, commands: commandCount() - commands }]]);
+  const hostGroup: ConfigGroup = { target: host, files: [], listing, seconds: (performance.now() - start) / 1000, commands: commandCount() - commands };
+  const byConfig = groupByConfig(files, hostGroup, toolchain, explain);
+  // If it cannot be built, go vet checks every configuration, as with --vet-every-config.
+  const helper = options.vetEveryConfig ? undefined : await build.binary();
+  hostGroup.checker = vetChecker(host, helper);
+  const checks: ConfigCheck[] = [];
+  // One configuration after the other, the host's first: a fix backed out under one is out of the overlay of the next.
+  for (const group of byConfig.values()) {
+    start = performance.now();
+    commands = commandCount();
+    if (!group.listing) await listGroup(group, files, helper, toolchain, explain);
+    const pending = group.files.filter((f) => !f.unverified && f.applied.length > 0);
+    if (pending.length === 0) continue;
+    const checkedAny = await checkTarget(group.checker!, group.listing!, pending, files, explain, group.first);
+    const cost = { seconds: group.seconds + (performance.now() - start) / 1000, commands: group.commands + commandCount() - commands };
+    if (checkedAny) checks.push({ config: describeConfig(group.target.config, toolchain.host), tool: group.checker!.tool, ...cost });
+    checked(dirsOf(pending).length);
+  }
+  return checks;
+}
+
+/** The changed files checked under one build configuration, and how. */
+interface ConfigGroup {
+  target: GoTarget;
+  files: FileResult[];
+  listing?: Listing;
+  first?: CheckResult;
+  checker?: Checker;
+  seconds: number;
+  commands: number;
+}
+
+/** Every changed file goes to a configuration that compiles it, the host's when it does; a file none compiles is unverified. */
+function groupByConfig(files: readonly FileResult[], hostGroup: ConfigGroup, toolchain: Toolchain, explain: (problem: string) => string): Map<string, ConfigGroup> {
+  const { context } = hostGroup.target;
+  const hostKey = configKey(toolchain.host);
+  const byConfig = new Map<string, ConfigGroup>([[hostKey, hostGroup]]);
   for (const f of files) {
-    if (compiledIn(listing, f)) {
-      byConfig.get(configKey(host.config))!.files.push(f);
+    if (compiledIn(hostGroup.listing!, f)) {
+      hostGroup.files.push(f);
       continue;
     }
     // A package the go command cannot read at all (an invalid import path) is no matter of platforms.
-    const pkg = listing.packages.get(dirname(f.path));
+    const pkg = hostGroup.listing!.packages.get(dirname(f.path));
     if (pkg?.problem && pkg.compiled.size === 0 && !/build constraints exclude all Go files/.test(pkg.problem)) {
       f.unverified = explain(pkg.problem);
       continue;
     }
-    const candidates = configsFor(basename(f.path), f.output, toolchain.host, toolchain.platforms, toolchain.goMinor).filter((c) => configKey(c) !== configKey(host.config));
+    const candidates = configsFor(basename(f.path), f.output, toolchain.host, toolchain.platforms, toolchain.goMinor).filter((c) => configKey(c) !== hostKey);
     // One already in use first: fewer configurations, fewer builds.
     const config = candidates.find((c) => byConfig.has(configKey(c))) ?? candidates[0];
     if (!config) {
@@ -111,40 +145,30 @@ async function verifyModule(context: GoContext, files: FileResult[], toolchain: 
     if (!byConfig.has(configKey(config))) byConfig.set(configKey(config), { target: { context, config }, files: [], seconds: 0, commands: 0 });
     byConfig.get(configKey(config))!.files.push(f);
   }
-  // If it cannot be built, go vet checks every configuration, as with --vet-every-config.
-  const helper = options.vetEveryConfig ? undefined : await build.binary();
-  byConfig.get(configKey(host.config))!.checker = vetChecker(host, helper);
-  const checks: ConfigCheck[] = [];
-  // One configuration after the other, the host's first: a fix backed out under one is out of the overlay of the next.
-  for (const group of byConfig.values()) {
-    start = performance.now();
-    commands = commandCount();
-    if (!group.listing) {
-      const patterns = patternsOf(context, dirsOf(group.files));
-      // The type checker lists the packages as it checks them: one command for both. It does
-      // not run cgo: packages with cgo files, and a check that fails, are left to go vet.
-      const typed = helper && (await typeCheckPackages(group.target, helper, patterns, overlayOf(files)));
-      if (typed && typed.result.failures.length === 0 && ![...typed.listing.packages.values()].some((p) => p.cgo)) {
-        group.listing = typed.listing;
-        group.first = typed.result;
-        group.checker = typeChecker(group.target, helper);
-      } else {
-        group.listing = await listPackages(group.target, patterns, overlayOf(files));
-        group.checker = vetChecker(group.target, helper);
-      }
-      for (const f of group.files) {
-        if (group.listing.fatal) f.unverified = explain(group.listing.fatal);
-        else if (!compiledIn(group.listing, f)) f.unverified = `not compiled under ${describeConfig(group.target.config, toolchain.host)} either, though its name and build constraint say so`;
-      }
-    }
-    const pending = group.files.filter((f) => !f.unverified && f.applied.length > 0);
-    if (pending.length === 0) continue;
-    const checkedAny = await checkTarget(group.checker!, group.listing, pending, files, explain, group.first);
-    const cost = { seconds: group.seconds + (performance.now() - start) / 1000, commands: group.commands + commandCount() - commands };
-    if (checkedAny) checks.push({ config: describeConfig(group.target.config, toolchain.host), tool: group.checker!.tool, ...cost });
-    checked(dirsOf(pending).length);
+  return byConfig;
+}
+
+/**
+ * Lists (and, with the type checker, checks at once) the packages of another configuration's
+ * group; a file the listing does not compile after all is unverified.
+ */
+async function listGroup(group: ConfigGroup, files: readonly FileResult[], helper: string | undefined, toolchain: Toolchain, explain: (problem: string) => string): Promise<void> {
+  const patterns = patternsOf(group.target.context, dirsOf(group.files));
+  // The type checker lists the packages as it checks them: one command for both. It does
+  // not run cgo: packages with cgo files, and a check that fails, are left to go vet.
+  const typed = helper && (await typeCheckPackages(group.target, helper, patterns, overlayOf(files)));
+  if (typed && typed.result.failures.length === 0 && ![...typed.listing.packages.values()].some((p) => p.cgo)) {
+    group.listing = typed.listing;
+    group.first = typed.result;
+    group.checker = typeChecker(group.target, helper);
+  } else {
+    group.listing = await listPackages(group.target, patterns, overlayOf(files));
+    group.checker = vetChecker(group.target, helper);
   }
-  return checks;
+  for (const f of group.files) {
+    if (group.listing.fatal) f.unverified = explain(group.listing.fatal);
+    else if (!compiledIn(group.listing, f)) f.unverified = `not compiled under ${describeConfig(group.target.config, toolchain.host)} either, though its name and build constraint say so`;
+  }
 }
 
 /** The type checker's executable, built on first use; or why it cannot be (a Go older than its go.mod asks). */
@@ -278,99 +302,144 @@ function typeChecker(target: GoTarget, helper: string): Checker {
  * whether any package was checked.
  */
 async function checkTarget(checker: Checker, listing: Listing, pending: FileResult[], moduleFiles: FileResult[], explain: (problem: string) => string, first?: CheckResult): Promise<boolean> {
-  const { context } = checker.target;
-  const unverify = (dirs: { has(dir: string): boolean }, reason: (dir: string) => string) => {
-    for (const f of pending) if (!f.unverified && dirs.has(dirname(f.path))) f.unverified = reason(dirname(f.path));
-  };
+  const t = new TargetCheck(checker, listing, pending, moduleFiles);
   const problems = new Map([...listing.packages].flatMap(([dir, p]) => (p.problem ? [[dir, p.problem] as const] : [])));
-  unverify(problems, (dir) => explain(problems.get(dir)!));
+  t.unverify(problems, (dir) => explain(problems.get(dir)!));
 
-  const dirs = () => dirsOf(pending.filter((f) => !f.unverified));
-  const live = () => new Set(dirs());
-  let result = first && first.failures.length === 0 ? { messages: first.messages, failed: new Map<string, string>() } : await checkIsolated(checker, dirs(), overlayOf(moduleFiles));
+  let result = first && first.failures.length === 0 ? { messages: first.messages, failed: new Map<string, string>() } : await t.check(t.dirs());
   // Any message will do: vet prints a package's compile error as the compiler does, like a
   // finding, when another checked package imports it.
-  if (checker.typeErrors && result.messages.some((m) => live().has(dirname(m.path))) && (await backOutTypeErrors(checker.typeErrors, pending, moduleFiles))) {
-    result = await checkIsolated(checker, dirs(), overlayOf(moduleFiles));
+  if (checker.typeErrors && result.messages.some((m) => t.live().has(dirname(m.path))) && (await backOutTypeErrors(checker.typeErrors, pending, moduleFiles))) {
+    result = await t.check(t.dirs());
+  }
+  await t.takeBaseline(t.concerned(result));
+  t.unverify(t.baseline.failed, (dir) => `the Go toolchain cannot check it: ${t.baseline.failed.get(dir)}`);
+  setAsideBrokenBefore(t);
+  const checkedAny = t.dirs().length > 0;
+  await backOutUntilClean(t, result);
+  return checkedAny;
+}
+
+/** One target's check under way: the files it proves, the baseline taken so far, and how a package is set aside (unverified). */
+class TargetCheck {
+  /** What the toolchain says of the packages before the fixes, package by package, of those where the fixed code has anything to say. */
+  readonly baseline: IsolatedResult = { messages: [], failed: new Map() };
+  private readonly taken = new Set<string>();
+  private readonly existing: Set<string>;
+
+  constructor(readonly checker: Checker, readonly listing: Listing, readonly pending: FileResult[], readonly moduleFiles: FileResult[]) {
+    this.existing = new Set(dirsOf(moduleFiles.filter((f) => !f.created)));
   }
 
-  // The baseline, package by package, of those where the fixed code has anything to say.
-  const existing = new Set(dirsOf(moduleFiles.filter((f) => !f.created)));
-  const baseline: IsolatedResult = { messages: [], failed: new Map() };
-  const taken = new Set<string>();
-  const takeBaseline = async (wanted: Iterable<string>) => {
-    const missing = [...new Set(wanted)].filter((d) => existing.has(d) && !taken.has(d));
+  /** Marks the pending files of these packages unverified (those not already), with the reason for their package. */
+  unverify(dirs: { has(dir: string): boolean }, reason: (dir: string) => string): void {
+    for (const f of this.pending) if (!f.unverified && dirs.has(dirname(f.path))) f.unverified = reason(dirname(f.path));
+  }
+
+  /** The packages still to prove. */
+  dirs(): string[] {
+    return dirsOf(this.pending.filter((f) => !f.unverified));
+  }
+
+  live(): Set<string> {
+    return new Set(this.dirs());
+  }
+
+  check(dirs: readonly string[]): Promise<IsolatedResult> {
+    return checkIsolated(this.checker, dirs, overlayOf(this.moduleFiles));
+  }
+
+  /** Takes the baseline of the packages wanted that existed before the fixes and have none yet. */
+  async takeBaseline(wanted: Iterable<string>): Promise<void> {
+    const missing = [...new Set(wanted)].filter((d) => this.existing.has(d) && !this.taken.has(d));
     if (missing.length === 0) return;
-    for (const d of missing) taken.add(d);
-    const more = await checker.baseline(missing, moduleFiles);
-    const known = new Set(baseline.messages.map(messageKey));
-    baseline.messages.push(...more.messages.filter((m) => !known.has(messageKey(m))));
-    for (const [dir, why] of more.failed) baseline.failed.set(dir, why);
-  };
-  // A message outside the checked packages is a dependency's compile error: those that import it need their baseline.
-  const concerned = (r: IsolatedResult) => [
-    ...r.failed.keys(),
-    ...r.messages.flatMap((m) => (live().has(dirname(m.path)) ? [dirname(m.path)] : dirs().filter((d) => !m.importPath || listing.packages.get(d)?.deps.has(m.importPath)))),
-  ];
-  await takeBaseline(concerned(result));
-  unverify(baseline.failed, (dir) => `the Go toolchain cannot check it: ${baseline.failed.get(dir)}`);
-  // A package that does not compile before the fixes is not type-checked (nor vetted) after
-  // them either, and neither is anything that imports it: nothing there could prove a fix.
+    for (const d of missing) this.taken.add(d);
+    const more = await this.checker.baseline(missing, this.moduleFiles);
+    const known = new Set(this.baseline.messages.map(messageKey));
+    this.baseline.messages.push(...more.messages.filter((m) => !known.has(messageKey(m))));
+    for (const [dir, why] of more.failed) this.baseline.failed.set(dir, why);
+  }
+
+  /** The packages a check's messages concern: a message outside the checked packages is a dependency's compile error, and concerns those importing it. */
+  concerned(r: IsolatedResult): string[] {
+    const live = this.live();
+    const importers = (m: ToolMessage) => this.dirs().filter((d) => !m.importPath || this.listing.packages.get(d)?.deps.has(m.importPath));
+    return [...r.failed.keys(), ...r.messages.flatMap((m) => (live.has(dirname(m.path)) ? [dirname(m.path)] : importers(m)))];
+  }
+}
+
+/**
+ * A package that does not compile before the fixes is not type-checked (nor vetted) after
+ * them either, and neither is anything that imports it: nothing there could prove a fix.
+ */
+function setAsideBrokenBefore(t: TargetCheck): void {
+  const { context } = t.checker.target;
   const broken = new Map<string, ToolMessage>();
   const brokenImports = new Map<string, ToolMessage>();
-  for (const m of baseline.messages.filter((m) => m.compileError)) {
-    if (live().has(dirname(m.path)) && !broken.has(dirname(m.path))) broken.set(dirname(m.path), m);
+  for (const m of t.baseline.messages.filter((m) => m.compileError)) {
+    if (t.live().has(dirname(m.path)) && !broken.has(dirname(m.path))) broken.set(dirname(m.path), m);
     // Test files that do not compile keep only their own package from being vetted.
     if (m.importPath && !m.path.endsWith('_test.go') && !brokenImports.has(m.importPath)) brokenImports.set(m.importPath, m);
   }
-  unverify(broken, (dir) => `does not compile before goprod's fixes, so nothing proves them: ${where(context, broken.get(dir)!)}`);
-  const importers = new Map(dirs().flatMap((dir) => {
-    const dep = [...(listing.packages.get(dir)?.deps ?? [])].find((d) => brokenImports.has(d));
+  t.unverify(broken, (dir) => `does not compile before goprod's fixes, so nothing proves them: ${where(context, broken.get(dir)!)}`);
+  const importers = new Map(t.dirs().flatMap((dir) => {
+    const dep = [...(t.listing.packages.get(dir)?.deps ?? [])].find((d) => brokenImports.has(d));
     return dep ? [[dir, dep] as const] : [];
   }));
-  unverify(importers, (dir) => `imports ${importers.get(dir)}, which does not compile before goprod's fixes: ${where(context, brokenImports.get(importers.get(dir)!)!)}`);
+  t.unverify(importers, (dir) => `imports ${importers.get(dir)}, which does not compile before goprod's fixes: ${where(context, brokenImports.get(importers.get(dir)!)!)}`);
+}
 
-  const checkedAny = dirs().length > 0;
-  let failing = dirs();
+/** Rounds of backing out the fixes the toolchain blames (each round checks the packages that failed) until none is new since the baseline. */
+async function backOutUntilClean(t: TargetCheck, first: IsolatedResult): Promise<void> {
+  let result = first;
+  let failing = t.dirs();
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    unverify(result.failed, (dir) => `the Go toolchain cannot check the fixed code: ${result.failed.get(dir)}`);
-    const active = moduleFiles.filter((f) => !f.unverified && f.applied.length > 0);
+    t.unverify(result.failed, (dir) => `the Go toolchain cannot check the fixed code: ${result.failed.get(dir)}`);
+    const active = t.moduleFiles.filter((f) => !f.unverified && f.applied.length > 0);
     // Also in packages compiled only as dependencies here: their fixes are in the overlay too.
-    const fixedDirs = new Set([...live(), ...dirsOf(active)]);
-    const newSinceBaseline = () => newMessages(result.messages, baseline.messages).filter((m) => fixedDirs.has(dirname(m.path)));
+    const fixedDirs = new Set([...t.live(), ...dirsOf(active)]);
+    const newSinceBaseline = () => newMessages(result.messages, t.baseline.messages).filter((m) => fixedDirs.has(dirname(m.path)));
     // Before a fix is blamed, the package's baseline (if it was not taken yet).
-    await takeBaseline(newSinceBaseline().map((m) => dirname(m.path)));
+    await t.takeBaseline(newSinceBaseline().map((m) => dirname(m.path)));
     const fresh = newSinceBaseline();
     if (fresh.length === 0) {
       // A package whose dependency failed to compile was not checked itself: once the failing
       // packages are clean, check them all once more.
-      if (failing.length === live().size) return checkedAny;
-      failing = dirs();
-      result = await checkIsolated(checker, failing, overlayOf(moduleFiles));
+      if (failing.length === t.live().size) return;
+      failing = t.dirs();
+      result = await t.check(failing);
       continue;
     }
-
-    const culprits = fixesOnTheirLines(fresh, active);
-    if (culprits.size === 0) {
-      // No fix wrote the line the toolchain complains about: find the fix by bisection.
-      const message = fresh[0]!;
-      const suspects = active.filter((f) => dirname(f.path) === dirname(message.path));
-      const found = await bisect(checker, active, suspects.length > 0 ? suspects : active, message, baseline.messages);
-      if (!found) {
-        unverify(new Set([dirname(message.path)]), () => `the Go toolchain reports an error no fix explains: ${where(context, message)}`);
-        failing = dirs();
-        result = await checkIsolated(checker, failing, overlayOf(moduleFiles));
-        continue;
-      }
-      culprits.set(found.fix, { file: found.file, message });
+    const culprits = await blamed(t, fresh, active);
+    if (!culprits) {
+      failing = t.dirs();
+      result = await t.check(failing);
+      continue;
     }
     for (const [fix, { file, message }] of culprits) backOut(file, fix, message);
     await renderFiles([...new Set([...culprits.values()].map((c) => c.file))]);
-    failing = [...new Set([...fresh.map((m) => dirname(m.path)), ...dirsOf([...culprits.values()].map((c) => c.file))])].filter((d) => live().has(d));
-    result = await checkIsolated(checker, failing, overlayOf(moduleFiles));
+    failing = [...new Set([...fresh.map((m) => dirname(m.path)), ...dirsOf([...culprits.values()].map((c) => c.file))])].filter((d) => t.live().has(d));
+    result = await t.check(failing);
   }
-  for (const f of pending) if (f.applied.length > 0 && !f.unverified) f.unverified = `still failing after ${MAX_ROUNDS} rounds of backing out fixes`;
-  return checkedAny;
+  for (const f of t.pending) if (f.applied.length > 0 && !f.unverified) f.unverified = `still failing after ${MAX_ROUNDS} rounds of backing out fixes`;
+}
+
+/**
+ * The fixes to back out for new messages: those that wrote the lines the toolchain complains
+ * about, else the one bisection finds for the first message; undefined when none explains it
+ * (its package is then set aside).
+ */
+async function blamed(t: TargetCheck, fresh: readonly ToolMessage[], active: readonly FileResult[]): Promise<Map<Fix, { file: FileResult; message: ToolMessage }> | undefined> {
+  const culprits = fixesOnTheirLines(fresh, active);
+  if (culprits.size > 0) return culprits;
+  const message = fresh[0]!;
+  const suspects = active.filter((f) => dirname(f.path) === dirname(message.path));
+  const found = await bisect(t.checker, active, suspects.length > 0 ? suspects : active, message, t.baseline.messages);
+  if (!found) {
+    t.unverify(new Set([dirname(message.path)]), () => `the Go toolchain reports an error no fix explains: ${where(t.checker.target.context, message)}`);
+    return undefined;
+  }
+  return culprits.set(found.fix, { file: found.file, message });
 }
 
 function messageKey(m: ToolMessage): string {
