@@ -4,8 +4,8 @@
 // compiles it, as verification chooses: the host's when it does, else another platform or
 // tags its name and build constraint ask for. Facts are computed where verification runs
 // (they use the same toolchain and environment); without them codemods decide from syntax.
-// On the host's platform the dependencies come from the go command's export data, which
-// verification's go vet needs compiled anyway; other platforms are checked from source.
+// Under the host's configuration the dependencies come from the go command's export data, which
+// verification's go vet needs compiled anyway; other configurations are checked from source.
 import { basename, dirname, relative } from 'node:path';
 import { configKey, configsFor, describeConfig, type BuildConfig } from '../go/constraint.js';
 import type { FileTypes } from '../go/facts.js';
@@ -25,9 +25,17 @@ export interface RunTypes {
 /**
  * The type facts of `files` (each with its module) that `wanted` admits (a codemod may find
  * something in its text, see Codemod.mayMatch): the others' function bodies are not checked,
- * and no other configuration is tried for them.
+ * and no other configuration is tried for them. A file the host's configuration does not
+ * compile gets the facts of another only where codemods deciding from syntax propose a fix in
+ * it (`proposesFix`): each other configuration costs a type check of its dependencies from
+ * source, and there the facts keep wrong fixes out (a Close that returns nothing), while
+ * errorlint, which sees the host's files only, finds nothing to match.
  */
-export async function typeFactsFor(files: ReadonlyArray<{ path: string; module: GoModule | undefined }>, wanted: (text: string, module: GoModule) => boolean = () => true): Promise<RunTypes> {
+export async function typeFactsFor(
+  files: ReadonlyArray<{ path: string; module: GoModule | undefined }>,
+  wanted: (text: string, module: GoModule) => boolean = () => true,
+  proposesFix: (path: string, text: string, module: GoModule) => boolean = () => true,
+): Promise<RunTypes> {
   const out: RunTypes = { files: new Map(), warnings: [], checks: [] };
   const byModule = new Map<string, { module: GoModule; paths: string[] }>();
   for (const { path, module } of files) {
@@ -57,13 +65,20 @@ export async function typeFactsFor(files: ReadonlyArray<{ path: string; module: 
       }
       if (text !== undefined && wanted(text, module)) texts.set(path, text);
     }
-    if (texts.size > 0) await moduleFacts(module, texts, toolchain, helper, out);
+    if (texts.size > 0) await moduleFacts(module, texts, toolchain, helper, out, (path, text) => proposesFix(path, text, module));
   }
   return out;
 }
 
 /** The facts of a module's files (by path, with their texts). */
-async function moduleFacts(module: GoModule, texts: ReadonlyMap<string, string>, toolchain: Toolchain, helper: string, out: RunTypes): Promise<void> {
+async function moduleFacts(
+  module: GoModule,
+  texts: ReadonlyMap<string, string>,
+  toolchain: Toolchain,
+  helper: string,
+  out: RunTypes,
+  proposesFix: (path: string, text: string) => boolean,
+): Promise<void> {
   const context: GoContext = { dir: module.dir, gowork: workspaceOf(module.dir) };
   const paths = [...texts.keys()];
   const pending = new Set(paths);
@@ -74,8 +89,11 @@ async function moduleFacts(module: GoModule, texts: ReadonlyMap<string, string>,
   /** Type-checks the packages of `some` under `config`; answers the listing, or undefined when the check failed (then its files are untyped). */
   const check = async (config: BuildConfig, some: readonly string[]): Promise<Listing | undefined> => {
     const start = performance.now();
-    const hostPlatform = config.goos === toolchain.host.goos && config.goarch === toolchain.host.goarch;
-    const run = await typeFactsOf({ context, config }, helper, [...new Set(some.map((p) => `./${relative(module.dir, dirname(p)) || '.'}`))], some, hostPlatform);
+    // Export data where verification's go vet compiles the dependencies anyway: the host's
+    // configuration. Under any other (tags on the host's platform too: restic's debug tag is
+    // imported by every package, which then compiles again), from source without bodies.
+    const host = configKey(config) === configKey(toolchain.host);
+    const run = await typeFactsOf({ context, config }, helper, [...new Set(some.map((p) => `./${relative(module.dir, dirname(p)) || '.'}`))], some, host);
     out.checks.push({ config: describeConfig(config, toolchain.host), seconds: (performance.now() - start) / 1000 });
     const failure = run.failure ?? run.listing.fatal;
     if (failure) {
@@ -104,6 +122,11 @@ async function moduleFacts(module: GoModule, texts: ReadonlyMap<string, string>,
     }
     if (pkg?.problem && pkg.compiled.size === 0 && !/build constraints exclude all Go files/.test(pkg.problem)) {
       untyped(path, pkg.problem);
+      continue;
+    }
+    // Nothing to decide there: syntax finds no fix, and the file is not listed as untyped.
+    if (!proposesFix(path, texts.get(path)!)) {
+      pending.delete(path);
       continue;
     }
     const candidates = configsFor(basename(path), texts.get(path)!, toolchain.host, toolchain.platforms, toolchain.goMinor).filter((c) => configKey(c) !== configKey(toolchain.host));
