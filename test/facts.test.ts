@@ -239,6 +239,22 @@ describe('goprod fix with type facts', () => {
     expect(read('app/app_windows.go')).toBe(original('app/app_windows.go').replace('stat %s: %v', 'stat %s: %w'));
   });
 
+  test('a file of another platform in which syntax proposes no fix costs no type check of that platform', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'goprod-facts-elsewhere-'));
+    const wraps = (name: string) => `package m\n\nimport "fmt"\n\nfunc ${name}(err error) error {\n\treturn fmt.Errorf("${name}: %v", err)\n}\n`;
+    writeTree(dir, {
+      'go.mod': 'module example.com/m\n\ngo 1.21\n',
+      'm.go': wraps('Host'),
+      'm_windows.go': wraps('Windows'),
+      'm_darwin.go': 'package m\n\nimport "fmt"\n\nfunc Darwin(code int) error {\n\treturn fmt.Errorf("code: %v", code)\n}\n',
+    });
+    commit();
+    const { code, stderr } = await goprod('fix', '--codemod=wrap-errors', '--verbose');
+    expect(code).toBe(0);
+    expect(stderr).toMatch(new RegExp(`^goprod: type facts: ${HOST} in [\\d.]+ s, windows/amd64 in [\\d.]+ s$`, 'm'));
+    expect(stderr).not.toContain('decided without type facts');
+  });
+
   // codeErr's name says error, but it is a string: from syntax, %w; with the type checker, nothing.
   const plausible = `package m
 

@@ -4,7 +4,7 @@
 // Printing and writing are the caller's (see cli.ts).
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { applyFindings, openGoFile, suppressions, type Finding, type FixedFile } from './analyze.js';
+import { applyFindings, findingsIn, openGoFile, suppressions, type Finding, type FixedFile } from './analyze.js';
 import { appliesTo, mayMatch, type Codemod, type OptionsByCodemod } from './codemod.js';
 import { discoverGoFiles, type Exclude } from './discover.js';
 import type { GoFile } from '../go/file.js';
@@ -87,7 +87,7 @@ async function analyzeFiles(
   const modules = new ModuleFinder();
   const discovered = discoverGoFiles(paths, cwd, warnTo(result), files.exclude);
   const jobs = directoryJobs(discovered, modules, files.goOutsideModule);
-  const types = typeFacts && discovered.length > 0 ? await typesOf(jobs, codemods, onProgress) : undefined;
+  const types = typeFacts && discovered.length > 0 ? await typesOf(parser, jobs, codemods, options, onProgress) : undefined;
   if (types) result.types = { checks: types.checks, untyped: [] };
   const warnings: FileWarning[] = [];
   const placed = new Map<string, Placed>();
@@ -191,8 +191,10 @@ function mergeModuleFindings(
 
 /** The type facts of the jobs' files (see type-facts.ts), handed to each job for its files. */
 async function typesOf(
+  parser: GoParser,
   jobs: ReadonlyArray<{ job: DirectoryJob; module: GoModule | undefined }>,
   codemods: readonly Codemod[],
+  options: OptionsByCodemod,
   onProgress: RunOptions['onProgress'],
 ): Promise<RunTypes> {
   onProgress?.({ stage: 'types' });
@@ -200,9 +202,19 @@ async function typesOf(
     const versions = possibleVersions(text, module.goVersion);
     return codemods.some((c) => mayMatch(c, text, versions));
   };
+  const proposesFix = (path: string, text: string, module: GoModule) => {
+    const opened = openGoFile(parser, { path, text, moduleVersion: module.goVersion });
+    if (opened.kind !== 'open') return false;
+    try {
+      return findingsIn(opened.file, codemods, options).some((f) => f.fixes.length > 0);
+    } finally {
+      opened.dispose();
+    }
+  };
   const types = await typeFactsFor(
     jobs.flatMap(({ job, module }) => job.files.map((f) => ({ path: f.path, module }))),
     wanted,
+    proposesFix,
   );
   for (const { job } of jobs) {
     const mine: Record<string, FileTypes> = {};

@@ -4,8 +4,8 @@
 // compiles it, as verification chooses: the host's when it does, else another platform or
 // tags its name and build constraint ask for. Facts are computed where verification runs
 // (they use the same toolchain and environment); without them codemods decide from syntax.
-// On the host's platform the dependencies come from the go command's export data, which
-// verification's go vet needs compiled anyway; other platforms are checked from source.
+// Under the host's configuration the dependencies come from the go command's export data, which
+// verification's go vet needs compiled anyway; other configurations are checked from source.
 import { basename, dirname, relative } from 'node:path';
 import { configKey, configsFor, describeConfig, type BuildConfig } from '../go/constraint.js';
 import type { FileTypes } from '../go/facts.js';
@@ -25,11 +25,16 @@ export interface RunTypes {
 /**
  * The type facts of `files` (each with its module) that `wanted` admits (a codemod may find
  * something in its text, see Codemod.mayMatch): the others' function bodies are not checked,
- * and no other configuration is tried for them.
+ * and no other configuration is tried for them. A file the host's configuration does not
+ * compile gets the facts of another only where codemods deciding from syntax propose a fix in
+ * it (`proposesFix`): each other configuration costs a type check of its dependencies from
+ * source, and there the facts keep wrong fixes out (a Close that returns nothing), while
+ * errorlint, which sees the host's files only, finds nothing to match.
  */
 export async function typeFactsFor(
   files: ReadonlyArray<{ path: string; module: GoModule | undefined }>,
   wanted: (text: string, module: GoModule) => boolean = () => true,
+  proposesFix: (path: string, text: string, module: GoModule) => boolean = () => true,
 ): Promise<RunTypes> {
   const out: RunTypes = { files: new Map(), warnings: [], checks: [] };
   const byModule = new Map<string, { module: GoModule; paths: string[] }>();
@@ -61,7 +66,7 @@ export async function typeFactsFor(
       }
       if (text !== undefined && wanted(text, module)) texts.set(path, text);
     }
-    if (texts.size > 0) await moduleFacts(module, texts, toolchain, helper, out);
+    if (texts.size > 0) await moduleFacts(module, texts, toolchain, helper, out, (path, text) => proposesFix(path, text, module));
   }
   return out;
 }
@@ -73,6 +78,7 @@ async function moduleFacts(
   toolchain: Toolchain,
   helper: string,
   out: RunTypes,
+  proposesFix: (path: string, text: string) => boolean,
 ): Promise<void> {
   const context: GoContext = { dir: module.dir, gowork: workspaceOf(module.dir) };
   const paths = [...texts.keys()];
@@ -87,13 +93,16 @@ async function moduleFacts(
    */
   const check = async (config: BuildConfig, some: readonly string[]): Promise<Listing | undefined> => {
     const start = performance.now();
-    const hostPlatform = config.goos === toolchain.host.goos && config.goarch === toolchain.host.goarch;
+    // Export data where verification's go vet compiles the dependencies anyway: the host's
+    // configuration. Under any other (tags on the host's platform too: restic's debug tag is
+    // imported by every package, which then compiles again), from source without bodies.
+    const host = configKey(config) === configKey(toolchain.host);
     const run = await typeFactsOf(
       { context, config },
       helper,
       [...new Set(some.map((p) => `./${relative(module.dir, dirname(p)) || '.'}`))],
       some,
-      hostPlatform,
+      host,
     );
     out.checks.push({ config: describeConfig(config, toolchain.host), seconds: (performance.now() - start) / 1000 });
     const failure = run.failure ?? run.listing.fatal;
@@ -118,24 +127,29 @@ async function moduleFacts(
 
   const listing = await check(toolchain.host, paths);
   if (!listing) return;
-  const byConfig = otherConfigs([...pending], listing, texts, toolchain, untyped);
+  const byConfig = otherConfigs(listing, { texts, pending, toolchain, untyped, proposesFix });
   for (const { config, paths: some } of byConfig.values()) await check(config, some);
   for (const path of pending) untyped(path, 'no build configuration goprod tried type-checks it');
 }
 
 /**
  * The files the host's configuration does not compile go to one that does, one already in use
- * first; a file none compiles, or whose package the go command cannot read, is untyped.
+ * first; a file none compiles, or whose package the go command cannot read, is untyped, and one
+ * in which syntax proposes no fix is settled without facts.
  */
 function otherConfigs(
-  paths: readonly string[],
   listing: Listing,
-  texts: ReadonlyMap<string, string>,
-  toolchain: Toolchain,
-  untyped: (path: string, reason: string) => void,
+  files: {
+    texts: ReadonlyMap<string, string>;
+    pending: Set<string>;
+    toolchain: Toolchain;
+    untyped: (path: string, reason: string) => void;
+    proposesFix: (path: string, text: string) => boolean;
+  },
 ): Map<string, { config: BuildConfig; paths: string[] }> {
+  const { texts, pending, toolchain, untyped, proposesFix } = files;
   const byConfig = new Map<string, { config: BuildConfig; paths: string[] }>();
-  for (const path of paths) {
+  for (const path of [...pending]) {
     const pkg = listing.packages.get(dirname(path));
     if (pkg?.compiled.has(basename(path))) {
       untyped(path, pkg.problem ?? 'the type checker did not check it');
@@ -143,6 +157,11 @@ function otherConfigs(
     }
     if (pkg?.problem && pkg.compiled.size === 0 && !/build constraints exclude all Go files/.test(pkg.problem)) {
       untyped(path, pkg.problem);
+      continue;
+    }
+    // Nothing to decide there: syntax finds no fix, and the file is not listed as untyped.
+    if (!proposesFix(path, texts.get(path)!)) {
+      pending.delete(path);
       continue;
     }
     const candidates = configsFor(basename(path), texts.get(path)!, toolchain.host, toolchain.platforms, toolchain.goMinor).filter(
