@@ -68,8 +68,13 @@ interface Decision {
 function outcomeOf(read: EnvRead, { wrappers, blocked, configDir, writer }: Decision): ReadOutcome {
   const left = (reason: string, message: string): ReadOutcome => ({ read, outcome: 'left', reason, message });
   const wrapper = wrappers.find((x) => x.read === read);
-  if (wrapper) return left(REASONS.wrapper, `${wrapper.name} reads the variable its callers name: they are listed under the names they pass; left as it is`);
-  if (read.name === undefined) return left(REASONS.computed, `os.${read.kind} with a computed name: goprod cannot tell which variable it reads; left as it is`);
+  if (wrapper) {
+    const message = `${wrapper.name} reads the variable its callers name: they are listed under the names they pass; left as it is`;
+    return left(REASONS.wrapper, message);
+  }
+  if (read.name === undefined) {
+    return left(REASONS.computed, `os.${read.kind} with a computed name: goprod cannot tell which variable it reads; left as it is`);
+  }
   if (read.kind === 'wrapper') {
     const callee = read.call.childForFieldName('function')!.text;
     return left(REASONS.wrapped, `${callee}("${read.name}") calls a wrapper that reads the environment itself; left as it is`);
