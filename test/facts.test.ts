@@ -239,7 +239,7 @@ describe('goprod fix with type facts', () => {
     expect(read('app/app_windows.go')).toBe(original('app/app_windows.go').replace('stat %s: %v', 'stat %s: %w'));
   });
 
-  test('a file of another platform in which syntax proposes no fix costs no type check of that platform', async () => {
+  test('a file of another platform in which syntax proposes no fix costs no type check of that platform, but joins one checked anyway', async () => {
     dir = mkdtempSync(join(tmpdir(), 'goprod-facts-elsewhere-'));
     const wraps = (name: string) => `package m\n\nimport "fmt"\n\nfunc ${name}(err error) error {\n\treturn fmt.Errorf("${name}: %v", err)\n}\n`;
     writeTree(dir, {
@@ -247,10 +247,13 @@ describe('goprod fix with type facts', () => {
       'm.go': wraps('Host'),
       'm_windows.go': wraps('Windows'),
       'm_darwin.go': 'package m\n\nimport "fmt"\n\nfunc Darwin(code int) error {\n\treturn fmt.Errorf("code: %v", code)\n}\n',
+      // Only the type checker knows that e is an error.
+      'n_windows.go': 'package m\n\nimport (\n\t"fmt"\n\t"io"\n)\n\nfunc N(r io.Reader) error {\n\t_, e := r.Read(nil)\n\treturn fmt.Errorf("n: %v", e)\n}\n',
     });
     commit();
-    const { code, stderr } = await goprod('fix', '--codemod=wrap-errors', '--verbose');
+    const { code, stdout, stderr } = await goprod('fix', '--codemod=wrap-errors', '--verbose');
     expect(code).toBe(0);
+    expect(stdout).toContain('+\treturn fmt.Errorf("n: %w", e)');
     expect(stderr).toMatch(new RegExp(`^goprod: type facts: ${HOST} in [\\d.]+ s, windows/amd64 in [\\d.]+ s$`, 'm'));
     expect(stderr).not.toContain('decided without type facts');
   });

@@ -27,9 +27,10 @@ export interface RunTypes {
  * something in its text, see Codemod.mayMatch): the others' function bodies are not checked,
  * and no other configuration is tried for them. A file the host's configuration does not
  * compile gets the facts of another only where codemods deciding from syntax propose a fix in
- * it (`proposesFix`): each other configuration costs a type check of its dependencies from
- * source, and there the facts keep wrong fixes out (a Close that returns nothing), while
- * errorlint, which sees the host's files only, finds nothing to match.
+ * it (`proposesFix`), or under a configuration checked anyway: each other configuration costs
+ * a type check of its dependencies from source, and there the facts keep wrong fixes out (a
+ * Close that returns nothing), while errorlint, which sees the host's files only, finds
+ * nothing to match.
  */
 export async function typeFactsFor(
   files: ReadonlyArray<{ path: string; module: GoModule | undefined }>,
@@ -134,8 +135,7 @@ async function moduleFacts(
 
 /**
  * The files the host's configuration does not compile go to one that does, one already in use
- * first; a file none compiles, or whose package the go command cannot read, is untyped, and one
- * in which syntax proposes no fix is settled without facts.
+ * first; a file none compiles, or whose package the go command cannot read, is untyped.
  */
 function otherConfigs(
   listing: Listing,
@@ -149,27 +149,35 @@ function otherConfigs(
 ): Map<string, { config: BuildConfig; paths: string[] }> {
   const { texts, pending, toolchain, untyped, proposesFix } = files;
   const byConfig = new Map<string, { config: BuildConfig; paths: string[] }>();
+  const elsewhere: string[] = [];
   for (const path of [...pending]) {
     const pkg = listing.packages.get(dirname(path));
-    if (pkg?.compiled.has(basename(path))) {
-      untyped(path, pkg.problem ?? 'the type checker did not check it');
-      continue;
-    }
-    if (pkg?.problem && pkg.compiled.size === 0 && !/build constraints exclude all Go files/.test(pkg.problem)) {
+    if (pkg?.compiled.has(basename(path))) untyped(path, pkg.problem ?? 'the type checker did not check it');
+    else if (pkg?.problem && pkg.compiled.size === 0 && !/build constraints exclude all Go files/.test(pkg.problem))
       untyped(path, pkg.problem);
-      continue;
-    }
-    // Nothing to decide there: syntax finds no fix, and the file is not listed as untyped.
-    if (!proposesFix(path, texts.get(path)!)) {
-      pending.delete(path);
-      continue;
-    }
-    const candidates = configsFor(basename(path), texts.get(path)!, toolchain.host, toolchain.platforms, toolchain.goMinor).filter(
+    else elsewhere.push(path);
+  }
+  const candidatesOf = (path: string) =>
+    configsFor(basename(path), texts.get(path)!, toolchain.host, toolchain.platforms, toolchain.goMinor).filter(
       (c) => configKey(c) !== configKey(toolchain.host),
     );
+  const join = (path: string, config: BuildConfig) =>
+    byConfig.set(configKey(config), { config, paths: [...(byConfig.get(configKey(config))?.paths ?? []), path] });
+  // A configuration is added for a file in which syntax proposes a fix; one without joins a
+  // configuration already checked, or goes without facts (nothing is listed: syntax decides
+  // as without verification, and finds nothing to fix there).
+  const proposes = new Set(elsewhere.filter((p) => proposesFix(p, texts.get(p)!)));
+  const [proposing, quiet] = [elsewhere.filter((p) => proposes.has(p)), elsewhere.filter((p) => !proposes.has(p))];
+  for (const path of proposing) {
+    const candidates = candidatesOf(path);
     const config = candidates.find((c) => byConfig.has(configKey(c))) ?? candidates[0];
-    if (!config) untyped(path, 'no build configuration compiles it');
-    else byConfig.set(configKey(config), { config, paths: [...(byConfig.get(configKey(config))?.paths ?? []), path] });
+    if (config) join(path, config);
+    else untyped(path, 'no build configuration compiles it');
+  }
+  for (const path of quiet) {
+    const config = candidatesOf(path).find((c) => byConfig.has(configKey(c)));
+    if (config) join(path, config);
+    else pending.delete(path);
   }
   return byConfig;
 }
