@@ -18,7 +18,9 @@ export function onInterrupt(undo: () => void): () => void {
 
 /** Registers a temporary file or directory to remove if the run is interrupted. */
 export function temporaryPath(path: string): () => void {
-  return onInterrupt(() => rmSync(path, { recursive: true, force: true }));
+  // Retried: a mkdir or writeFile of the thread pool still in flight may add an entry to a
+  // directory after its listing (rmdir then fails with ENOTEMPTY, leaving the folder behind).
+  return onInterrupt(() => rmSync(path, { recursive: true, force: true, maxRetries: 5, retryDelay: 10 }));
 }
 
 export function childProcess(child: ChildProcess): void {
