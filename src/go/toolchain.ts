@@ -394,8 +394,8 @@ export interface TypedFileJson {
   path: string;
   /** The package does not type-check under the configuration (go list's complaint, or its first type error). */
   untyped?: string;
-  /** `[start, end, flags]` or `[start, end, flags, name]`, in byte offsets of the file (see helper/facts.go). */
-  facts: Array<[number, number, number, string?]>;
+  /** `[start, end, flags]`, `[start, end, flags, name]` or `[start, end, flags, name, list]`, in byte offsets of the file (see helper/facts.go). */
+  facts: Array<[number, number, number, string?, string[]?]>;
 }
 
 /**
