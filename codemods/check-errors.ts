@@ -1,0 +1,155 @@
+// Errors are values: check them. A call used as a statement whose last result is an error
+// drops that error; where the function can return it (or fail its test) it now does.
+import { defineCodemod, type CodemodOptions } from '../src/codemod.js';
+import type { Diagnostic } from '../src/edits.js';
+import { FACT, holds, typeFact } from '../src/go/facts.js';
+import type { GoFile } from '../src/go/file.js';
+import { packageAt } from '../src/go/imports.js';
+import { indentationAt } from '../src/go/refactor.js';
+import { resolve, resolveAt } from '../src/go/scope.js';
+import { enclosingFunction, resultSlots } from '../src/go/syntax.js';
+import { testingParameter } from '../src/go/testing.js';
+import { children, sameNode, type SyntaxNode } from '../src/parser.js';
+
+/**
+ * Callees whose error is left unchecked, as errcheck leaves them by default (its
+ * DefaultExcludedSymbols, named as the type checker names callees), with the hash.Hash32 and
+ * hash.Hash64 writes that cannot fail either. fmt's Fprint functions to os.Stdout and
+ * os.Stderr are left alone too (by their argument), and every method named Close (close-errors').
+ */
+const EXCLUDED = new Set([
+  ...['Write', 'WriteByte', 'WriteRune', 'WriteString'].flatMap((m) => [`(*bytes.Buffer).${m}`, `(*strings.Builder).${m}`]),
+  'crypto/rand.Read',
+  'errors.AsType',
+  'fmt.Print',
+  'fmt.Printf',
+  'fmt.Println',
+  ...['Fprint', 'Fprintf', 'Fprintln'].flatMap((f) => [`fmt.${f}(*bytes.Buffer)`, `fmt.${f}(*strings.Builder)`]),
+  '(*io.PipeReader).CloseWithError',
+  '(*io.PipeWriter).CloseWithError',
+  'math/rand.Read',
+  '(*math/rand.Rand).Read',
+  '(hash.Hash).Write',
+  '(hash.Hash32).Write',
+  '(hash.Hash64).Write',
+  '(*crypto/sha3.SHA3).Write',
+  '(*crypto/sha3.SHAKE).Read',
+  '(*crypto/sha3.SHAKE).Write',
+  '(*hash/maphash.Hash).Write',
+  '(*hash/maphash.Hash).WriteByte',
+  '(*hash/maphash.Hash).WriteString',
+]);
+
+export default defineCodemod({
+  name: 'check-errors',
+  summary: 'a call statement drops the error it returns: check it',
+  description:
+    "A call used as a statement whose last result is an `error` (as Go's type checker says: with type facts, a verified run or `--type-facts`; without them, as in `goprod check`, only calls of the package's own functions declared so are found, and reported without a fix) gets it checked: in a function whose last result is `error`, `if err := f(x); err != nil { return 0, fmt.Errorf(\"f: %w\", err) }` (`_, err :=` for each other result; the function's other results get their zero values, as the type checker says them; the message is the callee's name, lower case); in a function receiving a `*testing.T`, `*testing.B`, `*testing.F` or `testing.TB` (and no error result), `if err := f(x); err != nil { t.Fatal(err) }`. Elsewhere (`main`, a goroutine's or a callback's closure, a function without an error result, a `go` statement, a call not standing as a statement of a block) it is reported without a fix. Left alone, as errcheck leaves them by default: `fmt.Print*`, `fmt.Fprint*` to `os.Stdout`, `os.Stderr`, a `*bytes.Buffer` or a `*strings.Builder`, writes to `bytes.Buffer`, `strings.Builder` and hashes (`hash.Hash`, `maphash`), `crypto/rand.Read`, `math/rand.Read`, `CloseWithError` of pipes; every `Close` (close-errors' job), deferred calls and `_ =` assignments; and the callees `--check-errors-exclude` names, as errcheck's `exclude-functions` does (`(*os.File).Write`, `os.Remove`, `fmt.Fprintf`; comma-separated).",
+  goVersions: { from: '1.13' },
+  // A statement that is a call: a line starting with a name and a call on it.
+  mayMatch: (text) => /^[ \t]*(?:go[ \t]+)?[\p{L}_][\p{L}\p{N}_.]*(?:\[[^\n]*\])?[ \t]*\(/mu.test(text),
+  options: {
+    checkErrorsExclude: { flag: '--check-errors-exclude <names>', description: "callees whose errors check-errors leaves unchecked, as the type checker names them: (*os.File).Write, os.Remove, fmt.Fprintf (comma-separated)", default: '' },
+  },
+  run(file, options) {
+    if (!file.types) return untyped(file);
+    const excluded = exclusions(options);
+    const diagnostics: Diagnostic[] = [];
+    for (const stmt of file.root.descendantsOfType(['expression_statement', 'go_statement'])) {
+      const call = stmt.type === 'go_statement' ? stmt.namedChildren.find((c) => c.type === 'call_expression') : children(stmt)[0];
+      if (call?.type !== 'call_expression') continue;
+      const fact = typeFact(file, call);
+      if (!fact || !holds(fact, FACT.dropped) || isExcluded(file, call, fact.name ?? '', excluded)) continue;
+      diagnostics.push(check(file, stmt, call, fact.list?.length ?? 1));
+    }
+    return diagnostics;
+  },
+});
+
+const UNTYPED = "decided without type facts (--no-verify, goprod check): only calls of the package's own functions are found, and none is fixed";
+
+/** Without type facts: the calls of functions the package declares with an error result last (the package index knows them), each without a fix. */
+function untyped(file: GoFile): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const stmt of file.root.descendantsOfType('expression_statement')) {
+    const call = children(stmt)[0];
+    const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : undefined;
+    if (fn?.type !== 'identifier' || (resolve(fn) && resolve(fn)!.kind !== 'func')) continue;
+    const results = file.pkg.functionResults(fn.text);
+    if (results?.[results.length - 1] === 'error') out.push({ start: stmt.startIndex, end: stmt.endIndex, message: `the error ${fn.text} returns is dropped`, reason: UNTYPED, fixes: [] });
+  }
+  return out;
+}
+
+function exclusions(options: CodemodOptions): Set<string> {
+  const names = String(options.checkErrorsExclude ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '');
+  return new Set([...EXCLUDED, ...names]);
+}
+
+function isExcluded(file: GoFile, call: SyntaxNode, name: string, excluded: ReadonlySet<string>): boolean {
+  // `fmt.Fprintf(*os.File)` is excluded as `fmt.Fprintf` too; a method of an addressable `bytes.Buffer` as `(*bytes.Buffer).Write`.
+  const names = [name, name.replace(/\(.*\)$/, ''), name.replace(/^\((?!\*)/, '(*')];
+  if (names.some((n) => excluded.has(n))) return true;
+  if (/(^|\.)Close$/.test(name) || calleeName(call) === 'Close') return true;
+  if (/^fmt\.Fprint(f|ln)?\(/.test(name)) {
+    const writer = children(call.childForFieldName('arguments'))[0];
+    const operand = writer?.type === 'selector_expression' ? writer.childForFieldName('operand') : undefined;
+    if (operand && file.isPackageName(operand) && file.importNames('os').includes(operand.text) && ['Stdout', 'Stderr'].includes(writer!.childForFieldName('field')!.text)) return true;
+  }
+  return false;
+}
+
+/** `Write` of `w.Write(b)`, `Remove` of `os.Remove(p)`, `f` of `f(x)`; `call` for anything else. */
+function calleeName(call: SyntaxNode): string {
+  let fn = call.childForFieldName('function');
+  if (fn?.type === 'generic_type' || fn?.type === 'index_expression') fn = fn.namedChildren[0] ?? null;
+  if (fn?.type === 'selector_expression') return fn.childForFieldName('field')!.text;
+  return fn?.type === 'identifier' ? fn.text : 'call';
+}
+
+/** How the guide writes an error message of a call: the callee's name, its first letter lower case (not in an initialism: `HTTPGet`). */
+function messageOf(call: SyntaxNode): string {
+  const name = calleeName(call);
+  return /^\p{Lu}(\p{Ll}|$)/u.test(name) ? name[0]!.toLowerCase() + name.slice(1) : name;
+}
+
+const IN_GO = 'a go statement drops the error of the function it starts: check it inside the goroutine';
+const NOT_IN_BLOCK = 'a call that does not stand as a statement of a block (an if or switch initializer, a labelled statement)';
+const NOWHERE = 'nowhere to return the error to: the function has no error result and receives no *testing.T (main, a goroutine, a callback)';
+const FMT_TAKEN = '`fmt` means something else here, so fmt.Errorf cannot be called by that name';
+
+function check(file: GoFile, stmt: SyntaxNode, call: SyntaxNode, results: number): Diagnostic {
+  const fn0 = call.childForFieldName('function')!;
+  const message = fn0.type === 'func_literal' ? 'the error the function literal returns is dropped' : `the error ${fn0.text.length > 40 ? `of ${messageOf(call)}(…)` : `${fn0.text} returns`} is dropped`;
+  const report = (reason: string): Diagnostic => ({ start: stmt.startIndex, end: stmt.endIndex, message, reason, fixes: [] });
+  if (stmt.type === 'go_statement') return report(IN_GO);
+  if (stmt.parent?.type !== 'statement_list') return report(NOT_IN_BLOCK);
+  const fn = enclosingFunction(stmt);
+  if (!fn) return report(NOWHERE);
+  const indent = indentationAt(file.text, stmt.startIndex);
+  const head = `if ${'_, '.repeat(results - 1)}err := ${call.text}; err != nil {\n${indent}\t`;
+  const zeros = zerosOf(file, fn);
+  if (zeros) {
+    const fmt = packageAt(file, 'fmt', stmt);
+    if (!fmt) return report(FMT_TAKEN);
+    const values = [...zeros, `${fmt.name}.Errorf("${messageOf(call)}: %w", err)`].join(', ');
+    return { start: stmt.startIndex, end: stmt.endIndex, message, fixes: [{ message: 'return it, wrapped', edits: [{ start: stmt.startIndex, end: stmt.endIndex, text: `${head}return ${values}\n${indent}}` }, ...fmt.edits] }] };
+  }
+  const t = resultSlots(fn).length === 0 ? testingParameter(file, fn) : undefined;
+  if (t && sameNode(resolveAt(t.text, stmt)?.node, t)) {
+    return { start: stmt.startIndex, end: stmt.endIndex, message, fixes: [{ message: `fail the test: ${t.text}.Fatal(err)`, edits: [{ start: stmt.startIndex, end: stmt.endIndex, text: `${head}${t.text}.Fatal(err)\n${indent}}` }] }] };
+  }
+  return report(NOWHERE);
+}
+
+/** The zero values of the function's results but the last, which is an error, as the type checker says them; undefined for a function without an error result last. */
+function zerosOf(file: GoFile, fn: SyntaxNode): string[] | undefined {
+  const result = fn.childForFieldName('result');
+  const fact = result ? typeFact(file, result) : undefined;
+  const slots = resultSlots(fn);
+  if (!fact || !holds(fact, FACT.zeros) || fact.list?.length !== slots.length) return undefined;
+  return slots.slice(0, -1).map((s, i) => {
+    const zero = fact.list![i]!;
+    return zero === '{}' ? `${s.type.text}{}` : zero === '*new' ? `*new(${s.type.text})` : zero;
+  });
+}
