@@ -9,6 +9,7 @@ import { indentationAt } from '../src/go/refactor.js';
 import { resolve, resolveAt } from '../src/go/scope.js';
 import { enclosingFunction, resultSlots } from '../src/go/syntax.js';
 import { testingParameter } from '../src/go/testing.js';
+import { isErrorName } from '../src/go/types.js';
 import { children, sameNode, type SyntaxNode } from '../src/parser.js';
 
 /**
@@ -44,7 +45,7 @@ export default defineCodemod({
   name: 'check-errors',
   summary: 'a call statement drops the error it returns: check it',
   description:
-    "A call used as a statement whose last result is an `error` (as Go's type checker says: with type facts, a verified run or `--type-facts`; without them, as in `goprod check`, only calls of the package's own functions declared so are found, and reported without a fix) gets it checked: in a function whose last result is `error`, `if err := f(x); err != nil { return 0, fmt.Errorf(\"f: %w\", err) }` (`_, err :=` for each other result; the function's other results get their zero values, as the type checker says them; the message is the callee's name, lower case); in a function receiving a `*testing.T`, `*testing.B`, `*testing.F` or `testing.TB` (and no error result), `if err := f(x); err != nil { t.Fatal(err) }`. Elsewhere (`main`, a goroutine's or a callback's closure, a function without an error result, a `go` statement, a call not standing as a statement of a block) it is reported without a fix. Left alone, as errcheck leaves them by default: `fmt.Print*`, `fmt.Fprint*` to `os.Stdout`, `os.Stderr`, a `*bytes.Buffer` or a `*strings.Builder`, writes to `bytes.Buffer`, `strings.Builder` and hashes (`hash.Hash`, `maphash`), `crypto/rand.Read`, `math/rand.Read`, `CloseWithError` of pipes; every `Close` (close-errors' job), deferred calls and `_ =` assignments; and the callees `--check-errors-exclude` names, as errcheck's `exclude-functions` does (`(*os.File).Write`, `os.Remove`, `fmt.Fprintf`; comma-separated).",
+    "A call used as a statement whose last result is an `error` (as Go's type checker says: with type facts, a verified run or `--type-facts`; without them, as in `goprod check`, only calls of the package's own functions declared so are found, and reported without a fix) gets it checked: in a function whose last result is `error`, `if err := f(x); err != nil { return 0, fmt.Errorf(\"f: %w\", err) }` (`_, err :=` for each other result; the function's other results get their zero values, as the type checker says them, or their names where they are named and every other return of an error returns them so; the message is the callee's name, lower case); in a function receiving a `*testing.T`, `*testing.B`, `*testing.F` or `testing.TB` (and no error result), `if err := f(x); err != nil { t.Fatal(err) }`. Elsewhere (`main`, a goroutine's or a callback's closure, a function without an error result, a `go` statement, a call not standing as a statement of a block), for cleanup on an error path (a later `return` of the block returns an error, `err` or one made there: the fix would replace that error and skip the rest of the cleanup) and for calls whose error is never nil (`syscall`'s and `x/sys/windows`' `Proc.Call`) it is reported without a fix. Left alone, as errcheck leaves them by default: `fmt.Print*`, `fmt.Fprint*` to `os.Stdout`, `os.Stderr`, a `*bytes.Buffer` or a `*strings.Builder`, writes to `bytes.Buffer`, `strings.Builder` and hashes (`hash.Hash`, `maphash`), `crypto/rand.Read`, `math/rand.Read`, `CloseWithError` of pipes; every `Close` (close-errors' job), deferred calls and `_ =` assignments; and the callees `--check-errors-exclude` names, as errcheck's `exclude-functions` does (`(*os.File).Write`, `os.Remove`, `fmt.Fprintf`; comma-separated).",
   goVersions: { from: '1.13' },
   // A statement that is a call: a line starting with a name and a call on it.
   mayMatch: (text) => /^[ \t]*(?:go[ \t]+)?[\p{L}_][\p{L}\p{N}_.]*(?:\[[^\n]*\])?[ \t]*\(/mu.test(text),
@@ -60,7 +61,7 @@ export default defineCodemod({
       if (call?.type !== 'call_expression') continue;
       const fact = typeFact(file, call);
       if (!fact || !holds(fact, FACT.dropped) || isExcluded(file, call, fact.name ?? '', excluded)) continue;
-      diagnostics.push(check(file, stmt, call, fact.list?.length ?? 1));
+      diagnostics.push(check(file, stmt, call, fact.list?.length ?? 1, fact.name ?? ''));
     }
     return diagnostics;
   },
@@ -113,23 +114,30 @@ function messageOf(call: SyntaxNode): string {
   return /^\p{Lu}(\p{Ll}|$)/u.test(name) ? name[0]!.toLowerCase() + name.slice(1) : name;
 }
 
+/** Calls whose error result is always non-nil (syscall's and x/sys/windows' Proc.Call: "The returned error is always non-nil"). */
+const ALWAYS_AN_ERROR = ['(*syscall.LazyProc).Call', '(*syscall.Proc).Call', '(*golang.org/x/sys/windows.LazyProc).Call', '(*golang.org/x/sys/windows.Proc).Call'];
+
 const IN_GO = 'a go statement drops the error of the function it starts: check it inside the goroutine';
 const NOT_IN_BLOCK = 'a call that does not stand as a statement of a block (an if or switch initializer, a labelled statement)';
 const NOWHERE = 'nowhere to return the error to: the function has no error result and receives no *testing.T (main, a goroutine, a callback)';
+const NEVER_NIL = 'its error result is never nil (a Proc\'s Call): check r1 as the API documents instead';
+const ERROR_PATH = 'cleanup on an error path (a return of an error follows): returning this error would replace the one being returned and skip the rest of the cleanup';
 const FMT_TAKEN = '`fmt` means something else here, so fmt.Errorf cannot be called by that name';
 
-function check(file: GoFile, stmt: SyntaxNode, call: SyntaxNode, results: number): Diagnostic {
+function check(file: GoFile, stmt: SyntaxNode, call: SyntaxNode, results: number, callee: string): Diagnostic {
   const fn0 = call.childForFieldName('function')!;
   const message = fn0.type === 'func_literal' ? 'the error the function literal returns is dropped' : `the error ${fn0.text.length > 40 ? `of ${messageOf(call)}(…)` : `${fn0.text} returns`} is dropped`;
   const report = (reason: string): Diagnostic => ({ start: stmt.startIndex, end: stmt.endIndex, message, reason, fixes: [] });
   if (stmt.type === 'go_statement') return report(IN_GO);
+  if (ALWAYS_AN_ERROR.includes(callee)) return report(NEVER_NIL);
   if (stmt.parent?.type !== 'statement_list') return report(NOT_IN_BLOCK);
   const fn = enclosingFunction(stmt);
   if (!fn) return report(NOWHERE);
   const indent = indentationAt(file.text, stmt.startIndex);
   const head = `if ${'_, '.repeat(results - 1)}err := ${call.text}; err != nil {\n${indent}\t`;
-  const zeros = zerosOf(file, fn);
+  const zeros = zerosOf(file, fn) && (namedResults(fn, stmt) ?? zerosOf(file, fn));
   if (zeros) {
+    if (onErrorPath(stmt)) return report(ERROR_PATH);
     const fmt = packageAt(file, 'fmt', stmt);
     if (!fmt) return report(FMT_TAKEN);
     const values = [...zeros, `${fmt.name}.Errorf("${messageOf(call)}: %w", err)`].join(', ');
@@ -140,6 +148,38 @@ function check(file: GoFile, stmt: SyntaxNode, call: SyntaxNode, results: number
     return { start: stmt.startIndex, end: stmt.endIndex, message, fixes: [{ message: `fail the test: ${t.text}.Fatal(err)`, edits: [{ start: stmt.startIndex, end: stmt.endIndex, text: `${head}${t.text}.Fatal(err)\n${indent}}` }] }] };
   }
   return report(NOWHERE);
+}
+
+/**
+ * Whether a later statement of the block returns an error: a variable named as errors are
+ * (`err`, `errClosed`), or one made there (`fmt.Errorf`, `errors.New`, `errors.Wrap`…): the
+ * statement is cleanup before it.
+ */
+function onErrorPath(stmt: SyntaxNode): boolean {
+  for (let next = stmt.nextNamedSibling; next; next = next.nextNamedSibling) {
+    if (next.type !== 'return_statement') continue;
+    const values = children(children(next)[0]);
+    const last = values[values.length - 1];
+    const made = last?.type === 'call_expression' && /(^|\.)(Errorf|New|Wrap|Wrapf|WithMessage|WithStack|Join)$/.test(last.childForFieldName('function')!.text);
+    if (last && ((last.type === 'identifier' && isErrorName(last.text)) || made)) return true;
+  }
+  return false;
+}
+
+/**
+ * The names of the function's results but the last, where every return of an error in it
+ * (a last value other than nil) returns them so, `return n, err`: what the function already
+ * does; undefined where a result is unnamed or `_`, no such return exists, one returns
+ * something else, or a name means another variable at `at`.
+ */
+function namedResults(fn: SyntaxNode, at: SyntaxNode): string[] | undefined {
+  const slots = resultSlots(fn);
+  const named = slots.slice(0, -1).map((s) => s.name);
+  if (named.some((n) => !n || n.text === '_' || !sameNode(resolveAt(n.text, at)?.node, n))) return undefined;
+  const values = fn.childForFieldName('body')?.descendantsOfType('return_statement').filter((r) => sameNode(enclosingFunction(r), fn)).map((r) => children(children(r)[0])) ?? [];
+  const erroring = values.filter((v) => v.length === slots.length && v[v.length - 1]!.type !== 'nil');
+  if (erroring.length === 0 || !erroring.every((v) => v.slice(0, -1).every((x, i) => x.text === named[i]!.text))) return undefined;
+  return named.map((n) => n!.text);
 }
 
 /** The zero values of the function's results but the last, which is an error, as the type checker says them; undefined for a function without an error result last. */

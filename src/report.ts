@@ -116,6 +116,7 @@ export function jsonReport(result: RunResult, cwd: string, mode: Mode, verified:
         file: displayPath(file.path, cwd),
         ...range(f.start, f.end),
         message: f.message,
+        ...(f.reason === undefined ? {} : { reason: f.reason }),
         fixes: f.fixes.map((fix) => ({ message: fix.message, status: fixStatus(file, fix, verified, cwd), edits: fix.edits.map(edit) })),
       }));
     }),

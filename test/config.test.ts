@@ -203,7 +203,7 @@ describe('goprod init', () => {
     expect(parseConfig(uncommented, join(dir, 'goprod.yaml'), codemods, dir)).toEqual({
       path: join(dir, 'goprod.yaml'),
       codemods: [...codemods],
-      options: { closeMode: 'both', configPkg: 'internal/config', includeTests: false, checkErrorsExclude: '', ctxDerived: 'fix', readHeaderTimeout: '10s' },
+      options: { closeMode: 'both', configPkg: 'internal/config', includeTests: false, checkErrorsExclude: '', ctxDerived: 'report', readHeaderTimeout: '10s' },
       exclude: { file: join(dir, 'goprod.yaml'), patterns: ['gen/**', '**/*_mock.go'] },
       goOutsideModule: '1.16',
     });
