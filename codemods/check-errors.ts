@@ -1,7 +1,7 @@
 // Errors are values: check them. A call used as a statement whose last result is an error
 // drops that error; where the function can return it (or fail its test) it now does.
 import { defineCodemod, type CodemodOptions } from '../src/codemod.js';
-import type { Diagnostic } from '../src/edits.js';
+import type { Diagnostic, Edit } from '../src/edits.js';
 import { FACT, holds, typeFact } from '../src/go/facts.js';
 import type { GoFile } from '../src/go/file.js';
 import { packageAt } from '../src/go/imports.js';
@@ -45,7 +45,7 @@ export default defineCodemod({
   name: 'check-errors',
   summary: 'a call statement drops the error it returns: check it',
   description:
-    "A call used as a statement whose last result is an `error` (as Go's type checker says: with type facts, a verified run or `--type-facts`; without them, as in `goprod check`, only calls of the package's own functions declared so are found, and reported without a fix) gets it checked: in a function whose last result is `error`, `if err := f(x); err != nil { return 0, fmt.Errorf(\"f: %w\", err) }` (`_, err :=` for each other result; the function's other results get their zero values, as the type checker says them, or their names where they are named and every other return of an error returns them so; the message is the callee's name, lower case); in a function receiving a `*testing.T`, `*testing.B`, `*testing.F` or `testing.TB` (and no error result), `if err := f(x); err != nil { t.Fatal(err) }`. Elsewhere (`main`, a goroutine's or a callback's closure, a function without an error result, a `go` statement, a call not standing as a statement of a block), for cleanup on an error path (a later `return` of the block returns an error, `err` or one made there: the fix would replace that error and skip the rest of the cleanup) and for calls whose error is never nil (`syscall`'s and `x/sys/windows`' `Proc.Call`) it is reported without a fix. Left alone, as errcheck leaves them by default: `fmt.Print*`, `fmt.Fprint*` to `os.Stdout`, `os.Stderr`, a `*bytes.Buffer` or a `*strings.Builder`, writes to `bytes.Buffer`, `strings.Builder` and hashes (`hash.Hash`, `maphash`), `crypto/rand.Read`, `math/rand.Read`, `CloseWithError` of pipes; every `Close` (close-errors' job), deferred calls and `_ =` assignments; and the callees `--check-errors-exclude` names, as errcheck's `exclude-functions` does (`(*os.File).Write`, `os.Remove`, `fmt.Fprintf`; comma-separated).",
+    "A call used as a statement whose last result is an `error` (as Go's type checker says: with type facts, a verified run or `--type-facts`; without them, as in `goprod check`, only calls of the package's own functions declared so are found, and reported without a fix) gets it checked: in a function whose last result is `error`, `if err := f(x); err != nil { return 0, fmt.Errorf(\"f: %w\", err) }` (`_, err :=` for each other result; the function's other results get their zero values, as the type checker says them, or their names where they are named and every other return of an error returns them so; the message is the callee's name, lower case); in a function receiving a `*testing.T`, `*testing.B`, `*testing.F` or `testing.TB` (and no error result), `if err := f(x); err != nil { t.Fatal(err) }`. Elsewhere (`main`, a goroutine's or a callback's closure, a function without an error result, a `go` statement, a call not standing as a statement of a block), for cleanup on an error path (a later `return` of the block returns an error, `err` or one made there: the fix would replace that error and skip the rest of the cleanup) and for calls whose error is never nil (`syscall`'s and `x/sys/windows`' `Proc.Call`) for removals (`Remove…`, `Delete…`, `Unlink…`: often best-effort, what they remove may not be there) and, for the return, in loops (returning would end the loop early: a channel consumer, a sweep over items) it is reported without a fix; where a comment on the line or right above says the error is ignored on purpose (`// error deliberately ignored`, `best effort`, `never fails`), the fix says so in code: `_ = f(x)`. Left alone, as errcheck leaves them by default: `fmt.Print*`, `fmt.Fprint*` to `os.Stdout`, `os.Stderr`, a `*bytes.Buffer` or a `*strings.Builder`, writes to `bytes.Buffer`, `strings.Builder` and hashes (`hash.Hash`, `maphash`), `crypto/rand.Read`, `math/rand.Read`, `CloseWithError` of pipes; every `Close` (close-errors' job), deferred calls and `_ =` assignments; and the callees `--check-errors-exclude` names, as errcheck's `exclude-functions` does (`(*os.File).Write`, `os.Remove`, `fmt.Fprintf`; comma-separated).",
   goVersions: { from: '1.13' },
   // A statement that is a call: a line starting with a name and a call on it.
   mayMatch: (text) => /^[ \t]*(?:go[ \t]+)?[\p{L}_][\p{L}\p{N}_.]*(?:\[[^\n]*\])?[ \t]*\(/mu.test(text),
@@ -122,6 +122,8 @@ const NOT_IN_BLOCK = 'a call that does not stand as a statement of a block (an i
 const NOWHERE = 'nowhere to return the error to: the function has no error result and receives no *testing.T (main, a goroutine, a callback)';
 const NEVER_NIL = 'its error result is never nil (a Proc\'s Call): check r1 as the API documents instead';
 const ERROR_PATH = 'cleanup on an error path (a return of an error follows): returning this error would replace the one being returned and skip the rest of the cleanup';
+const BEST_EFFORT = 'a removal, often best-effort (what it removes may not be there): say whether its error matters (`errors.Is(err, fs.ErrNotExist)`), or drop it with `_ =`';
+const IN_LOOP = 'in a loop: returning would end the loop early (a channel consumer, a sweep over items): decide whether this error ends it';
 const FMT_TAKEN = '`fmt` means something else here, so fmt.Errorf cannot be called by that name';
 
 function check(file: GoFile, stmt: SyntaxNode, call: SyntaxNode, results: number, callee: string): Diagnostic {
@@ -130,24 +132,48 @@ function check(file: GoFile, stmt: SyntaxNode, call: SyntaxNode, results: number
   const report = (reason: string): Diagnostic => ({ start: stmt.startIndex, end: stmt.endIndex, message, reason, fixes: [] });
   if (stmt.type === 'go_statement') return report(IN_GO);
   if (ALWAYS_AN_ERROR.includes(callee)) return report(NEVER_NIL);
+  // A comment on the line or the one above says the error is ignored on purpose: `_ =` says so in code.
+  if (ignoredOnPurpose(file, stmt) && stmt.type === 'expression_statement') return { start: stmt.startIndex, end: stmt.endIndex, message, fixes: [{ message: 'drop it explicitly, as the comment says', edits: [{ start: stmt.startIndex, end: stmt.startIndex, text: `${'_, '.repeat(results - 1)}_ = ` }] }] };
+  if (/^(remove|delete|unlink)/i.test(calleeName(call))) return report(BEST_EFFORT);
   if (stmt.parent?.type !== 'statement_list') return report(NOT_IN_BLOCK);
   const fn = enclosingFunction(stmt);
   if (!fn) return report(NOWHERE);
   const indent = indentationAt(file.text, stmt.startIndex);
-  const head = `if ${'_, '.repeat(results - 1)}err := ${call.text}; err != nil {\n${indent}\t`;
+  // Around the call, not over it: a fix inside the call (a closure among its arguments) is made in the same pass.
+  const wrap = (then: string): Edit[] => [
+    { start: call.startIndex, end: call.startIndex, text: `if ${'_, '.repeat(results - 1)}err := ` },
+    { start: call.endIndex, end: call.endIndex, text: `; err != nil {\n${indent}\t${then}\n${indent}}` },
+  ];
   const zeros = zerosOf(file, fn) && (namedResults(fn, stmt) ?? zerosOf(file, fn));
   if (zeros) {
     if (onErrorPath(stmt)) return report(ERROR_PATH);
+    if (inLoop(stmt, fn)) return report(IN_LOOP);
     const fmt = packageAt(file, 'fmt', stmt);
     if (!fmt) return report(FMT_TAKEN);
     const values = [...zeros, `${fmt.name}.Errorf("${messageOf(call)}: %w", err)`].join(', ');
-    return { start: stmt.startIndex, end: stmt.endIndex, message, fixes: [{ message: 'return it, wrapped', edits: [{ start: stmt.startIndex, end: stmt.endIndex, text: `${head}return ${values}\n${indent}}` }, ...fmt.edits] }] };
+    return { start: stmt.startIndex, end: stmt.endIndex, message, fixes: [{ message: 'return it, wrapped', edits: [...wrap(`return ${values}`), ...fmt.edits] }] };
   }
   const t = resultSlots(fn).length === 0 ? testingParameter(file, fn) : undefined;
   if (t && sameNode(resolveAt(t.text, stmt)?.node, t)) {
-    return { start: stmt.startIndex, end: stmt.endIndex, message, fixes: [{ message: `fail the test: ${t.text}.Fatal(err)`, edits: [{ start: stmt.startIndex, end: stmt.endIndex, text: `${head}${t.text}.Fatal(err)\n${indent}}` }] }] };
+    return { start: stmt.startIndex, end: stmt.endIndex, message, fixes: [{ message: `fail the test: ${t.text}.Fatal(err)`, edits: wrap(`${t.text}.Fatal(err)`) }] };
   }
   return report(NOWHERE);
+}
+
+/** Whether a loop of the function `fn` holds the statement. */
+function inLoop(stmt: SyntaxNode, fn: SyntaxNode): boolean {
+  for (let n = stmt.parent; n && !sameNode(n, fn); n = n.parent) if (n.type === 'for_statement') return true;
+  return false;
+}
+
+/** Whether a comment on the statement's line, or a line of comment right above it, says the error is ignored on purpose. */
+function ignoredOnPurpose(file: GoFile, stmt: SyntaxNode): boolean {
+  const lineStart = file.text.lastIndexOf('\n', stmt.startIndex - 1) + 1;
+  const lineEnd = file.text.indexOf('\n', stmt.endIndex);
+  const above = file.text.slice(file.text.lastIndexOf('\n', lineStart - 2) + 1, lineStart);
+  const own = file.text.slice(stmt.endIndex, lineEnd === -1 ? file.text.length : lineEnd);
+  const said = (text: string) => /\/\/.*\b(ignor\w*|deliberate\w*|intentional\w*|on purpose|best[- ]effort|don'?t care|doesn'?t matter|never fails?|cannot fail|can'?t fail)\b/i.test(text);
+  return said(own) || (/^\s*\/\//.test(above) && said(above));
 }
 
 /**
