@@ -45,7 +45,7 @@ export default defineCodemod({
   name: 'check-errors',
   summary: 'a call statement drops the error it returns: check it',
   description:
-    "A call used as a statement whose last result is an `error` (as Go's type checker says: with type facts, a verified run or `--type-facts`; without them, as in `goprod check`, only calls of the package's own functions declared so are found, and reported without a fix) gets it checked: in a function whose last result is `error`, `if err := f(x); err != nil { return 0, fmt.Errorf(\"f: %w\", err) }` (`_, err :=` for each other result; the function's other results get their zero values, as the type checker says them, or their names where they are named and every other return of an error returns them so; the message is the callee's name, lower case); in a function receiving a `*testing.T`, `*testing.B`, `*testing.F` or `testing.TB` (and no error result), `if err := f(x); err != nil { t.Fatal(err) }`. Elsewhere (`main`, a goroutine's or a callback's closure, a function without an error result, a `go` statement, a call not standing as a statement of a block), for cleanup on an error path (a later `return` of the block returns an error, `err` or one made there: the fix would replace that error and skip the rest of the cleanup) and for calls whose error is never nil (`syscall`'s and `x/sys/windows`' `Proc.Call`) for removals (`Remove…`, `Delete…`, `Unlink…`: often best-effort, what they remove may not be there) and, for the return, in loops (returning would end the loop early: a channel consumer, a sweep over items) it is reported without a fix; where a comment on the line or right above says the error is ignored on purpose (`// error deliberately ignored`, `best effort`, `never fails`), the fix says so in code: `_ = f(x)`. Left alone, as errcheck leaves them by default: `fmt.Print*`, `fmt.Fprint*` to `os.Stdout`, `os.Stderr`, a `*bytes.Buffer` or a `*strings.Builder`, writes to `bytes.Buffer`, `strings.Builder` and hashes (`hash.Hash`, `maphash`), `crypto/rand.Read`, `math/rand.Read`, `CloseWithError` of pipes; every `Close` (close-errors' job), deferred calls and `_ =` assignments; and the callees `--check-errors-exclude` names, as errcheck's `exclude-functions` does (`(*os.File).Write`, `os.Remove`, `fmt.Fprintf`; comma-separated).",
+    "A call used as a statement whose last result is an `error` (as Go's type checker says: with type facts, a verified run or `--type-facts`; without them, as in `goprod check`, only calls of the package's own functions declared so are found, and reported without a fix) gets it checked: in a function whose last result is `error`, `if err := f(x); err != nil { return 0, fmt.Errorf(\"f: %w\", err) }` (`_, err :=` for each other result; the function's other results get their zero values, as the type checker says them, or their names where they are named and every other return of an error returns them so; the message is the callee's name, lower case); in a function receiving a `*testing.T`, `*testing.B`, `*testing.F` or `testing.TB` (and no error result), `if err := f(x); err != nil { t.Fatal(err) }` for calls of other packages (a call of the package under test whose error a test drops may be expected to fail: reported without a fix). Elsewhere (`main`, a goroutine's or a callback's closure, a function without an error result, a `go` statement, a call not standing as a statement of a block), for cleanup on an error path (a later `return` of the block returns an error, `err` or one made there: the fix would replace that error and skip the rest of the cleanup) and for calls whose error is never nil (`syscall`'s and `x/sys/windows`' `Proc.Call`) for removals (`Remove…`, `Delete…`, `Unlink…`, or a call handed one: often best-effort, what they remove may not be there) and, for the return, in loops (returning would end the loop early: a channel consumer, a sweep over items) it is reported without a fix; where a comment on the line or right above says the error is ignored on purpose (`// error deliberately ignored`, `best effort`, `never fails`), the fix says so in code: `_ = f(x)`. Left alone, as errcheck leaves them by default: `fmt.Print*`, `fmt.Fprint*` to `os.Stdout`, `os.Stderr`, a `*bytes.Buffer` or a `*strings.Builder`, writes to `bytes.Buffer`, `strings.Builder` and hashes (`hash.Hash`, `maphash`), `crypto/rand.Read`, `math/rand.Read`, `CloseWithError` of pipes; every `Close` (close-errors' job), deferred calls and `_ =` assignments; and the callees `--check-errors-exclude` names, as errcheck's `exclude-functions` does (`(*os.File).Write`, `os.Remove`, `fmt.Fprintf`; comma-separated).",
   goVersions: { from: '1.13' },
   // A statement that is a call: a line starting with a name and a call on it.
   mayMatch: (text) => /^[ \t]*(?:go[ \t]+)?[\p{L}_][\p{L}\p{N}_.]*(?:\[[^\n]*\])?[ \t]*\(/mu.test(text),
@@ -61,7 +61,7 @@ export default defineCodemod({
       if (call?.type !== 'call_expression') continue;
       const fact = typeFact(file, call);
       if (!fact || !holds(fact, FACT.dropped) || isExcluded(file, call, fact.name ?? '', excluded)) continue;
-      diagnostics.push(check(file, stmt, call, fact.list?.length ?? 1, fact.name ?? ''));
+      diagnostics.push(check(file, stmt, call, fact.list?.length ?? 1, fact.name ?? '', holds(fact, FACT.own)));
     }
     return diagnostics;
   },
@@ -124,9 +124,10 @@ const NEVER_NIL = 'its error result is never nil (a Proc\'s Call): check r1 as t
 const ERROR_PATH = 'cleanup on an error path (a return of an error follows): returning this error would replace the one being returned and skip the rest of the cleanup';
 const BEST_EFFORT = 'a removal, often best-effort (what it removes may not be there): say whether its error matters (`errors.Is(err, fs.ErrNotExist)`), or drop it with `_ =`';
 const IN_LOOP = 'in a loop: returning would end the loop early (a channel consumer, a sweep over items): decide whether this error ends it';
+const UNDER_TEST = 'in a test, a call of the package under test whose error is dropped may be the point (a call expected to fail): check it by hand';
 const FMT_TAKEN = '`fmt` means something else here, so fmt.Errorf cannot be called by that name';
 
-function check(file: GoFile, stmt: SyntaxNode, call: SyntaxNode, results: number, callee: string): Diagnostic {
+function check(file: GoFile, stmt: SyntaxNode, call: SyntaxNode, results: number, callee: string, own: boolean): Diagnostic {
   const fn0 = call.childForFieldName('function')!;
   const message = fn0.type === 'func_literal' ? 'the error the function literal returns is dropped' : `the error ${fn0.text.length > 40 ? `of ${messageOf(call)}(…)` : `${fn0.text} returns`} is dropped`;
   const report = (reason: string): Diagnostic => ({ start: stmt.startIndex, end: stmt.endIndex, message, reason, fixes: [] });
@@ -134,7 +135,9 @@ function check(file: GoFile, stmt: SyntaxNode, call: SyntaxNode, results: number
   if (ALWAYS_AN_ERROR.includes(callee)) return report(NEVER_NIL);
   // A comment on the line or the one above says the error is ignored on purpose: `_ =` says so in code.
   if (ignoredOnPurpose(file, stmt) && stmt.type === 'expression_statement') return { start: stmt.startIndex, end: stmt.endIndex, message, fixes: [{ message: 'drop it explicitly, as the comment says', edits: [{ start: stmt.startIndex, end: stmt.startIndex, text: `${'_, '.repeat(results - 1)}_ = ` }] }] };
-  if (/^(remove|delete|unlink)/i.test(calleeName(call))) return report(BEST_EFFORT);
+  // A removal, or a call handed one (`inWritableDir(fs.Remove, name)`).
+  const removal = (text: string) => /^(remove|delete|unlink)/i.test(text);
+  if (removal(calleeName(call)) || children(call.childForFieldName('arguments')).some((a) => removal(a.text.split('.').pop()!))) return report(BEST_EFFORT);
   if (stmt.parent?.type !== 'statement_list') return report(NOT_IN_BLOCK);
   const fn = enclosingFunction(stmt);
   if (!fn) return report(NOWHERE);
@@ -155,6 +158,7 @@ function check(file: GoFile, stmt: SyntaxNode, call: SyntaxNode, results: number
   }
   const t = resultSlots(fn).length === 0 ? testingParameter(file, fn) : undefined;
   if (t && sameNode(resolveAt(t.text, stmt)?.node, t)) {
+    if (own) return report(UNDER_TEST);
     return { start: stmt.startIndex, end: stmt.endIndex, message, fixes: [{ message: `fail the test: ${t.text}.Fatal(err)`, edits: wrap(`${t.text}.Fatal(err)`) }] };
   }
   return report(NOWHERE);

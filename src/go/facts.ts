@@ -38,6 +38,8 @@ export const FACT = {
   dropped: 1024,
   /** The results of a function whose last result is the error type: the list holds each result's zero value (`0`, `""`, `false`, `nil`; `{}`: the type as written then `{}`; `*new`: `*new(T)`). */
   zeros: 2048,
+  /** With `dropped`: the callee is declared in the package checked (for an `x_test` package, in `x`). */
+  own: 4096,
 } as const;
 
 /** A file's facts as they travel (plain data: they cross to worker threads), or why it has none. */

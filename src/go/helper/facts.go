@@ -49,6 +49,7 @@ const (
 	factConstant                // a string constant; the name is its value
 	factDropped                 // a call statement whose last result is the error type; the name is the callee's, the list its result types
 	factZeros                   // the results of a function whose last result is the error type; the list is their zero values
+	factOwn                     // with factDropped: the callee is declared in the package checked (for an x_test package, in x)
 )
 
 // fact: [start, end, flags], [start, end, flags, name] or [start, end, flags, name, list] in JSON.
@@ -106,7 +107,7 @@ func facts(tags, overlayFile, filesFile string, export bool, patterns []string) 
 	c := newChecker(l, r, func(u *unit, files []*ast.File, info *types.Info, c *checker) {
 		var typed []typedFile
 		for _, f := range files {
-			typed = append(typed, typedFile{Path: c.fset.File(f.Pos()).Name(), Facts: fileFacts(c.fset.File(f.Pos()), f, info)})
+			typed = append(typed, typedFile{Path: c.fset.File(f.Pos()).Name(), Facts: fileFacts(c.fset.File(f.Pos()), f, info, u.pkg)})
 		}
 		mu.Lock()
 		found[u] = typed
@@ -169,7 +170,7 @@ func untyped(u *unit, fset *token.FileSet) string {
 var universeError = types.Universe.Lookup("error").Type()
 
 // fileFacts walks one file for the roles above.
-func fileFacts(tf *token.File, f *ast.File, info *types.Info) []fact {
+func fileFacts(tf *token.File, f *ast.File, info *types.Info, pkg *types.Package) []fact {
 	type span struct{ start, end token.Pos }
 	at := map[span]*fact{}
 	var list []string
@@ -220,9 +221,9 @@ func fileFacts(tf *token.File, f *ast.File, info *types.Info) []fact {
 		case *ast.CallExpr:
 			callFacts(info, n, value, record)
 		case *ast.ExprStmt:
-			droppedFacts(info, n.X, with)
+			droppedFacts(info, pkg, n.X, with)
 		case *ast.GoStmt:
-			droppedFacts(info, n.Call, with)
+			droppedFacts(info, pkg, n.Call, with)
 		case *ast.FuncDecl:
 			zeroFacts(info, n.Type, with)
 		case *ast.FuncLit:
@@ -330,7 +331,7 @@ func callFacts(info *types.Info, call *ast.CallExpr, value func(ast.Expr), recor
 
 // droppedFacts: for a call whose results are dropped (a statement) and whose last result is
 // the error type, the callee's name as errcheck names it and the types of its results.
-func droppedFacts(info *types.Info, e ast.Expr, with func([]string, ast.Node, int, string)) {
+func droppedFacts(info *types.Info, pkg *types.Package, e ast.Expr, with func([]string, ast.Node, int, string)) {
 	call, ok := unparen(e).(*ast.CallExpr)
 	if !ok {
 		return
@@ -348,20 +349,27 @@ func droppedFacts(info *types.Info, e ast.Expr, with func([]string, ast.Node, in
 		results[i] = types.TypeString(sig.Results().At(i).Type(), nil)
 	}
 	name := ""
+	var callee types.Object
 	switch fun := unparen(call.Fun).(type) {
 	case *ast.SelectorExpr:
 		name = calleeName(info, fun)
+		callee = info.Uses[fun.Sel]
 	case *ast.Ident:
-		if fn, ok := info.Uses[fun].(*types.Func); ok && fn.Pkg() != nil {
+		callee = info.Uses[fun]
+		if fn, ok := callee.(*types.Func); ok && fn.Pkg() != nil {
 			name = fn.Pkg().Path() + "." + fn.Name()
 		}
+	}
+	flags := factDropped
+	if callee != nil && callee.Pkg() != nil && pkg != nil && (callee.Pkg().Path() == pkg.Path() || callee.Pkg().Path()+"_test" == pkg.Path()) {
+		flags |= factOwn
 	}
 	if strings.HasPrefix(name, "fmt.Fprint") && len(call.Args) > 0 {
 		if t := info.TypeOf(call.Args[0]); t != nil {
 			name += "(" + types.TypeString(t, nil) + ")"
 		}
 	}
-	with(results, call, factDropped, name)
+	with(results, call, flags, name)
 }
 
 // zeroFacts: for a function whose last result is the error type, the zero value of each
