@@ -27,7 +27,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { discoverGoFiles } from '../src/discover.js';
+import { discoverGoFiles } from '../src/engine/discover.js';
 
 // Compiled to dist/bench/run.js: the package root is two levels up.
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

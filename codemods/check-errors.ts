@@ -1,7 +1,7 @@
 // Errors are values: check them. A call used as a statement whose last result is an error
 // drops that error; where the function can return it (or fail its test) it now does.
-import { defineCodemod, type CodemodOptions } from '../src/codemod.js';
-import type { Diagnostic, Edit } from '../src/edits.js';
+import { defineCodemod, type CodemodOptions } from '../src/engine/codemod.js';
+import type { Diagnostic, Edit } from '../src/engine/edits.js';
 import { FACT, holds, typeFact } from '../src/go/facts.js';
 import type { GoFile } from '../src/go/file.js';
 import { packageAt } from '../src/go/imports.js';
@@ -10,7 +10,7 @@ import { resolve, resolveAt } from '../src/go/scope.js';
 import { enclosingFunction, resultSlots } from '../src/go/syntax.js';
 import { testingParameter } from '../src/go/testing.js';
 import { isErrorName } from '../src/go/types.js';
-import { children, sameNode, type SyntaxNode } from '../src/parser.js';
+import { children, sameNode, type SyntaxNode } from '../src/engine/parse.js';
 
 /**
  * Callees whose error is left unchecked, as errcheck leaves them by default (its

@@ -1,8 +1,8 @@
 // Close errors reach someone. For a file, archive or compressor that was written to, the
 // error of Close can be the only sign the data never arrived: it is returned (joined into the
 // function's error result). Everywhere else it is dropped on purpose, visibly: `_ = x.Close()`.
-import { defineCodemod } from '../src/codemod.js';
-import type { Diagnostic, Edit } from '../src/edits.js';
+import { defineCodemod } from '../src/engine/codemod.js';
+import type { Diagnostic, Edit } from '../src/engine/edits.js';
 import { FACT, holds, typeFact } from '../src/go/facts.js';
 import type { GoFile } from '../src/go/file.js';
 import { addImport } from '../src/go/imports.js';
@@ -11,9 +11,12 @@ import { isLoopVariable, resolve, resolveAt } from '../src/go/scope.js';
 import { typeNameOf, typeTextOf } from '../src/go/types.js';
 import { contains, enclosingFunction, isWrittenAt, referencesTo, resultSlots } from '../src/go/syntax.js';
 import { atLeast } from '../src/go/version.js';
-import { children, statements, sameNode, type SyntaxNode } from '../src/parser.js';
+import { children, statements, sameNode, type SyntaxNode } from '../src/engine/parse.js';
 
 type Mode = 'both' | 'propagate' | 'explicit';
+
+/** The category of a finding on a value that was written to: its Close error can be the only sign the data did not arrive. */
+export const WRITTEN = 'close-of-written';
 
 export default defineCodemod({
   name: 'close-errors',
@@ -27,7 +30,7 @@ export default defineCodemod({
     closeMode: { flag: '--close-mode <mode>', description: 'propagate: only return Close errors of written values; explicit: only write `_ =`; both (default)', default: 'both', choices: ['both', 'propagate', 'explicit'] },
   },
   run(file, options) {
-    const mode = (options.closeMode ?? 'both') as Mode;
+    const mode: Mode = options.closeMode ?? 'both';
     const diagnostics: Diagnostic[] = [];
     for (const call of file.nodesAround(['Close'], 'call_expression')) {
       const receiver = closeReceiver(call);
@@ -70,6 +73,7 @@ function fixDefer(file: GoFile, stmt: SyntaxNode, receiver: SyntaxNode, mode: Mo
         start: stmt.startIndex,
         end: stmt.endIndex,
         message: `${x} was written to, and its Close error is dropped: it can be the only sign the data did not arrive`,
+        category: WRITTEN,
         fixes: [{ message: `return the error of ${x}.Close() in ${result.name}`, edits }],
       };
     }
@@ -105,6 +109,7 @@ function fixBareClose(file: GoFile, stmt: SyntaxNode, receiver: SyntaxNode, mode
       start: stmt.startIndex,
       end: stmt.endIndex,
       message: `${x} was written to, and its Close error is dropped right before returning nil`,
+      category: WRITTEN,
       fixes: [{ message: `return the error of ${x}.Close()`, edits: [del, { start: last.startIndex, end: last.endIndex, text: call.text }] }],
     };
   }

@@ -1,13 +1,13 @@
 // A context dropped on the way down: inside a function that receives a context.Context,
 // context.Background() or context.TODO() passed to a call cuts the call off from the caller's
 // cancellation and deadline. It passes the received context instead.
-import { defineCodemod } from '../src/codemod.js';
-import type { Diagnostic } from '../src/edits.js';
+import { defineCodemod } from '../src/engine/codemod.js';
+import type { Diagnostic } from '../src/engine/edits.js';
 import { contextParameter, isDoneReceive } from '../src/go/context.js';
 import type { GoFile } from '../src/go/file.js';
 import { resolveAt } from '../src/go/scope.js';
 import { enclosingFunction } from '../src/go/syntax.js';
-import { children, sameNode, type SyntaxNode } from '../src/parser.js';
+import { children, sameNode, type SyntaxNode } from '../src/engine/parse.js';
 
 const DERIVE = ['WithCancel', 'WithCancelCause', 'WithDeadline', 'WithDeadlineCause', 'WithTimeout', 'WithTimeoutCause', 'WithValue'];
 

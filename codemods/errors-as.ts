@@ -1,6 +1,6 @@
 // if e, ok := err.(*T); ok → var e *T; if errors.As(err, &e), so a wrapped *T still matches.
-import { defineCodemod } from '../src/codemod.js';
-import type { Diagnostic, Edit } from '../src/edits.js';
+import { defineCodemod } from '../src/engine/codemod.js';
+import type { Diagnostic, Edit } from '../src/engine/edits.js';
 import { errorsPackageAt, inErrorsProtocolMethod, isErrorInterface, isKnownError, type ErrorsPackage } from '../src/go/errors-package.js';
 import { FACT, holds, typeFact } from '../src/go/facts.js';
 import type { GoFile } from '../src/go/file.js';
@@ -8,7 +8,7 @@ import { indentationAt } from '../src/go/refactor.js';
 import { resolveAt } from '../src/go/scope.js';
 import { referencesTo } from '../src/go/syntax.js';
 import { atLeast } from '../src/go/version.js';
-import { children, sameNode, type SyntaxNode } from '../src/parser.js';
+import { children, sameNode, type SyntaxNode } from '../src/engine/parse.js';
 
 export default defineCodemod({
   name: 'errors-as',

@@ -1,12 +1,12 @@
 // err == ErrNotFound → errors.Is(err, ErrNotFound), so a wrapped ErrNotFound still matches.
-import { defineCodemod } from '../src/codemod.js';
-import type { Diagnostic } from '../src/edits.js';
+import { defineCodemod } from '../src/engine/codemod.js';
+import type { Diagnostic } from '../src/engine/edits.js';
 import { errorsPackageAt, inErrorsProtocolMethod, isErrorInterface, isKnownError } from '../src/go/errors-package.js';
 import { FACT, holds, typeFact } from '../src/go/facts.js';
 import type { GoFile } from '../src/go/file.js';
 import { resolve } from '../src/go/scope.js';
 import { enclosingFunction, isWrittenAt, referencesTo } from '../src/go/syntax.js';
-import { children, sameNode, type SyntaxNode } from '../src/parser.js';
+import { children, sameNode, type SyntaxNode } from '../src/engine/parse.js';
 
 export default defineCodemod({
   name: 'errors-is',

@@ -1,12 +1,12 @@
 // Servers open to slow clients: http.ListenAndServe and http.Server literals without a
 // ReadHeaderTimeout (or ReadTimeout) wait forever for a client's request headers.
-import { defineCodemod } from '../src/codemod.js';
-import type { Diagnostic } from '../src/edits.js';
+import { defineCodemod } from '../src/engine/codemod.js';
+import type { Diagnostic } from '../src/engine/edits.js';
 import { durationExpression } from '../src/go/duration.js';
 import type { GoFile } from '../src/go/file.js';
 import { packageAt } from '../src/go/imports.js';
 import { indentationAt } from '../src/go/refactor.js';
-import { children, type SyntaxNode } from '../src/parser.js';
+import { children, type SyntaxNode } from '../src/engine/parse.js';
 
 /** The package functions that build a Server of their arguments, with the arguments that go into it and those left to the method. */
 const SERVE: Readonly<Record<string, { fields: ReadonlyArray<string | undefined>; handler: number }>> = {

@@ -1,5 +1,5 @@
 // The registry: every codemod goprod knows, by name. A codemod's name equals its file name.
-import type { Codemod } from '../src/codemod.js';
+import type { Codemod } from '../src/engine/codemod.js';
 import checkErrors from './check-errors.js';
 import closeErrors from './close-errors.js';
 import ctxPropagate from './ctx-propagate.js';

@@ -2,16 +2,19 @@
 // one variable serves all iterations, so a goroutine, a deferred closure or a stored pointer
 // that captures it sees a later value: insert `v := v`. From Go 1.22 each iteration has its
 // own variable and such copies are dead weight: remove them where that provably changes nothing.
-import { defineCodemod } from '../src/codemod.js';
-import type { Diagnostic } from '../src/edits.js';
+import { defineCodemod } from '../src/engine/codemod.js';
+import type { Diagnostic } from '../src/engine/edits.js';
 import type { GoFile } from '../src/go/file.js';
 import { deleteStatement, insertFirstStatement } from '../src/go/refactor.js';
 import { loopVariables, resolve, type Declaration } from '../src/go/scope.js';
 import { isWrittenAt, referencesTo } from '../src/go/syntax.js';
 import { atLeast } from '../src/go/version.js';
-import { children, statements, sameNode, type SyntaxNode } from '../src/parser.js';
+import { children, statements, sameNode, type SyntaxNode } from '../src/engine/parse.js';
 
 // Spaces and /* comments */ may stand between `:=` and the name.
+/** The category of a finding on loop variables a closure or address outlives their iteration with, before Go 1.22. */
+export const SHARED = 'shared-loop-variable';
+
 const IDENTIFIER_AFTER = /(?:\s|\/\*[^]*?\*\/)*([\p{L}_][\p{L}\p{N}_]*)/uy;
 const IDENTIFIER_CHAR = /[\p{L}\p{N}_]/u;
 
@@ -61,6 +64,7 @@ function missingCopy(file: GoFile, loop: SyntaxNode): Diagnostic[] {
       start: captured[0]!.decl.node.startIndex,
       end: captured[captured.length - 1]!.decl.node.endIndex,
       message: `${captured.map((c) => `loop variable ${c.decl.name} ${c.why}`).join('; ')}; before Go 1.22 all iterations share ${names}`,
+      category: SHARED,
       fixes: [{ message: `copy ${names} at the start of each iteration`, edits: [insertFirstStatement(file.text, body, copy)] }],
     },
   ];

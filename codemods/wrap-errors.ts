@@ -1,13 +1,13 @@
 // fmt.Errorf("...: %v", err) → %w, so errors.Is and errors.As see the cause.
-import { defineCodemod } from '../src/codemod.js';
-import type { Diagnostic, Edit } from '../src/edits.js';
+import { defineCodemod } from '../src/engine/codemod.js';
+import type { Diagnostic, Edit } from '../src/engine/edits.js';
 import { FACT, holds, typeFact } from '../src/go/facts.js';
 import type { GoFile } from '../src/go/file.js';
-import { parseFormat } from '../src/go/format.js';
+import { parseFormat } from '../src/go/printf.js';
 import { decodeStringExpression } from '../src/go/literal.js';
 import { errorMethodReceiver, isErrorValue } from '../src/go/types.js';
 import { atLeast } from '../src/go/version.js';
-import { children, type SyntaxNode } from '../src/parser.js';
+import { children, type SyntaxNode } from '../src/engine/parse.js';
 
 export default defineCodemod({
   name: 'wrap-errors',

@@ -7,6 +7,7 @@ import type { BulkReport, RepoRecord } from '../src/bulk/model.js';
 import { inShard, listRepos, type Repo } from '../src/bulk/repos.js';
 import { git, GIT_ENV, gitRepo } from './git-repo.js';
 import { runGoprod, runGoprodOn } from './run-goprod.js';
+import { untilChildShows } from './wait-for-child.js';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'goprod-bulk-test-'))));
@@ -102,17 +103,11 @@ describe('goprod bulk', () => {
     // Killed while working: stopped after its first record.
     const cli = new URL('../dist/src/cli.js', import.meta.url).pathname;
     const child = spawn(process.execPath, [cli, 'bulk', '--codemod=wrap-errors', '--jobs=1', 'r1', 'r2', 'r3', 'r4'], { cwd: dir, env: GIT_ENV, stdio: 'ignore' });
+    const exited = new Promise((done) => child.on('exit', done));
     const records = join(dir, 'goprod-report', 'repos');
-    await new Promise<void>((done) => {
-      const poll = setInterval(() => {
-        if (existsSync(records) && readdirSync(records).some((f) => f.endsWith('.json'))) {
-          clearInterval(poll);
-          child.kill('SIGKILL');
-          done();
-        }
-      }, 20);
-    });
-    await new Promise((done) => child.on('exit', done));
+    await untilChildShows(child, () => existsSync(records) && readdirSync(records).some((f) => f.endsWith('.json')), 'a first record');
+    child.kill('SIGKILL');
+    await exited;
     // r4 as if killed between its commit and its record: the branch is there, the record is not.
     const r4 = join(dir, 'r4');
     for (const f of readdirSync(records).filter((f) => f.startsWith('r4-'))) rmSync(join(records, f));

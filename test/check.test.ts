@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Evidence } from '../src/check/evidence.js';
 import { countGoroutines } from '../src/check/goroutines.js';
-import { loadGoParser } from '../src/parser.js';
+import { loadGoParser } from '../src/engine/parse.js';
 import { band, scoreSignals, THRESHOLDS, type Signal } from '../src/check/signals.js';
 import { runGoprod } from './run-goprod.js';
 import { writeTree } from './tree.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { codemods } from '../codemods/index.js';
-import { findConfig, parseConfig, starterConfig } from '../src/config.js';
+import { findConfig, parseConfig, starterConfig } from '../src/cli/config.js';
 import { runGoprod } from './run-goprod.js';
 
 const DEMO = new URL('../fixtures/demo/', import.meta.url).pathname;

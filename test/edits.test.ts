@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { applyEdits, composePasses, mergeFixes, type Fix } from '../src/edits.js';
+import { applyEdits, composePasses, mergeFixes, type Fix } from '../src/engine/edits.js';
 
 const fix = (message: string, ...edits: Array<[number, number, string]>): Fix => ({ message, edits: edits.map(([start, end, text]) => ({ start, end, text })) });
 

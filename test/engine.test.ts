@@ -1,11 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { discoverGoFiles } from '../src/discover.js';
+import { discoverGoFiles } from '../src/engine/discover.js';
 import { parseGoMod } from '../src/go/module.js';
 import { buildTagMinimum, fileGoVersion, parseGoVersion } from '../src/go/version.js';
-import { LineIndex } from '../src/position.js';
+import { LineIndex } from '../src/engine/position.js';
 
 describe('discoverGoFiles', () => {
   let dir: string;
@@ -28,6 +29,16 @@ describe('discoverGoFiles', () => {
     // .gitignore files above a starting directory inside the work tree apply too.
     writeFileSync(join(dir, '.gitignore'), 'c.go\n');
     expect(discoverGoFiles(['sub'], dir).map((p) => relative(dir, p))).toEqual(['sub/keep.go']);
+  });
+
+  test('a file git tracks is Go code whatever .gitignore says, as for git; the config file\'s exclude patterns still apply', () => {
+    touch('a.go', 'inspect/main.go', 'inspect/untracked.go', 'sub/gen.go', 'skip/s.go');
+    writeFileSync(join(dir, '.gitignore'), 'inspect\ngen.go\n');
+    const git = (...args: string[]) => expect(spawnSync('git', ['-C', dir, ...args]).status).toBe(0);
+    git('init', '-q');
+    git('add', '-f', 'a.go', 'inspect/main.go', 'sub/gen.go', 'skip/s.go');
+    const exclude = { file: join(dir, 'goprod.yaml'), patterns: ['skip/'] };
+    expect(discoverGoFiles(['.'], dir, undefined, exclude).map((p) => relative(dir, p))).toEqual(['a.go', 'inspect/main.go', 'sub/gen.go']);
   });
 
   test('takes a file named on the command line as asked and rejects other paths', () => {
@@ -64,4 +75,18 @@ test('LineIndex converts string indices to byte columns and back', () => {
   expect(lines.position(x)).toEqual({ line: 2, column: 8 });
   expect(lines.index({ line: 2, column: 8 })).toBe(x);
   expect(lines.byteOffset(x)).toBe(10);
+});
+
+test("Go 1.26's new(expr) parses, and the tree reads the file as written; a file that does not parse still says where", async () => {
+  const { loadGoParser } = await import('../src/engine/parse.js');
+  const parser = await loadGoParser();
+  const text = 'package x\n\nvar a, b = new(f()), new([]int)\n\nfunc f() int { return 1 }\n';
+  const parsed = parser.parse(text);
+  expect(parsed.firstError).toBeUndefined();
+  expect(parsed.root.text).toBe(text);
+  expect(parsed.root.descendantsOfType('call_expression').map((c) => c.childForFieldName('function')!.text)).toEqual(['new', 'f', 'new']);
+  parsed.dispose();
+  const broken = parser.parse('package x\n\nvar a = new(f()) +\n');
+  expect(broken.firstError).toBeDefined();
+  broken.dispose();
 });

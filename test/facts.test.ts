@@ -9,7 +9,7 @@ import { FIXTURES } from './fixture-harness.js';
 import { HOST, runGoprod } from './run-goprod.js';
 import { FACT, TypeFacts, type Fact, type FileTypes } from '../src/go/facts.js';
 import { ModuleFinder } from '../src/go/module.js';
-import { typeFactsFor } from '../src/type-facts.js';
+import { typeFactsFor } from '../src/engine/type-facts.js';
 import { writeTree } from './tree.js';
 
 describe('spans: UTF-8 bytes from Go become string indices', () => {
@@ -250,6 +250,25 @@ describe('goprod fix with type facts', () => {
     expect(stderr).not.toContain('backed out');
     expect(stderr).toContain(`goprod: applied 3 fixes in 3 files; checked under ${HOST}, windows/amd64\n`);
     expect(read('app/app_windows.go')).toBe(original('app/app_windows.go').replace('stat %s: %v', 'stat %s: %w'));
+  });
+
+  test('a file of another platform in which syntax proposes no fix costs no type check of that platform, but joins one checked anyway', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'goprod-facts-elsewhere-'));
+    const wraps = (name: string) => `package m\n\nimport "fmt"\n\nfunc ${name}(err error) error {\n\treturn fmt.Errorf("${name}: %v", err)\n}\n`;
+    writeTree(dir, {
+      'go.mod': 'module example.com/m\n\ngo 1.21\n',
+      'm.go': wraps('Host'),
+      'm_windows.go': wraps('Windows'),
+      'm_darwin.go': 'package m\n\nimport "fmt"\n\nfunc Darwin(code int) error {\n\treturn fmt.Errorf("code: %v", code)\n}\n',
+      // Only the type checker knows that e is an error.
+      'n_windows.go': 'package m\n\nimport (\n\t"fmt"\n\t"io"\n)\n\nfunc N(r io.Reader) error {\n\t_, e := r.Read(nil)\n\treturn fmt.Errorf("n: %v", e)\n}\n',
+    });
+    commit();
+    const { code, stdout, stderr } = await goprod('fix', '--codemod=wrap-errors', '--verbose');
+    expect(code).toBe(0);
+    expect(stdout).toContain('+\treturn fmt.Errorf("n: %w", e)');
+    expect(stderr).toMatch(new RegExp(`^goprod: type facts: ${HOST} in [\\d.]+ s, windows/amd64 in [\\d.]+ s$`, 'm'));
+    expect(stderr).not.toContain('decided without type facts');
   });
 
   // codeErr's name says error, but it is a string: from syntax, %w; with the type checker, nothing.

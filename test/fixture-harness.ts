@@ -1,15 +1,19 @@
 // The fixture convention: fixtures/<codemod>/<case>/ is a tiny Go module. Input files mark
 // expected findings with `// want "regexp"` on the flagged line; `x.go.golden` holds the
-// expected output of `x.go` (no golden file: the file must stay byte-identical).
+// expected output of `x.go` (no golden file: the file must stay byte-identical). The fixes
+// are verified as in `goprod fix`: a fix the toolchain backs out fails the case unless the
+// case's backed-out.txt expects it (a line `x.go:LINE regexp`: the finding's line and the
+// toolchain's reason); a fix left unverified or that gofmt rejects always fails it, so that
+// verification never hides a codemod's bug behind a golden file equal to the input.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import type { Codemod } from '../src/codemod.js';
+import { basename, dirname, join, relative } from 'node:path';
+import type { Codemod } from '../src/engine/codemod.js';
 import { goEnv } from '../src/go/toolchain.js';
-import { LineIndex } from '../src/position.js';
-import { fixedContent } from '../src/model.js';
-import { runCodemods } from '../src/runner.js';
+import { LineIndex } from '../src/engine/position.js';
+import { fixedContent, type FileResult } from '../src/engine/model.js';
+import { runCodemods } from '../src/engine/run.js';
 
 export const FIXTURES = new URL('../fixtures/', import.meta.url).pathname;
 
@@ -46,13 +50,14 @@ function wants(text: string): Map<number, RegExp[]> {
  * Runs the codemod on a copy of the case and returns every mismatch: a finding without a
  * `want`, a `want` without a finding, an output that differs from its golden file.
  */
-export async function checkFixtureCase(codemod: Codemod, caseName: string): Promise<string[]> {
-  const src = join(FIXTURES, codemod.name, caseName);
+export async function checkFixtureCase(codemod: Codemod, caseName: string, fixtures = FIXTURES): Promise<string[]> {
+  const src = join(fixtures, codemod.name, caseName);
   const work = mkdtempSync(join(tmpdir(), `goprod-${codemod.name}-`));
   const problems: string[] = [];
   try {
-    cpSync(src, work, { recursive: true, filter: (p) => !p.endsWith('.golden') });
+    cpSync(src, work, { recursive: true, filter: (p) => !p.endsWith('.golden') && basename(p) !== BACKED_OUT });
     const result = await runCodemods([work], [codemod]);
+    problems.push(...verificationProblems(result.files, work, expectedBackOuts(src)));
     for (const rel of goFiles(work)) {
       const input = readFileSync(join(src, rel), 'utf8');
       const file = result.files.find((f) => relative(work, f.path) === rel);
@@ -83,6 +88,44 @@ export async function checkFixtureCase(codemod: Codemod, caseName: string): Prom
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+  return problems;
+}
+
+/** The file of a case that lists the back-outs it expects. */
+const BACKED_OUT = 'backed-out.txt';
+
+interface ExpectedBackOut {
+  file: string;
+  line: number;
+  reason: RegExp;
+}
+
+/** backed-out.txt: a line `x.go:LINE regexp` per fix the toolchain must back out. */
+function expectedBackOuts(src: string): ExpectedBackOut[] {
+  const path = join(src, BACKED_OUT);
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => {
+    const m = /^(\S+):(\d+)\s+(.+)$/.exec(l);
+    if (!m) throw new Error(`${path}: "${l}" is not "file.go:LINE regexp"`);
+    return { file: m[1]!, line: Number(m[2]), reason: new RegExp(m[3]!) };
+  });
+}
+
+/** What verification did that the case does not expect: fixes backed out (unless listed), files left unverified, fixes gofmt rejected. */
+function verificationProblems(files: readonly FileResult[], work: string, expected: readonly ExpectedBackOut[]): string[] {
+  const problems: string[] = [];
+  const unmatched = [...expected];
+  for (const f of files) {
+    const rel = relative(work, f.path);
+    for (const b of f.backedOut) {
+      const i = unmatched.findIndex((e) => e.file === rel && e.line === b.line && e.reason.test(b.reason));
+      if (i === -1) problems.push(`${rel}:${b.line}: fix backed out: ${b.reason}`);
+      else unmatched.splice(i, 1);
+    }
+    if (f.unverified && f.applied.length > 0) problems.push(`${rel}: fixes unverified: ${f.unverified}`);
+    if (f.formatError) problems.push(`${rel}: fixes dropped, gofmt rejected them: ${f.formatError}`);
+  }
+  for (const e of unmatched) problems.push(`${e.file}:${e.line}: no fix backed out matching ${e.reason}`);
   return problems;
 }
 

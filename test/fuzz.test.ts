@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, expect, test } from 'vitest';
 import { codemods } from '../codemods/index.js';
-import { loadGoParser } from '../src/parser.js';
-import { fixedContent, willChange, type RunResult } from '../src/model.js';
-import { runCodemods } from '../src/runner.js';
-import { writeSourceAtomic } from '../src/source.js';
+import { loadGoParser } from '../src/engine/parse.js';
+import { fixedContent, willChange, type RunResult } from '../src/engine/model.js';
+import { runCodemods } from '../src/engine/run.js';
+import { writeSourceAtomic } from '../src/engine/source.js';
 import { FIXTURES } from './fixture-harness.js';
 
 const RUNS = Number(process.env.GOPROD_FUZZ_RUNS ?? 60);

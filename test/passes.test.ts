@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { defineCodemod } from '../src/codemod.js';
-import { counts } from '../src/report.js';
-import { runCodemods } from '../src/runner.js';
+import { defineCodemod } from '../src/engine/codemod.js';
+import { counts } from '../src/engine/model.js';
+import { runCodemods } from '../src/engine/run.js';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'goprod-passes-test-'))));

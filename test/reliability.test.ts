@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { codemods } from '../codemods/index.js';
-import { defineCodemod } from '../src/codemod.js';
-import { runCodemods } from '../src/runner.js';
+import { defineCodemod } from '../src/engine/codemod.js';
+import { runCodemods } from '../src/engine/run.js';
 import { runGoprod } from './run-goprod.js';
 import { writeTree } from './tree.js';
+import { untilChildShows } from './wait-for-child.js';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'goprod-reliability-'))));
@@ -143,7 +144,7 @@ describe('pipes, signals and leftovers', () => {
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
       const closed = new Promise((done) => child.on('close', done));
-      while (!readdirSync(temp).some((n) => n.startsWith('goprod-verify-'))) await new Promise((r) => setTimeout(r, 20));
+      await untilChildShows(child, () => readdirSync(temp).some((n) => n.startsWith('goprod-verify-')), 'a goprod-verify- folder');
       child.kill('SIGTERM');
       expect(await closed).toBe(143);
       expect(stderr).toBe('goprod: interrupted by SIGTERM; nothing was written\n');

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { runGoprod } from './run-goprod.js';
-import { defineCodemod } from '../src/codemod.js';
-import { formatFixed } from '../src/format.js';
-import { runCodemods } from '../src/runner.js';
+import { defineCodemod } from '../src/engine/codemod.js';
+import { formatFixed } from '../src/engine/format.js';
+import { runCodemods } from '../src/engine/run.js';
 import { PLAUSIBLE, writeTree } from './tree.js';
 
 let dir: string;

@@ -4,8 +4,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CONFIG_NAMES } from '../config.js';
-import { childProcess } from '../interrupt.js';
+import { CONFIG_NAMES } from '../cli/config.js';
+import { childProcess } from '../engine/interrupt.js';
 import type { Repo } from './repos.js';
 
 // Under vitest this module is loaded from src/bulk/*.ts; the child needs the compiled CLI, which `npm test` builds.
@@ -41,7 +41,11 @@ export interface ChildRun {
  */
 export function goprodChild(args: readonly string[], cwd: string, timeoutMinutes: number): Promise<ChildRun> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, CI: '1', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd,
+      env: { ...process.env, CI: '1', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     childProcess(child); // stopped with the run
     let stdout = '';
     let stderr = '';
@@ -51,7 +55,8 @@ export function goprodChild(args: readonly string[], cwd: string, timeoutMinutes
     child.on('error', fail);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (signal) return fail(new Error(signal === 'SIGTERM' ? `timed out after ${timeoutMinutes} minutes` : `goprod ${args[0]} ended by ${signal}`));
+      if (signal)
+        return fail(new Error(signal === 'SIGTERM' ? `timed out after ${timeoutMinutes} minutes` : `goprod ${args[0]} ended by ${signal}`));
       done({ code: code ?? 2, stdout, stderr });
     });
   });
@@ -65,6 +70,11 @@ export function lastLines(text: string): string {
 /** git's stdout; rejects with its stderr. */
 export function git(cwd: string, args: string[]): Promise<string> {
   return new Promise((done, fail) =>
-    execFile('git', args, { cwd, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }, (error, stdout, stderr) => (error ? fail(new Error(`git ${args[0]}: ${stderr.trim() || error.message}`)) : done(stdout))),
+    execFile(
+      'git',
+      args,
+      { cwd, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } },
+      (error, stdout, stderr) => (error ? fail(new Error(`git ${args[0]}: ${stderr.trim() || error.message}`)) : done(stdout)),
+    ),
   );
 }

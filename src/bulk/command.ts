@@ -3,9 +3,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { tempPrefix, temporaryPath } from '../interrupt.js';
+import { tempPrefix, temporaryPath } from '../engine/interrupt.js';
 import type { Io } from '../io.js';
-import { displayPath, plural } from '../report.js';
+import { displayPath, plural } from '../output/text.js';
 import { tally, type BulkReport } from './model.js';
 import { progressDisplay } from './pool.js';
 import { listRepos, parseShard } from './repos.js';
@@ -36,7 +36,9 @@ export async function bulkCommand(dirs: string[], codemods: string[], every: boo
   const repos = listRepos(dirs, opts.repos, io.cwd);
   const reportDir = resolve(io.cwd, opts.report);
   const branch = opts.branch ?? `goprod/${every ? 'all' : codemods.join('+')}`;
-  const progress = progressDisplay(io, 'goprod bulk', (stage) => ['changed', 'unchanged', 'skipped', 'unverified', 'failed'].includes(stage));
+  const progress = progressDisplay(io, 'goprod bulk', (stage) =>
+    ['changed', 'unchanged', 'skipped', 'unverified', 'failed'].includes(stage),
+  );
   const worktreesDir = mkdtempSync(tempPrefix('worktrees'));
   const forget = temporaryPath(worktreesDir);
   try {
@@ -57,7 +59,8 @@ export async function bulkCommand(dirs: string[], codemods: string[], every: boo
     });
     progress.done();
     writeReport(reportDir, report, { records: false });
-    for (const r of report.repositories.filter((r) => r.status === 'failed' || r.status === 'skipped' || r.status === 'unverified')) io.stderr(`goprod: ${r.name}: ${r.status}: ${r.reason ?? ''}\n`);
+    for (const r of report.repositories.filter((r) => r.status === 'failed' || r.status === 'skipped' || r.status === 'unverified'))
+      io.stderr(`goprod: ${r.name}: ${r.status}: ${r.reason ?? ''}\n`);
     io.stderr(`goprod: ${bulkSummary(report)}; report: ${displayPath(join(reportDir, 'report.html'), io.cwd)}\n`);
     return report.repositories.some((r) => r.status === 'failed') ? 1 : 0;
   } finally {
@@ -69,9 +72,16 @@ export async function bulkCommand(dirs: string[], codemods: string[], every: boo
 /** `12 repositories: 4 changed, …; 37 fixes (wrap-errors 30, loopvar 7), 2 backed out`. */
 export function bulkSummary(report: BulkReport): string {
   const { byStatus, applied, backedOut } = tally(report);
-  const statuses = Object.entries(byStatus).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ');
+  const statuses = Object.entries(byStatus)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ');
   const total = Object.values(applied).reduce((a, b) => a + b, 0);
-  const perCodemod = Object.entries(applied).filter(([, n]) => n > 0).map(([c, n]) => `${c} ${n}`).join(', ');
-  return `${report.repositories.length} ${plural(report.repositories.length, 'repository', 'repositories')}: ${statuses}; ${total} ${plural(total, 'fix', 'fixes')} committed${perCodemod ? ` (${perCodemod})` : ''}${backedOut > 0 ? `, ${backedOut} backed out` : ''}`;
+  const perCodemod = Object.entries(applied)
+    .filter(([, n]) => n > 0)
+    .map(([c, n]) => `${c} ${n}`)
+    .join(', ');
+  const repositories = `${report.repositories.length} ${plural(report.repositories.length, 'repository', 'repositories')}`;
+  const committed = `${total} ${plural(total, 'fix', 'fixes')} committed${perCodemod ? ` (${perCodemod})` : ''}`;
+  return `${repositories}: ${statuses}; ${committed}${backedOut > 0 ? `, ${backedOut} backed out` : ''}`;
 }
-

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { html as diff2html, parse as parseDiff, type Diff2HtmlConfig } from 'diff2html';
 import { ColorSchemeType, LineMatchingType, OutputFormatType } from 'diff2html/lib/types.js';
-import { baseCss, escapeHtml, facts, htmlPage, runDuration, sortableScript, when } from '../page.js';
-import { plural } from '../report.js';
+import { baseCss, escapeHtml, facts, htmlPage, runDuration, sortableScript, when } from '../output/page.js';
+import { plural } from '../output/text.js';
 import { tally, type BulkReport, type CodemodCounts, type RepoRecord } from './model.js';
 
 /** The whole page. Every piece of report text is escaped; nothing in it can add markup or script. */
@@ -64,8 +64,14 @@ function fixesTable(report: BulkReport, t: ReturnType<typeof tally>): string {
   const codemods = [...new Set([...report.codemods, ...Object.keys(t.applied)])];
   const total = codemods.reduce((sum, c) => sum + (t.applied[c] ?? 0), 0);
   const rows = codemods.map((c) => `<tr><td><code>${escapeHtml(c)}</code></td><td class="num">${t.applied[c] ?? 0}</td></tr>`).join('');
-  const backedOut = t.backedOut === 0 ? '' : `<p class="backed-out" id="backed-out"><span class="n">${t.backedOut}</span> ${plural(t.backedOut, 'fix was', 'fixes were')} backed out: the Go toolchain rejected ${plural(t.backedOut, 'it', 'them')}, so ${plural(t.backedOut, 'it is', 'they are')} in no commit.</p>`;
-  return `<table class="data fixes" id="fixes"><thead><tr><th>Codemod</th><th class="num">Fixes applied</th></tr></thead><tbody>${rows}</tbody><tfoot><tr><th>Total</th><td class="num">${total}</td></tr></tfoot></table>${backedOut}`;
+  const backedOut =
+    t.backedOut === 0
+      ? ''
+      : `<p class="backed-out" id="backed-out"><span class="n">${t.backedOut}</span> ${plural(t.backedOut, 'fix was', 'fixes were')} \
+backed out: the Go toolchain rejected ${plural(t.backedOut, 'it', 'them')}, so ${plural(t.backedOut, 'it is', 'they are')} in no \
+commit.</p>`;
+  return `<table class="data fixes" id="fixes"><thead><tr><th>Codemod</th><th class="num">Fixes \
+applied</th></tr></thead><tbody>${rows}</tbody><tfoot><tr><th>Total</th><td class="num">${total}</td></tr></tfoot></table>${backedOut}`;
 }
 
 const columns: { label: string; numeric?: boolean }[] = [
@@ -82,7 +88,8 @@ const columns: { label: string; numeric?: boolean }[] = [
 
 function repoRow(r: RepoRecord, index: number): string {
   const status = escapeHtml(r.status);
-  const name = `<span class="repo-name">${escapeHtml(r.name)}</span>${r.id === r.name ? '' : `<div class="repo-id">${escapeHtml(r.id)}</div>`}${r.diff ? `<a href="#${diffId(index)}">diff</a>` : ''}`;
+  const name = `<span \
+class="repo-name">${escapeHtml(r.name)}</span>${r.id === r.name ? '' : `<div class="repo-id">${escapeHtml(r.id)}</div>`}${r.diff ? `<a href="#${diffId(index)}">diff</a>` : ''}`;
   const cells = [
     `<td class="name">${name}</td>`,
     `<td><span class="badge ${status}">${status}</span></td>`,
@@ -101,7 +108,8 @@ function repoRow(r: RepoRecord, index: number): string {
 function countCell(r: RepoRecord, key: keyof CodemodCounts): string {
   const parts = Object.entries(r.fixes).filter(([, c]) => c[key] > 0);
   const total = parts.reduce((sum, [, c]) => sum + c[key], 0);
-  const each = parts.length > 1 ? `<div class="each">${parts.map(([codemod, c]) => `${escapeHtml(codemod)} ${c[key]}`).join(', ')}</div>` : '';
+  const each =
+    parts.length > 1 ? `<div class="each">${parts.map(([codemod, c]) => `${escapeHtml(codemod)} ${c[key]}`).join(', ')}</div>` : '';
   return `<td class="num${total === 0 ? ' zero' : ''}" data-sort="${total}">${total}${each}</td>`;
 }
 
@@ -109,7 +117,9 @@ function reasonAndNotes(r: RepoRecord): string {
   const parts = [
     r.reason ? `<div>${cellText(r.reason)}</div>` : '',
     r.notes.length > 0 ? `<ul class="notes">${r.notes.map((n) => `<li>${cellText(n)}</li>`).join('')}</ul>` : '',
-    r.push ? `<div class="push ${r.push.ok ? 'ok' : 'failed'}">${cellText(r.push.output.trim(), r.push.ok ? 'pushed' : 'push failed')}</div>` : '',
+    r.push
+      ? `<div class="push ${r.push.ok ? 'ok' : 'failed'}">${cellText(r.push.output.trim(), r.push.ok ? 'pushed' : 'push failed')}</div>`
+      : '',
   ];
   return parts.join('');
 }
@@ -146,7 +156,8 @@ function diffSection(r: RepoRecord, index: number): string {
   const files = parseDiff(diff, diffConfig);
   const added = files.reduce((sum, f) => sum + f.addedLines, 0);
   const deleted = files.reduce((sum, f) => sum + f.deletedLines, 0);
-  const stat = `${files.length} ${plural(files.length, 'file', 'files')}, <span class="added">+${added}</span> <span class="deleted">−${deleted}</span>`;
+  const stat = `${files.length} ${plural(files.length, 'file', 'files')}, <span class="added">+${added}</span> <span \
+class="deleted">−${deleted}</span>`;
   const where = [r.branch, r.commit?.slice(0, 12)].map((s) => (s ? `<code>${escapeHtml(s)}</code>` : '')).join(' ');
   return `<details class="commit" id="${diffId(index)}">
 <summary><span class="repo-name">${escapeHtml(r.name)}</span> ${where} <span class="stat">${stat}</span></summary>
@@ -197,7 +208,8 @@ const pageScript = `${sortableScript}
 'use strict';
 const table = document.getElementById('repos');
 const rows = sortable(table);
-const searchText = new Map(rows.map((row) => [row, (row.querySelector('.name').textContent + ' ' + row.querySelector('.reason').textContent).toLowerCase()]));
+const searchText = new Map(rows.map((row) => [row, (row.querySelector('.name').textContent + ' ' + \
+row.querySelector('.reason').textContent).toLowerCase()]));
 const filter = document.getElementById('filter');
 const boxes = Array.from(document.querySelectorAll('input[name=status]'));
 const shown = document.getElementById('shown');

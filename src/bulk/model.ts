@@ -1,6 +1,8 @@
 // The data of a bulk run (goprod bulk): one record per repository, written to the report
 // directory as each finishes (repos/<slug>.json, which --resume reads) and gathered into
 // report.json and report.html at the end (and by `goprod bulk merge-reports`).
+import type { RecordKind } from './pool.js';
+import { arrayOf, boolean, type Check, number, object, oneOf, optional, recordOf, string } from '../checked-json.js';
 
 /** What happened to one repository. */
 export type RepoStatus =
@@ -48,6 +50,24 @@ export interface RepoRecord {
   seconds: number;
 }
 
+const codemodCounts: Check<CodemodCounts> = object({ applied: number, backedOut: number, unverified: number });
+
+/** What --resume and merge-reports check a record read back against. */
+export const repoRecord: Check<RepoRecord> = object({
+  id: string,
+  name: string,
+  status: oneOf('changed', 'unchanged', 'skipped', 'unverified', 'failed'),
+  reason: optional(string),
+  notes: arrayOf(string),
+  branch: optional(string),
+  commit: optional(string),
+  fixes: recordOf(codemodCounts),
+  diff: optional(string),
+  push: optional(object({ ok: boolean, output: string })),
+  startedAt: string,
+  seconds: number,
+});
+
 export interface BulkReport {
   /** Bumped when the shape changes incompatibly. */
   version: 1;
@@ -59,6 +79,12 @@ export interface BulkReport {
   finishedAt: string;
   repositories: RepoRecord[];
 }
+
+/** goprod bulk's records: they have no kind. */
+export const BULK_RECORDS: RecordKind<RepoRecord> = { kind: undefined, command: 'goprod bulk', record: repoRecord };
+
+/** What merge-reports reads of a shard's report.json. */
+export const bulkReportSpan = object({ codemods: arrayOf(string), branch: string, startedAt: string, finishedAt: string });
 
 /** Repositories per status, and fixes per codemod (applied), for summaries. */
 export function tally(report: BulkReport): { byStatus: Record<RepoStatus, number>; applied: Record<string, number>; backedOut: number } {

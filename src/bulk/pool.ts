@@ -5,9 +5,10 @@
 // merge-reports. One repository failing never stops the others: a job returns its record.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type Check, JsonShapeError, object, optional, parseChecked, string } from '../checked-json.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { StatusBlock } from '../terminal.js';
+import { StatusBlock } from '../output/terminal.js';
 import { inShard, slugOf, type Repo, type Shard } from './repos.js';
 
 /** The part of a repository's record the pool reads. */
@@ -22,16 +23,13 @@ export interface RepoResult {
 /** Told when a repository starts, changes stage or ends (`stage` is then its status). */
 export type ProgressEvent = { repo: Repo; stage: string; done: number; of: number };
 
-export interface PoolOptions<R extends RepoResult> {
+export interface PoolOptions<R extends RepoResult> extends RecordKind<R> {
   /** The report directory: records go to its repos/ directory. */
   reportDir: string;
   jobs: number;
   shard?: Shard;
   /** Keep the records an earlier run left in repos/ and do only the rest. */
   resume: boolean;
-  /** The kind of record this command makes (see RepoResult.kind), and the command's name for messages. */
-  kind: string | undefined;
-  command: string;
   /** One repository's work; `onStage` says what it is doing. It returns a record, whatever happens. */
   job: (repo: Repo, onStage: (stage: string) => void) => Promise<R>;
   /** The stage shown when a record is done (its status). */
@@ -40,12 +38,18 @@ export interface PoolOptions<R extends RepoResult> {
 }
 
 /** Runs the jobs; the records come back in the list's order, those kept from an earlier run included. */
-export async function runRepos<R extends RepoResult>(all: readonly Repo[], options: PoolOptions<R>): Promise<{ startedAt: string; finishedAt: string; records: R[] }> {
+export async function runRepos<R extends RepoResult>(
+  all: readonly Repo[],
+  options: PoolOptions<R>,
+): Promise<{ startedAt: string; finishedAt: string; records: R[] }> {
   const startedAt = new Date().toISOString();
   const repos = options.shard ? all.filter((r) => inShard(r, options.shard!)) : [...all];
   const recordsDir = join(options.reportDir, 'repos');
-  const earlier = readRecords<R>(recordsDir, options.kind, options.command);
-  if (earlier.size > 0 && !options.resume) throw new UsageError(`${options.reportDir} holds the results of an earlier run: add --resume to continue it, or choose another --report directory`);
+  const earlier = readRecords(recordsDir, options);
+  if (earlier.size > 0 && !options.resume)
+    throw new UsageError(
+      `${options.reportDir} holds the results of an earlier run: add --resume to continue it, or choose another --report directory`,
+    );
   mkdirSync(recordsDir, { recursive: true });
 
   const records = new Map<string, R>();
@@ -72,15 +76,45 @@ export async function runRepos<R extends RepoResult>(all: readonly Repo[], optio
 }
 
 /** The per-repository records a report directory's repos/ holds, by identity; another command's records are refused. */
-export function readRecords<R extends RepoResult>(dir: string, kind: string | undefined, command: string): Map<string, R> {
+/** Whose records a report directory holds: their kind (see RepoResult.kind), the command (for messages), and their shape. */
+export interface RecordKind<R extends RepoResult> {
+  kind: string | undefined;
+  command: string;
+  record: Check<R>;
+}
+
+const recordKind = object({ kind: optional(string) });
+
+/**
+ * The per-repository records a report directory's repos/ holds, by identity; another command's
+ * records, or a file that is not a record, are refused.
+ */
+export function readRecords<R extends RepoResult>(dir: string, { kind, command, record: check }: RecordKind<R>): Map<string, R> {
   const records = new Map<string, R>();
   if (!existsSync(dir)) return records;
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
-    const record = JSON.parse(readFileSync(join(dir, name), 'utf8')) as R;
-    if (record.kind !== kind) throw new UsageError(`${join(dir, name)} is a result of goprod ${record.kind ?? 'bulk'}, not of ${command}: choose another --report directory`);
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .sort()) {
+    const path = join(dir, name);
+    const text = readFileSync(path, 'utf8');
+    const made = parseChecked(text, recordKind).kind;
+    if (made !== kind)
+      throw new UsageError(`${path} is a result of goprod ${made ?? 'bulk'}, not of ${command}: choose another --report directory`);
+    const record = readChecked(path, text, check);
     records.set(record.id, record);
   }
   return records;
+}
+
+/** A file's JSON, checked; a file that is not of that shape is a usage error naming it. */
+function readChecked<T>(path: string, text: string, check: Check<T>): T {
+  try {
+    return parseChecked(text, check);
+  } catch (e) {
+    if (e instanceof SyntaxError || e instanceof JsonShapeError)
+      throw new UsageError(`${path} is not a goprod result (${e.message}): choose another --report directory`);
+    throw e;
+  }
 }
 
 export function writeRecord(dir: string, record: RepoResult): void {
@@ -98,15 +132,19 @@ export function writeAtomic(path: string, text: string): void {
  * The records and report.json documents of several report directories (the shards of one
  * run), for merge-reports. A shard may have had no repository at all: its report.json says so.
  */
-export function gatherReports<R extends RepoResult, D>(dirs: readonly string[], kind: string | undefined, command: string): { records: R[]; reports: D[] } {
+export function gatherReports<R extends RepoResult, D>(
+  dirs: readonly string[],
+  whose: RecordKind<R> & { report: Check<D> },
+): { records: R[]; reports: D[] } {
   const records = new Map<string, R>();
   const reports: D[] = [];
   for (const dir of dirs) {
-    const found = readRecords<R>(join(dir, 'repos'), kind, command);
+    const found = readRecords(join(dir, 'repos'), whose);
     const whole = join(dir, 'report.json');
-    if (found.size === 0 && !existsSync(whole)) throw new UsageError(`${dir}: no ${command.replace(/^goprod /, '')} results (neither report.json nor repos/*.json)`);
+    if (found.size === 0 && !existsSync(whole))
+      throw new UsageError(`${dir}: no ${whose.command.replace(/^goprod /, '')} results (neither report.json nor repos/*.json)`);
     for (const [id, r] of found) records.set(id, r);
-    if (existsSync(whole)) reports.push(JSON.parse(readFileSync(whole, 'utf8')) as D);
+    if (existsSync(whole)) reports.push(readChecked(whole, readFileSync(whole, 'utf8'), whose.report));
   }
   return { records: [...records.values()], reports };
 }
@@ -122,7 +160,11 @@ export function timeSpan(reports: ReadonlyArray<{ startedAt: string; finishedAt:
  * What a run over many repositories shows while it works: on a terminal, a live line per
  * running repository and the count (erased at the end); elsewhere, a line per repository done.
  */
-export function progressDisplay(io: Io, command: string, finished: (stage: string) => boolean): { onProgress: (event: ProgressEvent) => void; done: () => void } {
+export function progressDisplay(
+  io: Io,
+  command: string,
+  finished: (stage: string) => boolean,
+): { onProgress: (event: ProgressEvent) => void; done: () => void } {
   const live = io.tty?.stderr && !io.env?.CI ? new StatusBlock(io.stderr) : undefined;
   const running = new Map<string, string>();
   return {

@@ -48,7 +48,12 @@ export function listRepos(dirs: readonly string[], reposFile: string | undefined
 
 function fromUrl(url: string): Repo {
   const id = url.replace(/\/+$/, '');
-  const name = id.replace(/\.git$/, '').split(/[/:]/).filter(Boolean).slice(-2).join('/');
+  const name = id
+    .replace(/\.git$/, '')
+    .split(/[/:]/)
+    .filter(Boolean)
+    .slice(-2)
+    .join('/');
   return { id, name, slug: slugOf(name, id) };
 }
 
@@ -81,7 +86,8 @@ export interface Shard {
 export function parseShard(value: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(value.trim());
   const [index, count] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
-  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard takes I/N with 1 ≤ I ≤ N (e.g. 2/8), not ${JSON.stringify(value)}`);
+  if (!m || count < 1 || index < 1 || index > count)
+    throw new UsageError(`--shard takes I/N with 1 ≤ I ≤ N (e.g. 2/8), not ${JSON.stringify(value)}`);
   return { index, count };
 }
 

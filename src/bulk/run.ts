@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { reportHtml } from './html.js';
 import { runJob, type JobOptions } from './job.js';
-import type { BulkReport, RepoRecord } from './model.js';
+import { BULK_RECORDS, bulkReportSpan, type BulkReport, type RepoRecord } from './model.js';
 import { gatherReports, runRepos, timeSpan, writeAtomic, writeRecord, type ProgressEvent } from './pool.js';
 import type { Repo, Shard } from './repos.js';
 
@@ -26,8 +26,7 @@ export async function runBulk(all: readonly Repo[], options: BulkOptions): Promi
   const push = options.pushCommand === undefined ? undefined : pushGate(options.pushCommand, options.pushDelay);
   const run = await runRepos<RepoRecord>(all, {
     ...options,
-    kind: undefined,
-    command: 'goprod bulk',
+    ...BULK_RECORDS,
     job: (repo, onStage) => runJob(repo, { ...options, push, onStage }),
     outcome: (record) => record.status,
   });
@@ -83,7 +82,7 @@ function runPush(command: string, cwd: string, env: Record<string, string>): Pro
 
 /** Merges the records of several report directories (the shards of one migration) into one report. */
 export function mergeReports(dirs: readonly string[]): BulkReport {
-  const { records, reports } = gatherReports<RepoRecord, BulkReport>(dirs, undefined, 'goprod bulk');
+  const { records, reports } = gatherReports(dirs, { ...BULK_RECORDS, report: bulkReportSpan });
   return {
     version: 1,
     codemods: [...new Set(reports.flatMap((r) => r.codemods))],

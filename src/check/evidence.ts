@@ -3,14 +3,16 @@
 // Counts by text are approximations a user can reproduce with grep; each is named so.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { WRITTEN } from '../../codemods/close-errors.js';
 import { codemods } from '../../codemods/index.js';
-import type { Finding } from '../analyze.js';
-import type { CodemodOptions } from '../codemod.js';
-import { discoverGoFiles } from '../discover.js';
+import { SHARED } from '../../codemods/loopvar.js';
+import { GENERATED, type Finding } from '../engine/analyze.js';
+import type { OptionsByCodemod } from '../engine/codemod.js';
+import { discoverGoFiles } from '../engine/discover.js';
 import { ModuleFinder, type GoModule } from '../go/module.js';
-import type { RunResult, Warning } from '../model.js';
-import { loadGoParser, type GoParser } from '../parser.js';
-import { runCodemods, type FileOptions } from '../runner.js';
+import type { RunResult, Warning } from '../engine/model.js';
+import { loadGoParser, type GoParser } from '../engine/parse.js';
+import { runCodemods, type FileOptions } from '../engine/run.js';
 import { countGoroutines } from './goroutines.js';
 import { runModuleTests, type TestRun } from './tests.js';
 
@@ -63,7 +65,10 @@ export interface Evidence {
   contextsDropped: number;
   /** context.Background()/TODO() passed to a call where the function's ctx could be (ctx-propagate's findings). */
   contextsPassedDown: number;
-  /** Loops whose variables closures or pointers outlive before Go 1.22: loopvar's findings (less its redundant copies, harmless since 1.22). */
+  /**
+   * Loops whose variables closures or pointers outlive before Go 1.22: loopvar's findings (less its
+   * redundant copies, harmless since 1.22).
+   */
   sharedLoopVariables: number;
   /** Structured logging, metrics and tracing libraries imported, by import path prefix. */
   structuredLogging: string[];
@@ -103,7 +108,14 @@ export interface CodemodFindings {
   fixes: number;
 }
 
-const LOGGING = ['log/slog', 'github.com/rs/zerolog', 'go.uber.org/zap', 'github.com/sirupsen/logrus', 'github.com/go-kit/log', 'github.com/go-logr/logr'];
+const LOGGING = [
+  'log/slog',
+  'github.com/rs/zerolog',
+  'go.uber.org/zap',
+  'github.com/sirupsen/logrus',
+  'github.com/go-kit/log',
+  'github.com/go-logr/logr',
+];
 const METRICS = ['github.com/prometheus/client_golang', 'go.opentelemetry.io/otel/metric', 'github.com/VictoriaMetrics/metrics', 'expvar'];
 const TRACING = ['go.opentelemetry.io/otel', 'github.com/opentracing/opentracing-go', 'go.opencensus.io/trace'];
 /** Directories (at any depth) of main packages that are not the product: examples, tooling and tests. */
@@ -112,12 +124,27 @@ const AUXILIARY_HOMES = new Set(['example', 'examples', 'tools', 'hack', 'script
 const MAIN_PACKAGE_HOMES = new Set(['cmd', ...AUXILIARY_HOMES]);
 const LISTENS = /\b(net\.Listen\w*|\w+\.ListenAndServe\w*|\w+\.Serve|grpc\.NewServer)\(/;
 /** Server frameworks whose import by a main package says it serves (`r.Run()` shows nothing by itself). */
-const SERVER_FRAMEWORKS = ['github.com/gin-gonic/gin', 'github.com/labstack/echo', 'github.com/gofiber/fiber', 'github.com/go-chi/chi', 'github.com/gorilla/mux', 'google.golang.org/grpc'];
+const SERVER_FRAMEWORKS = [
+  'github.com/gin-gonic/gin',
+  'github.com/labstack/echo',
+  'github.com/gofiber/fiber',
+  'github.com/go-chi/chi',
+  'github.com/gorilla/mux',
+  'google.golang.org/grpc',
+];
 const LIBRARY_PRINTS = /\b(log\.(Print|Fatal|Panic)\w*|fmt\.Print\w*)\(/g;
-const CI_FILES = ['.gitlab-ci.yml', '.circleci/config.yml', '.travis.yml', 'Jenkinsfile', 'azure-pipelines.yml', 'cloudbuild.yaml', 'bitbucket-pipelines.yml', '.drone.yml', '.buildkite/pipeline.yml'];
+const CI_FILES = [
+  '.gitlab-ci.yml',
+  '.circleci/config.yml',
+  '.travis.yml',
+  'Jenkinsfile',
+  'azure-pipelines.yml',
+  'cloudbuild.yaml',
+  'bitbucket-pipelines.yml',
+  '.drone.yml',
+  '.buildkite/pipeline.yml',
+];
 const ADR_DIRECTORIES = ['docs/adr', 'doc/adr', 'docs/decisions', 'docs/architecture/decisions', 'adr'];
-const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
-
 /**
  * Gathers the evidence of every module under `paths` (one codemod run for all, not verified),
  * seeing the files and codemod options a `goprod fix` with the same config would.
@@ -125,7 +152,13 @@ const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
 export async function gatherEvidence(
   paths: readonly string[],
   cwd: string,
-  options: FileOptions & { codemodOptions?: CodemodOptions; threads?: number; runTests?: boolean; download?: boolean; onTests?: (module: GoModule) => void } = {},
+  options: FileOptions & {
+    codemodOptions?: OptionsByCodemod;
+    threads?: number;
+    runTests?: boolean;
+    download?: boolean;
+    onTests?: (module: GoModule) => void;
+  } = {},
 ): Promise<{ modules: ModuleEvidence[]; warnings: Warning[] }> {
   const files = new Map<GoModule, string[]>();
   const finder = new ModuleFinder();
@@ -133,14 +166,25 @@ export async function gatherEvidence(
     const module = finder.find(dirname(path));
     if (module) files.set(module, [...(files.get(module) ?? []), path]);
   }
-  const run = await runCodemods(paths, codemods, { exclude: options.exclude, goOutsideModule: options.goOutsideModule, codemodOptions: options.codemodOptions, threads: options.threads, verify: false, cwd });
+  const run = await runCodemods(paths, codemods, {
+    exclude: options.exclude,
+    goOutsideModule: options.goOutsideModule,
+    codemodOptions: options.codemodOptions,
+    threads: options.threads,
+    verify: false,
+    cwd,
+  });
   const parser = await loadGoParser();
   const roots = paths.map((p) => resolve(cwd, p.replace(/(^|[/\\])\.\.\.$/, '$1') || '.'));
   const modules: ModuleEvidence[] = [];
   for (const [module, paths] of [...files].sort(([a], [b]) => a.dir.localeCompare(b.dir))) {
     const repositoryRoot = repositoryRootOf(module.dir, roots);
     const found = findingsOf(run, module);
-    const evidence: Evidence = { ...fromCodemods(found), ...fromGoFiles(module, paths, parser), ...fromRepository(repositoryRoot, module.dir) };
+    const evidence: Evidence = {
+      ...fromCodemods(found),
+      ...fromGoFiles(module, paths, parser),
+      ...fromRepository(repositoryRoot, module.dir),
+    };
     if (options.runTests) {
       options.onTests?.(module);
       evidence.tests = await runModuleTests(module.dir, options.download ?? false);
@@ -150,7 +194,18 @@ export async function gatherEvidence(
   return { modules, warnings: run.warnings };
 }
 
-type CodemodEvidence = Pick<Evidence, 'unwrappedErrorf' | 'directErrorChecks' | 'droppedCloseErrors' | 'droppedCloseErrorsOnWrites' | 'droppedErrors' | 'contextsPassedDown' | 'sharedLoopVariables' | 'envReads' | 'envReadDirectories'>;
+type CodemodEvidence = Pick<
+  Evidence,
+  | 'unwrappedErrorf'
+  | 'directErrorChecks'
+  | 'droppedCloseErrors'
+  | 'droppedCloseErrorsOnWrites'
+  | 'droppedErrors'
+  | 'contextsPassedDown'
+  | 'sharedLoopVariables'
+  | 'envReads'
+  | 'envReadDirectories'
+>;
 
 type ModuleFinding = { path: string; finding: Finding };
 
@@ -177,10 +232,10 @@ function fromCodemods(findings: readonly ModuleFinding[]): CodemodEvidence {
     unwrappedErrorf: of('wrap-errors').length,
     directErrorChecks: of('errors-is').length + of('errors-as').length,
     droppedCloseErrors: closes.length,
-    droppedCloseErrorsOnWrites: closes.filter((c) => /was written to|right before returning nil/.test(c.finding.message)).length,
+    droppedCloseErrorsOnWrites: closes.filter((c) => c.finding.category === WRITTEN).length,
     droppedErrors: of('check-errors').length,
     contextsPassedDown: of('ctx-propagate').length,
-    sharedLoopVariables: of('loopvar').filter((f) => /all iterations share/.test(f.finding.message)).length,
+    sharedLoopVariables: of('loopvar').filter((f) => f.finding.category === SHARED).length,
     envReads: reads.length,
     envReadDirectories: new Set(reads.map((r) => dirname(r.path))).size,
   };
@@ -190,11 +245,29 @@ type GoFileEvidence = Omit<Evidence, keyof CodemodEvidence | keyof RepositoryEvi
 
 function fromGoFiles(module: GoModule, paths: readonly string[], parser: GoParser): GoFileEvidence {
   const e: GoFileEvidence = {
-    packages: 0, packagesWithTests: 0, testFiles: 0, tableDrivenTestFiles: 0, goLines: 0, mainPackages: [], mainPackagesAmongLibraries: 0,
-    kind: 'library', libraryPrints: 0, hasInternal: false, wrappedErrorf: 0, sentinelErrors: 0, goStatements: 0, goroutinesWithoutStopPath: 0,
-    contextFunctions: 0, contextsDropped: 0, structuredLogging: [], metrics: [], tracing: [], exportedNames: 0, undocumentedExportedNames: 0,
+    packages: 0,
+    packagesWithTests: 0,
+    testFiles: 0,
+    tableDrivenTestFiles: 0,
+    goLines: 0,
+    mainPackages: [],
+    mainPackagesAmongLibraries: 0,
+    kind: 'library',
+    libraryPrints: 0,
+    hasInternal: false,
+    wrappedErrorf: 0,
+    sentinelErrors: 0,
+    goStatements: 0,
+    goroutinesWithoutStopPath: 0,
+    contextFunctions: 0,
+    contextsDropped: 0,
+    structuredLogging: [],
+    metrics: [],
+    tracing: [],
+    exportedNames: 0,
+    undocumentedExportedNames: 0,
   };
-  const packages = new Map<string, { tested: boolean; main: boolean; code: boolean; listens: boolean; prints: number }>();
+  const packages = new Map<string, PackageFacts>();
   const imported = new Set<string>();
   for (const path of paths) {
     const text = readFileSync(path, 'utf8');
@@ -214,31 +287,56 @@ function fromGoFiles(module: GoModule, paths: readonly string[], parser: GoParse
     const imports = importPaths(text);
     for (const path of imports) imported.add(path);
     if (GENERATED.test(text)) continue;
-    if (LISTENS.test(text) || (main && imports.some((i) => SERVER_FRAMEWORKS.some((f) => i === f || i.startsWith(`${f}/`))))) pkg.listens = true;
+    if (LISTENS.test(text) || (main && imports.some((i) => SERVER_FRAMEWORKS.some((f) => i === f || i.startsWith(`${f}/`)))))
+      pkg.listens = true;
     pkg.prints += count(text, LIBRARY_PRINTS);
-    const lines = text.split('\n');
-    e.goLines += lines.length;
-    e.wrappedErrorf += count(text, /fmt\.Errorf\([^\n]*%w/g);
-    e.sentinelErrors += count(text, /^\s*(var\s+)?Err\w*\s*=\s*errors\.New\(/gm);
-    if (/^\s*go\s/m.test(text)) {
-      const parsed = parser.parse(text);
-      const goroutines = countGoroutines(parsed.root);
-      parsed.dispose();
-      e.goStatements += goroutines.goStatements;
-      e.goroutinesWithoutStopPath += goroutines.withoutStopPath;
-    }
-    let takesContext = false; // the function being read has a context.Context parameter
-    lines.forEach((line, i) => {
-      if (line.startsWith('func ')) {
-        takesContext = /context\.Context\b/.test(line);
-        if (takesContext) e.contextFunctions++;
-      } else if (line.startsWith('}')) takesContext = false;
-      if (takesContext) e.contextsDropped += count(line, /\bcontext\.(Background|TODO)\(\)/g);
-      if (!/^(func (\([^)]*\) )?|type )[A-Z]/.test(line)) return;
-      e.exportedNames++;
-      if (!lines[i - 1]?.startsWith('//')) e.undocumentedExportedNames++;
-    });
+    countCode(text, parser, e);
   }
+  countPackages(packages, e);
+  const using = (prefixes: readonly string[]) => prefixes.filter((p) => [...imported].some((i) => i === p || i.startsWith(`${p}/`)));
+  e.structuredLogging = using(LOGGING);
+  e.metrics = using(METRICS);
+  e.tracing = using(TRACING);
+  return e;
+}
+
+/** What the files of one package directory show. */
+interface PackageFacts {
+  tested: boolean;
+  main: boolean;
+  code: boolean;
+  listens: boolean;
+  prints: number;
+}
+
+/** The counts of one (non-test, non-generated) file's code: lines, errors, goroutines, contexts, exported names. */
+function countCode(text: string, parser: GoParser, e: GoFileEvidence): void {
+  const lines = text.split('\n');
+  e.goLines += lines.length;
+  e.wrappedErrorf += count(text, /fmt\.Errorf\([^\n]*%w/g);
+  e.sentinelErrors += count(text, /^\s*(var\s+)?Err\w*\s*=\s*errors\.New\(/gm);
+  if (/^\s*go\s/m.test(text)) {
+    const parsed = parser.parse(text);
+    const goroutines = countGoroutines(parsed.root);
+    parsed.dispose();
+    e.goStatements += goroutines.goStatements;
+    e.goroutinesWithoutStopPath += goroutines.withoutStopPath;
+  }
+  let takesContext = false; // the function being read has a context.Context parameter
+  lines.forEach((line, i) => {
+    if (line.startsWith('func ')) {
+      takesContext = /context\.Context\b/.test(line);
+      if (takesContext) e.contextFunctions++;
+    } else if (line.startsWith('}')) takesContext = false;
+    if (takesContext) e.contextsDropped += count(line, /\bcontext\.(Background|TODO)\(\)/g);
+    if (!/^(func (\([^)]*\) )?|type )[A-Z]/.test(line)) return;
+    e.exportedNames++;
+    if (!lines[i - 1]?.startsWith('//')) e.undocumentedExportedNames++;
+  });
+}
+
+/** Packages, tested ones, main packages (where they stand) and whether the module is a service. */
+function countPackages(packages: ReadonlyMap<string, PackageFacts>, e: GoFileEvidence): void {
   const listens = [...packages.values()].some((p) => p.listens);
   for (const [dir, pkg] of packages) {
     if (!pkg.code) continue;
@@ -251,29 +349,31 @@ function fromGoFiles(module: GoModule, paths: readonly string[], parser: GoParse
     e.mainPackages.push(dir);
     const segments = dir.split('/');
     const parent = packages.get(segments.slice(0, -1).join('/') || '.');
-    if (dir !== '.' && parent?.code && !parent.main && !segments.some((segment) => MAIN_PACKAGE_HOMES.has(segment))) e.mainPackagesAmongLibraries++;
+    if (dir !== '.' && parent?.code && !parent.main && !segments.some((segment) => MAIN_PACKAGE_HOMES.has(segment)))
+      e.mainPackagesAmongLibraries++;
     if (listens && !segments.some((segment) => AUXILIARY_HOMES.has(segment))) e.kind = 'service';
   }
   e.mainPackages.sort();
-  const using = (prefixes: readonly string[]) => prefixes.filter((p) => [...imported].some((i) => i === p || i.startsWith(`${p}/`)));
-  e.structuredLogging = using(LOGGING);
-  e.metrics = using(METRICS);
-  e.tracing = using(TRACING);
-  return e;
 }
 
-type RepositoryEvidence = Pick<Evidence, 'ciFiles' | 'ciRunsTests' | 'ciRunsRace' | 'ciRunsLint' | 'golangciConfig' | 'readme' | 'adrDirectory'>;
+type RepositoryEvidence = Pick<
+  Evidence,
+  'ciFiles' | 'ciRunsTests' | 'ciRunsRace' | 'ciRunsLint' | 'golangciConfig' | 'readme' | 'adrDirectory'
+>;
 
 /** The CI and documentation files of the repository (and of the module directory, when it is not the root). */
 function fromRepository(root: string, moduleDir: string): RepositoryEvidence {
-  const ci = [
-    ...filesIn(root, '.github/workflows', /\.ya?ml$/),
-    ...CI_FILES.filter((f) => existsSync(join(root, f))),
-  ];
+  const ci = [...filesIn(root, '.github/workflows', /\.ya?ml$/), ...CI_FILES.filter((f) => existsSync(join(root, f)))];
   // Build files a pipeline calls: where `go test -race` and the linter are often spelled out.
-  const build = [...filesIn(root, '.', /^(Makefile|GNUmakefile|.*\.mk|Taskfile\.ya?ml|magefile\.go)$/), ...filesIn(root, 'scripts', /\.sh$/), ...filesIn(root, 'hack', /\.sh$/)];
+  const build = [
+    ...filesIn(root, '.', /^(Makefile|GNUmakefile|.*\.mk|Taskfile\.ya?ml|magefile\.go)$/),
+    ...filesIn(root, 'scripts', /\.sh$/),
+    ...filesIn(root, 'hack', /\.sh$/),
+  ];
   const text = [...ci, ...build].map((f) => readFileSync(join(root, f), 'utf8')).join('\n');
-  const golangci = [root, moduleDir].some((d) => ['.golangci.yml', '.golangci.yaml', '.golangci.toml', '.golangci.json'].some((f) => existsSync(join(d, f))));
+  const golangci = [root, moduleDir].some((d) =>
+    ['.golangci.yml', '.golangci.yaml', '.golangci.toml', '.golangci.json'].some((f) => existsSync(join(d, f))),
+  );
   return {
     ciFiles: [...ci, ...build],
     ciRunsTests: ci.length > 0 && /go test|gotestsum|go-test|make test|test:/.test(text),

@@ -179,7 +179,10 @@ export function byName(a: CheckRecord, b: CheckRecord): number {
 }
 
 /** The report of these records. */
-export function fleetReport(records: readonly CheckRecord[], run: { measured: string; shard?: Shard; startedAt: string; finishedAt: string }): FleetReport {
+export function fleetReport(
+  records: readonly CheckRecord[],
+  run: { measured: string; shard?: Shard; startedAt: string; finishedAt: string },
+): FleetReport {
   const repositories = [...records].sort(byName);
   return {
     kind: 'check',
@@ -196,12 +199,22 @@ export function fleetReport(records: readonly CheckRecord[], run: { measured: st
 /** `14 repositories: 2 exemplary, 9 solid, 3 needs work; weakest: Testing, Documentation; 1,234 fixes to make (wrap-errors 800, …)`. */
 export function fleetLine(report: FleetReport): string {
   const s = report.summary;
-  const bands = Object.entries(s.bands).filter(([, n]) => n > 0).map(([band, n]) => `${n} ${band}`);
+  const bands = Object.entries(s.bands)
+    .filter(([, n]) => n > 0)
+    .map(([band, n]) => `${n} ${band}`);
   if (s.failed > 0) bands.push(`${s.failed} failed`);
-  const weakest = s.signals.filter((t) => t.mean < 2).slice(0, 2).map((t) => t.name);
+  const weakest = s.signals
+    .filter((t) => t.mean < 2)
+    .slice(0, 2)
+    .map((t) => t.name);
   const fixes = s.plan.reduce((n, p) => n + p.fixes, 0);
-  const perCodemod = s.plan.filter((p) => p.fixes > 0).map((p) => `${p.codemod} ${p.fixes.toLocaleString('en-US')}`).join(', ');
-  return `${s.repositories} ${s.repositories === 1 ? 'repository' : 'repositories'}: ${bands.join(', ') || 'none checked'}` +
+  const perCodemod = s.plan
+    .filter((p) => p.fixes > 0)
+    .map((p) => `${p.codemod} ${p.fixes.toLocaleString('en-US')}`)
+    .join(', ');
+  return (
+    `${s.repositories} ${s.repositories === 1 ? 'repository' : 'repositories'}: ${bands.join(', ') || 'none checked'}` +
     (weakest.length > 0 ? `; weakest: ${weakest.join(', ')}` : '') +
-    `; ${fixes.toLocaleString('en-US')} ${fixes === 1 ? 'fix' : 'fixes'} to make${perCodemod ? ` (${perCodemod})` : ''}`;
+    `; ${fixes.toLocaleString('en-US')} ${fixes === 1 ? 'fix' : 'fixes'} to make${perCodemod ? ` (${perCodemod})` : ''}`
+  );
 }

@@ -5,7 +5,7 @@
 // process (os.Exit, log.Fatal, panic, runtime.Goexit) has a stop path; so does a goroutine
 // without an endless loop. What the loop waits on is not judged: a `<-ctx.Done()` case counts
 // only through the return or break it leads to.
-import { children, type SyntaxNode } from '../parser.js';
+import { children, type SyntaxNode } from '../engine/parse.js';
 import { FUNCTION_TYPES } from '../go/syntax.js';
 
 export interface GoroutineCounts {

@@ -84,8 +84,15 @@ function structure(e: Evidence): Signal {
     id: 'structure',
     name: 'Project structure',
     score: ((mainsPlaced ? 1 : 0) + (bounded ? 1 : 0)) as Score,
-    evidence: { packages: e.packages, mainPackages: e.mainPackages.length, mainPackagesAmongLibraries: e.mainPackagesAmongLibraries, internal: e.hasInternal },
-    summary: `${e.packages} packages; ${e.mainPackages.length} main packages, ${e.mainPackagesAmongLibraries} among library packages (not under cmd/); internal/ ${e.hasInternal ? 'used' : 'not used'}`,
+    evidence: {
+      packages: e.packages,
+      mainPackages: e.mainPackages.length,
+      mainPackagesAmongLibraries: e.mainPackagesAmongLibraries,
+      internal: e.hasInternal,
+    },
+    summary:
+      `${e.packages} packages; ${e.mainPackages.length} main packages, ${e.mainPackagesAmongLibraries} among library packages ` +
+      `(not under cmd/); internal/ ${e.hasInternal ? 'used' : 'not used'}`,
     fix: 'put main packages under cmd/NAME and packages other modules must not import under internal/',
   };
 }
@@ -100,11 +107,21 @@ function errors(e: Evidence): Signal {
     id: 'errors',
     name: 'Error handling',
     score,
-    evidence: { errorfWrapping: e.wrappedErrorf, errorfNotWrapping: e.unwrappedErrorf, sentinelErrors: e.sentinelErrors, directErrorChecks: e.directErrorChecks, droppedCloseErrors: e.droppedCloseErrors, droppedCloseErrorsOnWrites: e.droppedCloseErrorsOnWrites, droppedErrors: e.droppedErrors },
+    evidence: {
+      errorfWrapping: e.wrappedErrorf,
+      errorfNotWrapping: e.unwrappedErrorf,
+      sentinelErrors: e.sentinelErrors,
+      directErrorChecks: e.directErrorChecks,
+      droppedCloseErrors: e.droppedCloseErrors,
+      droppedCloseErrorsOnWrites: e.droppedCloseErrorsOnWrites,
+      droppedErrors: e.droppedErrors,
+    },
     summary:
       `${e.unwrappedErrorf} of ${formatting} fmt.Errorf calls formatting an error lack %w` +
       (share === undefined ? '' : ` (${percent(share)} wrap)`) +
-      `; ${e.sentinelErrors} sentinel errors; ${e.directErrorChecks} == comparisons or type assertions a wrapped error defeats; ${e.droppedCloseErrors} dropped Close errors, ${e.droppedCloseErrorsOnWrites} on written files; ${e.droppedErrors} errors dropped by calls of the package's own functions`,
+      `; ${e.sentinelErrors} sentinel errors; ${e.directErrorChecks} == comparisons or type assertions a wrapped error defeats; ` +
+      `${e.droppedCloseErrors} dropped Close errors, ${e.droppedCloseErrorsOnWrites} on written files; ` +
+      `${e.droppedErrors} errors dropped by calls of the package's own functions`,
     fix: 'goprod fix --codemod=wrap-errors,errors-is,errors-as,close-errors,check-errors',
   };
 }
@@ -118,15 +135,31 @@ function codemodsFor(names: ReadonlyArray<string | false>): string {
 function concurrency(e: Evidence): Signal {
   const dropped = e.contextFunctions === 0 ? 0 : e.contextsDropped / e.contextFunctions;
   const unstoppable = e.goStatements === 0 ? 0 : e.goroutinesWithoutStopPath / e.goStatements;
-  let score = Math.min(grade(dropped, T.droppedContextsSolid, T.droppedContextsPartial, true), grade(unstoppable, T.unstoppableGoroutinesSolid, T.unstoppableGoroutinesPartial, true)) as Score;
+  let score = Math.min(
+    grade(dropped, T.droppedContextsSolid, T.droppedContextsPartial, true),
+    grade(unstoppable, T.unstoppableGoroutinesSolid, T.unstoppableGoroutinesPartial, true),
+  ) as Score;
   if (score === 2 && e.sharedLoopVariables > 0) score = 1;
   return {
     id: 'concurrency',
     name: 'Concurrency safety',
     score,
-    evidence: { goStatements: e.goStatements, goroutinesWithoutStopPath: e.goroutinesWithoutStopPath, contextFunctions: e.contextFunctions, contextsDropped: e.contextsDropped, contextsPassedDown: e.contextsPassedDown, sharedLoopVariables: e.sharedLoopVariables },
-    summary: `${e.goroutinesWithoutStopPath} of ${e.goStatements} go statements run an endless loop with no way out (${percent(unstoppable)}); ${e.contextsDropped} context.Background/TODO in ${e.contextFunctions} functions that receive a ctx, ${e.contextsPassedDown} passed down to a call; ${e.sharedLoopVariables} loops sharing their variables with closures (before Go 1.22)`,
-    fix: `${codemodsFor([e.sharedLoopVariables > 0 && 'loopvar', e.contextsPassedDown > 0 && 'ctx-propagate'])}pass the ctx received down instead of context.Background(); give every goroutine a way to stop (ctx, errgroup)`,
+    evidence: {
+      goStatements: e.goStatements,
+      goroutinesWithoutStopPath: e.goroutinesWithoutStopPath,
+      contextFunctions: e.contextFunctions,
+      contextsDropped: e.contextsDropped,
+      contextsPassedDown: e.contextsPassedDown,
+      sharedLoopVariables: e.sharedLoopVariables,
+    },
+    summary:
+      `${e.goroutinesWithoutStopPath} of ${e.goStatements} go statements run an endless loop with no way out ` +
+      `(${percent(unstoppable)}); ${e.contextsDropped} context.Background/TODO in ${e.contextFunctions} functions that receive a ctx, ` +
+      `${e.contextsPassedDown} passed down to a call; ` +
+      `${e.sharedLoopVariables} loops sharing their variables with closures (before Go 1.22)`,
+    fix:
+      `${codemodsFor([e.sharedLoopVariables > 0 && 'loopvar', e.contextsPassedDown > 0 && 'ctx-propagate'])}pass the ctx received down instead of ` +
+      `context.Background(); give every goroutine a way to stop (ctx, errgroup)`,
   };
 }
 
@@ -140,7 +173,10 @@ function testing(e: Evidence): Signal {
   let score = t ? grade(t.coverage, T.coverageSolid, T.coveragePartial) : grade(share, T.testedShareSolid, T.testedSharePartial);
   if (score === 2 && (e.tableDrivenTestFiles === 0 || (t && (t.races > 0 || t.failedPackages.length > 0)))) score = 1;
   const measured = t
-    ? `coverage ${(t.coverage * 100).toFixed(1)} % of ${t.statements} statements${t.failedPackages.length > 0 ? ' (a failing package may be left out)' : ''}; ${t.raceDetector ? `${t.races} data races` : 'race detector unavailable (needs cgo)'}; ${t.failedPackages.length} packages failing${t.failedPackages.length > 0 ? ` (${t.failedPackages.slice(0, 3).join(', ')}${t.failedPackages.length > 3 ? ', …' : ''})` : ''}`
+    ? `coverage ${(t.coverage * 100).toFixed(1)} % of ${t.statements} statements` +
+      `${t.failedPackages.length > 0 ? ' (a failing package may be left out)' : ''}; ` +
+      `${t.raceDetector ? `${t.races} data races` : 'race detector unavailable (needs cgo)'}; ${t.failedPackages.length} packages failing` +
+      `${t.failedPackages.length > 0 ? ` (${t.failedPackages.slice(0, 3).join(', ')}${t.failedPackages.length > 3 ? ', …' : ''})` : ''}`
     : e.tests?.problem !== undefined
       ? `coverage and races not measured: the tests did not run (${e.tests.problem})`
       : 'coverage and races not measured (--run-tests measures them)';
@@ -149,11 +185,23 @@ function testing(e: Evidence): Signal {
     name: 'Testing',
     score,
     evidence: {
-      packages: e.packages, packagesWithTests: e.packagesWithTests, testFiles: e.testFiles, tableDrivenTestFiles: e.tableDrivenTestFiles, raceInCi: e.ciRunsRace,
-      ...(t && { coverage: Math.round(t.coverage * 1000) / 1000, statements: t.statements, races: t.races, raceDetector: t.raceDetector, failedPackages: t.failedPackages }),
+      packages: e.packages,
+      packagesWithTests: e.packagesWithTests,
+      testFiles: e.testFiles,
+      tableDrivenTestFiles: e.tableDrivenTestFiles,
+      raceInCi: e.ciRunsRace,
+      ...(t && {
+        coverage: Math.round(t.coverage * 1000) / 1000,
+        statements: t.statements,
+        races: t.races,
+        raceDetector: t.raceDetector,
+        failedPackages: t.failedPackages,
+      }),
       ...(e.tests?.problem !== undefined && { testsNotRun: e.tests.problem }),
     },
-    summary: `${e.packagesWithTests} of ${e.packages} packages have tests (${percent(share)}); ${e.testFiles} test files, ${e.tableDrivenTestFiles} table-driven; -race ${e.ciRunsRace ? '' : 'not '}in CI; ${measured}`,
+    summary:
+      `${e.packagesWithTests} of ${e.packages} packages have tests (${percent(share)}); ${e.testFiles} test files, ` +
+      `${e.tableDrivenTestFiles} table-driven; -race ${e.ciRunsRace ? '' : 'not '}in CI; ${measured}`,
     fix: 'add table-driven tests (a t.Run per case) to untested packages; run go test -race -cover in CI',
   };
 }
@@ -172,8 +220,17 @@ function observability(e: Evidence): Signal {
       id: 'observability',
       name: 'Observability',
       score: logging ? 2 : grade(per10k, T.libraryPrintsSolid, T.libraryPrintsPartial, true),
-      evidence: { kind: e.kind, libraryPrints: e.libraryPrints, goLines: e.goLines, structuredLogging: e.structuredLogging, metrics: e.metrics, tracing: e.tracing },
-      summary: `a library (no main package that listens): ${e.libraryPrints} log/fmt.Print calls outside main packages (${per10k.toFixed(1)} per 10k lines); ${libraries}`,
+      evidence: {
+        kind: e.kind,
+        libraryPrints: e.libraryPrints,
+        goLines: e.goLines,
+        structuredLogging: e.structuredLogging,
+        metrics: e.metrics,
+        tracing: e.tracing,
+      },
+      summary:
+        `a library (no main package that listens): ${e.libraryPrints} log/fmt.Print calls outside main packages ` +
+        `(${per10k.toFixed(1)} per 10k lines); ${libraries}`,
       fix: 'return errors instead of logging them; where a library must log, take a *slog.Logger (or logr.Logger) from the caller',
     };
   }
@@ -193,7 +250,12 @@ function configuration(e: Evidence): Signal {
   return {
     id: 'configuration',
     name: 'Configuration',
-    score: grade(e.envReadDirectories, Math.max(T.envPackagesSolidFloor, T.envPackagesSolid * e.packages), Math.max(T.envPackagesPartialFloor, T.envPackagesPartial * e.packages), true),
+    score: grade(
+      e.envReadDirectories,
+      Math.max(T.envPackagesSolidFloor, T.envPackagesSolid * e.packages),
+      Math.max(T.envPackagesPartialFloor, T.envPackagesPartial * e.packages),
+      true,
+    ),
     evidence: { envReads: e.envReads, envReadDirectories: e.envReadDirectories, packages: e.packages },
     summary: `${e.envReads} os.Getenv/LookupEnv reads in ${e.envReadDirectories} of ${e.packages} packages (${percent(share)})`,
     fix: 'goprod fix --codemod=env-config',
@@ -207,21 +269,42 @@ function ci(e: Evidence): Signal {
     id: 'ci',
     name: 'CI/CD',
     score,
-    evidence: { files: e.ciFiles, pipeline, tests: e.ciRunsTests, race: e.ciRunsRace, lint: e.ciRunsLint, golangciConfig: e.golangciConfig },
-    summary: `${pipeline ? `pipeline (${e.ciFiles.length} CI and build files)` : 'no pipeline'}; tests ${yes(e.ciRunsTests)}, -race ${yes(e.ciRunsRace)}, lint ${yes(e.ciRunsLint)}${e.golangciConfig ? ' (golangci config)' : ''}`,
+    evidence: {
+      files: e.ciFiles,
+      pipeline,
+      tests: e.ciRunsTests,
+      race: e.ciRunsRace,
+      lint: e.ciRunsLint,
+      golangciConfig: e.golangciConfig,
+    },
+    summary:
+      `${pipeline ? `pipeline (${e.ciFiles.length} CI and build files)` : 'no pipeline'}; ` +
+      `tests ${yes(e.ciRunsTests)}, -race ${yes(e.ciRunsRace)}, lint ${yes(e.ciRunsLint)}${e.golangciConfig ? ' (golangci config)' : ''}`,
     fix: 'a pipeline (.github/workflows) that runs golangci-lint, go test -race ./... and go build',
   };
 }
 
 function documentation(e: Evidence): Signal {
   const documented = e.exportedNames === 0 ? 1 : 1 - e.undocumentedExportedNames / e.exportedNames;
-  const score: Score = e.readme && documented >= T.documentedShareSolid ? 2 : e.readme || (e.exportedNames > 0 && documented >= T.documentedSharePartial) ? 1 : 0;
+  const score: Score =
+    e.readme && documented >= T.documentedShareSolid
+      ? 2
+      : e.readme || (e.exportedNames > 0 && documented >= T.documentedSharePartial)
+        ? 1
+        : 0;
   return {
     id: 'documentation',
     name: 'Documentation',
     score,
-    evidence: { readme: e.readme, exportedNames: e.exportedNames, undocumentedExportedNames: e.undocumentedExportedNames, adrDirectory: e.adrDirectory ?? '' },
-    summary: `README ${yes(e.readme)}; ${e.undocumentedExportedNames} of ${e.exportedNames} exported funcs and types lack a doc comment (${percent(documented)} documented, by text); ADRs: ${e.adrDirectory ?? 'none'}`,
+    evidence: {
+      readme: e.readme,
+      exportedNames: e.exportedNames,
+      undocumentedExportedNames: e.undocumentedExportedNames,
+      adrDirectory: e.adrDirectory ?? '',
+    },
+    summary:
+      `README ${yes(e.readme)}; ${e.undocumentedExportedNames} of ${e.exportedNames} exported funcs and types lack a doc comment ` +
+      `(${percent(documented)} documented, by text); ADRs: ${e.adrDirectory ?? 'none'}`,
     fix: 'a README, a // doc comment on every exported name, decisions in docs/adr',
   };
 }

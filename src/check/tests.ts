@@ -50,8 +50,14 @@ export async function runModuleTests(moduleDir: string, download: boolean): Prom
 
 /** The first line of the go command's output that says what went wrong, with a hint where the modules are missing. */
 function firstProblem(output: string, downloaded: boolean): string {
-  const line = output.split('\n').find((l) => l.trim() !== '' && !/^(#|FAIL|ok|\?|go: downloading)/.test(l))?.trim() ?? 'go test failed';
-  return /GOPROXY=off|missing go\.sum entry|cannot find module|no required module/.test(line) && !downloaded ? `${line} (the module's dependencies are not downloaded: add --download)` : line;
+  const line =
+    output
+      .split('\n')
+      .find((l) => l.trim() !== '' && !/^(#|FAIL|ok|\?|go: downloading)/.test(l))
+      ?.trim() ?? 'go test failed';
+  return /GOPROXY=off|missing go\.sum entry|cannot find module|no required module/.test(line) && !downloaded
+    ? `${line} (the module's dependencies are not downloaded: add --download)`
+    : line;
 }
 
 /** Statement coverage from a cover profile; a block listed by several packages counts once, covered if any covered it. */

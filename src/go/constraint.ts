@@ -28,22 +28,18 @@ const KNOWN_ARCH = new Set(['386', 'amd64', 'amd64p32', 'arm', 'armbe', 'arm64',
 export function parseBuildExpr(text: string): ConstraintExpr | undefined {
   const tokens = text.match(/\|\||&&|!|\(|\)|[^\s|&!()]+/g) ?? [];
   let at = 0;
-  const or = (): ConstraintExpr => {
-    let x = and();
-    while (tokens[at] === '||') {
+  /** A left-associative chain of operands joined by `op`. */
+  const chain = (op: string, operand: () => ConstraintExpr, join: (x: ConstraintExpr, y: ConstraintExpr) => ConstraintExpr) => (): ConstraintExpr => {
+    let x = operand();
+    while (tokens[at] === op) {
       at++;
-      x = { or: [x, and()] };
+      x = join(x, operand());
     }
     return x;
   };
-  const and = (): ConstraintExpr => {
-    let x = not();
-    while (tokens[at] === '&&') {
-      at++;
-      x = { and: [x, not()] };
-    }
-    return x;
-  };
+  // `not` is declared below: it is looked up when a chain runs, not now.
+  const and = chain('&&', () => not(), (x, y) => ({ and: [x, y] }));
+  const or = chain('||', and, (x, y) => ({ or: [x, y] }));
   const not = (): ConstraintExpr => {
     const t = tokens[at++];
     if (t === '!') return { not: not() };

@@ -1,5 +1,5 @@
 // Contexts in Go syntax: the context.Context a function receives, and where it is done.
-import { children, type SyntaxNode } from '../parser.js';
+import { children, type SyntaxNode } from '../engine/parse.js';
 import type { GoFile } from './file.js';
 
 /** The name (its declaring identifier) of the first `context.Context` parameter of a function, if it has one not named `_`. */

@@ -1,7 +1,7 @@
 // What fixes that call the standard errors package need: the name to call it by, the import
 // to add, and where comparing errors directly is right by contract.
-import type { Edit } from '../edits.js';
-import { children, type SyntaxNode } from '../parser.js';
+import type { Edit } from '../engine/edits.js';
+import { children, type SyntaxNode } from '../engine/parse.js';
 import { FACT, holds, typeFact } from './facts.js';
 import type { GoFile } from './file.js';
 import { packageAt } from './imports.js';

@@ -5,8 +5,8 @@
 // which lists the places it records) and arrive as plain data: spans of the file with flags.
 // Go counts UTF-8 bytes; goprod's positions are string indices: facts are converted once,
 // here, when a file's facts meet its text.
-import { insertedAs, type Edit } from '../edits.js';
-import type { SyntaxNode } from '../parser.js';
+import { insertedAs, type Edit } from '../engine/edits.js';
+import type { SyntaxNode } from '../engine/parse.js';
 import type { GoFile } from './file.js';
 
 /** The flags of a fact, as helper/facts.go sets them. */

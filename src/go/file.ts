@@ -1,7 +1,7 @@
 // A parsed Go file as codemods see it: its text, syntax tree, language version, and the
 // facts about it that several codemods need (imports, package-qualified calls).
-import { children, type SyntaxNode } from '../parser.js';
-import { LineIndex } from '../position.js';
+import { children, type SyntaxNode } from '../engine/parse.js';
+import { LineIndex } from '../engine/position.js';
 import { resolve } from './scope.js';
 import type { TypeFacts } from './facts.js';
 import { NO_PACKAGE, type PackageIndex } from './package.js';

@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { temporaryPath } from '../interrupt.js';
+import { temporaryPath } from '../engine/interrupt.js';
 import { runGo, type Toolchain } from './toolchain.js';
 
 /**

@@ -1,7 +1,7 @@
 // Import surgery as edits, so no codemod hand-rolls it: adding an import where gofmt and
 // goimports would put it, replacing one, and telling whether a package is still used.
-import type { Edit } from '../edits.js';
-import { children, type SyntaxNode } from '../parser.js';
+import type { Edit } from '../engine/edits.js';
+import { children, type SyntaxNode } from '../engine/parse.js';
 import type { GoFile } from './file.js';
 import { deleteStatement, indentationAt } from './refactor.js';
 import { resolve, resolveAt } from './scope.js';

@@ -1,6 +1,6 @@
 // Go string literals decoded with a map back to the source, so an edit computed on the
 // decoded value (a format verb) lands on the exact source characters that produced it.
-import { children, type SyntaxNode } from '../parser.js';
+import { children, type SyntaxNode } from '../engine/parse.js';
 
 export interface DecodedString {
   value: string;

@@ -3,7 +3,7 @@
 // package's error variables.
 // The index is lazy: a question about a name parses only the files whose text contains it
 // (every file that declares the name does), so most files of a package are never parsed.
-import { children, type SyntaxNode } from '../parser.js';
+import { children, type SyntaxNode } from '../engine/parse.js';
 import { resultSlots } from './syntax.js';
 
 export interface PackageIndex {

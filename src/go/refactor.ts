@@ -1,7 +1,7 @@
 // Edits that several codemods need, so none hand-rolls statement surgery (after
 // golang.org/x/tools/internal/refactor).
-import type { Edit } from '../edits.js';
-import { statements, type SyntaxNode } from '../parser.js';
+import type { Edit } from '../engine/edits.js';
+import { statements, type SyntaxNode } from '../engine/parse.js';
 
 /**
  * An edit deleting a statement with its whole line: a comment at the end of that line goes

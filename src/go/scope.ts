@@ -2,7 +2,7 @@
 // scoping rules say: block statements, statement initialisers, function signatures, the file.
 // Without type information this finds what the file itself declares; names from other
 // files of the package, imports and the universe resolve to nothing.
-import { children, sameNode, type SyntaxNode } from '../parser.js';
+import { children, sameNode, type SyntaxNode } from '../engine/parse.js';
 
 export type DeclarationKind = 'param' | 'result' | 'receiver' | 'var' | 'const' | 'short-var' | 'range' | 'type-switch' | 'func' | 'type';
 

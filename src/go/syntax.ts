@@ -1,5 +1,5 @@
 // Small questions about Go syntax trees that several codemods ask.
-import { children, sameNode, type SyntaxNode } from '../parser.js';
+import { children, sameNode, type SyntaxNode } from '../engine/parse.js';
 import { resolve } from './scope.js';
 
 export const FUNCTION_TYPES = ['function_declaration', 'method_declaration', 'func_literal'] as const;

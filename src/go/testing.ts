@@ -1,5 +1,5 @@
 // Tests in Go syntax: the *testing.T (B, F, TB) a function receives, to fail it.
-import { children, type SyntaxNode } from '../parser.js';
+import { children, type SyntaxNode } from '../engine/parse.js';
 import type { GoFile } from './file.js';
 
 const FAILABLE = ['T', 'B', 'F', 'TB'];

@@ -6,8 +6,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { anyOf, arrayOf, boolean, type Check, JsonShapeError, number, object, optional, parseChecked, recordOf, string } from '../checked-json.js';
 import { toolMissing } from '../errors.js';
-import { childProcess, onInterrupt, tempPrefix, temporaryPath } from '../interrupt.js';
+import { childProcess, onInterrupt, tempPrefix, temporaryPath } from '../engine/interrupt.js';
 import type { BuildConfig, Platform } from './constraint.js';
 
 /**
@@ -99,8 +100,8 @@ export function installedToolchain(): Promise<Toolchain> {
       runGo(['env', '-json', 'GOHOSTOS', 'GOHOSTARCH', 'CGO_ENABLED', 'GOVERSION'], process.cwd(), { GOOS: '', GOARCH: '' }),
       runGo(['tool', 'dist', 'list', '-json'], process.cwd()),
     ]);
-    const e = JSON.parse(info.stdout) as Record<string, string>;
-    const platforms = (JSON.parse(list.stdout) as Array<{ GOOS: string; GOARCH: string; FirstClass: boolean }>).map((p) => ({ goos: p.GOOS, goarch: p.GOARCH, firstClass: p.FirstClass }));
+    const e = parseChecked(info.stdout, recordOf(string));
+    const platforms = parseChecked(list.stdout, arrayOf(object({ GOOS: string, GOARCH: string, FirstClass: boolean }))).map((p) => ({ goos: p.GOOS, goarch: p.GOARCH, firstClass: p.FirstClass }));
     return { host: { goos: e.GOHOSTOS!, goarch: e.GOHOSTARCH!, cgo: e.CGO_ENABLED === '1', tags: [] }, goMinor: Number(/^go1\.(\d+)/.exec(e.GOVERSION!)?.[1] ?? 0), version: e.GOVERSION!, platforms };
   })();
   return toolchain;
@@ -281,7 +282,7 @@ function vetFindings(stdout: string): VetFinding[] {
     }
   }
   for (const object of objects) {
-    const byPackage = JSON.parse(object) as Record<string, Record<string, Array<{ posn: string; message: string }> | { error: string }>>;
+    const byPackage = parseChecked(object, vetJson);
     for (const [key, analyzers] of Object.entries(byPackage)) {
       const importPath = key.replace(/ \[.*\]$/, '');
       for (const [analyzer, out] of Object.entries(analyzers)) {
@@ -336,12 +337,52 @@ export interface Listing {
 export async function listPackages(target: GoTarget, patterns: readonly string[], overlay: ReadonlyMap<string, string>): Promise<Listing> {
   const run = await withOverlay(overlay, ({ flags }) => runTarget(target, 'list', [...flags, '-e', '-test', '-json=Dir,ImportPath,ForTest,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,Deps,Error,DepsErrors', ...patterns]));
   if (run.code !== 0) return { fatal: run.stderr.split('\n').find((l) => l.trim() && !NOT_FAILURES.test(l)) ?? `go list exited with status ${run.code}`, packages: new Map() };
-  return listingOf(JSON.parse(`[${run.stdout.replace(/}\n{/g, '},{')}]`) as ListJson[], target, patterns);
+  return listingOf(parseChecked(`[${run.stdout.replace(/}\n{/g, '},{')}]`, arrayOf(listJson)), target, patterns);
 }
 
-type GoError = { Err: string; Pos?: string };
+const goError = object({ Err: string, Pos: optional(string) });
+const strings = optional(arrayOf(string));
 /** A package as `go list -json` prints it, with the fields goprod asks for. */
-type ListJson = { Dir?: string; ImportPath: string; ForTest?: string; GoFiles?: string[]; CgoFiles?: string[]; TestGoFiles?: string[]; XTestGoFiles?: string[]; Deps?: string[]; Error?: GoError; DepsErrors?: GoError[] };
+const listJson = object({
+  Dir: optional(string),
+  ImportPath: string,
+  ForTest: optional(string),
+  GoFiles: strings,
+  CgoFiles: strings,
+  TestGoFiles: strings,
+  XTestGoFiles: strings,
+  Deps: strings,
+  Error: optional(goError),
+  DepsErrors: optional(arrayOf(goError)),
+});
+type ListJson = ReturnType<typeof listJson>;
+
+/** `go vet -json`'s output for one package: each analyzer's diagnostics, or its failure. */
+const vetJson = recordOf(recordOf(anyOf<Array<{ posn: string; message: string }> | { error: string }>(arrayOf(object({ posn: string, message: string })), object({ error: string }))));
+
+/** What the helper's check prints (see helper/check.go). */
+const checkReport = object({
+  fatal: optional(string),
+  packages: arrayOf(listJson),
+  diagnostics: arrayOf(object({ path: string, line: number, column: number, message: string, compile: boolean, importPath: string })),
+  failures: arrayOf(string),
+});
+
+/** A fact of the helper's `facts`: `[start, end, flags]` or `[start, end, flags, name]`. */
+const fact: Check<[number, number, number, string?]> = (v, at) => {
+  if (!Array.isArray(v) || v.length < 3 || v.length > 4) throw new JsonShapeError(`${at}: expected [start, end, flags] or [start, end, flags, name]`);
+  const [start, end, flags, name]: unknown[] = v;
+  const offsets: [number, number, number] = [number(start, `${at}[0]`), number(end, `${at}[1]`), number(flags, `${at}[2]`)];
+  return name === undefined ? offsets : [...offsets, string(name, `${at}[3]`)];
+};
+
+/** What the helper's facts prints (see helper/facts.go). */
+const factsReport = object({
+  fatal: optional(string),
+  packages: arrayOf(listJson),
+  files: arrayOf(object({ path: string, untyped: optional(string), facts: arrayOf(fact) })),
+  failures: arrayOf(string),
+});
 
 function listingOf(listed: readonly ListJson[], target: GoTarget, patterns: readonly string[]): Listing {
   const packages = new Map<string, ListedPackage>();
@@ -375,11 +416,10 @@ export async function typeCheckPackages(target: GoTarget, helper: string, patter
   // The helper's go.mod says go 1.21, whose go/types rejects generic type aliases (Go 1.24) unless told.
   const godebug = [process.env.GODEBUG, 'gotypesalias=1'].filter(Boolean).join(',');
   const run = await withOverlay(overlay, ({ flags }) => runTarget(target, 'check', [...flags, ...patterns], helper, { GODEBUG: godebug }));
-  type Report = { fatal?: string; packages: ListJson[]; diagnostics: Array<{ path: string; line: number; column: number; message: string; compile: boolean; importPath: string }>; failures: string[] };
-  let report: Report;
+  let report: ReturnType<typeof checkReport>;
   try {
     if (run.code !== 0) throw new Error(run.stderr.trim() || `exit status ${run.code}`);
-    report = JSON.parse(run.stdout) as Report;
+    report = parseChecked(run.stdout, checkReport);
   } catch (error) {
     const failure = `goprod's type checker failed: ${error instanceof Error ? error.message : String(error)}`;
     return { listing: { packages: new Map() }, result: { messages: [], failures: [failure] } };
@@ -418,11 +458,10 @@ export async function typeFactsOf(target: GoTarget, helper: string, patterns: re
     rmSync(temp, { recursive: true, force: true });
     forget();
   }
-  type Report = { fatal?: string; packages: ListJson[]; files: TypedFileJson[]; failures: string[] };
-  let report: Report;
+  let report: ReturnType<typeof factsReport>;
   try {
     if (run.code !== 0) throw new Error(run.stderr.trim() || `exit status ${run.code}`);
-    report = JSON.parse(run.stdout) as Report;
+    report = parseChecked(run.stdout, factsReport);
   } catch (error) {
     return { listing: { packages: new Map() }, files: [], failure: `goprod's type checker failed: ${error instanceof Error ? error.message : String(error)}` };
   }

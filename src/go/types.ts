@@ -1,6 +1,6 @@
 // What goprod can tell about the types of expressions from syntax alone. Every answer is
 // conservative: "yes" only where the file shows it; the Go toolchain checks the rest.
-import { children, type SyntaxNode } from '../parser.js';
+import { children, type SyntaxNode } from '../engine/parse.js';
 import type { GoFile } from './file.js';
 import { baseTypeName } from './package.js';
 import { resolve } from './scope.js';

@@ -4,7 +4,7 @@
 // helper's parameter when every caller in its package passes such a value. Anything else
 // (input, a call's result, a field of a value from elsewhere) is unknowable.
 import { relative } from 'node:path';
-import { children, sameNode, type SyntaxNode } from '../parser.js';
+import { children, sameNode, type SyntaxNode } from '../engine/parse.js';
 import type { GoFile } from './file.js';
 import { FACT, holds, typeFact } from './facts.js';
 import { decodeStringExpression } from './literal.js';
@@ -57,9 +57,10 @@ function lost(ctx: Context, at: At, why: string): undefined {
   return undefined;
 }
 
-function short(text: string): string {
+/** Code on one line, shortened to `max` characters for a message. */
+export function short(text: string, max = 40): string {
   const line = text.replace(/\s+/g, ' ');
-  return line.length > 40 ? `${line.slice(0, 37)}...` : line;
+  return line.length > max ? `${line.slice(0, max - 3)}...` : line;
 }
 
 /** The literals (strings, or composite literals) the expression's value comes from. */

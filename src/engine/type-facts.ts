@@ -1,0 +1,183 @@
+// The type facts of a run, before the scan: goprod's Go helper type-checks the packages of the
+// files to fix and answers, for each file, what go/types knows of the places codemods ask
+// about (see go/facts.ts), or why it cannot. Each file is checked under a configuration that
+// compiles it, as verification chooses: the host's when it does, else another platform or
+// tags its name and build constraint ask for. Facts are computed where verification runs
+// (they use the same toolchain and environment); without them codemods decide from syntax.
+// Under the host's configuration the dependencies come from the go command's export data, which
+// verification's go vet needs compiled anyway; other configurations are checked from source.
+import { basename, dirname, relative } from 'node:path';
+import { configKey, configsFor, describeConfig, type BuildConfig } from '../go/constraint.js';
+import type { FileTypes } from '../go/facts.js';
+import { helperBinary } from '../go/helper.js';
+import { workspaceOf, type GoModule } from '../go/module.js';
+import { installedToolchain, typeFactsOf, type GoContext, type Listing, type Toolchain, type TypedFileJson } from '../go/toolchain.js';
+import type { RunTypeFacts, Warning } from './model.js';
+import { readSource } from './source.js';
+
+export interface RunTypes {
+  /** By file path: the facts, or why the file has none. */
+  files: Map<string, FileTypes>;
+  warnings: Warning[];
+  checks: RunTypeFacts['checks'];
+}
+
+/**
+ * The type facts of `files` (each with its module) that `wanted` admits (a codemod may find
+ * something in its text, see Codemod.mayMatch): the others' function bodies are not checked,
+ * and no other configuration is tried for them. A file the host's configuration does not
+ * compile gets the facts of another only where codemods deciding from syntax propose a fix in
+ * it (`proposesFix`), or under a configuration checked anyway: each other configuration costs
+ * a type check of its dependencies from source, and there the facts keep wrong fixes out (a
+ * Close that returns nothing), while errorlint, which sees the host's files only, finds
+ * nothing to match.
+ */
+export async function typeFactsFor(
+  files: ReadonlyArray<{ path: string; module: GoModule | undefined }>,
+  wanted: (text: string, module: GoModule) => boolean = () => true,
+  proposesFix: (path: string, text: string, module: GoModule) => boolean = () => true,
+): Promise<RunTypes> {
+  const out: RunTypes = { files: new Map(), warnings: [], checks: [] };
+  const byModule = new Map<string, { module: GoModule; paths: string[] }>();
+  for (const { path, module } of files) {
+    if (!module) out.files.set(path, { untyped: 'no go.mod: the type checker needs a module' });
+    else byModule.set(module.dir, { module, paths: [...(byModule.get(module.dir)?.paths ?? []), path] });
+  }
+  if (byModule.size === 0) return out;
+  let toolchain: Toolchain;
+  let helper: string;
+  try {
+    toolchain = await installedToolchain();
+    helper = await helperBinary(toolchain);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    out.warnings.push({ path: [...byModule.keys()][0]!, message: `no type facts: ${why}; codemods decide from syntax alone` });
+    for (const { paths } of byModule.values())
+      for (const path of paths) out.files.set(path, { untyped: "goprod's Go helper could not be built" });
+    return out;
+  }
+  for (const { module, paths } of byModule.values()) {
+    const texts = new Map<string, string>();
+    for (const path of paths) {
+      let text: string | undefined;
+      try {
+        text = readSource(path)?.text;
+      } catch {
+        text = undefined; // the scan says why it cannot read it
+      }
+      if (text !== undefined && wanted(text, module)) texts.set(path, text);
+    }
+    if (texts.size > 0) await moduleFacts(module, texts, toolchain, helper, out, (path, text) => proposesFix(path, text, module));
+  }
+  return out;
+}
+
+/** The facts of a module's files (by path, with their texts). */
+async function moduleFacts(
+  module: GoModule,
+  texts: ReadonlyMap<string, string>,
+  toolchain: Toolchain,
+  helper: string,
+  out: RunTypes,
+  proposesFix: (path: string, text: string) => boolean,
+): Promise<void> {
+  const context: GoContext = { dir: module.dir, gowork: workspaceOf(module.dir) };
+  const paths = [...texts.keys()];
+  const pending = new Set(paths);
+  const untyped = (path: string, reason: string) => {
+    pending.delete(path);
+    out.files.set(path, { untyped: reason });
+  };
+  /**
+   * Type-checks the packages of `some` under `config`; answers the listing, or undefined when the check
+   * failed (then its files are untyped).
+   */
+  const check = async (config: BuildConfig, some: readonly string[]): Promise<Listing | undefined> => {
+    const start = performance.now();
+    // Export data where verification's go vet compiles the dependencies anyway: the host's
+    // configuration. Under any other (tags on the host's platform too: restic's debug tag is
+    // imported by every package, which then compiles again), from source without bodies.
+    const host = configKey(config) === configKey(toolchain.host);
+    const run = await typeFactsOf(
+      { context, config },
+      helper,
+      [...new Set(some.map((p) => `./${relative(module.dir, dirname(p)) || '.'}`))],
+      some,
+      host,
+    );
+    out.checks.push({ config: describeConfig(config, toolchain.host), seconds: (performance.now() - start) / 1000 });
+    const failure = run.failure ?? run.listing.fatal;
+    if (failure) {
+      for (const path of some) untyped(path, failure);
+      return undefined;
+    }
+    for (const typed of run.files) if (pending.has(typed.path)) record(typed, config);
+    return run.listing;
+  };
+  const record = (typed: TypedFileJson, config: BuildConfig) => {
+    if (typed.untyped === undefined) {
+      pending.delete(typed.path);
+      out.files.set(typed.path, { facts: typed.facts });
+    } else
+      untyped(
+        typed.path,
+        `its package does not type-check under ${describeConfig(config, toolchain.host)}: ` +
+          typed.untyped.replaceAll(`${module.dir}/`, ''),
+      );
+  };
+
+  const listing = await check(toolchain.host, paths);
+  if (!listing) return;
+  const byConfig = otherConfigs(listing, { texts, pending, toolchain, untyped, proposesFix });
+  for (const { config, paths: some } of byConfig.values()) await check(config, some);
+  for (const path of pending) untyped(path, 'no build configuration goprod tried type-checks it');
+}
+
+/**
+ * The files the host's configuration does not compile go to one that does, one already in use
+ * first; a file none compiles, or whose package the go command cannot read, is untyped.
+ */
+function otherConfigs(
+  listing: Listing,
+  files: {
+    texts: ReadonlyMap<string, string>;
+    pending: Set<string>;
+    toolchain: Toolchain;
+    untyped: (path: string, reason: string) => void;
+    proposesFix: (path: string, text: string) => boolean;
+  },
+): Map<string, { config: BuildConfig; paths: string[] }> {
+  const { texts, pending, toolchain, untyped, proposesFix } = files;
+  const byConfig = new Map<string, { config: BuildConfig; paths: string[] }>();
+  const elsewhere: string[] = [];
+  for (const path of [...pending]) {
+    const pkg = listing.packages.get(dirname(path));
+    if (pkg?.compiled.has(basename(path))) untyped(path, pkg.problem ?? 'the type checker did not check it');
+    else if (pkg?.problem && pkg.compiled.size === 0 && !/build constraints exclude all Go files/.test(pkg.problem))
+      untyped(path, pkg.problem);
+    else elsewhere.push(path);
+  }
+  const candidatesOf = (path: string) =>
+    configsFor(basename(path), texts.get(path)!, toolchain.host, toolchain.platforms, toolchain.goMinor).filter(
+      (c) => configKey(c) !== configKey(toolchain.host),
+    );
+  const join = (path: string, config: BuildConfig) =>
+    byConfig.set(configKey(config), { config, paths: [...(byConfig.get(configKey(config))?.paths ?? []), path] });
+  // A configuration is added for a file in which syntax proposes a fix; one without joins a
+  // configuration already checked, or goes without facts (nothing is listed: syntax decides
+  // as without verification, and finds nothing to fix there).
+  const proposes = new Set(elsewhere.filter((p) => proposesFix(p, texts.get(p)!)));
+  const [proposing, quiet] = [elsewhere.filter((p) => proposes.has(p)), elsewhere.filter((p) => !proposes.has(p))];
+  for (const path of proposing) {
+    const candidates = candidatesOf(path);
+    const config = candidates.find((c) => byConfig.has(configKey(c))) ?? candidates[0];
+    if (config) join(path, config);
+    else untyped(path, 'no build configuration compiles it');
+  }
+  for (const path of quiet) {
+    const config = candidatesOf(path).find((c) => byConfig.has(configKey(c)));
+    if (config) join(path, config);
+    else pending.delete(path);
+  }
+  return byConfig;
+}
