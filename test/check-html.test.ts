@@ -304,7 +304,7 @@ describe("one repository's card and badge, from a real check", () => {
     expect(await page.locator('#repos tbody tr').count()).toBe(1);
     expect(await page.locator('#plan code.command').allTextContents()).toEqual(['goprod fix --write --codemod=wrap-errors']);
     expect(await page.locator('#evidence-title ~ .ev-module tbody tr').count()).toBe(8);
-    expect(await page.locator('#evidence-title ~ .ev-module tr[data-signal=errors] .fix').textContent()).toBe('fix: goprod fix --codemod=wrap-errors,errors-is,errors-as,close-errors');
+    expect(await page.locator('#evidence-title ~ .ev-module tr[data-signal=errors] .fix').textContent()).toBe('fix: goprod fix --codemod=wrap-errors,errors-is,errors-as,close-errors,check-errors');
     expect(problems).toEqual([]);
     await page.close();
   });

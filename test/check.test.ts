@@ -77,14 +77,14 @@ describe('goprod check', () => {
     const s = byId(module!.signals);
     expect(s.structure!.evidence).toEqual({ packages: 5, mainPackages: 2, mainPackagesAmongLibraries: 1, internal: false });
     expect(s.errors!.evidence).toMatchObject({ errorfWrapping: 0, errorfNotWrapping: 2, sentinelErrors: 0 });
-    expect(s.concurrency!.evidence).toMatchObject({ goStatements: 2, goroutinesWithoutStopPath: 1, contextFunctions: 1, contextsDropped: 1 });
+    expect(s.concurrency!.evidence).toMatchObject({ goStatements: 2, goroutinesWithoutStopPath: 1, contextFunctions: 1, contextsDropped: 1, contextsPassedDown: 0 });
     expect(s.testing!.evidence).toMatchObject({ packages: 5, packagesWithTests: 0, testFiles: 0 });
     expect(s.observability!.evidence).toEqual({ kind: 'service', structuredLogging: [], metrics: [], tracing: [] });
     expect(s.configuration!.evidence).toEqual({ envReads: 4, envReadDirectories: 4, packages: 5 });
     expect(s.ci!.evidence).toMatchObject({ files: [], pipeline: false });
     expect(s.documentation!.evidence).toEqual({ readme: false, exportedNames: 4, undocumentedExportedNames: 4, adrDirectory: '' });
     for (const signal of module!.signals) expect([signal.id, signal.score]).toEqual([signal.id, 0]);
-    expect(s.errors!.fix).toBe('goprod fix --codemod=wrap-errors,errors-is,errors-as,close-errors');
+    expect(s.errors!.fix).toBe('goprod fix --codemod=wrap-errors,errors-is,errors-as,close-errors,check-errors');
     expect(s.configuration!.fix).toBe('goprod fix --codemod=env-config');
   });
 
@@ -229,7 +229,7 @@ describe('goprod check', () => {
       c.fixes += f.fixes.length;
     }
     expect(module!.codemods).toEqual(perCodemod);
-    expect(Object.keys(perCodemod).sort()).toEqual(['env-config', 'wrap-errors']);
+    expect(Object.keys(perCodemod).sort()).toEqual(['env-config', 'http-timeouts', 'wrap-errors']);
     const s = byId(module!.signals);
     expect(s.errors!.evidence.errorfNotWrapping).toBe(expected);
     expect(s.configuration!.evidence.envReads).toBe(fix.findings.filter((f) => f.codemod === 'env-config').length - 1); // less the package it would generate
@@ -265,7 +265,7 @@ describe('goroutines without a stop path', () => {
 describe('thresholds', () => {
   const solid: Evidence = {
     packages: 10, packagesWithTests: 7, testFiles: 7, tableDrivenTestFiles: 1, goLines: 10_000, mainPackages: ['cmd/a'], mainPackagesAmongLibraries: 0, kind: 'service', libraryPrints: 0, hasInternal: false,
-    unwrappedErrorf: 1, wrappedErrorf: 9, sentinelErrors: 0, directErrorChecks: 0, droppedCloseErrors: 1, droppedCloseErrorsOnWrites: 1, goStatements: 50, goroutinesWithoutStopPath: 1, contextFunctions: 50, contextsDropped: 1,
+    unwrappedErrorf: 1, wrappedErrorf: 9, sentinelErrors: 0, directErrorChecks: 0, droppedCloseErrors: 1, droppedCloseErrorsOnWrites: 1, droppedErrors: 0, contextsPassedDown: 0, goStatements: 50, goroutinesWithoutStopPath: 1, contextFunctions: 50, contextsDropped: 1,
     sharedLoopVariables: 0, structuredLogging: ['log/slog'], metrics: [], tracing: ['go.opentelemetry.io/otel'], envReads: 3, envReadDirectories: 1,
     ciFiles: ['.github/workflows/ci.yml', 'Makefile'], ciRunsTests: true, ciRunsRace: true, ciRunsLint: true, golangciConfig: false, readme: true, adrDirectory: undefined,
     exportedNames: 10, undocumentedExportedNames: 2,

@@ -88,10 +88,10 @@ describe('errors name the file, the line and the column', () => {
     ['more than one document', 'go: "1.21"\n---\ngo: "1.22"\n', 'goprod.yaml:2:1: more than one YAML document (---); a config file holds one'],
     ['not a mapping', '- wrap-errors\n', 'goprod.yaml:1:1: expected keys with their values at the top level (known: codemods, options, exclude, go), not a list'],
     ['an unknown key', 'codemods: [loopvar]\n\nexlude: ["gen/**"]\n', 'goprod.yaml:3:1: unknown key "exlude" at the top level (known: codemods, options, exclude, go)'],
-    ['an unknown codemod', 'codemods:\n  - wrap-errors\n  - lopvar\n', 'goprod.yaml:3:5: unknown codemod "lopvar" (known: wrap-errors, errors-is, errors-as, loopvar, close-errors, env-config)'],
+    ['an unknown codemod', 'codemods:\n  - wrap-errors\n  - lopvar\n', 'goprod.yaml:3:5: unknown codemod "lopvar" (known: wrap-errors, errors-is, errors-as, loopvar, close-errors, env-config, check-errors, ctx-propagate, http-timeouts)'],
     ['no codemod', 'codemods: []\n', 'goprod.yaml:1:11: "codemods" needs at least one name (leave it out to run every codemod)'],
     ['codemods not a list', 'codemods: wrap-errors\n', 'goprod.yaml:1:11: "codemods" takes a list of codemod names, such as [wrap-errors, loopvar], not "wrap-errors"'],
-    ['options of an unknown codemod', 'options:\n  close-error:\n    close-mode: explicit\n', 'goprod.yaml:2:3: unknown codemod "close-error" under options (known: wrap-errors, errors-is, errors-as, loopvar, close-errors, env-config)'],
+    ['options of an unknown codemod', 'options:\n  close-error:\n    close-mode: explicit\n', 'goprod.yaml:2:3: unknown codemod "close-error" under options (known: wrap-errors, errors-is, errors-as, loopvar, close-errors, env-config, check-errors, ctx-propagate, http-timeouts)'],
     ['options of a codemod that has none', 'options:\n  wrap-errors:\n    strict: true\n', 'goprod.yaml:3:5: wrap-errors has no options'],
     ['an unknown option', 'options:\n  env-config:\n    config-package: internal/cfg\n', 'goprod.yaml:3:5: unknown option "config-package" under options.env-config (known: config-pkg, include-tests)'],
     ['a value not among the choices', 'options:\n  close-errors:\n    close-mode: always\n', 'goprod.yaml:3:17: "close-mode" takes one of both, propagate, explicit, not "always"'],
@@ -203,7 +203,7 @@ describe('goprod init', () => {
     expect(parseConfig(uncommented, join(dir, 'goprod.yaml'), codemods, dir)).toEqual({
       path: join(dir, 'goprod.yaml'),
       codemods: [...codemods],
-      options: { closeMode: 'both', configPkg: 'internal/config', includeTests: false },
+      options: { closeMode: 'both', configPkg: 'internal/config', includeTests: false, checkErrorsExclude: '', ctxDerived: 'report', readHeaderTimeout: '10s' },
       exclude: { file: join(dir, 'goprod.yaml'), patterns: ['gen/**', '**/*_mock.go'] },
       goOutsideModule: '1.16',
     });

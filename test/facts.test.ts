@@ -88,6 +88,14 @@ type reader struct{}
 
 func (reader) Read(p []byte) (int, error) { return 0, io.EOF }
 
+type point struct{ x int }
+
+func g[T any](w io.Writer) (T, point, *point, string, bool, int, error) {
+	fmt.Fprintf(w, "x")
+	w.Write(nil)
+	return *new(T), point{}, nil, "", false, 0, nil
+}
+
 func f(err error, apiErr *APIError, c net.Conn, h hub, r reader, b *bufio.Reader) error {
 	gotErr := apiErr.Code
 	_ = gotErr == "x"
@@ -148,7 +156,7 @@ func f(err error, apiErr *APIError, c net.Conn, h hub, r reader, b *bufio.Reader
     expect(flags('err.(*APIError)', '*APIError')).toBe(FACT.type | FACT.error);
     expect(flags('err.(*APIError)', 'err')).toBe(errorInterface);
     // net.Conn's Close returns an error; hub's nothing.
-    expect(flags('c.Close()')).toBe(FACT.errorResult | FACT.lastError);
+    expect(flags('c.Close()')).toBe(FACT.errorResult | FACT.lastError | FACT.dropped);
     expect(flags('h.Close()')).toBe(FACT.noResult);
     // Callees as errorlint names them; reader's Read is bound by io.Reader's contract.
     expect(factOf(types, 'm.go', 'r.Read(nil)')).toEqual({ flags: FACT.lastError | FACT.reader, name: '(example.com/m.reader).Read' });
@@ -160,6 +168,11 @@ func f(err error, apiErr *APIError, c net.Conn, h hub, r reader, b *bufio.Reader
     // A qualified string constant holds its value; a package's own constant is not recorded.
     expect(flags('Prefix + io.EOF', 'Prefix')).toBe(0);
     expect(factOf(types, 'm.go', 'runtime.Compiler')).toEqual({ flags: FACT.constant, name: 'gc' });
+    // Call statements dropping an error: the callee as errcheck names it (fmt's Fprint functions with their writer's type), its result types.
+    expect(factOf(types, 'm.go', 'fmt.Fprintf(w, "x")')).toEqual({ flags: FACT.dropped | FACT.lastError, name: 'fmt.Fprintf(io.Writer)', list: ['int', 'error'] });
+    expect(factOf(types, 'm.go', 'w.Write(nil)')).toEqual({ flags: FACT.dropped | FACT.lastError, name: '(io.Writer).Write', list: ['int', 'error'] });
+    // The results of a function returning an error last: their zero values.
+    expect(factOf(types, 'm.go', '(T, point, *point, string, bool, int, error)')).toEqual({ flags: FACT.zeros, name: '', list: ['*new', '{}', 'nil', '""', 'false', '0', 'nil'] });
   });
 
   test('a generic type alias (Go 1.24) type-checks: the helper asks go/types for aliases whatever Go built it', async () => {

@@ -149,7 +149,7 @@ describe('help that teaches', () => {
     expect(stdout).not.toContain('// want');
     const unknown = await runGoprod(dir, 'explain', 'wrap-error');
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('unknown codemod wrap-error; known codemods: wrap-errors, errors-is, errors-as, loopvar, close-errors, env-config');
+    expect(unknown.stderr).toContain('unknown codemod wrap-error; known codemods: wrap-errors, errors-is, errors-as, loopvar, close-errors, env-config, check-errors, ctx-propagate, http-timeouts');
   });
 
   test('help ends with examples, and ./... means the directory, as for the go command', async () => {

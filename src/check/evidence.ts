@@ -54,6 +54,8 @@ export interface Evidence {
   /** Dropped Close errors (close-errors' findings), and those of them on written files. */
   droppedCloseErrors: number;
   droppedCloseErrorsOnWrites: number;
+  /** Errors call statements drop (check-errors' findings: without type facts, as goprod check runs, calls of the package's own functions only). */
+  droppedErrors: number;
   /** `go` statements, and those whose function shows an endless loop with no way out (goroutines.ts). */
   goStatements: number;
   goroutinesWithoutStopPath: number;
@@ -61,6 +63,8 @@ export interface Evidence {
   contextFunctions: number;
   /** context.Background()/TODO() inside those functions: a new context where the caller's should pass down. */
   contextsDropped: number;
+  /** context.Background()/TODO() passed to a call where the function's ctx could be (ctx-propagate's findings). */
+  contextsPassedDown: number;
   /**
    * Loops whose variables closures or pointers outlive before Go 1.22: loopvar's findings (less its
    * redundant copies, harmless since 1.22).
@@ -196,6 +200,8 @@ type CodemodEvidence = Pick<
   | 'directErrorChecks'
   | 'droppedCloseErrors'
   | 'droppedCloseErrorsOnWrites'
+  | 'droppedErrors'
+  | 'contextsPassedDown'
   | 'sharedLoopVariables'
   | 'envReads'
   | 'envReadDirectories'
@@ -227,6 +233,8 @@ function fromCodemods(findings: readonly ModuleFinding[]): CodemodEvidence {
     directErrorChecks: of('errors-is').length + of('errors-as').length,
     droppedCloseErrors: closes.length,
     droppedCloseErrorsOnWrites: closes.filter((c) => c.finding.category === WRITTEN).length,
+    droppedErrors: of('check-errors').length,
+    contextsPassedDown: of('ctx-propagate').length,
     sharedLoopVariables: of('loopvar').filter((f) => f.finding.category === SHARED).length,
     envReads: reads.length,
     envReadDirectories: new Set(reads.map((r) => dirname(r.path))).size,

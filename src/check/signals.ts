@@ -114,14 +114,22 @@ function errors(e: Evidence): Signal {
       directErrorChecks: e.directErrorChecks,
       droppedCloseErrors: e.droppedCloseErrors,
       droppedCloseErrorsOnWrites: e.droppedCloseErrorsOnWrites,
+      droppedErrors: e.droppedErrors,
     },
     summary:
       `${e.unwrappedErrorf} of ${formatting} fmt.Errorf calls formatting an error lack %w` +
       (share === undefined ? '' : ` (${percent(share)} wrap)`) +
       `; ${e.sentinelErrors} sentinel errors; ${e.directErrorChecks} == comparisons or type assertions a wrapped error defeats; ` +
-      `${e.droppedCloseErrors} dropped Close errors, ${e.droppedCloseErrorsOnWrites} on written files`,
-    fix: 'goprod fix --codemod=wrap-errors,errors-is,errors-as,close-errors',
+      `${e.droppedCloseErrors} dropped Close errors, ${e.droppedCloseErrorsOnWrites} on written files; ` +
+      `${e.droppedErrors} errors dropped by calls of the package's own functions`,
+    fix: 'goprod fix --codemod=wrap-errors,errors-is,errors-as,close-errors,check-errors',
   };
+}
+
+/** `goprod fix --codemod=a,b; ` for the codemods named (none: nothing). */
+function codemodsFor(names: ReadonlyArray<string | false>): string {
+  const some = names.filter((n): n is string => n !== false);
+  return some.length === 0 ? '' : `goprod fix --codemod=${some.join(',')}; `;
 }
 
 function concurrency(e: Evidence): Signal {
@@ -141,14 +149,16 @@ function concurrency(e: Evidence): Signal {
       goroutinesWithoutStopPath: e.goroutinesWithoutStopPath,
       contextFunctions: e.contextFunctions,
       contextsDropped: e.contextsDropped,
+      contextsPassedDown: e.contextsPassedDown,
       sharedLoopVariables: e.sharedLoopVariables,
     },
     summary:
       `${e.goroutinesWithoutStopPath} of ${e.goStatements} go statements run an endless loop with no way out ` +
-      `(${percent(unstoppable)}); ${e.contextsDropped} context.Background/TODO in ${e.contextFunctions} functions that receive a ctx; ` +
+      `(${percent(unstoppable)}); ${e.contextsDropped} context.Background/TODO in ${e.contextFunctions} functions that receive a ctx, ` +
+      `${e.contextsPassedDown} passed down to a call; ` +
       `${e.sharedLoopVariables} loops sharing their variables with closures (before Go 1.22)`,
     fix:
-      `${e.sharedLoopVariables > 0 ? 'goprod fix --codemod=loopvar; ' : ''}pass the ctx received down instead of ` +
+      `${codemodsFor([e.sharedLoopVariables > 0 && 'loopvar', e.contextsPassedDown > 0 && 'ctx-propagate'])}pass the ctx received down instead of ` +
       `context.Background(); give every goroutine a way to stop (ctx, errgroup)`,
   };
 }

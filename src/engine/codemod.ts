@@ -58,6 +58,11 @@ export interface Codemod {
    * no codemod wants is not parsed at all); absent, every file is wanted.
    */
   mayMatch?(text: string, goVersion: GoVersion): boolean;
+  /**
+   * Decides from type facts alone (check-errors): a file it may match gets the facts of a
+   * configuration that compiles it, as one where syntax proposes a fix does (see type-facts.ts).
+   */
+  needsTypes?: boolean;
   /** For a module-wide codemod: a file whose text matches makes it need every file of the file's directory too. */
   needsDirectoryOf?: RegExp;
   run?(file: GoFile, options: CodemodOptions): Diagnostic[];

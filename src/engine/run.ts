@@ -203,6 +203,8 @@ async function typesOf(
     return codemods.some((c) => mayMatch(c, text, versions));
   };
   const proposesFix = (path: string, text: string, module: GoModule) => {
+    const versions = possibleVersions(text, module.goVersion);
+    if (codemods.some((c) => c.needsTypes && mayMatch(c, text, versions))) return true;
     const opened = openGoFile(parser, { path, text, moduleVersion: module.goVersion });
     if (opened.kind !== 'open') return false;
     try {

@@ -4,8 +4,8 @@ import type { Edit } from '../engine/edits.js';
 import { children, type SyntaxNode } from '../engine/parse.js';
 import { FACT, holds, typeFact } from './facts.js';
 import type { GoFile } from './file.js';
-import { addImport } from './imports.js';
-import { resolve, resolveAt } from './scope.js';
+import { packageAt } from './imports.js';
+import { resolve } from './scope.js';
 import { isErrorValue, typeTextOf } from './types.js';
 
 export interface ErrorsPackage {
@@ -51,10 +51,7 @@ export function isErrorInterface(file: GoFile, expr: SyntaxNode): boolean | unde
  * (github.com/pkg/errors and the like).
  */
 export function errorsPackageAt(file: GoFile, at: SyntaxNode): ErrorsPackage | undefined {
-  const name = file.importNames('errors')[0] ?? 'errors';
-  if (resolveAt(name, at) || file.importPaths(name).some((p) => p !== 'errors')) return undefined;
-  const imported = addImport(file, 'errors');
-  return { name, edits: imported ? [imported] : [] };
+  return packageAt(file, 'errors', at);
 }
 
 /**

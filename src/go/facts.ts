@@ -29,17 +29,29 @@ export const FACT = {
   reader: 256,
   /** A qualified identifier of a string constant: the fact's name is its value. */
   constant: 512,
+  /**
+   * A call used as a statement (or in a go statement) whose last result is the error type: the
+   * fact's name is the callee's as errcheck names it (`(*os.File).Write`, `os.Remove`,
+   * `fmt.Fprintf(*bytes.Buffer)` with fmt's Fprint functions' writer type; empty for a function
+   * value), its list the callee's result types.
+   */
+  dropped: 1024,
+  /** The results of a function whose last result is the error type: the list holds each result's zero value (`0`, `""`, `false`, `nil`; `{}`: the type as written then `{}`; `*new`: `*new(T)`). */
+  zeros: 2048,
+  /** With `dropped`: the callee is declared in the package checked (for an `x_test` package, in `x`). */
+  own: 4096,
 } as const;
 
 /** A file's facts as they travel (plain data: they cross to worker threads), or why it has none. */
 export type FileTypes = { facts: RawFact[] } | { untyped: string };
 
-/** `[start, end, flags]` or `[start, end, flags, name]`, in UTF-8 byte offsets of the file as Go read it (a BOM included). */
-export type RawFact = [number, number, number, string?];
+/** `[start, end, flags]`, `[start, end, flags, name]` or `[start, end, flags, name, list]`, in UTF-8 byte offsets of the file as Go read it (a BOM included). */
+export type RawFact = [number, number, number, string?, string[]?];
 
 export interface Fact {
   flags: number;
   name?: string;
+  list?: string[];
 }
 
 /** What the type checker says of a place where it recorded nothing: none of the flags holds. */
@@ -61,7 +73,7 @@ export class TypeFacts {
   static of(raw: readonly RawFact[], text: string, bom: boolean): TypeFacts {
     const index = byteIndices(text, raw.flatMap(([s, e]) => [s, e]), bom ? 3 : 0);
     const bySpan = new Map<string, Fact>();
-    for (const [s, e, flags, name] of raw) bySpan.set(`${index.get(s)}:${index.get(e)}`, name === undefined ? { flags } : { flags, name });
+    for (const [s, e, flags, name, list] of raw) bySpan.set(`${index.get(s)}:${index.get(e)}`, { flags, ...(name === undefined ? {} : { name }), ...(list === undefined ? {} : { list }) });
     return new TypeFacts(bySpan);
   }
 

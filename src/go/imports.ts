@@ -4,7 +4,7 @@ import type { Edit } from '../engine/edits.js';
 import { children, type SyntaxNode } from '../engine/parse.js';
 import type { GoFile } from './file.js';
 import { deleteStatement, indentationAt } from './refactor.js';
-import { resolve } from './scope.js';
+import { resolve, resolveAt } from './scope.js';
 
 /** Standard-library paths have no dot in their first element. */
 function isStd(path: string): boolean {
@@ -46,6 +46,24 @@ export function addImport(file: GoFile, path: string, name?: string): Edit | und
   if (only) return { start: only.startIndex, end: only.endIndex, text: `(\n\t${only.text}\n\t${spec}\n)` };
   const after = decls[decls.length - 1] ?? children(file.root).find((n) => n.type === 'package_clause')!;
   return { start: lineEnd(file.text, after.endIndex), end: lineEnd(file.text, after.endIndex), text: `\n\nimport ${spec}` };
+}
+
+/** How code at a place calls a standard package: the name, and the import to add (none if the file imports it already). */
+export interface PackageRef {
+  name: string;
+  edits: Edit[];
+}
+
+/**
+ * How code at `at` calls the package imported from `path` (the file's name for it, else the
+ * last element of the path, imported by the fix), or undefined where that name would mean
+ * something else: a local variable, or another package the file imports by that name.
+ */
+export function packageAt(file: GoFile, path: string, at: SyntaxNode): PackageRef | undefined {
+  const name = file.importNames(path)[0] ?? path.split('/').pop()!;
+  if (resolveAt(name, at) || file.importPaths(name).some((p) => p !== path)) return undefined;
+  const imported = addImport(file, path);
+  return { name, edits: imported ? [imported] : [] };
 }
 
 /**

@@ -368,12 +368,13 @@ const checkReport = object({
   failures: arrayOf(string),
 });
 
-/** A fact of the helper's `facts`: `[start, end, flags]` or `[start, end, flags, name]`. */
-const fact: Check<[number, number, number, string?]> = (v, at) => {
-  if (!Array.isArray(v) || v.length < 3 || v.length > 4) throw new JsonShapeError(`${at}: expected [start, end, flags] or [start, end, flags, name]`);
-  const [start, end, flags, name]: unknown[] = v;
+/** A fact of the helper's `facts`: `[start, end, flags]`, `[start, end, flags, name]` or `[start, end, flags, name, list]`. */
+const fact: Check<[number, number, number, string?, string[]?]> = (v, at) => {
+  if (!Array.isArray(v) || v.length < 3 || v.length > 5) throw new JsonShapeError(`${at}: expected [start, end, flags], [start, end, flags, name] or [start, end, flags, name, list]`);
+  const [start, end, flags, name, list]: unknown[] = v;
   const offsets: [number, number, number] = [number(start, `${at}[0]`), number(end, `${at}[1]`), number(flags, `${at}[2]`)];
-  return name === undefined ? offsets : [...offsets, string(name, `${at}[3]`)];
+  if (name === undefined) return offsets;
+  return list === undefined ? [...offsets, string(name, `${at}[3]`)] : [...offsets, string(name, `${at}[3]`), arrayOf(string)(list, `${at}[4]`)];
 };
 
 /** What the helper's facts prints (see helper/facts.go). */
@@ -434,8 +435,8 @@ export interface TypedFileJson {
   path: string;
   /** The package does not type-check under the configuration (go list's complaint, or its first type error). */
   untyped?: string;
-  /** `[start, end, flags]` or `[start, end, flags, name]`, in byte offsets of the file (see helper/facts.go). */
-  facts: Array<[number, number, number, string?]>;
+  /** `[start, end, flags]`, `[start, end, flags, name]` or `[start, end, flags, name, list]`, in byte offsets of the file (see helper/facts.go). */
+  facts: Array<[number, number, number, string?, string[]?]>;
 }
 
 /**

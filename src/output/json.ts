@@ -29,6 +29,8 @@ export interface FindingJson extends RangeJson {
   codemod: string;
   file: string;
   message: string;
+  /** For a finding goprod cannot fix: why. */
+  reason?: string;
   fixes: FixJson[];
 }
 
@@ -96,6 +98,7 @@ function findingsJson(file: FileResult, cwd: string, verified: boolean): Finding
     file: displayPath(file.path, cwd),
     ...range(f.start, f.end),
     message: f.message,
+    ...(f.reason === undefined ? {} : { reason: f.reason }),
     fixes: f.fixes.map((fix) => ({
       message: fix.message,
       status: statusWords(fixStatus(file, fix, verified), cwd),

@@ -27,7 +27,13 @@ import (
 //   - the arguments of fmt.Errorf, and the receiver x of an argument x.Error();
 //   - calls x.Close() without arguments (what Close returns);
 //   - calls through a selector whose last result is the error type (with the callee's name);
-//   - qualified identifiers of string constants (with the value).
+//   - qualified identifiers of string constants (with the value);
+//   - calls used as statements (or in go statements) whose last result is the error type, with
+//     the callee's name as errcheck names it (`fmt.Fprintf(*bytes.Buffer)` for fmt's Fprint
+//     functions, by their writer's type) and the types of its results;
+//   - the results of functions whose last result is the error type, with each result's zero
+//     value (`0`, `""`, `false`, `nil`, `{}` for a composite literal of the type as written,
+//     `*new` for `*new(T)`).
 //
 // Flags, as src/go/facts.ts reads them:
 const (
@@ -41,21 +47,29 @@ const (
 	factLastError               // a call whose last result is the error type; the name is the callee's
 	factReader                  // a call of Read (ReadAt) with the signature of io.Reader's (io.ReaderAt's)
 	factConstant                // a string constant; the name is its value
+	factDropped                 // a call statement whose last result is the error type; the name is the callee's, the list its result types
+	factZeros                   // the results of a function whose last result is the error type; the list is their zero values
+	factOwn                     // with factDropped: the callee is declared in the package checked (for an x_test package, in x)
 )
 
-// fact: [start, end, flags] or [start, end, flags, name] in JSON.
+// fact: [start, end, flags], [start, end, flags, name] or [start, end, flags, name, list] in JSON.
 type fact struct {
 	start, end, flags int
 	name              string
 	named             bool
+	list              []string
 }
 
 func (f fact) MarshalJSON() ([]byte, error) {
-	if !f.named {
+	if !f.named && f.list == nil {
 		return []byte(fmt.Sprintf("[%d,%d,%d]", f.start, f.end, f.flags)), nil
 	}
 	name, err := json.Marshal(f.name)
-	return []byte(fmt.Sprintf("[%d,%d,%d,%s]", f.start, f.end, f.flags, name)), err
+	if err != nil || f.list == nil {
+		return []byte(fmt.Sprintf("[%d,%d,%d,%s]", f.start, f.end, f.flags, name)), err
+	}
+	list, err := json.Marshal(f.list)
+	return []byte(fmt.Sprintf("[%d,%d,%d,%s,%s]", f.start, f.end, f.flags, name, list)), err
 }
 
 // typedFile is one file of a package checked in full: its facts, or why there are none.
@@ -93,7 +107,7 @@ func facts(tags, overlayFile, filesFile string, export bool, patterns []string) 
 	c := newChecker(l, r, func(u *unit, files []*ast.File, info *types.Info, c *checker) {
 		var typed []typedFile
 		for _, f := range files {
-			typed = append(typed, typedFile{Path: c.fset.File(f.Pos()).Name(), Facts: fileFacts(c.fset.File(f.Pos()), f, info)})
+			typed = append(typed, typedFile{Path: c.fset.File(f.Pos()).Name(), Facts: fileFacts(c.fset.File(f.Pos()), f, info, u.pkg)})
 		}
 		mu.Lock()
 		found[u] = typed
@@ -156,22 +170,33 @@ func untyped(u *unit, fset *token.FileSet) string {
 var universeError = types.Universe.Lookup("error").Type()
 
 // fileFacts walks one file for the roles above.
-func fileFacts(tf *token.File, f *ast.File, info *types.Info) []fact {
+func fileFacts(tf *token.File, f *ast.File, info *types.Info, pkg *types.Package) []fact {
 	type span struct{ start, end token.Pos }
 	at := map[span]*fact{}
+	var list []string
 	record := func(e ast.Node, flags int, name string, named bool) {
 		if flags == 0 {
 			return
 		}
 		k := span{e.Pos(), e.End()}
 		if known := at[k]; known != nil {
-			known.flags |= flags
-			if named {
+			// A dropped call's name (errcheck's, with fmt.Fprint's writer) stays that.
+			if named && (known.flags&factDropped == 0 || flags&factDropped != 0) {
 				known.name, known.named = name, true
+			}
+			known.flags |= flags
+			if list != nil {
+				known.list = list
 			}
 			return
 		}
-		at[k] = &fact{start: tf.Offset(k.start), end: tf.Offset(k.end), flags: flags, name: name, named: named}
+		at[k] = &fact{start: tf.Offset(k.start), end: tf.Offset(k.end), flags: flags, name: name, named: named, list: list}
+	}
+	// with records a fact with a list.
+	with := func(l []string, e ast.Node, flags int, name string) {
+		list = l
+		record(e, flags, name, true)
+		list = nil
 	}
 	value := func(e ast.Expr) { record(e, typeFlags(info, e), "", false) }
 	ast.Inspect(f, func(n ast.Node) bool {
@@ -195,6 +220,14 @@ func fileFacts(tf *token.File, f *ast.File, info *types.Info) []fact {
 			caseValues(n.Body, value)
 		case *ast.CallExpr:
 			callFacts(info, n, value, record)
+		case *ast.ExprStmt:
+			droppedFacts(info, pkg, n.X, with)
+		case *ast.GoStmt:
+			droppedFacts(info, pkg, n.Call, with)
+		case *ast.FuncDecl:
+			zeroFacts(info, n.Type, with)
+		case *ast.FuncLit:
+			zeroFacts(info, n.Type, with)
 		case *ast.SelectorExpr:
 			if v := qualifiedString(info, n); v != nil {
 				record(n, factConstant, constant.StringVal(v), true)
@@ -294,6 +327,99 @@ func callFacts(info *types.Info, call *ast.CallExpr, value func(ast.Expr), recor
 			record(call, flags, name, true)
 		}
 	}
+}
+
+// droppedFacts: for a call whose results are dropped (a statement) and whose last result is
+// the error type, the callee's name as errcheck names it and the types of its results.
+func droppedFacts(info *types.Info, pkg *types.Package, e ast.Expr, with func([]string, ast.Node, int, string)) {
+	call, ok := unparen(e).(*ast.CallExpr)
+	if !ok {
+		return
+	}
+	tv := info.Types[call.Fun]
+	if tv.IsType() || tv.Type == nil {
+		return
+	}
+	sig, ok := tv.Type.Underlying().(*types.Signature)
+	if !ok || sig.Results().Len() == 0 || !types.Identical(sig.Results().At(sig.Results().Len()-1).Type(), universeError) {
+		return
+	}
+	results := make([]string, sig.Results().Len())
+	for i := range results {
+		results[i] = types.TypeString(sig.Results().At(i).Type(), nil)
+	}
+	name := ""
+	var callee types.Object
+	switch fun := unparen(call.Fun).(type) {
+	case *ast.SelectorExpr:
+		name = calleeName(info, fun)
+		callee = info.Uses[fun.Sel]
+	case *ast.Ident:
+		callee = info.Uses[fun]
+		if fn, ok := callee.(*types.Func); ok && fn.Pkg() != nil {
+			name = fn.Pkg().Path() + "." + fn.Name()
+		}
+	}
+	flags := factDropped
+	if callee != nil && callee.Pkg() != nil && pkg != nil && (callee.Pkg().Path() == pkg.Path() || callee.Pkg().Path()+"_test" == pkg.Path()) {
+		flags |= factOwn
+	}
+	if strings.HasPrefix(name, "fmt.Fprint") && len(call.Args) > 0 {
+		if t := info.TypeOf(call.Args[0]); t != nil {
+			name += "(" + types.TypeString(t, nil) + ")"
+		}
+	}
+	with(results, call, flags, name)
+}
+
+// zeroFacts: for a function whose last result is the error type, the zero value of each
+// result as Go code writes it (`{}` and `*new` need the type as written).
+func zeroFacts(info *types.Info, ft *ast.FuncType, with func([]string, ast.Node, int, string)) {
+	if ft.Results == nil || len(ft.Results.List) == 0 {
+		return
+	}
+	var zeros []string
+	for _, field := range ft.Results.List {
+		t := info.TypeOf(field.Type)
+		if t == nil {
+			return
+		}
+		n := len(field.Names)
+		if n == 0 {
+			n = 1
+		}
+		for i := 0; i < n; i++ {
+			zeros = append(zeros, zeroOf(t))
+		}
+	}
+	last := info.TypeOf(ft.Results.List[len(ft.Results.List)-1].Type)
+	if !types.Identical(last, universeError) {
+		return
+	}
+	with(zeros, ft.Results, factZeros, "")
+}
+
+// zeroOf: how Go code writes the zero value of t: `{}` after the type for a struct or array,
+// `*new` around it for a type parameter.
+func zeroOf(t types.Type) string {
+	if _, ok := t.(*types.TypeParam); ok {
+		return "*new"
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		switch {
+		case u.Info()&types.IsBoolean != 0:
+			return "false"
+		case u.Info()&types.IsString != 0:
+			return `""`
+		case u.Info()&types.IsNumeric != 0:
+			return "0"
+		}
+		return "nil"
+	case *types.Struct, *types.Array:
+		return "{}"
+	}
+	return "nil"
 }
 
 // errorMethodReceiver: x of a call x.Error() without arguments.
