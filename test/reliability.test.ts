@@ -116,6 +116,23 @@ describe('pipes, signals and leftovers', () => {
     expect(code).toBe(1);
   });
 
+  test('--output to a named pipe writes into it and leaves it a pipe (a rename put a regular file in place of /dev/null, as root)', async () => {
+    write({ 'go.mod': GO_MOD, 'a.go': wrapFile('a') });
+    const fifo = join(dir, 'report.pipe');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const reader = spawn('cat', [fifo]);
+    let read = '';
+    reader.stdout.on('data', (d) => (read += d));
+    const closed = new Promise((done) => reader.on('close', done));
+    const { code } = await runGoprod(dir, 'fix', '--no-verify', '--format=json', '--output', fifo, '.');
+    const stillPipe = lstatSync(fifo).isFIFO();
+    if (!stillPipe) reader.kill(); // nobody will ever write to the pipe it opened
+    await closed;
+    expect(code).toBe(0);
+    expect(stillPipe).toBe(true);
+    expect(JSON.parse(read)).toMatchObject({ summary: { fixes: 1 } });
+  });
+
   test('an interrupt during --write stops between two files and says how far it got', async () => {
     write({ 'go.mod': GO_MOD, 'a.go': wrapFile('a'), 'b.go': wrapFile('b'), 'c.go': wrapFile('c') });
     linkSync(join(dir, 'a.go'), join(dir, 'a.txt')); // its note on stderr is the moment to interrupt

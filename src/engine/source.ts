@@ -62,6 +62,12 @@ export function writeSourceAtomic(path: string, content: string): { hardLinks: n
   }
   const target = realpathSync(path);
   const stat = statSync(target);
+  // A device or a pipe (`--output /dev/stdout`, `/dev/null`) is written to: a rename would put a
+  // regular file in its place (as root, even /dev/null).
+  if (!stat.isFile()) {
+    writeFileSync(target, content);
+    return { hardLinks: stat.nlink };
+  }
   if ((stat.mode & 0o222) === 0 || !canWrite(target))
     throw new NotWritable('read-only; not written (make it writable to let goprod fix it)');
   const mode = stat.mode & 0o7777;
