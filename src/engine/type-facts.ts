@@ -7,11 +7,20 @@
 // Under the host's configuration the dependencies come from the go command's export data, which
 // verification's go vet needs compiled anyway; other configurations are checked from source.
 import { basename, dirname, relative } from 'node:path';
-import { configKey, configsFor, describeConfig, type BuildConfig } from '../go/constraint.js';
+import { configKey, describeConfig, type BuildConfig } from '../go/constraint.js';
 import type { FileTypes } from '../go/facts.js';
 import { helperBinary } from '../go/helper.js';
 import { workspaceOf, type GoModule } from '../go/module.js';
-import { installedToolchain, typeFactsOf, type GoContext, type Listing, type Toolchain, type TypedFileJson } from '../go/toolchain.js';
+import {
+  installedToolchain,
+  otherConfigsFor,
+  typeFactsOf,
+  unreadablePackage,
+  type GoContext,
+  type Listing,
+  type Toolchain,
+  type TypedFileJson,
+} from '../go/toolchain.js';
 import type { RunTypeFacts, Warning } from './model.js';
 import { readSource } from './source.js';
 
@@ -152,22 +161,20 @@ function otherConfigs(
   const elsewhere: string[] = [];
   for (const path of [...pending]) {
     const pkg = listing.packages.get(dirname(path));
+    const unreadable = unreadablePackage(listing, path);
     if (pkg?.compiled.has(basename(path))) untyped(path, pkg.problem ?? 'the type checker did not check it');
-    else if (pkg?.problem && pkg.compiled.size === 0 && !/build constraints exclude all Go files/.test(pkg.problem))
-      untyped(path, pkg.problem);
+    else if (unreadable) untyped(path, unreadable);
     else elsewhere.push(path);
   }
-  const candidatesOf = (path: string) =>
-    configsFor(basename(path), texts.get(path)!, toolchain.host, toolchain.platforms, toolchain.goMinor).filter(
-      (c) => configKey(c) !== configKey(toolchain.host),
-    );
+  const candidatesOf = (path: string) => otherConfigsFor(path, texts.get(path)!, toolchain);
   const join = (path: string, config: BuildConfig) =>
     byConfig.set(configKey(config), { config, paths: [...(byConfig.get(configKey(config))?.paths ?? []), path] });
   // A configuration is added for a file in which syntax proposes a fix; one without joins a
   // configuration already checked, or goes without facts (nothing is listed: syntax decides
   // as without verification, and finds nothing to fix there).
-  const proposes = new Set(elsewhere.filter((p) => proposesFix(p, texts.get(p)!)));
-  const [proposing, quiet] = [elsewhere.filter((p) => proposes.has(p)), elsewhere.filter((p) => !proposes.has(p))];
+  const proposing: string[] = [];
+  const quiet: string[] = [];
+  for (const path of elsewhere) (proposesFix(path, texts.get(path)!) ? proposing : quiet).push(path);
   for (const path of proposing) {
     const candidates = candidatesOf(path);
     const config = candidates.find((c) => byConfig.has(configKey(c))) ?? candidates[0];

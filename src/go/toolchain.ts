@@ -9,7 +9,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { anyOf, arrayOf, boolean, type Check, JsonShapeError, number, object, optional, parseChecked, recordOf, string } from '../checked-json.js';
 import { toolMissing } from '../errors.js';
 import { childProcess, onInterrupt, tempPrefix, temporaryPath } from '../engine/interrupt.js';
-import type { BuildConfig, Platform } from './constraint.js';
+import { configKey, configsFor, type BuildConfig, type Platform } from './constraint.js';
 
 /**
  * The environment for every go command goprod runs: no toolchain switch, no downloads, and
@@ -331,6 +331,23 @@ export interface Listing {
   fatal?: string;
   /** By package directory. */
   packages: Map<string, ListedPackage>;
+}
+
+/**
+ * Why the go command cannot read a file's package at all (an invalid import path): no other
+ * configuration changes that. Undefined where it can, or where only build constraints exclude
+ * the package's files under this configuration.
+ */
+export function unreadablePackage(listing: Listing, path: string): string | undefined {
+  const pkg = listing.packages.get(dirname(path));
+  const excludedHere = /build constraints exclude all Go files/.test(pkg?.problem ?? '');
+  return pkg?.problem && pkg.compiled.size === 0 && !excludedHere ? pkg.problem : undefined;
+}
+
+/** The configurations other than the host's that compile a file, as its name and build constraint say, best first (configsFor). */
+export function otherConfigsFor(path: string, text: string, toolchain: Toolchain): BuildConfig[] {
+  const all = configsFor(basename(path), text, toolchain.host, toolchain.platforms, toolchain.goMinor);
+  return all.filter((c) => configKey(c) !== configKey(toolchain.host));
 }
 
 /** Loads the packages of the target in `patterns` (`./dir`), with the overlay, to learn their files and what keeps them from being checked. */

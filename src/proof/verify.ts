@@ -7,7 +7,7 @@
 // packages where the fixed code has any) are not blamed on them. A package that cannot be
 // checked is unverified on its own, with its reason; the others go on.
 import { basename, dirname, relative } from 'node:path';
-import { configKey, configsFor, describeConfig, fileConstraint, usesCgo, type BuildConfig } from '../go/constraint.js';
+import { configKey, describeConfig, fileConstraint, usesCgo, type BuildConfig } from '../go/constraint.js';
 import { helperBinary } from '../go/helper.js';
 import { workspaceOf } from '../go/module.js';
 import {
@@ -16,7 +16,9 @@ import {
   downloadModules,
   installedToolchain,
   listPackages,
+  otherConfigsFor,
   typeCheckPackages,
+  unreadablePackage,
   type CheckResult,
   type GoContext,
   type GoTarget,
@@ -160,15 +162,12 @@ function groupByConfig(
       hostGroup.files.push(f);
       continue;
     }
-    // A package the go command cannot read at all (an invalid import path) is no matter of platforms.
-    const pkg = hostGroup.listing!.packages.get(dirname(f.path));
-    if (pkg?.problem && pkg.compiled.size === 0 && !/build constraints exclude all Go files/.test(pkg.problem)) {
-      f.unverified = explain(pkg.problem);
+    const unreadable = unreadablePackage(hostGroup.listing!, f.path);
+    if (unreadable) {
+      f.unverified = explain(unreadable);
       continue;
     }
-    const candidates = configsFor(basename(f.path), f.output, toolchain.host, toolchain.platforms, toolchain.goMinor).filter(
-      (c) => configKey(c) !== hostKey,
-    );
+    const candidates = otherConfigsFor(f.path, f.output, toolchain);
     // One already in use first: fewer configurations, fewer builds.
     const config = candidates.find((c) => byConfig.has(configKey(c))) ?? candidates[0];
     if (!config) {
