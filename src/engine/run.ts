@@ -27,6 +27,7 @@ import { TypeFacts, type FileTypes } from '../go/facts.js';
 import { typeFactsFor, type RunTypes } from './type-facts.js';
 import { readSource, type SourceText } from './source.js';
 import { verifyFiles } from '../proof/verify.js';
+import { HelperProcesses } from '../go/helper-process.js';
 
 export interface RunOptions {
   /** Resolves relative paths; default the process's working directory. */
@@ -49,6 +50,8 @@ export interface RunOptions {
   goOutsideModule?: GoVersion;
   /** Told how far the run is, as it goes. */
   onProgress?: (progress: Progress) => void;
+  /** The run's helper processes, shared by the type facts and the proof (else the run's own, ended with it). */
+  helpers?: HelperProcesses;
 }
 
 /** Which files a run sees and at which version: the options reports that change nothing share. */
@@ -56,18 +59,25 @@ export type FileOptions = Pick<RunOptions, 'exclude' | 'goOutsideModule'>;
 
 /** Runs codemods on the Go files under `paths`: analyse, format, verify. Writes nothing. */
 export async function runCodemods(paths: readonly string[], codemods: readonly Codemod[], options: RunOptions = {}): Promise<RunResult> {
-  const result = await analyzeFiles(paths, codemods, options.cwd ?? process.cwd(), {
-    ...options,
-    typeFacts: options.typeFacts ?? options.verify ?? true,
-  });
-  await renderFiles(result.files.filter((f) => f.applied.length > 0));
-  if (options.verify ?? true)
-    result.verification = await verifyFiles(result.files, {
-      download: options.download ?? false,
-      vetEveryConfig: options.vetEveryConfig ?? false,
-      onProgress: options.onProgress,
+  const helpers = options.helpers ?? new HelperProcesses();
+  try {
+    const result = await analyzeFiles(paths, codemods, options.cwd ?? process.cwd(), {
+      ...options,
+      helpers,
+      typeFacts: options.typeFacts ?? options.verify ?? true,
     });
-  return result;
+    await renderFiles(result.files.filter((f) => f.applied.length > 0));
+    if (options.verify ?? true)
+      result.verification = await verifyFiles(result.files, {
+        download: options.download ?? false,
+        vetEveryConfig: options.vetEveryConfig ?? false,
+        onProgress: options.onProgress,
+        helpers,
+      });
+    return result;
+  } finally {
+    if (!options.helpers) helpers.close();
+  }
 }
 
 /** A file with findings and its place in the run's order (files created by codemods come last). */
@@ -80,14 +90,14 @@ async function analyzeFiles(
   paths: readonly string[],
   codemods: readonly Codemod[],
   cwd: string,
-  { codemodOptions: options = {}, threads, onProgress, typeFacts, ...files }: RunOptions,
+  { codemodOptions: options = {}, threads, onProgress, typeFacts, helpers, ...files }: RunOptions,
 ): Promise<RunResult> {
   const parser = await loadGoParser();
   const result: RunResult = { files: [], warnings: [], scanned: 0 };
   const modules = new ModuleFinder();
   const discovered = discoverGoFiles(paths, cwd, warnTo(result), files.exclude);
   const jobs = directoryJobs(discovered, modules, files.goOutsideModule);
-  const types = typeFacts && discovered.length > 0 ? await typesOf(parser, jobs, codemods, options, onProgress) : undefined;
+  const types = typeFacts && discovered.length > 0 ? await typesOf(parser, jobs, codemods, { options, onProgress, helpers }) : undefined;
   if (types) result.types = { checks: types.checks, untyped: [] };
   const warnings: FileWarning[] = [];
   const placed = new Map<string, Placed>();
@@ -194,8 +204,7 @@ async function typesOf(
   parser: GoParser,
   jobs: ReadonlyArray<{ job: DirectoryJob; module: GoModule | undefined }>,
   codemods: readonly Codemod[],
-  options: OptionsByCodemod,
-  onProgress: RunOptions['onProgress'],
+  { options, onProgress, helpers }: { options: OptionsByCodemod; onProgress: RunOptions['onProgress']; helpers: RunOptions['helpers'] },
 ): Promise<RunTypes> {
   onProgress?.({ stage: 'types' });
   const wanted = (text: string, module: GoModule) => {
@@ -217,6 +226,7 @@ async function typesOf(
     jobs.flatMap(({ job, module }) => job.files.map((f) => ({ path: f.path, module }))),
     wanted,
     proposesFix,
+    helpers,
   );
   for (const { job } of jobs) {
     const mine: Record<string, FileTypes> = {};
