@@ -1,7 +1,7 @@
 // Errors are values: check them. A call used as a statement whose last result is an error
 // drops that error; where the function can return it (or fail its test) it now does.
 import { defineCodemod, type CodemodOptions } from '../src/engine/codemod.js';
-import type { Diagnostic, Edit } from '../src/engine/edits.js';
+import type { Diagnostic, Edit, Fix } from '../src/engine/edits.js';
 import { FACT, holds, typeFact } from '../src/go/facts.js';
 import type { GoFile } from '../src/go/file.js';
 import { packageAt } from '../src/go/imports.js';
@@ -189,21 +189,14 @@ function check(file: GoFile, stmt: SyntaxNode, call: SyntaxNode, results: number
       ? 'the error the function literal returns is dropped'
       : `the error ${fn0.text.length > 40 ? `of ${messageOf(call)}(…)` : `${fn0.text} returns`} is dropped`;
   const report = (reason: string): Diagnostic => ({ start: stmt.startIndex, end: stmt.endIndex, message, reason, fixes: [] });
+  const fixed = (fix: Fix): Diagnostic => ({ start: stmt.startIndex, end: stmt.endIndex, message, fixes: [fix] });
   if (stmt.type === 'go_statement') return report(IN_GO);
   if (ALWAYS_AN_ERROR.includes(callee)) return report(NEVER_NIL);
   // A comment on the line or the one above says the error is ignored on purpose: `_ =` says so in code.
-  if (ignoredOnPurpose(file, stmt) && stmt.type === 'expression_statement')
-    return {
-      start: stmt.startIndex,
-      end: stmt.endIndex,
-      message,
-      fixes: [
-        {
-          message: 'drop it explicitly, as the comment says',
-          edits: [{ start: stmt.startIndex, end: stmt.startIndex, text: `${'_, '.repeat(results - 1)}_ = ` }],
-        },
-      ],
-    };
+  if (ignoredOnPurpose(file, stmt) && stmt.type === 'expression_statement') {
+    const edit = { start: stmt.startIndex, end: stmt.startIndex, text: `${'_, '.repeat(results - 1)}_ = ` };
+    return fixed({ message: 'drop it explicitly, as the comment says', edits: [edit] });
+  }
   // A removal, or a call handed one (`inWritableDir(fs.Remove, name)`).
   const removal = (text: string) => /^(remove|delete|unlink)/i.test(text);
   if (removal(calleeName(call)) || children(call.childForFieldName('arguments')).some((a) => removal(a.text.split('.').pop()!)))
@@ -224,22 +217,12 @@ function check(file: GoFile, stmt: SyntaxNode, call: SyntaxNode, results: number
     const fmt = packageAt(file, 'fmt', stmt);
     if (!fmt) return report(FMT_TAKEN);
     const values = [...zeros, `${fmt.name}.Errorf("${messageOf(call)}: %w", err)`].join(', ');
-    return {
-      start: stmt.startIndex,
-      end: stmt.endIndex,
-      message,
-      fixes: [{ message: 'return it, wrapped', edits: [...wrap(`return ${values}`), ...fmt.edits] }],
-    };
+    return fixed({ message: 'return it, wrapped', edits: [...wrap(`return ${values}`), ...fmt.edits] });
   }
   const t = resultSlots(fn).length === 0 ? testingParameter(file, fn) : undefined;
   if (t && sameNode(resolveAt(t.text, stmt)?.node, t)) {
     if (own) return report(UNDER_TEST);
-    return {
-      start: stmt.startIndex,
-      end: stmt.endIndex,
-      message,
-      fixes: [{ message: `fail the test: ${t.text}.Fatal(err)`, edits: wrap(`${t.text}.Fatal(err)`) }],
-    };
+    return fixed({ message: `fail the test: ${t.text}.Fatal(err)`, edits: wrap(`${t.text}.Fatal(err)`) });
   }
   return report(NOWHERE);
 }
