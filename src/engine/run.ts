@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { applyFindings, findingsIn, openGoFile, suppressions, type Finding, type FixedFile } from './analyze.js';
-import { appliesTo, mayMatch, type Codemod, type OptionsByCodemod } from './codemod.js';
+import { appliesTo, mayMatch, type Codemod, type ModuleFiles, type OptionsByCodemod } from './codemod.js';
 import { discoverGoFiles, type Exclude } from './discover.js';
 import type { GoFile } from '../go/file.js';
 import { ModuleFinder, type GoModule } from '../go/module.js';
@@ -25,7 +25,7 @@ import {
 } from './scan.js';
 import { TypeFacts, type FileTypes } from '../go/facts.js';
 import { typeFactsFor, type RunTypes } from './type-facts.js';
-import { readSource, type SourceText } from './source.js';
+import { filesOnDisk, readSource, type SourceText } from './source.js';
 import { verifyFiles } from '../proof/verify.js';
 import { HelperProcesses } from '../go/helper-process.js';
 
@@ -296,7 +296,7 @@ function moduleFindings(
       if (!codemod.runModule || !mine) continue;
       const admitted = [...opened.values()].filter((f) => mine.has(f.path) && appliesTo(codemod, f.goVersion));
       try {
-        for (const { path, diagnostic } of codemod.runModule(module, admitted, options[codemod.name] ?? {})) {
+        for (const { path, diagnostic } of codemod.runModule(module, admitted, options[codemod.name] ?? {}, filesOnDisk)) {
           const file = opened.get(path);
           if (file && suppressions(file).silences(codemod.name, diagnostic.start)) continue;
           findings.set(path, [...(findings.get(path) ?? []), { ...diagnostic, codemod: codemod.name }]);
@@ -352,7 +352,7 @@ function warnTo(result: RunResult) {
 export async function inspectModules(
   paths: readonly string[],
   cwd: string,
-  fn: (module: GoModule, files: readonly GoFile[]) => void,
+  fn: (module: GoModule, files: readonly GoFile[], moduleFiles: ModuleFiles) => void,
   options: FileOptions = {},
 ): Promise<Warning[]> {
   const parser = await loadGoParser();
@@ -372,7 +372,7 @@ export async function inspectModules(
       disposers.push(dispose);
       byModule.set(module, [...(byModule.get(module) ?? []), ...opened.values()]);
     }
-    for (const [module, files] of byModule) fn(module, files);
+    for (const [module, files] of byModule) fn(module, files, filesOnDisk);
   } finally {
     for (const dispose of disposers) dispose();
   }
