@@ -1,0 +1,113 @@
+// Build configurations: every changed file goes to one that compiles it (the host's when it
+// can, else another platform or tags its constraints ask for), checked with go vet or
+// goprod's type checker.
+import { basename, dirname } from 'node:path';
+import { configKey, describeConfig, fileConstraint, usesCgo, type BuildConfig } from '../go/constraint.js';
+import type { HelperProcess } from '../go/helper-process.js';
+import {
+  listPackages,
+  otherConfigsFor,
+  typeCheckPackages,
+  unreadablePackage,
+  type CheckResult,
+  type GoTarget,
+  type Listing,
+  type Toolchain,
+} from '../go/toolchain.js';
+import type { FileResult } from '../engine/model.js';
+import { dirsOf, overlayOf, patternsOf, typeChecker, vetChecker, type Checker } from './checker.js';
+
+/** The changed files checked under one build configuration, and how. */
+export interface ConfigGroup {
+  target: GoTarget;
+  files: FileResult[];
+  listing?: Listing;
+  first?: CheckResult;
+  checker?: Checker;
+  seconds: number;
+  commands: number;
+}
+
+/** Every changed file goes to a configuration that compiles it, the host's when it does; a file none compiles is unverified. */
+export function groupByConfig(
+  files: readonly FileResult[],
+  hostGroup: ConfigGroup,
+  toolchain: Toolchain,
+  explain: (problem: string) => string,
+): Map<string, ConfigGroup> {
+  const { context } = hostGroup.target;
+  const hostKey = configKey(toolchain.host);
+  const byConfig = new Map<string, ConfigGroup>([[hostKey, hostGroup]]);
+  for (const f of files) {
+    if (compiledIn(hostGroup.listing!, f)) {
+      hostGroup.files.push(f);
+      continue;
+    }
+    const unreadable = unreadablePackage(hostGroup.listing!, f.path);
+    if (unreadable) {
+      f.unverified = explain(unreadable);
+      continue;
+    }
+    const candidates = otherConfigsFor(f.path, f.output, toolchain);
+    // One already in use first: fewer configurations, fewer builds.
+    const config = candidates.find((c) => byConfig.has(configKey(c))) ?? candidates[0];
+    if (!config) {
+      f.unverified = notCompiled(f, toolchain.host);
+      continue;
+    }
+    if (!byConfig.has(configKey(config)))
+      byConfig.set(configKey(config), { target: { context, config }, files: [], seconds: 0, commands: 0 });
+    byConfig.get(configKey(config))!.files.push(f);
+  }
+  return byConfig;
+}
+
+/**
+ * Lists (and, with the type checker, checks at once) the packages of another configuration's
+ * group; a file the listing does not compile after all is unverified.
+ */
+export async function listGroup(
+  group: ConfigGroup,
+  files: readonly FileResult[],
+  helper: HelperProcess | undefined,
+  toolchain: Toolchain,
+  explain: (problem: string) => string,
+): Promise<void> {
+  const patterns = patternsOf(group.target.context, dirsOf(group.files));
+  // The type checker lists the packages as it checks them: one command for both. It does
+  // not run cgo: packages with cgo files, and a check that fails, are left to go vet.
+  const typed = helper && (await typeCheckPackages(group.target, helper, patterns, overlayOf(files)));
+  if (typed && typed.result.failures.length === 0 && ![...typed.listing.packages.values()].some((p) => p.cgo)) {
+    group.listing = typed.listing;
+    group.first = typed.result;
+    group.checker = typeChecker(group.target, helper);
+  } else {
+    group.listing = await listPackages(group.target, patterns, overlayOf(files));
+    group.checker = vetChecker(group.target, helper);
+  }
+  for (const f of group.files) {
+    if (group.listing.fatal) f.unverified = explain(group.listing.fatal);
+    else if (!compiledIn(group.listing, f))
+      f.unverified =
+        `not compiled under ${describeConfig(group.target.config, toolchain.host)} either, though its name and build ` +
+        `constraint say so`;
+  }
+}
+
+/** Why no configuration compiles a file. */
+function notCompiled(f: FileResult, host: BuildConfig): string {
+  if (usesCgo(f.output))
+    return (
+      `uses cgo but is not compiled on this machine (${host.goos}/${host.goarch}${host.cgo ? '' : ', cgo off'}); goprod checks ` +
+      `other platforms without cgo`
+    );
+  const constraint = fileConstraint(f.output);
+  return constraint
+    ? 'no build configuration compiles it (its build constraint excludes every platform and tag set goprod tries, as `//go:build ignore` ' +
+        'does)'
+    : 'no build configuration compiles it';
+}
+
+function compiledIn(listing: Listing, f: FileResult): boolean {
+  return listing.packages.get(dirname(f.path))?.compiled.has(basename(f.path)) ?? false;
+}
