@@ -69,7 +69,8 @@ export async function typeFactsFor(
   }
   const running = helpers ?? new HelperProcesses();
   try {
-    for (const { module, paths } of byModule.values()) await typeModule(module, paths, running.of(binary), { toolchain, wanted, proposesFix, out });
+    for (const { module, paths } of byModule.values())
+      await typeModule(module, paths, running.of(binary), { toolchain, wanted, proposesFix, out });
   } finally {
     if (!helpers) running.close();
   }

@@ -36,7 +36,11 @@ export const FACT = {
    * value), its list the callee's result types.
    */
   dropped: 1024,
-  /** The results of a function whose last result is the error type: the list holds each result's zero value (`0`, `""`, `false`, `nil`; `{}`: the type as written then `{}`; `*new`: `*new(T)`). */
+  /**
+   * The results of a function whose last result is the error type: the list holds each
+   * result's zero value (`0`, `""`, `false`, `nil`; `{}`: the type as written then `{}`;
+   * `*new`: `*new(T)`).
+   */
   zeros: 2048,
   /** With `dropped`: the callee is declared in the package checked (for an `x_test` package, in `x`). */
   own: 4096,
@@ -45,7 +49,10 @@ export const FACT = {
 /** A file's facts as they travel (plain data: they cross to worker threads), or why it has none. */
 export type FileTypes = { facts: RawFact[] } | { untyped: string };
 
-/** `[start, end, flags]`, `[start, end, flags, name]` or `[start, end, flags, name, list]`, in UTF-8 byte offsets of the file as Go read it (a BOM included). */
+/**
+ * `[start, end, flags]`, `[start, end, flags, name]` or `[start, end, flags, name, list]`, in
+ * UTF-8 byte offsets of the file as Go read it (a BOM included).
+ */
 export type RawFact = [number, number, number, string?, string[]?];
 
 export interface Fact {
@@ -73,7 +80,12 @@ export class TypeFacts {
   static of(raw: readonly RawFact[], text: string, bom: boolean): TypeFacts {
     const index = byteIndices(text, raw.flatMap(([s, e]) => [s, e]), bom ? 3 : 0);
     const bySpan = new Map<string, Fact>();
-    for (const [s, e, flags, name, list] of raw) bySpan.set(`${index.get(s)}:${index.get(e)}`, { flags, ...(name === undefined ? {} : { name }), ...(list === undefined ? {} : { list }) });
+    for (const [s, e, flags, name, list] of raw)
+      bySpan.set(`${index.get(s)}:${index.get(e)}`, {
+        flags,
+        ...(name === undefined ? {} : { name }),
+        ...(list === undefined ? {} : { list }),
+      });
     return new TypeFacts(bySpan);
   }
 
@@ -125,7 +137,10 @@ function byteIndices(text: string, offsets: number[], skip: number): Map<number,
   return index;
 }
 
-/** The type checker's fact at a node of the file: undefined where the file has no facts (decided from syntax) or the node lies in text a fix wrote. */
+/**
+ * The type checker's fact at a node of the file: undefined where the file has no facts
+ * (decided from syntax) or the node lies in text a fix wrote.
+ */
 export function typeFact(file: GoFile, node: SyntaxNode): Fact | undefined {
   return file.types?.at(node);
 }

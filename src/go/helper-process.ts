@@ -37,7 +37,9 @@ export class HelperProcess {
     this.#child.on('error', (error) => this.#end(`${basename(binary)} failed: ${error.message}`));
     this.#child.stdin!.on('error', () => undefined); // its exit says what happened
     createInterface({ input: this.#child.stdout! }).on('line', (line) => this.#answer(line));
-    this.#child.on('close', (code, signal) => this.#end(`${basename(binary)} ${signal ? `was stopped by ${signal}` : `exited with status ${code}`}`));
+    this.#child.on('close', (code, signal) =>
+      this.#end(`${basename(binary)} ${signal ? `was stopped by ${signal}` : `exited with status ${code}`}`),
+    );
   }
 
   /** The helper's answer (one JSON document) to a request under the target's configuration. */

@@ -38,8 +38,13 @@ const built = new Map<string, Promise<string>>();
 export function helperBinary(toolchain: Toolchain): Promise<string> {
   const source = sourceDir();
   const hash = createHash('sha256').update(toolchain.version);
-  for (const name of readdirSync(source).filter((n) => n.endsWith('.go') || n === 'go.mod').sort()) hash.update(`\0${name}\0`).update(readFileSync(join(source, name)));
-  const binary = join(cacheDir(), 'helper', `goprod-helper-${hash.digest('hex').slice(0, 16)}${process.platform === 'win32' ? '.exe' : ''}`);
+  for (const name of readdirSync(source).filter((n) => n.endsWith('.go') || n === 'go.mod').sort())
+    hash.update(`\0${name}\0`).update(readFileSync(join(source, name)));
+  const binary = join(
+    cacheDir(),
+    'helper',
+    `goprod-helper-${hash.digest('hex').slice(0, 16)}${process.platform === 'win32' ? '.exe' : ''}`,
+  );
   let done = built.get(binary);
   if (!done) {
     done = build(source, binary);
@@ -51,15 +56,24 @@ export function helperBinary(toolchain: Toolchain): Promise<string> {
 async function build(source: string, binary: string): Promise<string> {
   if (existsSync(binary)) return binary;
   await mkdir(dirname(binary), { recursive: true }).catch((error: Error) => {
-    throw new Error(`goprod cannot build its type checker in ${dirname(binary)} (set GOPROD_CACHE to a directory it can write): ${error.message}`);
+    throw new Error(
+      `goprod cannot build its type checker in ${dirname(binary)} (set GOPROD_CACHE to a directory it can write): ${error.message}`,
+    );
   });
   // Built beside its final name and renamed: another goprod (a bulk job) may build it at the same time.
   const temporary = `${binary}.${process.pid}.tmp`;
   const forget = temporaryPath(temporary);
   try {
     // For this machine, with none of the user's module settings: it is not the user's code.
-    const run = await runGo(['build', '-trimpath', '-o', temporary, '.'], source, { GOOS: '', GOARCH: '', CGO_ENABLED: '0', GOFLAGS: '', GOWORK: 'off' });
-    if (run.code !== 0) throw new Error(`goprod could not build its Go helper in ${source} (go build exited with status ${run.code}): ${run.stderr.trim()}`);
+    const run = await runGo(['build', '-trimpath', '-o', temporary, '.'], source, {
+      GOOS: '',
+      GOARCH: '',
+      CGO_ENABLED: '0',
+      GOFLAGS: '',
+      GOWORK: 'off',
+    });
+    if (run.code !== 0)
+      throw new Error(`goprod could not build its Go helper in ${source} (go build exited with status ${run.code}): ${run.stderr.trim()}`);
     renameSync(temporary, binary);
     return binary;
   } finally {

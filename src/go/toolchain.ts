@@ -6,7 +6,19 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { anyOf, arrayOf, boolean, type Check, JsonShapeError, number, object, optional, parseChecked, recordOf, string } from '../checked-json.js';
+import {
+  anyOf,
+  arrayOf,
+  boolean,
+  type Check,
+  JsonShapeError,
+  number,
+  object,
+  optional,
+  parseChecked,
+  recordOf,
+  string,
+} from '../checked-json.js';
 import { toolMissing } from '../errors.js';
 import { childProcess, onInterrupt, tempPrefix, temporaryPath } from '../engine/interrupt.js';
 import { configKey, configsFor, type BuildConfig, type Platform } from './constraint.js';
@@ -68,22 +80,45 @@ function runProgram(program: string, args: readonly string[], cwd: string, env: 
   const forget = temporaryPath(temp);
   return new Promise((done, fail) => {
     childProcess(
-      execFile(program, args, { cwd, env: { ...goEnv(), GOTMPDIR: temp, ...env }, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-        rmSync(temp, { recursive: true, force: true });
-        forget();
-        if (error?.code === 'ENOENT' && program === 'go') fail(toolMissing('go', error));
-        else if (error && typeof error.code !== 'number') fail(new Error(`${program === 'go' ? 'go' : basename(program)} ${args[0]} ${error.signal ? `was stopped by ${error.signal}` : `failed: ${error.message}`}`));
-        else done({ code: error ? Number(error.code) : 0, stdout, stderr });
-      }),
+      execFile(
+        program,
+        args,
+        { cwd, env: { ...goEnv(), GOTMPDIR: temp, ...env }, maxBuffer: 256 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          rmSync(temp, { recursive: true, force: true });
+          forget();
+          if (error?.code === 'ENOENT' && program === 'go') fail(toolMissing('go', error));
+          else if (error && typeof error.code !== 'number')
+            fail(
+              new Error(
+                `${program === 'go' ? 'go' : basename(program)} ${args[0]} ` +
+                  `${error.signal ? `was stopped by ${error.signal}` : `failed: ${error.message}`}`,
+              ),
+            );
+          else done({ code: error ? Number(error.code) : 0, stdout, stderr });
+        },
+      ),
     );
   });
 }
 
 /** Runs the go command for a target: its workspace, platform, cgo and tags. */
-function runTarget(target: GoTarget, command: string, args: readonly string[], program = 'go', env: NodeJS.ProcessEnv = {}): Promise<GoRun> {
+function runTarget(
+  target: GoTarget,
+  command: string,
+  args: readonly string[],
+  program = 'go',
+  env: NodeJS.ProcessEnv = {},
+): Promise<GoRun> {
   const { config, context } = target;
   const tags = config.tags.length > 0 ? [`-tags=${config.tags.join(',')}`] : [];
-  return runProgram(program, [command, ...tags, ...args], context.dir, { GOWORK: context.gowork, GOOS: config.goos, GOARCH: config.goarch, CGO_ENABLED: config.cgo ? '1' : '0', ...env });
+  return runProgram(program, [command, ...tags, ...args], context.dir, {
+    GOWORK: context.gowork,
+    GOOS: config.goos,
+    GOARCH: config.goarch,
+    CGO_ENABLED: config.cgo ? '1' : '0',
+    ...env,
+  });
 }
 
 /** What goprod needs to know of the installed toolchain. */
@@ -107,8 +142,17 @@ export function installedToolchain(): Promise<Toolchain> {
       runGo(['tool', 'dist', 'list', '-json'], process.cwd()),
     ]);
     const e = parseChecked(info.stdout, recordOf(string));
-    const platforms = parseChecked(list.stdout, arrayOf(object({ GOOS: string, GOARCH: string, FirstClass: boolean }))).map((p) => ({ goos: p.GOOS, goarch: p.GOARCH, firstClass: p.FirstClass }));
-    return { host: { goos: e.GOHOSTOS!, goarch: e.GOHOSTARCH!, cgo: e.CGO_ENABLED === '1', tags: [] }, goMinor: Number(/^go1\.(\d+)/.exec(e.GOVERSION!)?.[1] ?? 0), version: e.GOVERSION!, platforms };
+    const platforms = parseChecked(list.stdout, arrayOf(object({ GOOS: string, GOARCH: string, FirstClass: boolean }))).map((p) => ({
+      goos: p.GOOS,
+      goarch: p.GOARCH,
+      firstClass: p.FirstClass,
+    }));
+    return {
+      host: { goos: e.GOHOSTOS!, goarch: e.GOHOSTARCH!, cgo: e.CGO_ENABLED === '1', tags: [] },
+      goMinor: Number(/^go1\.(\d+)/.exec(e.GOVERSION!)?.[1] ?? 0),
+      version: e.GOVERSION!,
+      platforms,
+    };
   })();
   return toolchain;
 }
@@ -208,7 +252,13 @@ async function withOverlay<T>(files: ReadonlyMap<string, string>, fn: (overlay: 
  * come as JSON on stdout instead and whatever stderr places does not compile: the caller
  * asks for that where it must tell the two apart (see ToolMessage.compileError).
  */
-export async function checkPackages(target: GoTarget, patterns: readonly string[], overlay: ReadonlyMap<string, string>, json = false, everyTypeError = true): Promise<CheckResult> {
+export async function checkPackages(
+  target: GoTarget,
+  patterns: readonly string[],
+  overlay: ReadonlyMap<string, string>,
+  json = false,
+  everyTypeError = true,
+): Promise<CheckResult> {
   if (patterns.length === 0) return { messages: [], failures: [] };
   const dir = target.context.dir;
   const vetted = new Set(patterns.map((p) => resolve(dir, p)));
@@ -227,7 +277,21 @@ export async function checkPackages(target: GoTarget, patterns: readonly string[
     }) : []);
     // One go command per package, side by side, each writing into a directory of its own
     // (test binaries of packages with the same name would collide in one).
-    runs.push(...(await Promise.all([...typeErrorDirs].map((d, i) => runTarget(target, 'test', [...flags, '-c', '-o', `${join(temp, `bin${i}`)}/`, '-vet=off', '-gcflags=-e', `./${relative(dir, d)}`])))));
+    runs.push(
+      ...(await Promise.all(
+        [...typeErrorDirs].map((d, i) =>
+          runTarget(target, 'test', [
+            ...flags,
+            '-c',
+            '-o',
+            `${join(temp, `bin${i}`)}/`,
+            '-vet=off',
+            '-gcflags=-e',
+            `./${relative(dir, d)}`,
+          ]),
+        ),
+      )),
+    );
     const result: CheckResult = { messages: [], failures: [] };
     const seen = new Map<string, ToolMessage>();
     const add = (message: ToolMessage) => {
@@ -242,7 +306,15 @@ export async function checkPackages(target: GoTarget, patterns: readonly string[
     };
     for (const finding of json ? vetFindings(vet.stdout) : []) {
       const m = /^(.+?\.go):(\d+):(\d+)$/.exec(finding.posn);
-      if (m) add({ path: userPath(m[1]!), line: Number(m[2]), column: Number(m[3]), message: finding.message, compileError: false, importPath: finding.importPath });
+      if (m)
+        add({
+          path: userPath(m[1]!),
+          line: Number(m[2]),
+          column: Number(m[3]),
+          message: finding.message,
+          compileError: false,
+          importPath: finding.importPath,
+        });
       else result.failures.push(`${finding.importPath}: ${finding.message}`);
     }
     for (const run of runs) {
@@ -359,10 +431,25 @@ export function otherConfigsFor(path: string, text: string, toolchain: Toolchain
   return all.filter((c) => configKey(c) !== configKey(toolchain.host));
 }
 
-/** Loads the packages of the target in `patterns` (`./dir`), with the overlay, to learn their files and what keeps them from being checked. */
+/**
+ * Loads the packages of the target in `patterns` (`./dir`), with the overlay, to learn their
+ * files and what keeps them from being checked.
+ */
 export async function listPackages(target: GoTarget, patterns: readonly string[], overlay: ReadonlyMap<string, string>): Promise<Listing> {
-  const run = await withOverlay(overlay, ({ flags }) => runTarget(target, 'list', [...flags, '-e', '-test', '-json=Dir,ImportPath,ForTest,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,Deps,Error,DepsErrors', ...patterns]));
-  if (run.code !== 0) return { fatal: run.stderr.split('\n').find((l) => l.trim() && !NOT_FAILURES.test(l)) ?? `go list exited with status ${run.code}`, packages: new Map() };
+  const run = await withOverlay(overlay, ({ flags }) =>
+    runTarget(target, 'list', [
+      ...flags,
+      '-e',
+      '-test',
+      '-json=Dir,ImportPath,ForTest,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,Deps,Error,DepsErrors',
+      ...patterns,
+    ]),
+  );
+  if (run.code !== 0)
+    return {
+      fatal: run.stderr.split('\n').find((l) => l.trim() && !NOT_FAILURES.test(l)) ?? `go list exited with status ${run.code}`,
+      packages: new Map(),
+    };
   return listingOf(parseChecked(`[${run.stdout.replace(/}\n{/g, '},{')}]`, arrayOf(listJson)), target, patterns);
 }
 
@@ -384,7 +471,14 @@ const listJson = object({
 type ListJson = ReturnType<typeof listJson>;
 
 /** `go vet -json`'s output for one package: each analyzer's diagnostics, or its failure. */
-const vetJson = recordOf(recordOf(anyOf<Array<{ posn: string; message: string }> | { error: string }>(arrayOf(object({ posn: string, message: string })), object({ error: string }))));
+const vetJson = recordOf(
+  recordOf(
+    anyOf<Array<{ posn: string; message: string }> | { error: string }>(
+      arrayOf(object({ posn: string, message: string })),
+      object({ error: string }),
+    ),
+  ),
+);
 
 /** What the helper's check prints (see helper/check.go). */
 const checkReport = object({
@@ -396,11 +490,14 @@ const checkReport = object({
 
 /** A fact of the helper's `facts`: `[start, end, flags]`, `[start, end, flags, name]` or `[start, end, flags, name, list]`. */
 const fact: Check<[number, number, number, string?, string[]?]> = (v, at) => {
-  if (!Array.isArray(v) || v.length < 3 || v.length > 5) throw new JsonShapeError(`${at}: expected [start, end, flags], [start, end, flags, name] or [start, end, flags, name, list]`);
+  if (!Array.isArray(v) || v.length < 3 || v.length > 5)
+    throw new JsonShapeError(`${at}: expected [start, end, flags], [start, end, flags, name] or [start, end, flags, name, list]`);
   const [start, end, flags, name, list]: unknown[] = v;
   const offsets: [number, number, number] = [number(start, `${at}[0]`), number(end, `${at}[1]`), number(flags, `${at}[2]`)];
   if (name === undefined) return offsets;
-  return list === undefined ? [...offsets, string(name, `${at}[3]`)] : [...offsets, string(name, `${at}[3]`), arrayOf(string)(list, `${at}[4]`)];
+  return list === undefined
+    ? [...offsets, string(name, `${at}[3]`)]
+    : [...offsets, string(name, `${at}[3]`), arrayOf(string)(list, `${at}[4]`)];
 };
 
 /** What the helper's facts prints (see helper/facts.go). */
@@ -422,7 +519,8 @@ function listingOf(listed: readonly ListJson[], target: GoTarget, patterns: read
     packages.set(dir, pkg);
     if (!p.ForTest && !p.ImportPath.endsWith('.test')) {
       pkg.importPath = p.ImportPath;
-      for (const f of [...(p.GoFiles ?? []), ...(p.CgoFiles ?? []), ...(p.TestGoFiles ?? []), ...(p.XTestGoFiles ?? [])]) pkg.compiled.add(f);
+      for (const f of [...(p.GoFiles ?? []), ...(p.CgoFiles ?? []), ...(p.TestGoFiles ?? []), ...(p.XTestGoFiles ?? [])])
+        pkg.compiled.add(f);
       pkg.cgo ||= (p.CgoFiles ?? []).length > 0;
     }
     for (const d of p.Deps ?? []) pkg.deps.add(d);
@@ -445,7 +543,9 @@ export async function typeCheckPackages(
   patterns: readonly string[],
   overlay: ReadonlyMap<string, string>,
 ): Promise<{ listing: Listing; result: CheckResult }> {
-  const answer = await withOverlay(overlay, ({ file }) => askHelper(helper, target, { command: 'check', patterns, overlay: file }, checkReport));
+  const answer = await withOverlay(overlay, ({ file }) =>
+    askHelper(helper, target, { command: 'check', patterns, overlay: file }, checkReport),
+  );
   if (typeof answer === 'string') return { listing: { packages: new Map() }, result: { messages: [], failures: [answer] } };
   if (answer.fatal) return { listing: { fatal: answer.fatal, packages: new Map() }, result: { messages: [], failures: [answer.fatal] } };
   const messages = answer.diagnostics.map((d) => ({
@@ -475,7 +575,10 @@ export interface TypedFileJson {
   path: string;
   /** The package does not type-check under the configuration (go list's complaint, or its first type error). */
   untyped?: string;
-  /** `[start, end, flags]`, `[start, end, flags, name]` or `[start, end, flags, name, list]`, in byte offsets of the file (see helper/facts.go). */
+  /**
+   * `[start, end, flags]`, `[start, end, flags, name]` or `[start, end, flags, name, list]`,
+   * in byte offsets of the file (see helper/facts.go).
+   */
   facts: Array<[number, number, number, string?, string[]?]>;
 }
 
@@ -508,7 +611,8 @@ export async function typeFactsOf(
 export async function downloadModules(context: GoContext): Promise<string | undefined> {
   const workspace = context.gowork === 'off' ? [] : [context.gowork, `${context.gowork}.sum`];
   const kept = new Map<string, string | undefined>();
-  for (const file of [join(context.dir, 'go.mod'), join(context.dir, 'go.sum'), ...workspace]) kept.set(file, await readFile(file, 'utf8').catch(() => undefined));
+  for (const file of [join(context.dir, 'go.mod'), join(context.dir, 'go.sum'), ...workspace])
+    kept.set(file, await readFile(file, 'utf8').catch(() => undefined));
   const restore = () => {
     for (const [file, text] of kept) {
       if (text === undefined) rmSync(file, { force: true });

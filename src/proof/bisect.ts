@@ -24,7 +24,11 @@ const MAX_ROUNDS = 100;
  * wrote backs that fix out here, in a file without cgo (the type checker does not run cgo);
  * nothing else is decided, and go vet remains the proof.
  */
-export async function backOutTypeErrors(checker: Checker, pending: readonly FileResult[], moduleFiles: readonly FileResult[]): Promise<boolean> {
+export async function backOutTypeErrors(
+  checker: Checker,
+  pending: readonly FileResult[],
+  moduleFiles: readonly FileResult[],
+): Promise<boolean> {
   // One pass: go vet, which comes next, finds what this one's back-outs might uncover.
   const active = pending.filter((f) => f.applied.length > 0 && !usesCgo(f.output));
   if (active.length === 0) return false;

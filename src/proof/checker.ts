@@ -85,7 +85,11 @@ export interface IsolatedResult {
  * two go commands compiling the same packages at once), until each failure has its package,
  * so one package never keeps the others from being checked.
  */
-export async function checkIsolated(checker: Checker, dirs: readonly string[], overlay: ReadonlyMap<string, string>): Promise<IsolatedResult> {
+export async function checkIsolated(
+  checker: Checker,
+  dirs: readonly string[],
+  overlay: ReadonlyMap<string, string>,
+): Promise<IsolatedResult> {
   // No package: nothing to check (with no pattern the go command would check the module root's,
   // and halving nothing after a failure there would never end).
   if (dirs.length === 0) return { messages: [], failed: new Map() };

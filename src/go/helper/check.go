@@ -103,7 +103,10 @@ func load(req request) (*loaded, string, error) {
 	for _, u := range l.order {
 		if !u.p.DepOnly {
 			u.full = !tested[u.p.ImportPath]
-			l.listed = append(l.listed, listed{u.p.Dir, u.p.ImportPath, u.p.ForTest, u.p.GoFiles, u.p.CgoFiles, u.p.TestGoFiles, u.p.XTestGoFiles, u.p.Deps, u.p.Error, u.p.DepsErrors})
+			l.listed = append(l.listed, listed{
+				u.p.Dir, u.p.ImportPath, u.p.ForTest, u.p.GoFiles, u.p.CgoFiles, u.p.TestGoFiles, u.p.XTestGoFiles,
+				u.p.Deps, u.p.Error, u.p.DepsErrors,
+			})
 		}
 	}
 	return l, "", nil
@@ -349,7 +352,10 @@ func (c *checker) add(u *unit, at token.Position, message string, compile bool) 
 		return
 	}
 	c.seen[key] = true
-	c.report.Diagnostics = append(c.report.Diagnostics, diagnostic{Path: at.Filename, Line: at.Line, Column: at.Column, Message: message, Compile: compile, ImportPath: strings.Fields(u.p.ImportPath)[0]})
+	c.report.Diagnostics = append(c.report.Diagnostics, diagnostic{
+		Path: at.Filename, Line: at.Line, Column: at.Column, Message: message, Compile: compile,
+		ImportPath: strings.Fields(u.p.ImportPath)[0],
+	})
 }
 
 // importer resolves a unit's imports to the packages checked before it.
@@ -387,7 +393,11 @@ func stripBodies(f *ast.File) {
 	for _, d := range f.Decls {
 		if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
 			at := fd.Body.Lbrace
-			fd.Body = &ast.BlockStmt{Lbrace: at, List: []ast.Stmt{&ast.ForStmt{For: at, Body: &ast.BlockStmt{Lbrace: at, Rbrace: at}}}, Rbrace: fd.Body.Rbrace}
+			fd.Body = &ast.BlockStmt{
+				Lbrace: at,
+				List:   []ast.Stmt{&ast.ForStmt{For: at, Body: &ast.BlockStmt{Lbrace: at, Rbrace: at}}},
+				Rbrace: fd.Body.Rbrace,
+			}
 		}
 	}
 }

@@ -465,7 +465,8 @@ func isReaderMethod(info *types.Info, sel *ast.SelectorExpr) bool {
 	case "Read":
 		return params.Len() == 1 && types.Identical(params.At(0).Type(), byteSlice)
 	case "ReadAt":
-		return params.Len() == 2 && types.Identical(params.At(0).Type(), byteSlice) && types.Identical(params.At(1).Type(), types.Typ[types.Int64])
+		return params.Len() == 2 && types.Identical(params.At(0).Type(), byteSlice) &&
+			types.Identical(params.At(1).Type(), types.Typ[types.Int64])
 	}
 	return false
 }

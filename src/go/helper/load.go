@@ -48,7 +48,8 @@ type packageError struct {
 	Err string
 }
 
-const listFields = "Dir,ImportPath,Name,ForTest,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,Imports,ImportMap,Deps,Standard,DepOnly,Module,Error,DepsErrors"
+const listFields = "Dir,ImportPath,Name,ForTest,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,Imports,ImportMap," +
+	"Deps,Standard,DepOnly,Module,Error,DepsErrors"
 
 // goCommand is the go command with args for a request: in its module's directory, under its
 // configuration.
