@@ -275,67 +275,79 @@ export async function checkPackages(
       const m = POSITIONED.exec(l);
       return m?.[1] ? [dirname(userPath(m[2]!))] : [];
     }) : []);
-    // One go command per package, side by side, each writing into a directory of its own
-    // (test binaries of packages with the same name would collide in one).
-    runs.push(
-      ...(await Promise.all(
-        [...typeErrorDirs].map((d, i) =>
-          runTarget(target, 'test', [
-            ...flags,
-            '-c',
-            '-o',
-            `${join(temp, `bin${i}`)}/`,
-            '-vet=off',
-            '-gcflags=-e',
-            `./${relative(dir, d)}`,
-          ]),
-        ),
-      )),
-    );
-    const result: CheckResult = { messages: [], failures: [] };
-    const seen = new Map<string, ToolMessage>();
-    const add = (message: ToolMessage) => {
-      // vet and the compiler (tests with -e) both report a type error; count it once.
-      const key = `${message.path}:${message.line}:${message.column}: ${message.message}`;
-      const known = seen.get(key);
-      if (known) known.compileError ||= message.compileError;
-      else {
-        seen.set(key, message);
-        result.messages.push(message);
-      }
-    };
-    for (const finding of json ? vetFindings(vet.stdout) : []) {
-      const m = /^(.+?\.go):(\d+):(\d+)$/.exec(finding.posn);
-      if (m)
-        add({
-          path: userPath(m[1]!),
-          line: Number(m[2]),
-          column: Number(m[3]),
-          message: finding.message,
-          compileError: false,
-          importPath: finding.importPath,
-        });
-      else result.failures.push(`${finding.importPath}: ${finding.message}`);
-    }
-    for (const run of runs) {
-      let said = false;
-      let importPath: string | undefined;
-      for (const line of run.stderr.split('\n')) {
-        said ||= line.trim() !== '';
-        // "# example.com/m/a" or "# example.com/m/a [example.com/m/a.test]" heads a package's messages.
-        const header = /^# ([^\s[]+)/.exec(line);
-        if (header) importPath = header[1];
-        const m = POSITIONED.exec(line);
-        if (m) {
-          const path = userPath(m[2]!);
-          const compileError = json || run !== vet || m[1] !== undefined || !vetted.has(dirname(path));
-          add({ path, line: Number(m[3]), column: Number(m[4]), message: m[5]!, compileError, ...(importPath ? { importPath } : {}) });
-        } else if (line.trim() && !line.startsWith('#') && !line.startsWith('\t') && !NOT_FAILURES.test(line)) result.failures.push(line);
-      }
-      if (run.code !== 0 && !said) result.failures.push(`go exited with status ${run.code}`);
-    }
-    return result;
+    runs.push(...(await compileTests(target, flags, temp, typeErrorDirs)));
+    return checkResultOf(vet, runs, json, vetted, userPath);
   });
+}
+
+/**
+ * Compiles the tests of the packages in `dirs` with -e: one go command per package, side by
+ * side, each writing into a directory of its own (test binaries of packages with the same name
+ * would collide in one).
+ */
+function compileTests(target: GoTarget, flags: readonly string[], temp: string, dirs: ReadonlySet<string>): Promise<GoRun[]> {
+  const dir = target.context.dir;
+  return Promise.all(
+    [...dirs].map((d, i) =>
+      runTarget(target, 'test', [...flags, '-c', '-o', `${join(temp, `bin${i}`)}/`, '-vet=off', '-gcflags=-e', `./${relative(dir, d)}`]),
+    ),
+  );
+}
+
+/**
+ * The messages and failures of go vet's run (`vet`, the first of `runs`) and of the test
+ * compilations after it, each message once; see checkPackages.
+ */
+function checkResultOf(
+  vet: GoRun,
+  runs: readonly GoRun[],
+  json: boolean,
+  vetted: ReadonlySet<string>,
+  userPath: (file: string) => string,
+): CheckResult {
+  const result: CheckResult = { messages: [], failures: [] };
+  const seen = new Map<string, ToolMessage>();
+  const add = (message: ToolMessage) => {
+    // vet and the compiler (tests with -e) both report a type error; count it once.
+    const key = `${message.path}:${message.line}:${message.column}: ${message.message}`;
+    const known = seen.get(key);
+    if (known) known.compileError ||= message.compileError;
+    else {
+      seen.set(key, message);
+      result.messages.push(message);
+    }
+  };
+  for (const finding of json ? vetFindings(vet.stdout) : []) {
+    const m = /^(.+?\.go):(\d+):(\d+)$/.exec(finding.posn);
+    if (m)
+      add({
+        path: userPath(m[1]!),
+        line: Number(m[2]),
+        column: Number(m[3]),
+        message: finding.message,
+        compileError: false,
+        importPath: finding.importPath,
+      });
+    else result.failures.push(`${finding.importPath}: ${finding.message}`);
+  }
+  for (const run of runs) {
+    let said = false;
+    let importPath: string | undefined;
+    for (const line of run.stderr.split('\n')) {
+      said ||= line.trim() !== '';
+      // "# example.com/m/a" or "# example.com/m/a [example.com/m/a.test]" heads a package's messages.
+      const header = /^# ([^\s[]+)/.exec(line);
+      if (header) importPath = header[1];
+      const m = POSITIONED.exec(line);
+      if (m) {
+        const path = userPath(m[2]!);
+        const compileError = json || run !== vet || m[1] !== undefined || !vetted.has(dirname(path));
+        add({ path, line: Number(m[3]), column: Number(m[4]), message: m[5]!, compileError, ...(importPath ? { importPath } : {}) });
+      } else if (line.trim() && !line.startsWith('#') && !line.startsWith('\t') && !NOT_FAILURES.test(line)) result.failures.push(line);
+    }
+    if (run.code !== 0 && !said) result.failures.push(`go exited with status ${run.code}`);
+  }
+  return result;
 }
 
 interface VetFinding {
