@@ -14,6 +14,8 @@ import type { FileResult, Progress, RunResult, Warning } from './model.js';
 import { loadGoParser, type GoParser } from './parse.js';
 import { renderFiles } from './render.js';
 import { scanDirectories } from './pool.js';
+import type { ResultCache } from './cache.js';
+import { ScanCache } from './scan-cache.js';
 import {
   bugMessage,
   brokenFixMessage,
@@ -43,6 +45,11 @@ export interface RunOptions {
   codemodOptions?: OptionsByCodemod;
   /** Worker threads for scanning (default: one per core up to 8, none for a small tree; 1: this thread only). */
   threads?: number;
+  /**
+   * Where to keep each directory's scan and gofmt's outputs, so that a rerun over unchanged
+   * files parses and formats nothing (see cache.ts); none: everything is done afresh.
+   */
+  cache?: ResultCache;
   /** Paths to leave alone (the config file's `exclude`). */
   exclude?: Exclude;
   /** The language version of files outside any module (default: as go.mod without a go directive, with a warning). */
@@ -60,7 +67,8 @@ export async function runCodemods(paths: readonly string[], codemods: readonly C
     ...options,
     typeFacts: options.typeFacts ?? options.verify ?? true,
   });
-  await renderFiles(result.files.filter((f) => f.applied.length > 0));
+  await renderFiles(result.files.filter((f) => f.applied.length > 0), options.cache);
+  options.cache?.trim();
   if (options.verify ?? true)
     result.verification = await verifyFiles(result.files, {
       download: options.download ?? false,
@@ -80,7 +88,7 @@ async function analyzeFiles(
   paths: readonly string[],
   codemods: readonly Codemod[],
   cwd: string,
-  { codemodOptions: options = {}, threads, onProgress, typeFacts, ...files }: RunOptions,
+  { codemodOptions: options = {}, threads, onProgress, typeFacts, cache, ...files }: RunOptions,
 ): Promise<RunResult> {
   const parser = await loadGoParser();
   const result: RunResult = { files: [], warnings: [], scanned: 0 };
@@ -93,17 +101,17 @@ async function analyzeFiles(
   const placed = new Map<string, Placed>();
   const needs = new Map<GoModule, Map<string, Set<string>>>();
   const progress = { stage: 'scan' as const, files: 0, of: discovered.length, fixes: 0 };
+  const scanned = (scan: DirectoryScan) => {
+    progress.files += scan.scanned;
+    progress.fixes += scan.fixed.reduce((n, f) => n + f.analysis.applied.length, 0);
+    onProgress?.(progress);
+  };
   const scans = await scanDirectories(
     parser,
     jobs.map((j) => j.job),
     codemods,
     options,
-    threads,
-    (scan) => {
-      progress.files += scan.scanned;
-      progress.fixes += scan.fixed.reduce((n, f) => n + f.analysis.applied.length, 0);
-      onProgress?.(progress);
-    },
+    { threads, scanned, cache: cache && ScanCache.of(cache, codemods, options) },
   );
   const untyped: DirectoryScan['untyped'] = [];
   scans.forEach((scan, i) => {
