@@ -10,7 +10,7 @@ import type { Edit } from '../src/engine/edits.js';
 import { children } from '../src/engine/parse.js';
 import { classify } from '../src/env-config/classify.js';
 import { describe, fieldNames, generate, packageName } from '../src/env-config/generate.js';
-import { DEFAULT_CONFIG_PKG, withPrevious } from '../src/env-config/inventory.js';
+import { configDirOf, DEFAULT_CONFIG_PKG, withPrevious } from '../src/env-config/inventory.js';
 import type { EnvRead } from '../src/env-config/reads.js';
 import type { GoFile } from '../src/go/file.js';
 import { addImport, removeImport, replaceImport, usesPackage } from '../src/go/imports.js';
@@ -50,6 +50,8 @@ export default defineCodemod({
   // computed write's table, constants and callers are in its package too.
   needsDirectoryOf: /(Getenv|LookupEnv|Setenv|Unsetenv)\s*\(\s*[^\s"`)]/,
   options: OPTIONS,
+  // Besides the files it is given and their directories (an import's name must be free there): the config package.
+  moduleReads: (module, options) => [join(module.dir, configDirOf(options))],
   runModule(module, files, options) {
     const { configDir, variables, outcomes, blocked } = classify(module, files, options);
     const out: ModuleDiagnostic[] = [];

@@ -103,6 +103,25 @@ var _ = errors.New
   });
 });
 
+test("env-config's findings are kept too, and found anew when a directory they read changes", async () => {
+  const dir = mkdtempSync(join(root, 'env-'));
+  const main = 'package main\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nfunc main() {\n\tfmt.Println(os.Getenv("PORT"))\n}\n';
+  writeTree(dir, { 'go.mod': 'module example.com/svc\n\ngo 1.21\n', 'app/main.go': main });
+  const run = async () => {
+    const cached = await runGoprod(dir, 'fix', '--no-verify', '--codemod=env-config');
+    expect(await runGoprod(dir, 'fix', '--no-verify', '--codemod=env-config', '--no-cache')).toEqual(cached);
+    return cached.stdout;
+  };
+  expect(await run()).toContain('+\tfmt.Println(config.Get().Raw.Port)');
+  expect(await run()).toContain('+\tfmt.Println(config.Get().Raw.Port)'); // from the cache
+  // A sibling that takes the name `config`: the import is named otherwise.
+  writeTree(dir, { 'app/names.go': 'package main\n\nvar config = 1\n' });
+  expect(await run()).toContain('+\tfmt.Println(envconfig.Get().Raw.Port)');
+  // A hand-written package where the config package would go: nothing moves.
+  writeTree(dir, { 'internal/config/mine.go': 'package config\n' });
+  expect(await run()).toBe('');
+});
+
 test('a corrupt or truncated entry is a miss: the run prints what a fresh one does, and the entry is written anew', async () => {
   const dir = fixtures();
   const fresh = await runGoprod(dir, 'fix', '--no-verify', '--no-cache');

@@ -3,7 +3,7 @@
 // codemod's decisions are checked in milliseconds. The fixtures (fixture-harness.ts) prove the
 // same codemods end to end.
 import { expect, test } from 'vitest';
-import { applyFindings, findingsIn, openGoFile, type Finding } from '../src/engine/analyze.js';
+import { applyFindings, findingsIn, openGoFile, parses, type Finding } from '../src/engine/analyze.js';
 import type { Codemod } from '../src/engine/codemod.js';
 import { loadGoParser } from '../src/engine/parse.js';
 import type { GoVersion } from '../src/go/version.js';
@@ -29,7 +29,7 @@ export async function runOnText(codemod: Codemod, code: string, go: GoVersion): 
     const findings = codemod.runModule
       ? codemod.runModule({ dir: DIR, path: 'example.com/module', goVersion: go }, [opened.file], {}).filter((d) => d.path === PATH).map((d) => ({ ...d.diagnostic, codemod: codemod.name }))
       : findingsIn(opened.file, [codemod], {});
-    const fixed = applyFindings(parser, code, opened.file.goVersion, findings);
+    const fixed = applyFindings(parses(parser), code, opened.file.goVersion, findings);
     if (fixed.kind !== 'fixed') throw new Error(`the fixed text does not parse (at ${fixed.at})`);
     return { findings: fixed.findings, output: fixed.output };
   } finally {

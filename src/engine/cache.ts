@@ -1,7 +1,7 @@
 // goprod's result cache: bytes kept under a key (a hex digest of everything they are a function
-// of), in a directory of goprod's cache directory that concurrent runs share. The scan's
-// findings (scan-cache.ts) and gofmt's outputs (format.ts) are kept here, so that a rerun over
-// an unchanged tree neither parses nor formats again. Entries are written atomically (to a
+// of), in a directory of goprod's cache directory that concurrent runs share. The scan's and
+// the module-wide codemods' findings (scan-cache.ts) and gofmt's outputs (format.ts) are kept
+// here, so that a rerun over an unchanged tree neither parses nor formats again. Entries are written atomically (to a
 // temporary file renamed into place), carry a digest of their bytes (a corrupt or truncated
 // one is a miss), and a trim removes those unused for days and the least recently used past a
 // size: the cache does not grow without bound.

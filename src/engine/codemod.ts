@@ -68,20 +68,28 @@ export interface Codemod {
   run?(file: GoFile, options: CodemodOptions): Diagnostic[];
   /** For codemods that must see every file of a module (those its version range admits). */
   runModule?(module: GoModule, files: readonly GoFile[], options: CodemodOptions): ModuleDiagnostic[];
+  /**
+   * For a module-wide codemod: the directories whose Go files `runModule` reads besides the
+   * files it is given and theirs (env-config: its config package's). Declared, its findings
+   * are kept in the result cache, keyed by every Go file of those directories; absent, they
+   * are found anew on every run.
+   */
+  moduleReads?(module: GoModule, options: CodemodOptions): string[];
 }
 
 /** A codemod as its module writes it: `run` and `runModule` see its own options, typed as declared. */
-export interface CodemodDefinition<D extends OptionDeclarations> extends Omit<Codemod, 'options' | 'run' | 'runModule'> {
+export interface CodemodDefinition<D extends OptionDeclarations> extends Omit<Codemod, 'options' | 'run' | 'runModule' | 'moduleReads'> {
   options?: D;
   run?(file: GoFile, options: OptionValues<D>): Diagnostic[];
   runModule?(module: GoModule, files: readonly GoFile[], options: OptionValues<D>): ModuleDiagnostic[];
+  moduleReads?(module: GoModule, options: OptionValues<D>): string[];
 }
 
 /** The registry's codemod of a definition: its `run` and `runModule` are given their options checked against its declarations. */
 export function defineCodemod<const D extends OptionDeclarations = Record<never, CodemodOption>>(
   definition: CodemodDefinition<D>,
 ): Codemod {
-  const { run, runModule, ...codemod } = definition;
+  const { run, runModule, moduleReads, ...codemod } = definition;
   const typed = (values: CodemodOptions) => declaredValues(definition.name, definition.options, values);
   return {
     ...codemod,
@@ -89,6 +97,7 @@ export function defineCodemod<const D extends OptionDeclarations = Record<never,
     ...(runModule && {
       runModule: (module: GoModule, files: readonly GoFile[], values: CodemodOptions) => runModule(module, files, typed(values)),
     }),
+    ...(moduleReads && { moduleReads: (module: GoModule, values: CodemodOptions) => moduleReads(module, typed(values)) }),
   };
 }
 

@@ -2,9 +2,18 @@
 // codemod may match, parse once, per-file codemods: see scan.ts), run the module-wide codemods
 // on the files they need, merge their fixes, then format (render.ts) and verify (verify.ts).
 // Printing and writing are the caller's (see cli.ts).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { applyFindings, findingsIn, openGoFile, suppressions, type Finding, type FixedFile } from './analyze.js';
+import {
+  applyFindings,
+  findingsIn,
+  openGoFile,
+  parses,
+  suppressions,
+  type Finding,
+  type FixedFile,
+  type SyntaxCheck,
+} from './analyze.js';
 import { appliesTo, mayMatch, type Codemod, type OptionsByCodemod } from './codemod.js';
 import { discoverGoFiles, type Exclude } from './discover.js';
 import type { GoFile } from '../go/file.js';
@@ -15,7 +24,7 @@ import { loadGoParser, type GoParser } from './parse.js';
 import { renderFiles } from './render.js';
 import { scanDirectories } from './pool.js';
 import type { ResultCache } from './cache.js';
-import { ScanCache } from './scan-cache.js';
+import { moduleReadsOf, readDirectories, ScanCache, type ModuleFindings, type ModuleRun } from './scan-cache.js';
 import {
   bugMessage,
   brokenFixMessage,
@@ -27,7 +36,7 @@ import {
 } from './scan.js';
 import { TypeFacts, type FileTypes } from '../go/facts.js';
 import { typeFactsFor, type RunTypes } from './type-facts.js';
-import { readSource, type SourceText } from './source.js';
+import { decodeSource, readSource, type SourceText } from './source.js';
 import { verifyFiles } from '../proof/verify.js';
 
 export interface RunOptions {
@@ -101,6 +110,7 @@ async function analyzeFiles(
   const placed = new Map<string, Placed>();
   const needs = new Map<GoModule, Map<string, Set<string>>>();
   const progress = { stage: 'scan' as const, files: 0, of: discovered.length, fixes: 0 };
+  const scanCache = cache && ScanCache.of(cache, codemods, options);
   const scanned = (scan: DirectoryScan) => {
     progress.files += scan.scanned;
     progress.fixes += scan.fixed.reduce((n, f) => n + f.analysis.applied.length, 0);
@@ -111,7 +121,7 @@ async function analyzeFiles(
     jobs.map((j) => j.job),
     codemods,
     options,
-    { threads, scanned, cache: cache && ScanCache.of(cache, codemods, options) },
+    { threads, scanned, cache: scanCache },
   );
   const untyped: DirectoryScan['untyped'] = [];
   scans.forEach((scan, i) => {
@@ -124,9 +134,11 @@ async function analyzeFiles(
   });
   const order = new Map(discovered.map((path, i) => [path, i]));
   const gathered: Gathered = { placed, created: [], bugs: [], late: [], warnings };
+  const check = scanCache ? scanCache.syntaxCheck(parses(parser)) : parses(parser);
   for (const [module, byCodemod] of needs) {
-    const fromModule = moduleFindings(parser, module, byCodemod, codemods, options, gathered.bugs, types?.files);
-    mergeModuleFindings(parser, module, fromModule, { order, modules, goOutsideModule: files.goOutsideModule }, gathered);
+    const run = { module, needs: byCodemod, types: types?.files };
+    const fromModule = cachedModuleFindings(parser, run, { codemods, options, bugs: gathered.bugs, cache: scanCache });
+    mergeModuleFindings(check, module, fromModule, { order, modules, goOutsideModule: files.goOutsideModule }, gathered);
   }
   const byStage = (stage: FileWarning['stage']) =>
     warnings
@@ -167,7 +179,7 @@ interface Gathered {
  * (a file the codemod creates) is read or made here.
  */
 function mergeModuleFindings(
-  parser: GoParser,
+  check: SyntaxCheck,
   module: GoModule,
   fromModule: ModuleOutcome,
   run: { order: ReadonlyMap<string, number>; modules: ModuleFinder; goOutsideModule?: GoVersion },
@@ -181,15 +193,15 @@ function mergeModuleFindings(
     if (at === undefined || !source) {
       const text = isNew ? { text: '', bom: false } : source;
       const owner = run.modules.find(dirname(path));
-      const analysis = text && applyFindings(parser, text.text, owner?.goVersion ?? run.goOutsideModule ?? GO_MOD_DEFAULT, findings);
+      const analysis = text && applyFindings(check, text.text, owner?.goVersion ?? run.goOutsideModule ?? GO_MOD_DEFAULT, findings);
       if (!text || !analysis) into.late.push({ path, message: 'not valid UTF-8; not rewritten' });
       else if (analysis.kind === 'broken-fix') into.late.push({ path, message: brokenFixMessage(analysis) });
       else into.created.push({ ...fileResult(path, owner, text, analysis), ...(isNew ? { created: true } : {}) });
       continue;
     }
     // A file goprod could not parse or generated itself (then its module's version applies).
-    const goVersion = had?.goVersion ?? fromModule.opened.get(path)?.goVersion ?? module.goVersion;
-    const analysis = applyFindings(parser, source.text, goVersion, [...(had?.findings ?? []), ...findings]);
+    const goVersion = had?.goVersion ?? fromModule.goVersions.get(path) ?? module.goVersion;
+    const analysis = applyFindings(check, source.text, goVersion, [...(had?.findings ?? []), ...findings]);
     if (analysis.kind === 'broken-fix') {
       into.placed.delete(path);
       into.warnings.push({ order: at, stage: 'analysis', path, message: brokenFixMessage(analysis) });
@@ -258,34 +270,63 @@ function directoryJobs(
   return [...jobs.values()];
 }
 
-interface ModuleOutcome {
-  /** Findings by file path, in the order the codemods made them. */
-  findings: Map<string, Finding[]>;
+interface ModuleOutcome extends ModuleFindings {
   /** The texts read for the codemods. */
   sources: Map<string, SourceText>;
-  /** The files the codemods saw (parsed, not generated); their trees are disposed. */
-  opened: Map<string, GoFile>;
 }
 
-/** Runs the module-wide codemods on the files each needs (read and parsed here; the trees live only during the call). */
-function moduleFindings(
+/**
+ * The module-wide codemods' findings (see moduleFindings), from the cache when they are kept
+ * there for the directories they read as those are now. Found anew, they are kept if those
+ * directories did not change meanwhile and no codemod failed.
+ */
+function cachedModuleFindings(
   parser: GoParser,
-  module: GoModule,
-  needs: Map<string, Set<string>>,
-  codemods: readonly Codemod[],
-  options: OptionsByCodemod,
-  bugs: Warning[],
-  types?: ReadonlyMap<string, FileTypes>,
+  run: ModuleRun,
+  { codemods, options, bugs, cache }: { codemods: readonly Codemod[]; options: OptionsByCodemod; bugs: Warning[]; cache?: ScanCache },
 ): ModuleOutcome {
+  const dirs = cache && moduleReadsOf(run, codemods, options);
+  const paths = neededPaths(run.needs);
+  if (!cache || !dirs) return moduleFindings(parser, run, codemods, options, bugs, () => undefined);
+  const before = readDirectories(dirs, paths);
+  const kept = cache.getModule(run, before.digest);
+  if (kept) return { ...kept, sources: sourcesOf(paths, (p) => before.read.get(p)) };
+  const failed = bugs.length;
+  const found = moduleFindings(parser, run, codemods, options, bugs, (p) => before.read.get(p));
+  if (bugs.length === failed && readDirectories(dirs, paths).digest === before.digest) cache.putModule(run, before.digest, found);
+  return found;
+}
+
+/** Every file a module-wide codemod needs, sorted. */
+function neededPaths(needs: ModuleRun['needs']): string[] {
+  return [...new Set([...needs.values()].flatMap((s) => [...s]))].sort();
+}
+
+/** The texts of the files, from their bytes (`bytes`: as read; undefined: read now); those that cannot be read are left out. */
+function sourcesOf(paths: readonly string[], bytes: (path: string) => Buffer | { error: string } | undefined): Map<string, SourceText> {
   const sources = new Map<string, SourceText>();
-  for (const path of [...new Set([...needs.values()].flatMap((s) => [...s]))].sort()) {
+  for (const path of paths) {
     try {
-      const source = readSource(path);
+      const b = bytes(path) ?? readFileSync(path);
+      const source = 'error' in b ? undefined : decodeSource(b);
       if (source) sources.set(path, source); // else the directory's scan warned
     } catch {
       // gone or unreadable since the directory's scan read it: the codemods do without it
     }
   }
+  return sources;
+}
+
+/** Runs the module-wide codemods on the files each needs (read and parsed here; the trees live only during the call). */
+function moduleFindings(
+  parser: GoParser,
+  { module, needs, types }: ModuleRun,
+  codemods: readonly Codemod[],
+  options: OptionsByCodemod,
+  bugs: Warning[],
+  bytes: (path: string) => Buffer | { error: string } | undefined,
+): ModuleOutcome {
+  const sources = sourcesOf(neededPaths(needs), bytes);
   const { opened, dispose } = openFiles(parser, sources, module.goVersion, types);
   const findings = new Map<string, Finding[]>();
   try {
@@ -306,7 +347,7 @@ function moduleFindings(
   } finally {
     dispose();
   }
-  return { findings, sources, opened };
+  return { findings, sources, goVersions: new Map([...opened].map(([path, file]) => [path, file.goVersion])) };
 }
 
 /** Parses the texts (generated and unparsable files left out), with their type facts if known; `dispose` frees every tree. */

@@ -3,7 +3,9 @@
 // to fix, their order within the directory, the module's language version, the type facts), of
 // the bytes of every Go file of the directory (the package index reads the siblings: see
 // directory-files.ts), of the codemods and their options, and of goprod's own code and grammar:
-// the key is a digest of all of these, so an entry found is what a fresh scan would give.
+// the key is a digest of all of these, so an entry found is what a fresh scan would give. The
+// module-wide codemods' findings are kept per module when each declares the directories it
+// reads (Codemod.moduleReads), and whether a fixed text parses, by the text.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
@@ -11,7 +13,11 @@ import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import { cacheKey, type ResultCache } from './cache.js';
 import type { Codemod, OptionsByCodemod } from './codemod.js';
-import { readDirectoryFiles } from './directory-files.js';
+import { readDirectoryFiles, type DirectoryFiles } from './directory-files.js';
+import type { Finding, SyntaxCheck } from './analyze.js';
+import type { FileTypes } from '../go/facts.js';
+import type { GoModule } from '../go/module.js';
+import type { GoVersion } from '../go/version.js';
 import type { DirectoryJob, DirectoryScan, ScannedFile } from './scan.js';
 import { decodeSource } from './source.js';
 
@@ -60,10 +66,90 @@ export class ScanCache {
     if (entry) this.cache.put(this.keyOf(job, scan.digest), serialize(entry));
   }
 
+  /**
+   * The module-wide codemods' findings for a module, kept under its needs (the files each codemod
+   * is given), their type facts, and `digest`: that of every Go file of the directories they read
+   * (see moduleReadsOf).
+   */
+  getModule(run: ModuleRun, digest: string): ModuleFindings | undefined {
+    const kept = this.cache.get(this.moduleKeyOf(run, digest));
+    if (!kept) return undefined;
+    try {
+      const entry = deserialize(kept) as Partial<ModuleFindings> | null;
+      return entry?.findings instanceof Map && entry.goVersions instanceof Map ? (entry as ModuleFindings) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  putModule(run: ModuleRun, digest: string, found: ModuleFindings): void {
+    this.cache.put(this.moduleKeyOf(run, digest), serialize({ findings: found.findings, goVersions: found.goVersions }));
+  }
+
+  /** A check of whole texts (one that depends on the text alone) whose answers are kept. */
+  syntaxCheck(check: SyntaxCheck): SyntaxCheck {
+    return (text, edits) => {
+      const key = cacheKey(this.salt, 'syntax', text);
+      const kept = this.cache.get(key)?.toString('utf8');
+      if (kept !== undefined && /^(|\d+)$/.test(kept)) return kept === '' ? undefined : Number(kept);
+      const at = check(text, edits);
+      this.cache.put(key, Buffer.from(at === undefined ? '' : String(at), 'utf8'));
+      return at;
+    };
+  }
+
+  private moduleKeyOf({ module, needs, types }: ModuleRun, digest: string): string {
+    const needed = [...needs].map(([name, paths]) => [name, [...paths].sort()] as const).sort(([a], [b]) => a.localeCompare(b));
+    const facts = [...new Set(needed.flatMap(([, paths]) => paths))].sort().map((p) => [p, types?.get(p) ?? null]);
+    return cacheKey(this.salt, 'module', digest, JSON.stringify([module, needed, facts]));
+  }
+
   private keyOf(job: DirectoryJob, digest: string): string {
     const paths = job.files.map((f) => f.path);
     return cacheKey(this.salt, digest, JSON.stringify([job.dir, paths, job.moduleVersion, job.versionAssumed, job.types ?? null]));
   }
+}
+
+/** A module's run of the module-wide codemods: the files each needs, and their type facts. */
+export interface ModuleRun {
+  module: GoModule;
+  needs: ReadonlyMap<string, ReadonlySet<string>>;
+  types?: ReadonlyMap<string, FileTypes>;
+}
+
+/** What the module-wide codemods found: findings by path, and the language version of each file they saw. */
+export interface ModuleFindings {
+  findings: Map<string, Finding[]>;
+  goVersions: Map<string, GoVersion>;
+}
+
+/**
+ * The directories whose Go files the module-wide codemods of a run read: those of the files
+ * they are given, and those each declares (Codemod.moduleReads); undefined when one of them
+ * declares none (its findings cannot be kept).
+ */
+export function moduleReadsOf(run: ModuleRun, codemods: readonly Codemod[], options: OptionsByCodemod): string[] | undefined {
+  const dirs = new Set<string>();
+  for (const codemod of codemods.filter((c) => c.runModule && run.needs.has(c.name))) {
+    if (!codemod.moduleReads) return undefined;
+    for (const dir of codemod.moduleReads(run.module, options[codemod.name] ?? {})) dirs.add(dir);
+    for (const path of run.needs.get(codemod.name)!) dirs.add(dirname(path));
+  }
+  return [...dirs].sort();
+}
+
+/** The Go files of the directories, as read now (the files in `paths` too), and their digest. */
+export function readDirectories(dirs: readonly string[], paths: Iterable<string>): { digest: string; read: DirectoryFiles['read'] } {
+  const byDir = new Map<string, string[]>(dirs.map((d) => [d, []]));
+  for (const path of paths) byDir.get(dirname(path))?.push(path);
+  const read = new Map<string, Buffer | { error: string }>();
+  const digests: string[] = [];
+  for (const [dir, mine] of byDir) {
+    const files = readDirectoryFiles(dir, mine);
+    for (const [path, bytes] of files.read) read.set(path, bytes);
+    digests.push(dir, files.digest);
+  }
+  return { digest: cacheKey(...digests), read };
 }
 
 /** The scan as kept, or undefined when it should not be: it caught a goprod bug (which may depend on the thread, a stack's size). */

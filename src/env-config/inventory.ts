@@ -22,7 +22,7 @@ export const INVENTORY = '// goprod:env-config ';
 
 /** The module's environment reads (outside the config package; tests only if asked) and the variables they make. */
 export function inventory(module: GoModule, files: readonly GoFile[], options: InventoryOptions) {
-  const configDir = (options.configPkg ?? DEFAULT_CONFIG_PKG).replace(/^\.?\/+|\/+$/g, '');
+  const configDir = configDirOf(options);
   const sources = files.filter(
     (f) => (options.includeTests || !f.path.endsWith('_test.go')) && !f.path.startsWith(join(module.dir, configDir, '/')),
   );
@@ -30,6 +30,11 @@ export function inventory(module: GoModule, files: readonly GoFile[], options: I
   const wrappers = envWrappers(direct);
   const reads = [...direct, ...sources.flatMap((f) => wrappedReads(f, wrappers))];
   return { configDir, sources, reads, wrappers, variables: envVariables(reads) };
+}
+
+/** The config package's directory, relative to the module root. */
+export function configDirOf(options: InventoryOptions): string {
+  return (options.configPkg ?? DEFAULT_CONFIG_PKG).replace(/^\.?\/+|\/+$/g, '');
 }
 
 /** The variables read now, plus those a previous run moved into the generated package. */
