@@ -120,7 +120,8 @@ function scanTools(path: string): ScanTool[] {
   ];
   const warming = spawnSync(goprod[0]!, goprod.slice(1), { env: { ...process.env, GOPROD_CACHE: warm }, stdio: 'ignore' });
   if (warming.status === 0 || warming.status === 1) {
-    tools.push({ name: 'goprod, rerun (cache of a run)', command: goprod, env: { ...process.env, GOPROD_CACHE: warm }, root: ROOT, runs: [], failed: 0 });
+    const env = { ...process.env, GOPROD_CACHE: warm };
+    tools.push({ name: 'goprod, rerun (cache of a run)', command: goprod, env, root: ROOT, runs: [], failed: 0 });
   } else console.log(`goprod's run to fill the cache failed (exit ${warming.status}): no rerun measured`);
   if (existsSync(AST_GREP)) tools.push({ name: 'ast-grep scan', command: [AST_GREP, 'scan', '-r', RULES, path], runs: [], failed: 0 });
   else console.log(`ast-grep is not installed (${AST_GREP}): measuring goprod alone.`);
@@ -221,7 +222,11 @@ function verificationBenchmark(module: string): void {
   // Untimed: apply the fixes that verification keeps, and say what goprod did.
   const writeCache = join(temp, 'cache-write');
   copy(warm, writeCache);
-  const write = spawnSync('node', [CLI, 'fix', ...codemods, '--write', fixed], { env: withCache(writeCache), encoding: 'utf8', maxBuffer: 1 << 30 });
+  const write = spawnSync('node', [CLI, 'fix', ...codemods, '--write', fixed], {
+    env: withCache(writeCache),
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
   rmSync(writeCache, { recursive: true, force: true });
   if (write.status !== 0 && write.status !== 1) console.log(`goprod fix --write: exit ${write.status}. ${tail(write.stderr)}`);
   const summary = (write.stderr ?? '').trim().split('\n').slice(-1).join('\n  '); // goprod's summary goes to stderr
@@ -234,7 +239,13 @@ function verificationBenchmark(module: string): void {
     { name: 'go vet ./... of the fixed tree', command: ['go', 'vet', './...'], cwd: fixed, runs: [], shares: new Map() },
   ];
   // Last, so that a run stopped while the slow old build runs still has the other two.
-  if (values.before) tools.push({ name: `before: ${values.before}`, command: ['node', resolve(values.before), 'fix', ...codemods, '--verbose', dry], runs: [], shares: new Map() });
+  if (values.before)
+    tools.push({
+      name: `before: ${values.before}`,
+      command: ['node', resolve(values.before), 'fix', ...codemods, '--verbose', dry],
+      runs: [],
+      shares: new Map(),
+    });
   for (let i = 0; i < runs; i++) {
     for (const tool of tools) {
       const cache = join(temp, 'cache-run');
@@ -265,15 +276,33 @@ function verificationBenchmark(module: string): void {
   for (const tool of tools) {
     const times = tool.runs.map((r) => r.seconds).sort((a, b) => a - b);
     const rss = Math.max(...tool.runs.map((r) => r.maxRssKiB ?? 0));
-    rows.push([tool.name, median(times).toFixed(2), times[0]!.toFixed(2), times.at(-1)!.toFixed(2), (median(times) / vet).toFixed(2), rss ? (rss / 1024).toFixed(0) : 'n/a']);
+    rows.push([
+      tool.name,
+      median(times).toFixed(2),
+      times[0]!.toFixed(2),
+      times.at(-1)!.toFixed(2),
+      (median(times) / vet).toFixed(2),
+      rss ? (rss / 1024).toFixed(0) : 'n/a',
+    ]);
   }
   printTable(rows);
   for (const tool of tools.filter((t) => t.shares.size > 0)) {
-    console.log(`\n${tool.name}: each step (medians of what --verbose says: the type facts of each configuration; verification's listing, checks and back-out rounds)`);
+    console.log(
+      `\n${tool.name}: each step (medians of what --verbose says: the type facts of each configuration; ` +
+        `verification's listing, checks and back-out rounds)`,
+    );
     const total = median(tool.runs.map((r) => r.seconds).sort((a, b) => a - b));
-    printTable([['configuration', 'median s', 'share of the run'], ...[...tool.shares].map(([config, seconds]) => [config, median(seconds.sort((a, b) => a - b)).toFixed(2), `${((100 * median(seconds)) / total).toFixed(0)} %`])]);
+    printTable([
+      ['configuration', 'median s', 'share of the run'],
+      ...[...tool.shares].map(([config, seconds]) => [
+        config,
+        median(seconds.sort((a, b) => a - b)).toFixed(2),
+        `${((100 * median(seconds)) / total).toFixed(0)} %`,
+      ]),
+    ]);
   }
-  console.log(`\nverified dry run/manual go vet: ${(median(tools[0]!.runs.map((r) => r.seconds).sort((a, b) => a - b)) / vet).toFixed(2)}x (median of ${runs} alternating runs)`);
+  const verifiedRun = median(tools[0]!.runs.map((r) => r.seconds).sort((a, b) => a - b));
+  console.log(`\nverified dry run/manual go vet: ${(verifiedRun / vet).toFixed(2)}x (median of ${runs} alternating runs)`);
 }
 
 function withCache(dir: string): NodeJS.ProcessEnv {
@@ -319,7 +348,12 @@ function pickWrapper(): Wrapper {
   }
   const unwrapped: Wrapper = (command, options = {}) => {
     const start = performance.now();
-    const r = spawnSync(command[0]!, command.slice(1), { ...options, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 30 });
+    const r = spawnSync(command[0]!, command.slice(1), {
+      ...options,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+    });
     return { seconds: (performance.now() - start) / 1000, code: r.status ?? -1, stderr: r.stderr ?? String(r.error ?? '') };
   };
   unwrapped.rss = false;
@@ -394,7 +428,14 @@ func F${f}x${i}(path string) ([]byte, error) {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { runs: { type: 'string', default: '5' }, module: { type: 'string' }, cold: { type: 'boolean' }, before: { type: 'string' }, codemod: { type: 'string' }, 'no-scan': { type: 'boolean' } },
+  options: {
+    runs: { type: 'string', default: '5' },
+    module: { type: 'string' },
+    cold: { type: 'boolean' },
+    before: { type: 'string' },
+    codemod: { type: 'string' },
+    'no-scan': { type: 'boolean' },
+  },
 });
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: not a positive whole number: ${values.runs}`);

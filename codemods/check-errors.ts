@@ -1,7 +1,7 @@
 // Errors are values: check them. A call used as a statement whose last result is an error
 // drops that error; where the function can return it (or fail its test) it now does.
 import { defineCodemod, type CodemodOptions } from '../src/engine/codemod.js';
-import type { Diagnostic, Edit } from '../src/engine/edits.js';
+import type { Diagnostic, Edit, Fix } from '../src/engine/edits.js';
 import { FACT, holds, typeFact } from '../src/go/facts.js';
 import type { GoFile } from '../src/go/file.js';
 import { packageAt } from '../src/go/imports.js';
@@ -45,13 +45,39 @@ export default defineCodemod({
   name: 'check-errors',
   summary: 'a call statement drops the error it returns: check it',
   description:
-    "A call used as a statement whose last result is an `error` (as Go's type checker says: with type facts, a verified run or `--type-facts`; without them, as in `goprod check`, only calls of the package's own functions declared so are found, and reported without a fix) gets it checked: in a function whose last result is `error`, `if err := f(x); err != nil { return 0, fmt.Errorf(\"f: %w\", err) }` (`_, err :=` for each other result; the function's other results get their zero values, as the type checker says them, or their names where they are named and every other return of an error returns them so; the message is the callee's name, lower case); in a function receiving a `*testing.T`, `*testing.B`, `*testing.F` or `testing.TB` (and no error result), `if err := f(x); err != nil { t.Fatal(err) }` for calls of other packages (a call of the package under test whose error a test drops may be expected to fail: reported without a fix). Elsewhere (`main`, a goroutine's or a callback's closure, a function without an error result, a `go` statement, a call not standing as a statement of a block), for cleanup on an error path (a later `return` of the block returns an error, `err` or one made there: the fix would replace that error and skip the rest of the cleanup) and for calls whose error is never nil (`syscall`'s and `x/sys/windows`' `Proc.Call`) for removals (`Remove…`, `Delete…`, `Unlink…`, or a call handed one: often best-effort, what they remove may not be there) and, for the return, in loops (returning would end the loop early: a channel consumer, a sweep over items) it is reported without a fix; where a comment on the line or right above says the error is ignored on purpose (`// error deliberately ignored`, `best effort`, `never fails`), the fix says so in code: `_ = f(x)`. Left alone, as errcheck leaves them by default: `fmt.Print*`, `fmt.Fprint*` to `os.Stdout`, `os.Stderr`, a `*bytes.Buffer` or a `*strings.Builder`, writes to `bytes.Buffer`, `strings.Builder` and hashes (`hash.Hash`, `maphash`), `crypto/rand.Read`, `math/rand.Read`, `CloseWithError` of pipes; every `Close` (close-errors' job), deferred calls and `_ =` assignments; and the callees `--check-errors-exclude` names, as errcheck's `exclude-functions` does (`(*os.File).Write`, `os.Remove`, `fmt.Fprintf`; comma-separated).",
+    "A call used as a statement whose last result is an `error` (as Go's type checker says: with type facts, a verified run or " +
+    "`--type-facts`; without them, as in `goprod check`, only calls of the package's own functions declared so are found, and " +
+    'reported without a fix) gets it checked: in a function whose last result is `error`, ' +
+    '`if err := f(x); err != nil { return 0, fmt.Errorf("f: %w", err) }` (`_, err :=` for each other result; the function\'s ' +
+    'other results get their zero values, as the type checker says them, or their names where they are named and every other ' +
+    "return of an error returns them so; the message is the callee's name, lower case); in a function receiving a " +
+    '`*testing.T`, `*testing.B`, `*testing.F` or `testing.TB` (and no error result), ' +
+    '`if err := f(x); err != nil { t.Fatal(err) }` for calls of other packages (a call of the package under test whose error a ' +
+    "test drops may be expected to fail: reported without a fix). Elsewhere (`main`, a goroutine's or a callback's closure, a " +
+    'function without an error result, a `go` statement, a call not standing as a statement of a block), for cleanup on an ' +
+    'error path (a later `return` of the block returns an error, `err` or one made there: the fix would replace that error and ' +
+    "skip the rest of the cleanup) and for calls whose error is never nil (`syscall`'s and `x/sys/windows`' `Proc.Call`) for " +
+    'removals (`Remove…`, `Delete…`, `Unlink…`, or a call handed one: often best-effort, what they remove may not be ' +
+    'there) and, for the return, in loops (returning would end the loop early: a channel consumer, a sweep over items) it is ' +
+    'reported without a fix; where a comment on the line or right above says the error is ignored on purpose ' +
+    '(`// error deliberately ignored`, `best effort`, `never fails`), the fix says so in code: `_ = f(x)`. Left alone, as ' +
+    'errcheck leaves them by default: `fmt.Print*`, `fmt.Fprint*` to `os.Stdout`, `os.Stderr`, a `*bytes.Buffer` or a ' +
+    '`*strings.Builder`, writes to `bytes.Buffer`, `strings.Builder` and hashes (`hash.Hash`, `maphash`), `crypto/rand.Read`, ' +
+    "`math/rand.Read`, `CloseWithError` of pipes; every `Close` (close-errors' job), deferred calls and `_ =` assignments; and " +
+    "the callees `--check-errors-exclude` names, as errcheck's `exclude-functions` does (`(*os.File).Write`, `os.Remove`, " +
+    '`fmt.Fprintf`; comma-separated).',
   goVersions: { from: '1.13' },
   needsTypes: true,
   // A statement that is a call: a line starting with a name and a call on it.
   mayMatch: (text) => /^[ \t]*(?:go[ \t]+)?[\p{L}_][\p{L}\p{N}_.]*(?:\[[^\n]*\])?[ \t]*\(/mu.test(text),
   options: {
-    checkErrorsExclude: { flag: '--check-errors-exclude <names>', description: "callees whose errors check-errors leaves unchecked, as the type checker names them: (*os.File).Write, os.Remove, fmt.Fprintf (comma-separated)", default: '' },
+    checkErrorsExclude: {
+      flag: '--check-errors-exclude <names>',
+      description:
+        'callees whose errors check-errors leaves unchecked, as the type checker names them: (*os.File).Write, os.Remove, ' +
+        'fmt.Fprintf (comma-separated)',
+      default: '',
+    },
   },
   run(file, options) {
     if (!file.types) return untyped(file);
@@ -68,9 +94,13 @@ export default defineCodemod({
   },
 });
 
-const UNTYPED = "decided without type facts (--no-verify, goprod check): only calls of the package's own functions are found, and none is fixed";
+const UNTYPED =
+  "decided without type facts (--no-verify, goprod check): only calls of the package's own functions are found, and none is fixed";
 
-/** Without type facts: the calls of functions the package declares with an error result last (the package index knows them), each without a fix. */
+/**
+ * Without type facts: the calls of functions the package declares with an error result last (the package index knows
+ * them), each without a fix.
+ */
 function untyped(file: GoFile): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const stmt of file.root.descendantsOfType('expression_statement')) {
@@ -78,7 +108,14 @@ function untyped(file: GoFile): Diagnostic[] {
     const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : undefined;
     if (fn?.type !== 'identifier' || (resolve(fn) && resolve(fn)!.kind !== 'func')) continue;
     const results = file.pkg.functionResults(fn.text);
-    if (results?.[results.length - 1] === 'error') out.push({ start: stmt.startIndex, end: stmt.endIndex, message: `the error ${fn.text} returns is dropped`, reason: UNTYPED, fixes: [] });
+    if (results?.[results.length - 1] === 'error')
+      out.push({
+        start: stmt.startIndex,
+        end: stmt.endIndex,
+        message: `the error ${fn.text} returns is dropped`,
+        reason: UNTYPED,
+        fixes: [],
+      });
   }
   return out;
 }
@@ -96,7 +133,13 @@ function isExcluded(file: GoFile, call: SyntaxNode, name: string, excluded: Read
   if (/^fmt\.Fprint(f|ln)?\(/.test(name)) {
     const writer = children(call.childForFieldName('arguments'))[0];
     const operand = writer?.type === 'selector_expression' ? writer.childForFieldName('operand') : undefined;
-    if (operand && file.isPackageName(operand) && file.importNames('os').includes(operand.text) && ['Stdout', 'Stderr'].includes(writer!.childForFieldName('field')!.text)) return true;
+    if (
+      operand &&
+      file.isPackageName(operand) &&
+      file.importNames('os').includes(operand.text) &&
+      ['Stdout', 'Stderr'].includes(writer!.childForFieldName('field')!.text)
+    )
+      return true;
   }
   return false;
 }
@@ -116,29 +159,48 @@ function messageOf(call: SyntaxNode): string {
 }
 
 /** Calls whose error result is always non-nil (syscall's and x/sys/windows' Proc.Call: "The returned error is always non-nil"). */
-const ALWAYS_AN_ERROR = ['(*syscall.LazyProc).Call', '(*syscall.Proc).Call', '(*golang.org/x/sys/windows.LazyProc).Call', '(*golang.org/x/sys/windows.Proc).Call'];
+const ALWAYS_AN_ERROR = [
+  '(*syscall.LazyProc).Call',
+  '(*syscall.Proc).Call',
+  '(*golang.org/x/sys/windows.LazyProc).Call',
+  '(*golang.org/x/sys/windows.Proc).Call',
+];
 
 const IN_GO = 'a go statement drops the error of the function it starts: check it inside the goroutine';
 const NOT_IN_BLOCK = 'a call that does not stand as a statement of a block (an if or switch initializer, a labelled statement)';
-const NOWHERE = 'nowhere to return the error to: the function has no error result and receives no *testing.T (main, a goroutine, a callback)';
+const NOWHERE =
+  'nowhere to return the error to: the function has no error result and receives no *testing.T (main, a goroutine, a ' + 'callback)';
 const NEVER_NIL = 'its error result is never nil (a Proc\'s Call): check r1 as the API documents instead';
-const ERROR_PATH = 'cleanup on an error path (a return of an error follows): returning this error would replace the one being returned and skip the rest of the cleanup';
-const BEST_EFFORT = 'a removal, often best-effort (what it removes may not be there): say whether its error matters (`errors.Is(err, fs.ErrNotExist)`), or drop it with `_ =`';
+const ERROR_PATH =
+  'cleanup on an error path (a return of an error follows): returning this error would replace the one being returned and ' +
+  'skip the rest of the cleanup';
+const BEST_EFFORT =
+  'a removal, often best-effort (what it removes may not be there): say whether its error matters ' +
+  '(`errors.Is(err, fs.ErrNotExist)`), or drop it with `_ =`';
 const IN_LOOP = 'in a loop: returning would end the loop early (a channel consumer, a sweep over items): decide whether this error ends it';
-const UNDER_TEST = 'in a test, a call of the package under test whose error is dropped may be the point (a call expected to fail): check it by hand';
+const UNDER_TEST =
+  'in a test, a call of the package under test whose error is dropped may be the point (a call expected to fail): check it by hand';
 const FMT_TAKEN = '`fmt` means something else here, so fmt.Errorf cannot be called by that name';
 
 function check(file: GoFile, stmt: SyntaxNode, call: SyntaxNode, results: number, callee: string, own: boolean): Diagnostic {
   const fn0 = call.childForFieldName('function')!;
-  const message = fn0.type === 'func_literal' ? 'the error the function literal returns is dropped' : `the error ${fn0.text.length > 40 ? `of ${messageOf(call)}(…)` : `${fn0.text} returns`} is dropped`;
+  const message =
+    fn0.type === 'func_literal'
+      ? 'the error the function literal returns is dropped'
+      : `the error ${fn0.text.length > 40 ? `of ${messageOf(call)}(…)` : `${fn0.text} returns`} is dropped`;
   const report = (reason: string): Diagnostic => ({ start: stmt.startIndex, end: stmt.endIndex, message, reason, fixes: [] });
+  const fixed = (fix: Fix): Diagnostic => ({ start: stmt.startIndex, end: stmt.endIndex, message, fixes: [fix] });
   if (stmt.type === 'go_statement') return report(IN_GO);
   if (ALWAYS_AN_ERROR.includes(callee)) return report(NEVER_NIL);
   // A comment on the line or the one above says the error is ignored on purpose: `_ =` says so in code.
-  if (ignoredOnPurpose(file, stmt) && stmt.type === 'expression_statement') return { start: stmt.startIndex, end: stmt.endIndex, message, fixes: [{ message: 'drop it explicitly, as the comment says', edits: [{ start: stmt.startIndex, end: stmt.startIndex, text: `${'_, '.repeat(results - 1)}_ = ` }] }] };
+  if (ignoredOnPurpose(file, stmt) && stmt.type === 'expression_statement') {
+    const edit = { start: stmt.startIndex, end: stmt.startIndex, text: `${'_, '.repeat(results - 1)}_ = ` };
+    return fixed({ message: 'drop it explicitly, as the comment says', edits: [edit] });
+  }
   // A removal, or a call handed one (`inWritableDir(fs.Remove, name)`).
   const removal = (text: string) => /^(remove|delete|unlink)/i.test(text);
-  if (removal(calleeName(call)) || children(call.childForFieldName('arguments')).some((a) => removal(a.text.split('.').pop()!))) return report(BEST_EFFORT);
+  if (removal(calleeName(call)) || children(call.childForFieldName('arguments')).some((a) => removal(a.text.split('.').pop()!)))
+    return report(BEST_EFFORT);
   if (stmt.parent?.type !== 'statement_list') return report(NOT_IN_BLOCK);
   const fn = enclosingFunction(stmt);
   if (!fn) return report(NOWHERE);
@@ -155,12 +217,12 @@ function check(file: GoFile, stmt: SyntaxNode, call: SyntaxNode, results: number
     const fmt = packageAt(file, 'fmt', stmt);
     if (!fmt) return report(FMT_TAKEN);
     const values = [...zeros, `${fmt.name}.Errorf("${messageOf(call)}: %w", err)`].join(', ');
-    return { start: stmt.startIndex, end: stmt.endIndex, message, fixes: [{ message: 'return it, wrapped', edits: [...wrap(`return ${values}`), ...fmt.edits] }] };
+    return fixed({ message: 'return it, wrapped', edits: [...wrap(`return ${values}`), ...fmt.edits] });
   }
   const t = resultSlots(fn).length === 0 ? testingParameter(file, fn) : undefined;
   if (t && sameNode(resolveAt(t.text, stmt)?.node, t)) {
     if (own) return report(UNDER_TEST);
-    return { start: stmt.startIndex, end: stmt.endIndex, message, fixes: [{ message: `fail the test: ${t.text}.Fatal(err)`, edits: wrap(`${t.text}.Fatal(err)`) }] };
+    return fixed({ message: `fail the test: ${t.text}.Fatal(err)`, edits: wrap(`${t.text}.Fatal(err)`) });
   }
   return report(NOWHERE);
 }
@@ -177,7 +239,12 @@ function ignoredOnPurpose(file: GoFile, stmt: SyntaxNode): boolean {
   const lineEnd = file.text.indexOf('\n', stmt.endIndex);
   const above = file.text.slice(file.text.lastIndexOf('\n', lineStart - 2) + 1, lineStart);
   const own = file.text.slice(stmt.endIndex, lineEnd === -1 ? file.text.length : lineEnd);
-  const said = (text: string) => /\/\/.*\b(ignor\w*|deliberate\w*|intentional\w*|on purpose|best[- ]effort|don'?t care|doesn'?t matter|never fails?|cannot fail|can'?t fail)\b/i.test(text);
+  const onPurpose = new RegExp(
+    String.raw`\/\/.*\b(ignor\w*|deliberate\w*|intentional\w*|on purpose|best[- ]effort|don'?t care|doesn'?t matter|` +
+      String.raw`never fails?|cannot fail|can'?t fail)\b`,
+    'i',
+  );
+  const said = (text: string) => onPurpose.test(text);
   return said(own) || (/^\s*\/\//.test(above) && said(above));
 }
 
@@ -191,7 +258,9 @@ function onErrorPath(stmt: SyntaxNode): boolean {
     if (next.type !== 'return_statement') continue;
     const values = children(children(next)[0]);
     const last = values[values.length - 1];
-    const made = last?.type === 'call_expression' && /(^|\.)(Errorf|New|Wrap|Wrapf|WithMessage|WithStack|Join)$/.test(last.childForFieldName('function')!.text);
+    const made =
+      last?.type === 'call_expression' &&
+      /(^|\.)(Errorf|New|Wrap|Wrapf|WithMessage|WithStack|Join)$/.test(last.childForFieldName('function')!.text);
     if (last && ((last.type === 'identifier' && isErrorName(last.text)) || made)) return true;
   }
   return false;
@@ -207,13 +276,21 @@ function namedResults(fn: SyntaxNode, at: SyntaxNode): string[] | undefined {
   const slots = resultSlots(fn);
   const named = slots.slice(0, -1).map((s) => s.name);
   if (named.some((n) => !n || n.text === '_' || !sameNode(resolveAt(n.text, at)?.node, n))) return undefined;
-  const values = fn.childForFieldName('body')?.descendantsOfType('return_statement').filter((r) => sameNode(enclosingFunction(r), fn)).map((r) => children(children(r)[0])) ?? [];
+  const values =
+    fn
+      .childForFieldName('body')
+      ?.descendantsOfType('return_statement')
+      .filter((r) => sameNode(enclosingFunction(r), fn))
+      .map((r) => children(children(r)[0])) ?? [];
   const erroring = values.filter((v) => v.length === slots.length && v[v.length - 1]!.type !== 'nil');
   if (erroring.length === 0 || !erroring.every((v) => v.slice(0, -1).every((x, i) => x.text === named[i]!.text))) return undefined;
   return named.map((n) => n!.text);
 }
 
-/** The zero values of the function's results but the last, which is an error, as the type checker says them; undefined for a function without an error result last. */
+/**
+ * The zero values of the function's results but the last, which is an error, as the type checker says them; undefined
+ * for a function without an error result last.
+ */
 function zerosOf(file: GoFile, fn: SyntaxNode): string[] | undefined {
   const result = fn.childForFieldName('result');
   const fact = result ? typeFact(file, result) : undefined;

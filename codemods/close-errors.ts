@@ -22,12 +22,28 @@ export default defineCodemod({
   name: 'close-errors',
   summary: 'defer x.Close() drops an error: return it for written files and writers, drop it explicitly elsewhere',
   description:
-    "`defer x.Close()` on a value opened for writing or written to, in a function returning an error, becomes a deferred closure that joins the Close error into the error result (`errors.Join` from Go 1.20; the first error wins before), naming the result `err` if needed; so does `x.Close(); return …, nil` become `return …, x.Close()` for such a value, where no call among the other results would run before Close (`buf.Bytes()` of the buffer a gzip writer flushes into). Elsewhere (a response body, a file opened with `os.Open`, a reader: returning their Close error would make a function fail where it returned nil) the error is dropped visibly: `defer func() { _ = x.Close() }()`, `_ = x.Close()`; so it is too where the result's name means an inner block's variable at the defer (`f, err := os.Create(p)` in a loop: the closure would set that `err` and the error would be lost). A defer whose closure would see a different value is left alone: a receiver written after the defer, or, before Go 1.22, a loop variable (one variable for every iteration). `--close-mode=propagate|explicit` applies one rule only. Close methods that return no error are skipped: as Go's type checker says where goprod has type facts (a verified run), else where the file shows it (and backed out by verification otherwise).",
+    '`defer x.Close()` on a value opened for writing or written to, in a function returning an error, becomes a deferred ' +
+    'closure that joins the Close error into the error result (`errors.Join` from Go 1.20; the first error wins before), ' +
+    'naming the result `err` if needed; so does `x.Close(); return …, nil` become `return …, x.Close()` for such a value, ' +
+    'where no call among the other results would run before Close (`buf.Bytes()` of the buffer a gzip writer flushes into). ' +
+    'Elsewhere (a response body, a file opened with `os.Open`, a reader: returning their Close error would make a function ' +
+    'fail where it returned nil) the error is dropped visibly: `defer func() { _ = x.Close() }()`, `_ = x.Close()`; so it is ' +
+    "too where the result's name means an inner block's variable at the defer (`f, err := os.Create(p)` in a loop: the closure " +
+    'would set that `err` and the error would be lost). A defer whose closure would see a different value is left alone: a ' +
+    'receiver written after the defer, or, before Go 1.22, a loop variable (one variable for every iteration). ' +
+    "`--close-mode=propagate|explicit` applies one rule only. Close methods that return no error are skipped: as Go's type " +
+    'checker says where goprod has type facts (a verified run), else where the file shows it (and backed out by verification ' +
+    'otherwise).',
   goVersions: {},
   // A call of Close without arguments (comments may stand between the parentheses).
   mayMatch: (text) => /\bClose\s*\(\s*(?:\/\*[^]*?\*\/\s*)*\)/.test(text),
   options: {
-    closeMode: { flag: '--close-mode <mode>', description: 'propagate: only return Close errors of written values; explicit: only write `_ =`; both (default)', default: 'both', choices: ['both', 'propagate', 'explicit'] },
+    closeMode: {
+      flag: '--close-mode <mode>',
+      description: 'propagate: only return Close errors of written values; explicit: only write `_ =`; both (default)',
+      default: 'both',
+      choices: ['both', 'propagate', 'explicit'],
+    },
   },
   run(file, options) {
     const mode: Mode = options.closeMode ?? 'both';
@@ -47,7 +63,12 @@ export default defineCodemod({
 /** For `x.Close()` without arguments, `x`. */
 function closeReceiver(call: SyntaxNode): SyntaxNode | undefined {
   const fn = call.childForFieldName('function');
-  if (fn?.type !== 'selector_expression' || fn.childForFieldName('field')?.text !== 'Close' || call.childForFieldName('arguments')?.namedChildCount !== 0) return undefined;
+  if (
+    fn?.type !== 'selector_expression' ||
+    fn.childForFieldName('field')?.text !== 'Close' ||
+    call.childForFieldName('arguments')?.namedChildCount !== 0
+  )
+    return undefined;
   return fn.childForFieldName('operand') ?? undefined;
 }
 
@@ -66,7 +87,10 @@ function fixDefer(file: GoFile, stmt: SyntaxNode, receiver: SyntaxNode, mode: Mo
       const body = join
         ? `if cerr := ${x}.Close(); cerr != nil {\n${indent}\t\t${result.name} = ${errorsPkg}.Join(${result.name}, cerr)\n${indent}\t}`
         : `if cerr := ${x}.Close(); cerr != nil && ${result.name} == nil {\n${indent}\t\t${result.name} = cerr\n${indent}\t}`;
-      const edits: Edit[] = [{ start: stmt.startIndex, end: stmt.endIndex, text: `defer func() {\n${indent}\t${body}\n${indent}}()` }, ...result.edits];
+      const edits: Edit[] = [
+        { start: stmt.startIndex, end: stmt.endIndex, text: `defer func() {\n${indent}\t${body}\n${indent}}()` },
+        ...result.edits,
+      ];
       const imported = join ? addImport(file, 'errors') : undefined;
       if (imported) edits.push(imported);
       return {
@@ -83,7 +107,12 @@ function fixDefer(file: GoFile, stmt: SyntaxNode, receiver: SyntaxNode, mode: Mo
     start: stmt.startIndex,
     end: stmt.endIndex,
     message: `the error of ${x}.Close() is dropped without a word`,
-    fixes: [{ message: `drop it explicitly`, edits: [{ start: stmt.startIndex, end: stmt.endIndex, text: `defer func() { _ = ${x}.Close() }()` }] }],
+    fixes: [
+      {
+        message: `drop it explicitly`,
+        edits: [{ start: stmt.startIndex, end: stmt.endIndex, text: `defer func() { _ = ${x}.Close() }()` }],
+      },
+    ],
   };
 }
 
@@ -110,7 +139,9 @@ function fixBareClose(file: GoFile, stmt: SyntaxNode, receiver: SyntaxNode, mode
       end: stmt.endIndex,
       message: `${x} was written to, and its Close error is dropped right before returning nil`,
       category: WRITTEN,
-      fixes: [{ message: `return the error of ${x}.Close()`, edits: [del, { start: last.startIndex, end: last.endIndex, text: call.text }] }],
+      fixes: [
+        { message: `return the error of ${x}.Close()`, edits: [del, { start: last.startIndex, end: last.endIndex, text: call.text }] },
+      ],
     };
   }
   if (mode === 'propagate') return undefined;
@@ -146,13 +177,23 @@ function errorResultName(fn: SyntaxNode, at: SyntaxNode): { name: string; edits:
   if (inner && contains(body, inner.node) && !top.some((s) => sameNode(s, inner.declarator))) return undefined;
   if (named) return { name: named, edits: [] };
   const params = fn.childForFieldName('parameters')?.descendantsOfType('identifier') ?? [];
-  const varErr = top.some((s) => s.type === 'var_declaration' && s.descendantsOfType('var_spec').some((v) => v.childrenForFieldName('name').some((n) => n.text === 'err')));
+  const varErr = top.some(
+    (s) =>
+      s.type === 'var_declaration' &&
+      s.descendantsOfType('var_spec').some((v) => v.childrenForFieldName('name').some((n) => n.text === 'err')),
+  );
   if (params.some((p) => p.text === 'err') || varErr) return undefined;
   // Declared before in the function's scope (a parameter, `var x`, an earlier `:=`): not new.
   const receiver = fn.childForFieldName('receiver')?.descendantsOfType('identifier') ?? [];
-  const redeclared = (l: SyntaxNode) => l.text === '_' || l.text === 'err' || [...params, ...receiver].some((p) => p.text === l.text) || !sameNode(resolve(l)?.node, l);
+  const redeclared = (l: SyntaxNode) =>
+    l.text === '_' || l.text === 'err' || [...params, ...receiver].some((p) => p.text === l.text) || !sameNode(resolve(l)?.node, l);
   const edits: Edit[] = top
-    .filter((s) => s.type === 'short_var_declaration' && children(s.childForFieldName('left')!).some((l) => l.text === 'err') && children(s.childForFieldName('left')!).every(redeclared))
+    .filter(
+      (s) =>
+        s.type === 'short_var_declaration' &&
+        children(s.childForFieldName('left')!).some((l) => l.text === 'err') &&
+        children(s.childForFieldName('left')!).every(redeclared),
+    )
     .map((s) => s.children.find((c) => c.type === ':=')!)
     .map((op) => ({ start: op.startIndex, end: op.endIndex, text: '=' }));
   if (last.name) return { name: 'err', edits: [...edits, { start: last.name.startIndex, end: last.name.endIndex, text: 'err' }] };
@@ -177,9 +218,16 @@ const WRITE_FLAGS = /\bO_(WRONLY|RDWR|APPEND|CREATE|TRUNC)\b/;
 function isWritten(file: GoFile, receiver: SyntaxNode, fn: SyntaxNode): boolean {
   const decl = receiver.type === 'identifier' ? resolve(receiver) : undefined;
   if (!decl) return false;
-  const source = decl.value ?? (decl.declarator.type === 'short_var_declaration' ? children(decl.declarator.childForFieldName('right'))[0] : undefined);
-  if (source && (WRITERS.some(([pkg, funcs]) => file.isPackageCall(source, pkg, funcs)) || (file.isPackageCall(source, 'os', ['OpenFile']) && WRITE_FLAGS.test(source.text)))) return true;
-  if (source && file.isPackageCall(source, 'io', ['Pipe']) && children(decl.declarator.childForFieldName('left'))[1]?.text === decl.name) return true;
+  const source =
+    decl.value ?? (decl.declarator.type === 'short_var_declaration' ? children(decl.declarator.childForFieldName('right'))[0] : undefined);
+  if (
+    source &&
+    (WRITERS.some(([pkg, funcs]) => file.isPackageCall(source, pkg, funcs)) ||
+      (file.isPackageCall(source, 'os', ['OpenFile']) && WRITE_FLAGS.test(source.text)))
+  )
+    return true;
+  if (source && file.isPackageCall(source, 'io', ['Pipe']) && children(decl.declarator.childForFieldName('left'))[1]?.text === decl.name)
+    return true;
   if (decl.type && /\b(io\.(WriteCloser|PipeWriter)|(zip|tar|gzip|zlib|flate)\.Writer)\b/.test(decl.type.text)) return true;
   return referencesTo(fn, decl.node).some((ref) => writtenThrough(file, ref));
 }
@@ -220,7 +268,9 @@ function isStable(receiver: SyntaxNode, stmt: SyntaxNode, perIteration: boolean)
     if (!decl) return true; // a package-level name of another file, or a package
     if (!perIteration && isLoopVariable(decl)) return false;
     const loops = ancestors(stmt).filter((a) => a.type === 'for_statement' && !contains(a, decl.node));
-    return referencesTo(fn, decl.node).every((ref) => !isWrittenAt(ref) || (ref.startIndex < stmt.startIndex && !loops.some((l) => contains(l, ref))));
+    return referencesTo(fn, decl.node).every(
+      (ref) => !isWrittenAt(ref) || (ref.startIndex < stmt.startIndex && !loops.some((l) => contains(l, ref))),
+    );
   });
 }
 
@@ -246,7 +296,11 @@ function closeReturnsError(file: GoFile, call: SyntaxNode, receiver: SyntaxNode)
 function returnsNothing(file: GoFile, receiver: SyntaxNode): boolean {
   const decl = receiver.type === 'identifier' ? resolve(receiver) : undefined;
   const origin = decl ? (decl.type?.text ?? decl.value?.text ?? decl.declarator.text) : '';
-  if (/\bhttptest\.(NewServer|NewTLSServer|NewUnstartedServer|Server)\b/.test(origin) || /\bhttptest\.Server$/.test(typeTextOf(receiver, file) ?? '')) return true;
+  if (
+    /\bhttptest\.(NewServer|NewTLSServer|NewUnstartedServer|Server)\b/.test(origin) ||
+    /\bhttptest\.Server$/.test(typeTextOf(receiver, file) ?? '')
+  )
+    return true;
   const type = typeNameOf(receiver, file);
   return type !== undefined && file.pkg.methodResults(type, 'Close') === 0;
 }

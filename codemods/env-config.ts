@@ -3,14 +3,13 @@
 // set") from the config instead of the environment, and their own parsing and defaults
 // stay. The typed fields, defaults and Load's validation come from what those sites do.
 // The inventory, the decisions and the generated package are src/env-config/.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { defineCodemod, type ModuleDiagnostic, type OptionDeclarations } from '../src/engine/codemod.js';
+import { defineCodemod, type ModuleDiagnostic, type ModuleFiles, type OptionDeclarations } from '../src/engine/codemod.js';
 import type { Edit } from '../src/engine/edits.js';
 import { children } from '../src/engine/parse.js';
 import { classify } from '../src/env-config/classify.js';
 import { describe, fieldNames, generate, packageName } from '../src/env-config/generate.js';
-import { configDirOf, DEFAULT_CONFIG_PKG, withPrevious } from '../src/env-config/inventory.js';
+import { DEFAULT_CONFIG_PKG, withPrevious } from '../src/env-config/inventory.js';
 import type { EnvRead } from '../src/env-config/reads.js';
 import type { GoFile } from '../src/go/file.js';
 import { addImport, removeImport, replaceImport, usesPackage } from '../src/go/imports.js';
@@ -50,10 +49,8 @@ export default defineCodemod({
   // computed write's table, constants and callers are in its package too.
   needsDirectoryOf: /(Getenv|LookupEnv|Setenv|Unsetenv)\s*\(\s*[^\s"`)]/,
   options: OPTIONS,
-  // Besides the files it is given and their directories (an import's name must be free there): the config package.
-  moduleReads: (module, options) => [join(module.dir, configDirOf(options))],
-  runModule(module, files, options) {
-    const { configDir, variables, outcomes, blocked } = classify(module, files, options);
+  runModule(module, files, options, moduleFiles) {
+    const { configDir, variables, outcomes, blocked } = classify(module, files, options, moduleFiles);
     const out: ModuleDiagnostic[] = [];
     for (const o of outcomes) {
       if (o.outcome !== 'moved')
@@ -65,14 +62,15 @@ export default defineCodemod({
     const moved = outcomes.filter((o) => o.outcome === 'moved').map((o) => o.read);
     const path = join(module.dir, configDir, 'config.go');
     // No read moves and none did before: a config package nothing uses is no fix.
-    if (blocked || variables.length === 0 || (moved.length === 0 && !existsSync(path))) return out;
+    if (blocked || variables.length === 0 || (moved.length === 0 && moduleFiles.text(path) === undefined)) return out;
 
-    const all = withPrevious(variables, module, configDir);
+    const all = withPrevious(variables, module, configDir, moduleFiles);
     const fields = fieldNames(all.map((v) => v.name));
     const importPath = `${module.path}/${configDir}`;
     for (const file of new Set(moved.map((r) => r.file))) {
       const mine = moved.filter((r) => r.file === file);
-      const fix = { message: `read the environment through ${configDir}`, edits: siteEdits(file, mine, importPath, fields) };
+      const edits = siteEdits(file, mine, { importPath, fields, moduleFiles });
+      const fix = { message: `read the environment through ${configDir}`, edits };
       for (const read of mine) {
         const v = variables.find((x) => x.name === read.name)!;
         out.push({
@@ -87,7 +85,7 @@ export default defineCodemod({
       }
     }
     const text = generate(configDir, all, fields);
-    const existing = existsSync(path) ? readFileSync(path, 'utf8') : '';
+    const existing = moduleFiles.text(path) ?? '';
     if (text !== existing) {
       out.push({
         path,
@@ -103,16 +101,23 @@ export default defineCodemod({
   },
 });
 
+/** What the call sites' edits depend on besides the file: the config's import path, each variable's field, the module's files. */
+interface SiteContext {
+  importPath: string;
+  fields: ReadonlyMap<string, string>;
+  moduleFiles: ModuleFiles;
+}
+
 /** The call sites' edits: each read becomes a field of the config, the import follows. */
-function siteEdits(file: GoFile, reads: readonly EnvRead[], importPath: string, fields: ReadonlyMap<string, string>): Edit[] {
+function siteEdits(file: GoFile, reads: readonly EnvRead[], { importPath, fields, moduleFiles }: SiteContext): Edit[] {
   const own = packageName(importPath);
   // The import's name must be free in the file and in its package (`type config struct` in
   // another file clashes too), so any use of the word other than as a qualifier counts.
   const word = new RegExp(`(?<![\\p{L}\\p{N}_./])${own}(?![\\p{L}\\p{N}_/]|\\s*\\.)`, 'u');
   const dir = dirname(file.path);
-  const clash = readdirSync(dir).some(
-    (f) => f.endsWith('.go') && word.test(f === basename(file.path) ? file.text : readFileSync(join(dir, f), 'utf8')),
-  );
+  const clash = moduleFiles
+    .goFilesIn(dir)
+    .some((f) => word.test(f === basename(file.path) ? file.text : (moduleFiles.text(join(dir, f)) ?? '')));
   const pkg = clash ? `env${own}` : own;
   const edits: Edit[] = reads.map((r) => {
     const raw = `${pkg}.Get().Raw.${fields.get(r.name!)}`;

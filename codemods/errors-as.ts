@@ -14,7 +14,19 @@ export default defineCodemod({
   name: 'errors-as',
   summary: 'a type assertion or type switch on an error misses wrapped errors: use errors.As',
   description:
-    '`if e, ok := err.(*T); ok { … }` → `var e *T` and `if errors.As(err, &e) { … }` (`errors.As(err, new(*T))` when `e` is unused; `!ok` and `ok && …` conditions too), so a wrapped `*T` still matches; from Go 1.26 `e, ok := err.(T)` wherever it stands (an `if`\'s initializer, a declaration, an assignment) → `e, ok := errors.AsType[T](err)`, the same results in the same scopes. Only for values Go\'s type checker shows to be errors held in an interface, asserted to a type that implements `error` (with type facts: a verified run), else shown to be errors as for errors-is; for the `errors.As` form only where `ok` is used nowhere else and the new `var e` changes no scoping: the `if` starts a line of a block, no `e` is visible there and none is used after it. A type switch on an error whose cases are all concrete error types (with type facts; pointer types from syntax), one per case, becomes a tagless switch, `case errors.As(err, &e):`, which checks the cases in the same order and keeps what `break` means; a switch variable may be used in one case only, and from Go 1.26 it comes from the switch\'s initializer instead of a `var` before it: `switch e, ok := errors.AsType[*T](err); { case ok: … }`. Other assertions and type switches on errors are reported without a fix; those in the methods `Is`, `As` and `Unwrap` are left alone. Adds the `errors` import; skipped where `errors` means something else.',
+    '`if e, ok := err.(*T); ok { … }` → `var e *T` and `if errors.As(err, &e) { … }` (`errors.As(err, new(*T))` when `e` ' +
+    'is unused; `!ok` and `ok && …` conditions too), so a wrapped `*T` still matches; from Go 1.26 `e, ok := err.(T)` ' +
+    "wherever it stands (an `if`'s initializer, a declaration, an assignment) → `e, ok := errors.AsType[T](err)`, the same " +
+    "results in the same scopes. Only for values Go's type checker shows to be errors held in an interface, asserted to a " +
+    'type that implements `error` (with type facts: a verified run), else shown to be errors as for errors-is; for the ' +
+    '`errors.As` form only where `ok` is used nowhere else and the new `var e` changes no scoping: the `if` starts a line of a ' +
+    'block, no `e` is visible there and none is used after it. A type switch on an error whose cases are all concrete error ' +
+    'types (with type facts; pointer types from syntax), one per case, becomes a tagless switch, `case errors.As(err, &e):`, ' +
+    'which checks the cases in the same order and keeps what `break` means; a switch variable may be used in one case only, ' +
+    "and from Go 1.26 it comes from the switch's initializer instead of a `var` before it: " +
+    '`switch e, ok := errors.AsType[*T](err); { case ok: … }`. Other assertions and type switches on errors are reported ' +
+    'without a fix; those in the methods `Is`, `As` and `Unwrap` are left alone. Adds the `errors` import; skipped where ' +
+    '`errors` means something else.',
   goVersions: { from: '1.13' },
   mayMatch: (text) => /\.\s*\(/.test(text),
   run(file) {
@@ -33,7 +45,12 @@ function assertion(file: GoFile, expr: SyntaxNode, err: SyntaxNode): Diagnostic 
   const type = expr.childForFieldName('type')!;
   // As errorlint: asserting an interface that is not an error asks what else the value can do (`interface{ Timeout() bool }`).
   const asserted = typeFact(file, type);
-  if (asserted ? !holds(asserted, FACT.error) || holds(asserted, FACT.errorType) : type.text === 'error' || (type.type === 'interface_type' && !/\bError\(\)\s*string|\berror\b/.test(type.text))) return undefined;
+  if (
+    asserted
+      ? !holds(asserted, FACT.error) || holds(asserted, FACT.errorType)
+      : type.text === 'error' || (type.type === 'interface_type' && !/\bError\(\)\s*string|\berror\b/.test(type.text))
+  )
+    return undefined;
   const fix = atLeast(file.goVersion, '1.26') ? asTypeFix(file, expr, err, type) : ifAssertionFix(file, expr, err, type);
   return {
     start: expr.startIndex,
@@ -47,7 +64,8 @@ function assertion(file: GoFile, expr: SyntaxNode, err: SyntaxNode): Diagnostic 
 function ifAssertionFix(file: GoFile, expr: SyntaxNode, err: SyntaxNode, type: SyntaxNode): { message: string; edits: Edit[] } | undefined {
   const decl = expr.parent?.parent;
   const stmt = decl?.parent;
-  if (decl?.type !== 'short_var_declaration' || stmt?.type !== 'if_statement' || !sameNode(stmt.childForFieldName('initializer'), decl)) return undefined;
+  if (decl?.type !== 'short_var_declaration' || stmt?.type !== 'if_statement' || !sameNode(stmt.childForFieldName('initializer'), decl))
+    return undefined;
   const [e, ok] = children(decl.childForFieldName('left'));
   const cond = stmt.childForFieldName('condition')!;
   const okRef = ok && firstOperand(cond);
@@ -75,7 +93,10 @@ function asTypeFix(file: GoFile, expr: SyntaxNode, err: SyntaxNode, type: Syntax
   const owner = list?.parent;
   const values = list?.type === 'expression_list' ? children(list) : [];
   const left = owner?.type === 'var_spec' ? owner.childrenForFieldName('name') : children(owner?.childForFieldName('left'));
-  const twoValues = values.length === 1 && left.length === 2 && (owner?.type === 'var_spec' ? sameNode(owner.childForFieldName('value'), list) : sameNode(owner?.childForFieldName('right'), list));
+  const twoValues =
+    values.length === 1 &&
+    left.length === 2 &&
+    (owner?.type === 'var_spec' ? sameNode(owner.childForFieldName('value'), list) : sameNode(owner?.childForFieldName('right'), list));
   const pkg = twoValues && owner && errorsPackageAt(file, owner);
   if (!pkg) return undefined;
   const call = `${pkg.name}.AsType[${type.text}](${err.text})`;
@@ -84,8 +105,10 @@ function asTypeFix(file: GoFile, expr: SyntaxNode, err: SyntaxNode, type: Syntax
 
 /** The leftmost operand of a condition (`ok` of `ok`, `!ok`, `ok && x`), the one evaluated first. */
 function firstOperand(cond: SyntaxNode): SyntaxNode {
-  if (cond.type === 'unary_expression' && cond.childForFieldName('operator')?.text === '!') return firstOperand(cond.childForFieldName('operand')!);
-  if (cond.type === 'binary_expression' && ['&&', '||'].includes(cond.childForFieldName('operator')!.text)) return firstOperand(cond.childForFieldName('left')!);
+  if (cond.type === 'unary_expression' && cond.childForFieldName('operator')?.text === '!')
+    return firstOperand(cond.childForFieldName('operand')!);
+  if (cond.type === 'binary_expression' && ['&&', '||'].includes(cond.childForFieldName('operator')!.text))
+    return firstOperand(cond.childForFieldName('left')!);
   return cond;
 }
 
@@ -97,7 +120,12 @@ function firstOperand(cond: SyntaxNode): SyntaxNode {
  * `default` or in several cases, or one that cannot be declared before the switch.
  */
 function typeSwitch(file: GoFile, sw: SyntaxNode, err: SyntaxNode): Diagnostic {
-  const diagnostic: Diagnostic = { start: sw.startIndex, end: err.endIndex, message: `type switch on ${err.text} misses wrapped errors`, fixes: [] };
+  const diagnostic: Diagnostic = {
+    start: sw.startIndex,
+    end: err.endIndex,
+    message: `type switch on ${err.text} misses wrapped errors`,
+    fixes: [],
+  };
   const clauses = children(sw).filter((c) => c.type === 'type_case' || c.type === 'default_case');
   const types = clauses.filter((c) => c.type === 'type_case').map((c) => c.childrenForFieldName('type'));
   if (sw.childForFieldName('initializer') || !types.every((t) => t.length === 1 && isConcreteError(file, t[0]!))) return diagnostic;
@@ -114,14 +142,23 @@ function typeSwitch(file: GoFile, sw: SyntaxNode, err: SyntaxNode): Diagnostic {
   // scoped to the switch as the original was; `ok` must then mean nothing inside it.
   const asType = namedType && atLeast(file.goVersion, '1.26') && !sw.descendantsOfType('identifier').some((id) => id.text === 'ok');
   if (namedType && !asType && !canDeclareBefore(file, sw, alias!.text)) return diagnostic;
-  const header = asType ? `switch ${alias!.text}, ok := ${pkg.name}.AsType[${namedType.text}](${err.text}); ` : `${namedType ? declaration(file, sw, alias!.text, namedType) : ''}switch `;
+  const header = asType
+    ? `switch ${alias!.text}, ok := ${pkg.name}.AsType[${namedType.text}](${err.text}); `
+    : `${namedType ? declaration(file, sw, alias!.text, namedType) : ''}switch `;
   const edits: Edit[] = [{ start: sw.startIndex, end: brace.startIndex, text: header }, ...pkg.edits];
   for (const clause of clauses.filter((c) => c.type === 'type_case')) {
     const type = clause.childForFieldName('type')!;
     const mine = sameNode(clause, named);
-    edits.push({ start: type.startIndex, end: type.endIndex, text: mine && asType ? 'ok' : asCall(pkg, err, type, mine ? alias!.text : undefined) });
+    edits.push({
+      start: type.startIndex,
+      end: type.endIndex,
+      text: mine && asType ? 'ok' : asCall(pkg, err, type, mine ? alias!.text : undefined),
+    });
   }
-  diagnostic.fixes.push({ message: asType ? `switch on errors.AsType[${namedType.text}](${err.text}) and errors.As` : `switch on errors.As(${err.text}, …)`, edits });
+  diagnostic.fixes.push({
+    message: asType ? `switch on errors.AsType[${namedType.text}](${err.text}) and errors.As` : `switch on errors.As(${err.text}, …)`,
+    edits,
+  });
   return diagnostic;
 }
 
@@ -147,9 +184,12 @@ function asCall(pkg: ErrorsPackage, err: SyntaxNode, type: SyntaxNode, variable:
  */
 function canDeclareBefore(file: GoFile, stmt: SyntaxNode, name: string): boolean {
   const lineStart = file.text.lastIndexOf('\n', stmt.startIndex - 1) + 1;
-  if (stmt.parent?.type !== 'statement_list' || file.text.slice(lineStart, stmt.startIndex).trim() !== '' || resolveAt(name, stmt)) return false;
+  if (stmt.parent?.type !== 'statement_list' || file.text.slice(lineStart, stmt.startIndex).trim() !== '' || resolveAt(name, stmt))
+    return false;
   const later = children(stmt.parent).filter((s) => s.startIndex > stmt.startIndex);
-  return !later.some((s) => s.descendantsOfType('identifier').some((id) => id.text === name) || (s.type === 'identifier' && s.text === name));
+  return !later.some(
+    (s) => s.descendantsOfType('identifier').some((id) => id.text === name) || (s.type === 'identifier' && s.text === name),
+  );
 }
 
 /** `var name T` and a line break, to go right before `stmt`. */

@@ -12,7 +12,22 @@ export default defineCodemod({
   name: 'errors-is',
   summary: 'an error compared with == or != misses wrapped errors: use errors.Is',
   description:
-    '`err == ErrX` → `errors.Is(err, ErrX)`, `err != ErrX` → `!errors.Is(err, ErrX)`, and `switch err { case ErrA, ErrB: … }` → `switch { case errors.Is(err, ErrA), errors.Is(err, ErrB): … }` (`case nil` becomes `err == nil`), so wrapped errors still match. Only where Go\'s type checker shows one side an error held in an interface (the `error` type, or an interface with its `Error` method) and the other an error too, with type facts (a verified run; compared with a value that is not an error, it is reported without a fix); else where both sides are shown to be errors as for wrap-errors (or are `context.Canceled`/`context.DeadlineExceeded`) and no declaration says otherwise (a variable of another declared type or holding `a != b`, an `ErrX` of another file the package does not declare as an error variable); `nil` comparisons, switches on a call and the methods `Is`, `As` and `Unwrap` (which compare directly by contract) are left alone. So are sentinels the standard library returns unwrapped, as errorlint\'s allow-list says: with type facts, where every call the error comes from is one the list names as the type checker names it (`(*bufio.Reader).ReadString`, `io.ReadFull`, `(context.Context).Err`, …), a `Read` or `ReadAt` with the signature of `io.Reader`\'s (`io.ReaderAt`\'s), whose contract is to return `io.EOF` itself, or for a `syscall`/`x/sys/unix` errno a function of its package; without, `io.EOF` compared with an error that every assignment in the function takes from a `Read`-like call (`Read`, `ReadByte`, `ReadString`, `io.ReadFull`, `Decode`, `Next`, …), `io.ErrUnexpectedEOF` from `io.ReadFull`, `sql.ErrNoRows` from `Scan`, `http.ErrServerClosed` from `ListenAndServe`/`Serve`, `context.Canceled` from `ctx.Err()`, matched by the function\'s name. Adds the `errors` import; skipped where `errors` means something else.',
+    '`err == ErrX` → `errors.Is(err, ErrX)`, `err != ErrX` → `!errors.Is(err, ErrX)`, and ' +
+    '`switch err { case ErrA, ErrB: … }` → `switch { case errors.Is(err, ErrA), errors.Is(err, ErrB): … }` (`case nil` ' +
+    "becomes `err == nil`), so wrapped errors still match. Only where Go's type checker shows one side an error held in an " +
+    'interface (the `error` type, or an interface with its `Error` method) and the other an error too, with type facts (a ' +
+    'verified run; compared with a value that is not an error, it is reported without a fix); else where both sides are shown ' +
+    'to be errors as for wrap-errors (or are `context.Canceled`/`context.DeadlineExceeded`) and no declaration says otherwise ' +
+    '(a variable of another declared type or holding `a != b`, an `ErrX` of another file the package does not declare as an ' +
+    'error variable); `nil` comparisons, switches on a call and the methods `Is`, `As` and `Unwrap` (which compare directly by ' +
+    "contract) are left alone. So are sentinels the standard library returns unwrapped, as errorlint's allow-list says: with " +
+    'type facts, where every call the error comes from is one the list names as the type checker names it ' +
+    '(`(*bufio.Reader).ReadString`, `io.ReadFull`, `(context.Context).Err`, …), a `Read` or `ReadAt` with the signature of ' +
+    "`io.Reader`'s (`io.ReaderAt`'s), whose contract is to return `io.EOF` itself, or for a `syscall`/`x/sys/unix` errno a " +
+    'function of its package; without, `io.EOF` compared with an error that every assignment in the function takes from a ' +
+    '`Read`-like call (`Read`, `ReadByte`, `ReadString`, `io.ReadFull`, `Decode`, `Next`, …), `io.ErrUnexpectedEOF` from ' +
+    '`io.ReadFull`, `sql.ErrNoRows` from `Scan`, `http.ErrServerClosed` from `ListenAndServe`/`Serve`, `context.Canceled` from ' +
+    "`ctx.Err()`, matched by the function's name. Adds the `errors` import; skipped where `errors` means something else.",
   goVersions: { from: '1.13' },
   mayMatch: (text) => /[!=]=|\bswitch\b/.test(text),
   run(file) {
@@ -43,7 +58,15 @@ function fixComparison(file: GoFile, expr: SyntaxNode): Diagnostic | undefined {
     start: expr.startIndex,
     end: expr.endIndex,
     message,
-    fixes: [{ message: `use ${op === '!=' ? '!' : ''}errors.Is(${err.text}, ${target.text})`, edits: [{ start: expr.startIndex, end: expr.endIndex, text: `${op === '!=' ? '!' : ''}${pkg.name}.Is(${err.text}, ${target.text})` }, ...pkg.edits] }],
+    fixes: [
+      {
+        message: `use ${op === '!=' ? '!' : ''}errors.Is(${err.text}, ${target.text})`,
+        edits: [
+          { start: expr.startIndex, end: expr.endIndex, text: `${op === '!=' ? '!' : ''}${pkg.name}.Is(${err.text}, ${target.text})` },
+          ...pkg.edits,
+        ],
+      },
+    ],
   };
 }
 
@@ -71,21 +94,32 @@ function fixSwitch(file: GoFile, sw: SyntaxNode): Diagnostic | undefined {
   if (!tag) return undefined;
   const values = children(sw).filter((c) => c.type === 'expression_case').flatMap((c) => children(c.childForFieldName('value')));
   const compared = values.filter((v) => v.type !== 'nil');
-  if (compared.length === 0 || !compared.every((v) => comparedErrors(file, tag, v) === 'errors') || inErrorsProtocolMethod(sw)) return undefined;
+  if (compared.length === 0 || !compared.every((v) => comparedErrors(file, tag, v) === 'errors') || inErrorsProtocolMethod(sw))
+    return undefined;
   if (compared.every((v) => returnedUnwrapped(file, tag, v))) return undefined;
   const message = `switch on ${tag.text} compares with ==: a wrapped error matches no case`;
   const reported = (reason: string): Diagnostic => ({ start: sw.startIndex, end: tag.endIndex, message, reason, fixes: [] });
   // A tagless switch evaluates the tag once per case: it must not be a call. Without type facts such a switch is left alone.
-  if (tag.type === 'call_expression' || tag.descendantsOfType('call_expression').length > 0) return file.types ? reported(SWITCH_ON_CALL) : undefined;
+  if (tag.type === 'call_expression' || tag.descendantsOfType('call_expression').length > 0)
+    return file.types ? reported(SWITCH_ON_CALL) : undefined;
   const pkg = errorsPackageAt(file, sw);
   if (!pkg) return reported(ERRORS_TAKEN);
   const before = tag.previousSibling!; // `switch`, or the `;` after an initializer
-  const edits = values.map((v) => ({ start: v.startIndex, end: v.endIndex, text: v.type === 'nil' ? `${tag.text} == nil` : `${pkg.name}.Is(${tag.text}, ${v.text})` }));
+  const edits = values.map((v) => ({
+    start: v.startIndex,
+    end: v.endIndex,
+    text: v.type === 'nil' ? `${tag.text} == nil` : `${pkg.name}.Is(${tag.text}, ${v.text})`,
+  }));
   return {
     start: sw.startIndex,
     end: tag.endIndex,
     message,
-    fixes: [{ message: `switch on errors.Is(${tag.text}, …)`, edits: [{ start: before.endIndex, end: tag.endIndex, text: '' }, ...edits, ...pkg.edits] }],
+    fixes: [
+      {
+        message: `switch on errors.Is(${tag.text}, …)`,
+        edits: [{ start: before.endIndex, end: tag.endIndex, text: '' }, ...edits, ...pkg.edits],
+      },
+    ],
   };
 }
 
@@ -100,7 +134,9 @@ function isComparedError(file: GoFile, expr: SyntaxNode): boolean {
 function packageMember(file: GoFile, expr: SyntaxNode, path: string, names: readonly string[]): boolean {
   if (expr.type !== 'selector_expression') return false;
   const operand = expr.childForFieldName('operand')!;
-  return names.includes(expr.childForFieldName('field')!.text) && file.importNames(path).includes(operand.text) && file.isPackageName(operand);
+  return (
+    names.includes(expr.childForFieldName('field')!.text) && file.importNames(path).includes(operand.text) && file.isPackageName(operand)
+  );
 }
 
 /** A package's error variable: `pkg.ErrX`, or a name declared at the package level (here or in another file). */
@@ -125,7 +161,31 @@ function isSentinel(file: GoFile, expr: SyntaxNode): boolean {
 const SERVE = ['ListenAndServe', 'ListenAndServeTLS', 'Serve', 'ServeTLS'];
 
 const UNWRAPPED: Array<{ path: string; names: string[]; funcs: string[] }> = [
-  { path: 'io', names: ['EOF'], funcs: ['Read', 'ReadAt', 'ReadByte', 'ReadBytes', 'ReadRune', 'ReadString', 'ReadLine', 'ReadSlice', 'Peek', 'Discard', 'Next', 'ReadDir', 'Readdir', 'Readdirnames', 'Decode', 'NextPart', 'NextRawPart', 'ReadFull', 'ReadAtLeast'] },
+  {
+    path: 'io',
+    names: ['EOF'],
+    funcs: [
+      'Read',
+      'ReadAt',
+      'ReadByte',
+      'ReadBytes',
+      'ReadRune',
+      'ReadString',
+      'ReadLine',
+      'ReadSlice',
+      'Peek',
+      'Discard',
+      'Next',
+      'ReadDir',
+      'Readdir',
+      'Readdirnames',
+      'Decode',
+      'NextPart',
+      'NextRawPart',
+      'ReadFull',
+      'ReadAtLeast',
+    ],
+  },
   { path: 'io', names: ['ErrUnexpectedEOF'], funcs: ['ReadFull', 'ReadAtLeast'] },
   { path: 'io', names: ['ErrShortBuffer'], funcs: ['ReadAtLeast'] },
   { path: 'io', names: ['ErrClosedPipe'], funcs: ['Write'] },
@@ -214,7 +274,9 @@ function returnedUnwrappedByType(file: GoFile, err: SyntaxNode, target: SyntaxNo
     if (!fact) return undefined;
     const callee = holds(fact, FACT.lastError) ? fact.name : undefined;
     const contract = sentinel === 'io.EOF' && holds(fact, FACT.reader);
-    answer &&= !!callee && (contract || (UNWRAPPED_BY[sentinel]?.includes(callee) ?? false) || (errno !== undefined && callee.startsWith(`${errno}.`)));
+    answer &&=
+      !!callee &&
+      (contract || (UNWRAPPED_BY[sentinel]?.includes(callee) ?? false) || (errno !== undefined && callee.startsWith(`${errno}.`)));
   }
   return answer;
 }

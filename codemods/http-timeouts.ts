@@ -22,11 +22,23 @@ export default defineCodemod({
   name: 'http-timeouts',
   summary: 'an http.Server without ReadHeaderTimeout waits forever for a slow client: set one',
   description:
-    "`http.ListenAndServe(addr, h)` (`ListenAndServeTLS`, `Serve`, `ServeTLS`) becomes `(&http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}).ListenAndServe()`, which is what the function runs, with a timeout; an `http.Server{…}` literal (`&http.Server{…}`) with keyed fields and neither `ReadHeaderTimeout` nor `ReadTimeout` gets `ReadHeaderTimeout`. Without it a client that sends its headers slowly holds a connection and a goroutine for as long as it likes (Slowloris; gosec G112). `--read-header-timeout` sets the value (default `10s`: a Go duration of one unit, or any Go expression). Left alone: literals in a file that sets a server's `ReadTimeout` or `ReadHeaderTimeout` by assignment (the literal's value is decided elsewhere; a `ReadHeaderTimeout` added to it would loosen a shorter `ReadTimeout`), literals without keys. Adds the `time` import; reported without a fix where `time` or `http` means something else at the place.",
+    '`http.ListenAndServe(addr, h)` (`ListenAndServeTLS`, `Serve`, `ServeTLS`) becomes ' +
+    '`(&http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}).ListenAndServe()`, which is what the ' +
+    'function runs, with a timeout; an `http.Server{…}` literal (`&http.Server{…}`) with keyed fields and neither ' +
+    '`ReadHeaderTimeout` nor `ReadTimeout` gets `ReadHeaderTimeout`. Without it a client that sends its headers slowly holds a ' +
+    'connection and a goroutine for as long as it likes (Slowloris; gosec G112). `--read-header-timeout` sets the value ' +
+    "(default `10s`: a Go duration of one unit, or any Go expression). Left alone: literals in a file that sets a server's " +
+    "`ReadTimeout` or `ReadHeaderTimeout` by assignment (the literal's value is decided elsewhere; a `ReadHeaderTimeout` added " +
+    'to it would loosen a shorter `ReadTimeout`), literals without keys. Adds the `time` import; reported without a fix where ' +
+    '`time` or `http` means something else at the place.',
   goVersions: { from: '1.8' },
   mayMatch: (text) => text.includes('net/http') && /\b(ListenAndServe(TLS)?|Serve(TLS)?|Server)\b/.test(text),
   options: {
-    readHeaderTimeout: { flag: '--read-header-timeout <duration>', description: 'the ReadHeaderTimeout http-timeouts gives servers: a Go duration (10s, 500ms, 1m) or a Go expression', default: '10s' },
+    readHeaderTimeout: {
+      flag: '--read-header-timeout <duration>',
+      description: 'the ReadHeaderTimeout http-timeouts gives servers: a Go duration (10s, 500ms, 1m) or a Go expression',
+      default: '10s',
+    },
   },
   run(file, options) {
     const http = file.importNames('net/http');
@@ -49,7 +61,11 @@ export default defineCodemod({
 const NAMES_TAKEN = '`time` or `http` means something else where the fix would write it';
 
 /** The timeout's text at `at` and the import it needs, or undefined where `time` cannot be written there. */
-function timeoutAt(file: GoFile, at: SyntaxNode, timeout: string): { text: string; edits: NonNullable<ReturnType<typeof packageAt>>['edits'] } | undefined {
+function timeoutAt(
+  file: GoFile,
+  at: SyntaxNode,
+  timeout: string,
+): { text: string; edits: NonNullable<ReturnType<typeof packageAt>>['edits'] } | undefined {
   const written = durationExpression(timeout, 'time');
   if (!/\btime\./.test(written)) return { text: written, edits: [] };
   const time = packageAt(file, 'time', at);
@@ -63,19 +79,32 @@ function serveCall(file: GoFile, call: SyntaxNode, timeout: string): Diagnostic 
   const shape = SERVE[name];
   if (!shape || !file.isPackageCall(call, 'net/http', [name])) return undefined;
   const args = children(call.childForFieldName('arguments'));
-  if (args.length !== shape.fields.length + 1 || call.childForFieldName('arguments')!.children.some((c) => c.type === '...')) return undefined;
+  if (args.length !== shape.fields.length + 1 || call.childForFieldName('arguments')!.children.some((c) => c.type === '...'))
+    return undefined;
   const pkg = fn!.childForFieldName('operand')!.text;
   const message = `http.${name} serves without a ReadHeaderTimeout: a slow client holds a connection for as long as it likes`;
   const value = timeoutAt(file, call, timeout);
   if (!value) return { start: call.startIndex, end: call.endIndex, message, reason: NAMES_TAKEN, fixes: [] };
   const handler = args[shape.handler]!;
-  const fields = [...shape.fields.flatMap((f, i) => (f ? [`${f}: ${args[i]!.text}`] : [])), ...(handler.type === 'nil' ? [] : [`Handler: ${handler.text}`]), `ReadHeaderTimeout: ${value.text}`];
+  const fields = [
+    ...shape.fields.flatMap((f, i) => (f ? [`${f}: ${args[i]!.text}`] : [])),
+    ...(handler.type === 'nil' ? [] : [`Handler: ${handler.text}`]),
+    `ReadHeaderTimeout: ${value.text}`,
+  ];
   const rest = args.filter((_, i) => i !== shape.handler && !shape.fields[i]).map((a) => a.text);
   return {
     start: call.startIndex,
     end: call.endIndex,
     message,
-    fixes: [{ message: `serve with an http.Server with ReadHeaderTimeout: ${value.text}`, edits: [{ start: call.startIndex, end: call.endIndex, text: `(&${pkg}.Server{${fields.join(', ')}}).${name}(${rest.join(', ')})` }, ...value.edits] }],
+    fixes: [
+      {
+        message: `serve with an http.Server with ReadHeaderTimeout: ${value.text}`,
+        edits: [
+          { start: call.startIndex, end: call.endIndex, text: `(&${pkg}.Server{${fields.join(', ')}}).${name}(${rest.join(', ')})` },
+          ...value.edits,
+        ],
+      },
+    ],
   };
 }
 
@@ -83,7 +112,13 @@ function serveCall(file: GoFile, call: SyntaxNode, timeout: string): Diagnostic 
 function serverLiteral(file: GoFile, literal: SyntaxNode, timeout: string): Diagnostic | undefined {
   const type = literal.childForFieldName('type');
   const pkg = type?.type === 'qualified_type' ? type.childForFieldName('package') : undefined;
-  if (!pkg || type!.childForFieldName('name')?.text !== 'Server' || !file.importNames('net/http').includes(pkg.text) || !file.isPackageName(pkg)) return undefined;
+  if (
+    !pkg ||
+    type!.childForFieldName('name')?.text !== 'Server' ||
+    !file.importNames('net/http').includes(pkg.text) ||
+    !file.isPackageName(pkg)
+  )
+    return undefined;
   const body = literal.childForFieldName('body')!;
   const elements = children(body).filter((c) => c.type !== 'comment');
   if (elements.some((e) => e.type !== 'keyed_element')) return undefined;

@@ -10,4 +10,14 @@ import errorsIs from './errors-is.js';
 import loopvar from './loopvar.js';
 import wrapErrors from './wrap-errors.js';
 
-export const codemods: readonly Codemod[] = [wrapErrors, errorsIs, errorsAs, loopvar, closeErrors, envConfig, checkErrors, ctxPropagate, httpTimeouts];
+export const codemods: readonly Codemod[] = [
+  wrapErrors,
+  errorsIs,
+  errorsAs,
+  loopvar,
+  closeErrors,
+  envConfig,
+  checkErrors,
+  ctxPropagate,
+  httpTimeouts,
+];

@@ -35,13 +35,19 @@ export default defineCodemod({
   name: 'loopvar',
   summary: 'before Go 1.22, copy loop variables that closures or pointers outlive; from 1.22, remove such copies',
   description:
-    "Before Go 1.22 (per file: the `go` directive, or a `//go:build go1.N` line), a loop variable declared with `:=` that a goroutine, a deferred closure, an errgroup/`WaitGroup` `Go` or a parallel subtest captures, or whose address is appended, stored, sent or returned, gets `v := v` at the top of the loop that declares it. From Go 1.22 such copies of the loop's own variables are removed where that provably changes nothing (neither the copy nor the variable is written, or the copy is the body's first use; in three-clause loops the copy is never written).",
+    'Before Go 1.22 (per file: the `go` directive, or a `//go:build go1.N` line), a loop variable declared with `:=` that a ' +
+    'goroutine, a deferred closure, an errgroup/`WaitGroup` `Go` or a parallel subtest captures, or whose address is appended, ' +
+    "stored, sent or returned, gets `v := v` at the top of the loop that declares it. From Go 1.22 such copies of the loop's " +
+    'own variables are removed where that provably changes nothing (neither the copy nor the variable is written, or the copy ' +
+    "is the body's first use; in three-clause loops the copy is never written).",
   goVersions: {},
   // From 1.22 only `v := v` (or `a, b := a, b`) copies, before it loops that capture their variables.
   mayMatch: (text, version) => (atLeast(version, '1.22') ? mayHaveSelfCopy(text) : text.includes('for')),
   run(file) {
     const loops = file.nodesAround(['for'], 'for_statement');
-    return atLeast(file.goVersion, '1.22') ? loops.flatMap((loop) => redundantCopies(file, loop)) : loops.flatMap((loop) => missingCopy(file, loop));
+    return atLeast(file.goVersion, '1.22')
+      ? loops.flatMap((loop) => redundantCopies(file, loop))
+      : loops.flatMap((loop) => missingCopy(file, loop));
   },
 });
 
@@ -123,13 +129,16 @@ function addressSink(ref: SyntaxNode): string | undefined {
   if (addr?.type !== 'unary_expression' || addr.childForFieldName('operator')?.text !== '&') return undefined;
   // Through composite literals (`T{p: &v}`) to where the value goes.
   let value: SyntaxNode = addr;
-  while (['literal_value', 'keyed_element', 'literal_element', 'composite_literal'].includes(value.parent?.type ?? '')) value = value.parent!;
+  while (['literal_value', 'keyed_element', 'literal_element', 'composite_literal'].includes(value.parent?.type ?? ''))
+    value = value.parent!;
   const at = value.parent;
   const stmt = at?.parent;
-  if (at?.type === 'argument_list' && stmt?.childForFieldName('function')?.text === 'append' && !sameNode(children(at)[0], value)) return 'appended';
+  if (at?.type === 'argument_list' && stmt?.childForFieldName('function')?.text === 'append' && !sameNode(children(at)[0], value))
+    return 'appended';
   if (at?.type === 'send_statement') return 'sent';
   if (at?.type === 'expression_list' && stmt?.type === 'return_statement') return 'returned';
-  if (at?.type === 'expression_list' && stmt?.type === 'assignment_statement' && sameNode(stmt.childForFieldName('right'), at)) return 'stored';
+  if (at?.type === 'expression_list' && stmt?.type === 'assignment_statement' && sameNode(stmt.childForFieldName('right'), at))
+    return 'stored';
   return undefined;
 }
 
@@ -149,7 +158,9 @@ function redundantCopies(file: GoFile, loop: SyntaxNode): Diagnostic[] {
   return body.descendantsOfType('short_var_declaration').flatMap((stmt): Diagnostic[] => {
     const left = children(stmt.childForFieldName('left')!);
     const right = children(stmt.childForFieldName('right')!);
-    const self = left.length === right.length && left.every((l, i) => l.type === 'identifier' && right[i]!.type === 'identifier' && l.text === right[i]!.text);
+    const self =
+      left.length === right.length &&
+      left.every((l, i) => l.type === 'identifier' && right[i]!.type === 'identifier' && l.text === right[i]!.text);
     const copied = self ? right.map((r) => loopVars.find((v) => sameNode(resolve(r)?.node, v.node))) : [];
     if (!self || copied.some((v) => v === undefined)) return [];
     const copyWritten = left.some((l) => referencesTo(loop, l).some(isWrittenAt));
@@ -160,6 +171,13 @@ function redundantCopies(file: GoFile, loop: SyntaxNode): Diagnostic[] {
     const del = proven ? deleteStatement(file.text, stmt) : undefined;
     if (!del) return [];
     const names = left.map((l) => l.text).join(', ');
-    return [{ start: stmt.startIndex, end: stmt.endIndex, message: `redundant copy of loop variable ${names}: since Go 1.22 each iteration has its own ${names}`, fixes: [{ message: `remove ${stmt.text}`, edits: [del] }] }];
+    return [
+      {
+        start: stmt.startIndex,
+        end: stmt.endIndex,
+        message: `redundant copy of loop variable ${names}: since Go 1.22 each iteration has its own ${names}`,
+        fixes: [{ message: `remove ${stmt.text}`, edits: [del] }],
+      },
+    ];
   });
 }

@@ -13,11 +13,19 @@ export default defineCodemod({
   name: 'wrap-errors',
   summary: 'fmt.Errorf formats an error with %v or %s: use %w so errors.Is/As see the cause',
   description:
-    '`fmt.Errorf("…: %v", err)` → `%w`, so `errors.Is`/`errors.As` see the cause. Only arguments shown to be errors: where goprod has type facts (a verified run), any whose type implements `error`, as Go\'s type checker says; else by their declaration (type `error`, the `error` result of a function or method of the package as in `ferr := f.Close()`, a field its struct type declares `error`, names like `err`/`readErr`/`ErrX` from `:=`, fields so named, `pkg.ErrX` sentinels, `x.Error()` of such a value, which becomes `x`). `%+v` becomes `%+w` (fmt formats both alike); other flags (`%#v`: `%#w` prints differently), width, precision or an index are left alone (with type facts, an error so formatted is reported without a fix). Before Go 1.20 at most one `%w` per call.',
+    '`fmt.Errorf("…: %v", err)` → `%w`, so `errors.Is`/`errors.As` see the cause. Only arguments shown to be errors: where ' +
+    "goprod has type facts (a verified run), any whose type implements `error`, as Go's type checker says; else by their " +
+    'declaration (type `error`, the `error` result of a function or method of the package as in `ferr := f.Close()`, a field ' +
+    'its struct type declares `error`, names like `err`/`readErr`/`ErrX` from `:=`, fields so named, `pkg.ErrX` sentinels, ' +
+    '`x.Error()` of such a value, which becomes `x`). `%+v` becomes `%+w` (fmt formats both alike); other flags (`%#v`: `%#w` ' +
+    'prints differently), width, precision or an index are left alone (with type facts, an error so formatted is reported ' +
+    'without a fix). Before Go 1.20 at most one `%w` per call.',
   goVersions: { from: '1.13' },
   // fmt.Errorf (or Errorf of fmt imported under another name) and a plain %v, %+v or %s somewhere (a % may be escaped).
   mayMatch: (text) =>
-    text.includes('Errorf') && /%\+?[vs]|\\(?:x25|u0025|U00000025|045)/.test(text) && (/\bfmt\s*\.\s*Errorf\b/.test(text) || /(?<![\p{L}\p{N}_])(?!import\s)[\p{L}_][\p{L}\p{N}_]*\s+"fmt"/u.test(text)),
+    text.includes('Errorf') &&
+    /%\+?[vs]|\\(?:x25|u0025|U00000025|045)/.test(text) &&
+    (/\bfmt\s*\.\s*Errorf\b/.test(text) || /(?<![\p{L}\p{N}_])(?!import\s)[\p{L}_][\p{L}\p{N}_]*\s+"fmt"/u.test(text)),
   run(file) {
     const diagnostics: Diagnostic[] = [];
     if (file.importNames('fmt').length === 0) return diagnostics;
@@ -38,7 +46,9 @@ export default defineCodemod({
  */
 const WRAPPABLE: Readonly<Record<string, readonly string[]>> = { '': ['v', 's'], '+': ['v'] };
 
-const UNWRAPPABLE = 'an error formatted with a verb that %w would print differently (%q, %x, %#v, a width or precision): wrap it by hand where callers should see it';
+const UNWRAPPABLE =
+  'an error formatted with a verb that %w would print differently (%q, %x, %#v, a width or precision): wrap it by hand where ' +
+  'callers should see it';
 
 function wrapErrors(call: SyntaxNode, file: GoFile): Diagnostic | undefined {
   const [formatArg, ...operands] = children(call.childForFieldName('arguments')!);
@@ -66,7 +76,8 @@ function wrapErrors(call: SyntaxNode, file: GoFile): Diagnostic | undefined {
     if (!operand) continue;
     if (!d.plain || !WRAPPABLE[d.flags]?.includes(d.verb)) {
       const fact = d.verb === 'w' || d.verb === 'T' ? undefined : typeFact(file, operand);
-      if (fact && holds(fact, FACT.error)) unwrappable.push(`${operand.text} with %${format.value.slice(format.value.lastIndexOf('%', d.verbIndex) + 1, d.verbIndex + 1)}`);
+      if (fact && holds(fact, FACT.error))
+        unwrappable.push(`${operand.text} with %${format.value.slice(format.value.lastIndexOf('%', d.verbIndex) + 1, d.verbIndex + 1)}`);
       continue;
     }
     // `err.Error()` formats as `err` does (`%+v` of it does not: a Formatter adds detail); the error itself is what %w needs.
@@ -81,7 +92,13 @@ function wrapErrors(call: SyntaxNode, file: GoFile): Diagnostic | undefined {
   }
   if (edits.length === 0) {
     if (unwrappable.length === 0) return undefined;
-    return { start: call.startIndex, end: call.endIndex, message: `fmt.Errorf formats ${unwrappable.join(', ')}: errors.Is/As cannot see it`, reason: UNWRAPPABLE, fixes: [] };
+    return {
+      start: call.startIndex,
+      end: call.endIndex,
+      message: `fmt.Errorf formats ${unwrappable.join(', ')}: errors.Is/As cannot see it`,
+      reason: UNWRAPPABLE,
+      fixes: [],
+    };
   }
   const names = wrapped.join(', ');
   return {

@@ -5,13 +5,18 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { FIXTURES } from './fixture-harness.js';
 import { writeTree } from './tree.js';
 import { helperBinary } from '../src/go/helper.js';
-import { goEnv, installedToolchain, typeCheckPackages } from '../src/go/toolchain.js';
+import { HelperProcesses } from '../src/go/helper-process.js';
+import { goEnv, installedToolchain, typeCheckPackages, typeFactsOf } from '../src/go/toolchain.js';
 
 const WINDOWS = { goos: 'windows', goarch: 'amd64', cgo: false, tags: [] };
+
+const helpers = new HelperProcesses();
+afterAll(() => helpers.close());
+const helper = (binary: string) => helpers.of(binary);
 
 describe("goprod's type checker", () => {
   test("reports vet's printf and errorsas findings as go vet does, under another platform", async () => {
@@ -25,7 +30,7 @@ describe("goprod's type checker", () => {
     expect(expected.length).toBeGreaterThan(10);
 
     const toolchain = await installedToolchain();
-    const { listing, result } = await typeCheckPackages({ context: { dir, gowork: 'off' }, config: WINDOWS }, await helperBinary(toolchain), ['./.'], new Map());
+    const { listing, result } = await typeCheckPackages({ context: { dir, gowork: 'off' }, config: WINDOWS }, helper(await helperBinary(toolchain)), ['./.'], new Map());
     expect(result.failures).toEqual([]);
     expect([...listing.packages.values()].map((p) => [...p.compiled])).toEqual([['p_windows.go']]);
     const got = result.messages.map((m) => `${m.path.replace(`${dir}/`, '')}:${m.line}:${m.column}: ${m.message}`).sort();
@@ -39,13 +44,84 @@ describe("goprod's type checker", () => {
       writeTree(dir, {
         'go.mod': 'module example.com/alias\n\ngo 1.24\n',
         'list/list.go': 'package list\n\n// Of is a list.\ntype Of[T any] = []T\n',
-        'use/use_windows.go': 'package use\n\nimport "example.com/alias/list"\n\n// Ints are ints.\nvar Ints list.Of[int]\n\n// Names are names.\ntype Names = list.Of[string]\n',
+        'use/use.go': 'package use\n\nimport "example.com/alias/list"\n\n// Ints are ints.\nvar Ints list.Of[int]\n\n// Names are names.\ntype Names = list.Of[string]\n',
       });
       const toolchain = await installedToolchain();
-      const { result } = await typeCheckPackages({ context: { dir, gowork: 'off' }, config: WINDOWS }, await helperBinary(toolchain), ['./use'], new Map());
+      const { result } = await typeCheckPackages({ context: { dir, gowork: 'off' }, config: WINDOWS }, helper(await helperBinary(toolchain)), ['./use'], new Map());
       expect(result).toEqual({ messages: [], failures: [] });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('one helper process for a run', () => {
+    const tree = {
+      'go.mod': 'module example.com/m\n\ngo 1.22\n',
+      'd/d.go': 'package d\n\n// N is a number.\nconst N = 1\n',
+      'mid/mid.go': 'package mid\n\nimport "example.com/m/d"\n\n// M is d\'s.\nconst M = d.N\n',
+      'use/use.go': 'package use\n\nimport (\n\t"errors"\n\n\t"example.com/m/mid"\n)\n\n// V is mid\'s.\nvar V int = mid.M\n\n// F fails.\nfunc F() error { return errors.New("f") }\n',
+      'use/extra.go': '//go:build extra\n\npackage use\n\nimport "io"\n\n// G closes.\nfunc G(c io.Closer) { c.Close() }\n',
+    };
+
+    test('a dependency kept from an earlier request is checked again when its files or an import of it change', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'goprod-session-'));
+      try {
+        writeTree(dir, tree);
+        const running = new HelperProcesses();
+        try {
+          const process = running.of(await helperBinary(await installedToolchain()));
+          const target = { context: { dir, gowork: 'off' }, config: WINDOWS };
+          const check = async (overlay: Map<string, string>) =>
+            (await typeCheckPackages(target, process, ['./use'], overlay)).result.messages.map((m) => `${m.line}: ${m.message}`);
+          expect(await check(new Map())).toEqual([]);
+          // d changes under mid, which the first request kept: the second must see it.
+          const word = new Map([[join(dir, 'd/d.go'), 'package d\n\n// N is a word.\nconst N = "one"\n']]);
+          expect(await check(word)).toEqual(['10: cannot use mid.M (untyped string constant "one") as int value in variable declaration']);
+          expect(await check(new Map())).toEqual([]);
+        } finally {
+          running.close();
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    test("facts under the host's platform with tags, after the host's facts from export data, are those a helper of its own finds", async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'goprod-session-'));
+      try {
+        writeTree(dir, tree);
+        const toolchain = await installedToolchain();
+        const binary = await helperBinary(toolchain);
+        const files = [join(dir, 'use/use.go'), join(dir, 'use/extra.go')];
+        const host = { context: { dir, gowork: 'off' }, config: toolchain.host };
+        const extra = { ...host, config: { ...toolchain.host, tags: ['extra'] } };
+        const alone = new HelperProcesses();
+        const shared = new HelperProcesses();
+        try {
+          const own = await typeFactsOf(extra, alone.of(binary), ['./use'], files, false);
+          await typeFactsOf(host, shared.of(binary), ['./use'], files, true);
+          const after = await typeFactsOf(extra, shared.of(binary), ['./use'], files, false);
+          expect(own.failure).toBeUndefined();
+          expect(own.files.map((f) => [f.path, f.untyped, f.facts.length > 0])).toEqual([...files].sort().map((f) => [f, undefined, true]));
+          expect(after).toEqual(own);
+        } finally {
+          alone.close();
+          shared.close();
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    test('a helper that cannot run fails each request with why, and goprod goes on', async () => {
+      const running = new HelperProcesses();
+      try {
+        const target = { context: { dir: tmpdir(), gowork: 'off' }, config: WINDOWS };
+        const { result } = await typeCheckPackages(target, running.of(join(tmpdir(), 'no-such-goprod-helper')), ['./.'], new Map());
+        expect(result.failures).toEqual([expect.stringMatching(/^goprod's type checker failed: no-such-goprod-helper failed: spawn .*ENOENT/)]);
+      } finally {
+        running.close();
+      }
+    });
   });
 });

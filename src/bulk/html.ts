@@ -22,7 +22,8 @@ export function reportHtml(report: BulkReport): string {
     main: `<section aria-labelledby="summary-title">
 <h2 id="summary-title">Summary</h2>
 <div class="counts">
-${statusCounts.map(([status, n]) => `<div class="count ${escapeHtml(status)}" data-status="${escapeHtml(status)}"><span class="n">${n}</span> ${escapeHtml(status)}</div>`).join('\n')}
+${statusCounts.map(([status, n]) => `<div class="count ${escapeHtml(status)}" data-status="${escapeHtml(status)}"><span \
+class="n">${n}</span> ${escapeHtml(status)}</div>`).join('\n')}
 </div>
 ${fixesTable(report, t)}
 </section>
@@ -31,18 +32,21 @@ ${fixesTable(report, t)}
 <div class="controls">
 <input type="search" id="filter" placeholder="Filter by name, reason or note" aria-label="Filter by name, reason or note">
 <fieldset><legend>Status</legend>
-${statusCounts.map(([status, n]) => `<label><input type="checkbox" name="status" value="${escapeHtml(status)}" checked> ${escapeHtml(status)} (${n})</label>`).join('\n')}
+${statusCounts.map(([status, n]) => `<label><input type="checkbox" name="status" value="${escapeHtml(status)}" \
+checked> ${escapeHtml(status)} (${n})</label>`).join('\n')}
 </fieldset>
 <output id="shown">${report.repositories.length} of ${report.repositories.length} shown</output>
 </div>
 <table class="data sortable" id="repos">
-<thead><tr>${columns.map((c) => `<th${c.numeric ? ' data-numeric class="num"' : ''}><button type="button">${c.label}</button></th>`).join('')}</tr></thead>
+<thead><tr>${columns.map((c) => `<th${c.numeric ? ' data-numeric class="num"' : ''}><button \
+type="button">${c.label}</button></th>`).join('')}</tr></thead>
 <tbody>
 ${report.repositories.map(repoRow).join('\n')}
 </tbody>
 </table>
 </section>
-${diffs ? `<section aria-labelledby="changes-title">\n<h2 id="changes-title">Changes</h2>\n<p class="hint">Each repository's commit, as <code>git show</code> prints it. Nothing was pushed unless the notes say so.</p>\n${diffs}</section>` : ''}`,
+${diffs ? `<section aria-labelledby="changes-title">\n<h2 id="changes-title">Changes</h2>\n<p class="hint">Each repository's commit, as \
+<code>git show</code> prints it. Nothing was pushed unless the notes say so.</p>\n${diffs}</section>` : ''}`,
     footer: 'Made by <code>goprod bulk</code>. <code>report.json</code> beside this file holds the same data.',
     script: pageScript,
   });
@@ -89,7 +93,8 @@ const columns: { label: string; numeric?: boolean }[] = [
 function repoRow(r: RepoRecord, index: number): string {
   const status = escapeHtml(r.status);
   const name = `<span \
-class="repo-name">${escapeHtml(r.name)}</span>${r.id === r.name ? '' : `<div class="repo-id">${escapeHtml(r.id)}</div>`}${r.diff ? `<a href="#${diffId(index)}">diff</a>` : ''}`;
+class="repo-name">${escapeHtml(r.name)}</span>${r.id === r.name ? '' : `<div class="repo-id">${escapeHtml(r.id)}</div>`}${r.diff ? `<a \
+href="#${diffId(index)}">diff</a>` : ''}`;
   const cells = [
     `<td class="name">${name}</td>`,
     `<td><span class="badge ${status}">${status}</span></td>`,

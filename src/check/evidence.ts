@@ -54,7 +54,10 @@ export interface Evidence {
   /** Dropped Close errors (close-errors' findings), and those of them on written files. */
   droppedCloseErrors: number;
   droppedCloseErrorsOnWrites: number;
-  /** Errors call statements drop (check-errors' findings: without type facts, as goprod check runs, calls of the package's own functions only). */
+  /**
+   * Errors call statements drop (check-errors' findings: without type facts, as goprod check runs, calls of the
+   * package's own functions only).
+   */
   droppedErrors: number;
   /** `go` statements, and those whose function shows an endless loop with no way out (goroutines.ts). */
   goStatements: number;

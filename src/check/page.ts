@@ -110,7 +110,8 @@ function planTable(report: FleetReport, single: boolean): string {
       `<tr data-codemod="${escapeHtml(p.codemod)}"><td><code>${escapeHtml(p.codemod)}</code><div \
 class="hint">${escapeHtml(summaries.get(p.codemod) ?? '')}</div></td><td class="num">${p.fixes.toLocaleString('en-US')}</td><td \
 class="num">${p.findings.toLocaleString('en-US')}</td>` +
-      `<td class="num">${single ? p.repositories : `<button type="button" class="link" data-filter-codemod="${escapeHtml(p.codemod)}" title="Show these repositories">${p.repositories}</button>`}</td>` +
+      `<td class="num">${single ? p.repositories : `<button type="button" class="link" data-filter-codemod="${escapeHtml(p.codemod)}" \
+title="Show these repositories">${p.repositories}</button>`}</td>` +
       `<td>${p.command ? `<code class="command">${escapeHtml(p.command)}</code>` : '<span class="hint">no fix: by hand</span>'}</td></tr>`,
   );
   const note = single
@@ -121,7 +122,9 @@ that pass, on a new branch per repository. Run the commands in this report's dir
 repositories with fixes.";
   return `<div>
 <h3>Migration plan</h3>
-${plan.length === 0 ? '<p id="plan">No codemod has anything to do.</p>' : `<table class="data" id="plan"><thead><tr><th>Codemod</th><th class="num">Fixes</th><th class="num">Findings</th><th class="num">Repositories</th><th>Command</th></tr></thead>\n<tbody>${rows.join('\n')}</tbody></table>\n<p class="hint">${note}</p>`}
+${plan.length === 0 ? '<p id="plan">No codemod has anything to do.</p>' : `<table class="data" id="plan"><thead><tr><th>Codemod</th><th \
+class="num">Fixes</th><th class="num">Findings</th><th \
+class="num">Repositories</th><th>Command</th></tr></thead>\n<tbody>${rows.join('\n')}</tbody></table>\n<p class="hint">${note}</p>`}
 </div>`;
 }
 
@@ -162,7 +165,8 @@ function repositoriesSection(report: FleetReport): string {
 <div class="controls">
 <input type="search" id="filter" placeholder="Filter by name" aria-label="Filter by name">
 <fieldset><legend>Band</legend>
-${bands.map((b) => `<label><input type="checkbox" name="band" value="${escapeHtml(b)}" checked> ${escapeHtml(b)} (${count(b)})</label>`).join('\n')}
+${bands.map((b) => `<label><input type="checkbox" name="band" value="${escapeHtml(b)}" checked> ${escapeHtml(b)} \
+(${count(b)})</label>`).join('\n')}
 </fieldset>
 <label>Signal <select \
 id="signal">${option('', 'any')}${SIGNALS.map((x) => option(x.id, names.get(x.id) ?? x.short)).join('')}</select></label>
@@ -177,7 +181,9 @@ id="signal">${option('', 'any')}${SIGNALS.map((x) => option(x.id, names.get(x.id
 <thead role="rowgroup"><tr role="row">${columns(names)
     .map(
       (c) =>
-        `<th role="columnheader"${c.numeric ? ' data-numeric' : ''}${c.signal ? ` class="sig" data-signal="${c.signal}"` : c.numeric && !c.left ? ' class="num"' : ''}${c.title ? ` title="${escapeHtml(c.title)}"` : ''}><button type="button">${escapeHtml(c.label)}</button></th>`,
+        `<th role="columnheader"${c.numeric ? ' data-numeric' : ''}${c.signal ? ` class="sig" \
+data-signal="${c.signal}"` : c.numeric && !c.left ? ' class="num"' : ''}${c.title ? ` title="${escapeHtml(c.title)}"` : ''}><button \
+type="button">${escapeHtml(c.label)}</button></th>`,
     )
     .join('')}</tr></thead>
 <tbody role="rowgroup">
@@ -201,7 +207,8 @@ function repoRow(r: CheckRecord, index: number): string {
   const band = bandOf(r);
   const scores = SIGNALS.map((x) => main?.signals.find((s) => s.id === x.id)?.score);
   const name = `<button type="button" class="open \
-repo-name">${escapeHtml(r.name)}</button>${r.id === r.name ? '' : `<div class="repo-id">${escapeHtml(r.id)}</div>`}${r.reason ? `<div class="reason">${escapeHtml(r.reason)}</div>` : ''}`;
+repo-name">${escapeHtml(r.name)}</button>${r.id === r.name ? '' : `<div class="repo-id">${escapeHtml(r.id)}</div>`}${r.reason ? `<div \
+class="reason">${escapeHtml(r.reason)}</div>` : ''}`;
   const cells = [
     `<td class="name" data-sort="${escapeHtml(r.name)}">${name}</td>`,
     `<td>${escapeHtml(main ? String(main.signals.find((s) => s.id === 'observability')?.evidence.kind ?? '') : '')}</td>`,
@@ -217,10 +224,13 @@ aria-label="${escapeHtml(x.short)} ${score} of 2: evidence">${score}</button></t
     }),
     lowest
       ? `<td class="num lowest" data-sort="${lowest.total}" \
-title="${escapeHtml(doc.modules.length === 1 ? 'the only module' : lowest.module || lowest.dir)}">${doc.modules.length === 1 ? '' : `${escapeHtml(lowest.dir === '.' ? '(root)' : lowest.dir)} `}<b>${lowest.total}</b>/${lowest.max}</td>`
+title="${escapeHtml(doc.modules.length === 1 ? 'the only module' : lowest.module || lowest.dir)}">${
+          doc.modules.length === 1 ? '' : `${escapeHtml(lowest.dir === '.' ? '(root)' : lowest.dir)} `
+        }<b>${lowest.total}</b>/${lowest.max}</td>`
       : '<td class="num" data-sort="-1"></td>',
     `<td class="num${fixes === 0 ? ' zero' : ''}" \
-data-sort="${fixes}"${fixing.length > 0 ? ` title="${escapeHtml(fixing.map(([c, n]) => `${c} ${n.fixes}`).join(', '))}"` : ''}>${fixes.toLocaleString('en-US')}</td>`,
+data-sort="${fixes}"${fixing.length > 0 ? ` \
+title="${escapeHtml(fixing.map(([c, n]) => `${c} ${n.fixes}`).join(', '))}"` : ''}>${fixes.toLocaleString('en-US')}</td>`,
   ];
   const heading = doc ? `${r.name}: ${doc.overall.total}/${doc.overall.max} ${doc.overall.band}` : `${r.name}: failed`;
   const attributes = [
@@ -247,7 +257,8 @@ function evidence(r: CheckRecord): string {
     ...(doc ? [doc.measured, `${doc.modules.length} ${plural(doc.modules.length, 'module', 'modules')}`] : []),
     `checked in ${r.seconds.toFixed(1)} s`,
   ];
-  return `<p class="ev-meta">${meta.map(escapeHtml).join(' · ')}</p>${r.reason ? `<p class="reason">${escapeHtml(r.reason)}</p>` : ''}${doc ? doc.modules.map((m) => moduleEvidence(m, doc)).join('') : ''}`;
+  return `<p class="ev-meta">${meta.map(escapeHtml).join(' · ')}</p>${r.reason ? `<p \
+class="reason">${escapeHtml(r.reason)}</p>` : ''}${doc ? doc.modules.map((m) => moduleEvidence(m, doc)).join('') : ''}`;
 }
 
 function moduleEvidence(m: ModuleScore, doc: CheckDocument): string {
@@ -263,9 +274,12 @@ score">${s.score}/2</td><td>${escapeHtml(s.summary)}${s.score < 2 ? `<div class=
   const facts = [typeof kind === 'string' ? kind : '', `${m.goLines.toLocaleString('en-US')} lines of Go`].filter(Boolean).join(' · ');
   return `<section class="ev-module"><h3><span class="mod">${escapeHtml(m.module || '(no module path)')}</span> \
 <code>${escapeHtml(m.dir)}</code> <span class="badge ${bandClass(m.band)}">${m.total}/${m.max} \
-${escapeHtml(m.band)}</span>${doc.modules.length > 1 && m === mainModule(doc) ? ' <span class="hint">(largest: the row shows its signals)</span>' : ''} <span class="hint">${escapeHtml(facts)}</span></h3>
+${escapeHtml(m.band)}</span>${
+    doc.modules.length > 1 && m === mainModule(doc) ? ' <span class="hint">(largest: the row shows its signals)</span>' : ''
+  } <span class="hint">${escapeHtml(facts)}</span></h3>
 <table class="data ev"><tbody>${rows.join('')}</tbody></table>
-<p class="ev-codemods">${proposed.length > 0 ? `goprod fix would propose: ${escapeHtml(proposed.join(', '))}` : 'goprod fix has nothing to propose here.'}</p></section>`;
+<p class="ev-codemods">${proposed.length > 0 ? `goprod fix would \
+propose: ${escapeHtml(proposed.join(', '))}` : 'goprod fix has nothing to propose here.'}</p></section>`;
 }
 
 const pageCss = `

@@ -158,8 +158,8 @@ function concurrency(e: Evidence): Signal {
       `${e.contextsPassedDown} passed down to a call; ` +
       `${e.sharedLoopVariables} loops sharing their variables with closures (before Go 1.22)`,
     fix:
-      `${codemodsFor([e.sharedLoopVariables > 0 && 'loopvar', e.contextsPassedDown > 0 && 'ctx-propagate'])}pass the ctx received down instead of ` +
-      `context.Background(); give every goroutine a way to stop (ctx, errgroup)`,
+      codemodsFor([e.sharedLoopVariables > 0 && 'loopvar', e.contextsPassedDown > 0 && 'ctx-propagate']) +
+      `pass the ctx received down instead of context.Background(); give every goroutine a way to stop (ctx, errgroup)`,
   };
 }
 

@@ -20,7 +20,6 @@ export interface CodemodOption {
   choices?: readonly string[];
 }
 
-/** A finding of a module-wide codemod, for one file (which need not exist yet: then its text is empty). */
 /** A codemod's options, by the name it reads them under (camelCase of the flag). */
 export type OptionDeclarations = Readonly<Record<string, CodemodOption>>;
 
@@ -37,6 +36,20 @@ export type OptionValues<D extends OptionDeclarations> = {
       : boolean;
 };
 
+/**
+ * The module's files as a module-wide codemod may read them besides those it is given (the other Go
+ * files of a directory, a package it generated before): the engine reads them from the disk, a test
+ * from memory. A codemod reads other files through this view only: the result cache keeps what
+ * it read, and its findings count only while those files read the same (see scan-cache.ts).
+ */
+export interface ModuleFiles {
+  /** The names of the `.go` files in a directory, as the directory lists them; none if there is no such directory. */
+  goFilesIn(dir: string): string[];
+  /** A file's text, undefined if there is no such file. */
+  text(path: string): string | undefined;
+}
+
+/** A finding of a module-wide codemod, for one file (which need not exist yet: then its text is empty). */
 export interface ModuleDiagnostic {
   path: string;
   diagnostic: Diagnostic;
@@ -66,38 +79,30 @@ export interface Codemod {
   /** For a module-wide codemod: a file whose text matches makes it need every file of the file's directory too. */
   needsDirectoryOf?: RegExp;
   run?(file: GoFile, options: CodemodOptions): Diagnostic[];
-  /** For codemods that must see every file of a module (those its version range admits). */
-  runModule?(module: GoModule, files: readonly GoFile[], options: CodemodOptions): ModuleDiagnostic[];
-  /**
-   * For a module-wide codemod: the directories whose Go files `runModule` reads besides the
-   * files it is given and theirs (env-config: its config package's). Declared, its findings
-   * are kept in the result cache, keyed by every Go file of those directories; absent, they
-   * are found anew on every run.
-   */
-  moduleReads?(module: GoModule, options: CodemodOptions): string[];
+  /** For codemods that must see every file of a module (those its version range admits); others it reads through `moduleFiles`. */
+  runModule?(module: GoModule, files: readonly GoFile[], options: CodemodOptions, moduleFiles: ModuleFiles): ModuleDiagnostic[];
 }
 
 /** A codemod as its module writes it: `run` and `runModule` see its own options, typed as declared. */
-export interface CodemodDefinition<D extends OptionDeclarations> extends Omit<Codemod, 'options' | 'run' | 'runModule' | 'moduleReads'> {
+export interface CodemodDefinition<D extends OptionDeclarations> extends Omit<Codemod, 'options' | 'run' | 'runModule'> {
   options?: D;
   run?(file: GoFile, options: OptionValues<D>): Diagnostic[];
-  runModule?(module: GoModule, files: readonly GoFile[], options: OptionValues<D>): ModuleDiagnostic[];
-  moduleReads?(module: GoModule, options: OptionValues<D>): string[];
+  runModule?(module: GoModule, files: readonly GoFile[], options: OptionValues<D>, moduleFiles: ModuleFiles): ModuleDiagnostic[];
 }
 
 /** The registry's codemod of a definition: its `run` and `runModule` are given their options checked against its declarations. */
 export function defineCodemod<const D extends OptionDeclarations = Record<never, CodemodOption>>(
   definition: CodemodDefinition<D>,
 ): Codemod {
-  const { run, runModule, moduleReads, ...codemod } = definition;
+  const { run, runModule, ...codemod } = definition;
   const typed = (values: CodemodOptions) => declaredValues(definition.name, definition.options, values);
   return {
     ...codemod,
     ...(run && { run: (file: GoFile, values: CodemodOptions) => run(file, typed(values)) }),
     ...(runModule && {
-      runModule: (module: GoModule, files: readonly GoFile[], values: CodemodOptions) => runModule(module, files, typed(values)),
+      runModule: (module: GoModule, files: readonly GoFile[], values: CodemodOptions, moduleFiles: ModuleFiles) =>
+        runModule(module, files, typed(values), moduleFiles),
     }),
-    ...(moduleReads && { moduleReads: (module: GoModule, values: CodemodOptions) => moduleReads(module, typed(values)) }),
   };
 }
 

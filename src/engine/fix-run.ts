@@ -12,6 +12,7 @@ import { NotWritable, writeSourceAtomic } from './source.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { displayPath } from '../output/text.js';
+import { HelperProcesses } from '../go/helper-process.js';
 import { verifyFiles } from '../proof/verify.js';
 
 export interface FixRunOptions extends Omit<RunOptions, 'verify'> {
@@ -42,21 +43,29 @@ export async function runFix(
   io: Io,
 ): Promise<FixRun | undefined> {
   const { mode, review, onProgressEnd, note, allowDirty, ...run } = options;
-  const result = await runCodemods(paths, codemods, {
-    ...run,
-    verify: options.verify && !review,
-    typeFacts: options.typeFacts ?? options.verify,
-  });
-  onProgressEnd?.();
-  if (review) {
-    if (!(await reviewed(result, review, allowDirty, io))) return undefined;
-    if (options.verify)
-      result.verification = await verifyFiles(result.files, {
-        download: run.download ?? false,
-        vetEveryConfig: run.vetEveryConfig ?? false,
-        onProgress: run.onProgress,
-      });
+  const helpers = new HelperProcesses();
+  let result: RunResult;
+  try {
+    result = await runCodemods(paths, codemods, {
+      ...run,
+      verify: options.verify && !review,
+      typeFacts: options.typeFacts ?? options.verify,
+      helpers,
+    });
     onProgressEnd?.();
+    if (review) {
+      if (!(await reviewed(result, review, allowDirty, io))) return undefined;
+      if (options.verify)
+        result.verification = await verifyFiles(result.files, {
+          download: run.download ?? false,
+          vetEveryConfig: run.vetEveryConfig ?? false,
+          onProgress: run.onProgress,
+          helpers,
+        });
+      onProgressEnd?.();
+    }
+  } finally {
+    helpers.close();
   }
   const changed = result.files.filter((f) => willChange(f, options.verify));
   if (mode === 'write') await writeChanged(changed, allowDirty, io, note);

@@ -2,7 +2,7 @@
 // codemod may match, parse once, per-file codemods: see scan.ts), run the module-wide codemods
 // on the files they need, merge their fixes, then format (render.ts) and verify (verify.ts).
 // Printing and writing are the caller's (see cli.ts).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   applyFindings,
@@ -14,7 +14,7 @@ import {
   type FixedFile,
   type SyntaxCheck,
 } from './analyze.js';
-import { appliesTo, mayMatch, type Codemod, type OptionsByCodemod } from './codemod.js';
+import { appliesTo, mayMatch, type Codemod, type ModuleFiles, type OptionsByCodemod } from './codemod.js';
 import { discoverGoFiles, type Exclude } from './discover.js';
 import type { GoFile } from '../go/file.js';
 import { ModuleFinder, type GoModule } from '../go/module.js';
@@ -24,7 +24,8 @@ import { loadGoParser, type GoParser } from './parse.js';
 import { renderFiles } from './render.js';
 import { scanDirectories } from './pool.js';
 import type { ResultCache } from './cache.js';
-import { moduleReadsOf, readDirectories, ScanCache, type ModuleFindings, type ModuleRun } from './scan-cache.js';
+import { readFiles, type ReadFiles } from './directory-files.js';
+import { recordReads, ScanCache, type ModuleFindings, type ModuleRun } from './scan-cache.js';
 import {
   bugMessage,
   brokenFixMessage,
@@ -36,8 +37,9 @@ import {
 } from './scan.js';
 import { TypeFacts, type FileTypes } from '../go/facts.js';
 import { typeFactsFor, type RunTypes } from './type-facts.js';
-import { decodeSource, readSource, type SourceText } from './source.js';
+import { decodeSource, filesOnDisk, readSource, type SourceText } from './source.js';
 import { verifyFiles } from '../proof/verify.js';
+import { HelperProcesses } from '../go/helper-process.js';
 
 export interface RunOptions {
   /** Resolves relative paths; default the process's working directory. */
@@ -65,6 +67,8 @@ export interface RunOptions {
   goOutsideModule?: GoVersion;
   /** Told how far the run is, as it goes. */
   onProgress?: (progress: Progress) => void;
+  /** The run's helper processes, shared by the type facts and the proof (else the run's own, ended with it). */
+  helpers?: HelperProcesses;
 }
 
 /** Which files a run sees and at which version: the options reports that change nothing share. */
@@ -72,19 +76,26 @@ export type FileOptions = Pick<RunOptions, 'exclude' | 'goOutsideModule'>;
 
 /** Runs codemods on the Go files under `paths`: analyse, format, verify. Writes nothing. */
 export async function runCodemods(paths: readonly string[], codemods: readonly Codemod[], options: RunOptions = {}): Promise<RunResult> {
-  const result = await analyzeFiles(paths, codemods, options.cwd ?? process.cwd(), {
-    ...options,
-    typeFacts: options.typeFacts ?? options.verify ?? true,
-  });
-  await renderFiles(result.files.filter((f) => f.applied.length > 0), options.cache);
-  options.cache?.trim();
-  if (options.verify ?? true)
-    result.verification = await verifyFiles(result.files, {
-      download: options.download ?? false,
-      vetEveryConfig: options.vetEveryConfig ?? false,
-      onProgress: options.onProgress,
+  const helpers = options.helpers ?? new HelperProcesses();
+  try {
+    const result = await analyzeFiles(paths, codemods, options.cwd ?? process.cwd(), {
+      ...options,
+      helpers,
+      typeFacts: options.typeFacts ?? options.verify ?? true,
     });
-  return result;
+    await renderFiles(result.files.filter((f) => f.applied.length > 0), options.cache);
+    options.cache?.trim();
+    if (options.verify ?? true)
+      result.verification = await verifyFiles(result.files, {
+        download: options.download ?? false,
+        vetEveryConfig: options.vetEveryConfig ?? false,
+        onProgress: options.onProgress,
+        helpers,
+      });
+    return result;
+  } finally {
+    if (!options.helpers) helpers.close();
+  }
 }
 
 /** A file with findings and its place in the run's order (files created by codemods come last). */
@@ -97,14 +108,14 @@ async function analyzeFiles(
   paths: readonly string[],
   codemods: readonly Codemod[],
   cwd: string,
-  { codemodOptions: options = {}, threads, onProgress, typeFacts, cache, ...files }: RunOptions,
+  { codemodOptions: options = {}, threads, onProgress, typeFacts, helpers, cache, ...files }: RunOptions,
 ): Promise<RunResult> {
   const parser = await loadGoParser();
   const result: RunResult = { files: [], warnings: [], scanned: 0 };
   const modules = new ModuleFinder();
   const discovered = discoverGoFiles(paths, cwd, warnTo(result), files.exclude);
   const jobs = directoryJobs(discovered, modules, files.goOutsideModule);
-  const types = typeFacts && discovered.length > 0 ? await typesOf(parser, jobs, codemods, options, onProgress) : undefined;
+  const types = typeFacts && discovered.length > 0 ? await typesOf(parser, jobs, codemods, { options, onProgress, helpers }) : undefined;
   if (types) result.types = { checks: types.checks, untyped: [] };
   const warnings: FileWarning[] = [];
   const placed = new Map<string, Placed>();
@@ -214,8 +225,7 @@ async function typesOf(
   parser: GoParser,
   jobs: ReadonlyArray<{ job: DirectoryJob; module: GoModule | undefined }>,
   codemods: readonly Codemod[],
-  options: OptionsByCodemod,
-  onProgress: RunOptions['onProgress'],
+  { options, onProgress, helpers }: { options: OptionsByCodemod; onProgress: RunOptions['onProgress']; helpers: RunOptions['helpers'] },
 ): Promise<RunTypes> {
   onProgress?.({ stage: 'types' });
   const wanted = (text: string, module: GoModule) => {
@@ -237,6 +247,7 @@ async function typesOf(
     jobs.flatMap(({ job, module }) => job.files.map((f) => ({ path: f.path, module }))),
     wanted,
     proposesFix,
+    helpers,
   );
   for (const { job } of jobs) {
     const mine: Record<string, FileTypes> = {};
@@ -277,24 +288,23 @@ interface ModuleOutcome extends ModuleFindings {
 
 /**
  * The module-wide codemods' findings (see moduleFindings), from the cache when they are kept
- * there for the directories they read as those are now. Found anew, they are kept if those
- * directories did not change meanwhile and no codemod failed.
+ * there for the files they need as those read now, and the other files they read through their
+ * view read the same. Found anew, they are kept unless a codemod failed.
  */
 function cachedModuleFindings(
   parser: GoParser,
   run: ModuleRun,
   { codemods, options, bugs, cache }: { codemods: readonly Codemod[]; options: OptionsByCodemod; bugs: Warning[]; cache?: ScanCache },
 ): ModuleOutcome {
-  const dirs = cache && moduleReadsOf(run, codemods, options);
-  const paths = neededPaths(run.needs);
-  if (!cache || !dirs) return moduleFindings(parser, run, codemods, options, bugs, () => undefined);
-  const before = readDirectories(dirs, paths);
-  const kept = cache.getModule(run, before.digest);
-  if (kept) return { ...kept, sources: sourcesOf(paths, (p) => before.read.get(p)) };
+  const needed = readFiles(neededPaths(run.needs));
+  const sources = sourcesOf(needed.read);
+  const kept = cache?.getModule(run, needed.digest, filesOnDisk);
+  if (kept) return { ...kept, sources };
+  const recording = recordReads(filesOnDisk);
   const failed = bugs.length;
-  const found = moduleFindings(parser, run, codemods, options, bugs, (p) => before.read.get(p));
-  if (bugs.length === failed && readDirectories(dirs, paths).digest === before.digest) cache.putModule(run, before.digest, found);
-  return found;
+  const found = moduleFindings(parser, run, { codemods, options, bugs }, sources, cache ? recording.files : filesOnDisk);
+  if (cache && bugs.length === failed) cache.putModule(run, needed.digest, recording.reads, found);
+  return { ...found, sources };
 }
 
 /** Every file a module-wide codemod needs, sorted. */
@@ -302,17 +312,12 @@ function neededPaths(needs: ModuleRun['needs']): string[] {
   return [...new Set([...needs.values()].flatMap((s) => [...s]))].sort();
 }
 
-/** The texts of the files, from their bytes (`bytes`: as read; undefined: read now); those that cannot be read are left out. */
-function sourcesOf(paths: readonly string[], bytes: (path: string) => Buffer | { error: string } | undefined): Map<string, SourceText> {
+/** The texts of the files read; those that could not be read or are not UTF-8 are left out (the directory's scan warned). */
+function sourcesOf(read: ReadFiles): Map<string, SourceText> {
   const sources = new Map<string, SourceText>();
-  for (const path of paths) {
-    try {
-      const b = bytes(path) ?? readFileSync(path);
-      const source = 'error' in b ? undefined : decodeSource(b);
-      if (source) sources.set(path, source); // else the directory's scan warned
-    } catch {
-      // gone or unreadable since the directory's scan read it: the codemods do without it
-    }
+  for (const [path, bytes] of read) {
+    const source = 'error' in bytes ? undefined : decodeSource(bytes);
+    if (source) sources.set(path, source);
   }
   return sources;
 }
@@ -321,12 +326,10 @@ function sourcesOf(paths: readonly string[], bytes: (path: string) => Buffer | {
 function moduleFindings(
   parser: GoParser,
   { module, needs, types }: ModuleRun,
-  codemods: readonly Codemod[],
-  options: OptionsByCodemod,
-  bugs: Warning[],
-  bytes: (path: string) => Buffer | { error: string } | undefined,
-): ModuleOutcome {
-  const sources = sourcesOf(neededPaths(needs), bytes);
+  { codemods, options, bugs }: { codemods: readonly Codemod[]; options: OptionsByCodemod; bugs: Warning[] },
+  sources: ReadonlyMap<string, SourceText>,
+  moduleFiles: ModuleFiles,
+): ModuleFindings {
   const { opened, dispose } = openFiles(parser, sources, module.goVersion, types);
   const findings = new Map<string, Finding[]>();
   try {
@@ -335,7 +338,7 @@ function moduleFindings(
       if (!codemod.runModule || !mine) continue;
       const admitted = [...opened.values()].filter((f) => mine.has(f.path) && appliesTo(codemod, f.goVersion));
       try {
-        for (const { path, diagnostic } of codemod.runModule(module, admitted, options[codemod.name] ?? {})) {
+        for (const { path, diagnostic } of codemod.runModule(module, admitted, options[codemod.name] ?? {}, moduleFiles)) {
           const file = opened.get(path);
           if (file && suppressions(file).silences(codemod.name, diagnostic.start)) continue;
           findings.set(path, [...(findings.get(path) ?? []), { ...diagnostic, codemod: codemod.name }]);
@@ -347,7 +350,7 @@ function moduleFindings(
   } finally {
     dispose();
   }
-  return { findings, sources, goVersions: new Map([...opened].map(([path, file]) => [path, file.goVersion])) };
+  return { findings, goVersions: new Map([...opened].map(([path, file]) => [path, file.goVersion])) };
 }
 
 /** Parses the texts (generated and unparsable files left out), with their type facts if known; `dispose` frees every tree. */
@@ -391,7 +394,7 @@ function warnTo(result: RunResult) {
 export async function inspectModules(
   paths: readonly string[],
   cwd: string,
-  fn: (module: GoModule, files: readonly GoFile[]) => void,
+  fn: (module: GoModule, files: readonly GoFile[], moduleFiles: ModuleFiles) => void,
   options: FileOptions = {},
 ): Promise<Warning[]> {
   const parser = await loadGoParser();
@@ -411,7 +414,7 @@ export async function inspectModules(
       disposers.push(dispose);
       byModule.set(module, [...(byModule.get(module) ?? []), ...opened.values()]);
     }
-    for (const [module, files] of byModule) fn(module, files);
+    for (const [module, files] of byModule) fn(module, files, filesOnDisk);
   } finally {
     for (const dispose of disposers) dispose();
   }

@@ -4,16 +4,17 @@
 // the bytes of every Go file of the directory (the package index reads the siblings: see
 // directory-files.ts), of the codemods and their options, and of goprod's own code and grammar:
 // the key is a digest of all of these, so an entry found is what a fresh scan would give. The
-// module-wide codemods' findings are kept per module when each declares the directories it
-// reads (Codemod.moduleReads), and whether a fixed text parses, by the text.
+// module-wide codemods' findings are kept per module, with what they read through their view of
+// other files (ModuleFiles), which must read the same for the entry to count; and whether a
+// fixed text parses, by the text.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import { cacheKey, type ResultCache } from './cache.js';
-import type { Codemod, OptionsByCodemod } from './codemod.js';
-import { readDirectoryFiles, type DirectoryFiles } from './directory-files.js';
+import type { Codemod, ModuleFiles, OptionsByCodemod } from './codemod.js';
+import { readDirectoryFiles } from './directory-files.js';
 import type { Finding, SyntaxCheck } from './analyze.js';
 import type { FileTypes } from '../go/facts.js';
 import type { GoModule } from '../go/module.js';
@@ -68,22 +69,27 @@ export class ScanCache {
 
   /**
    * The module-wide codemods' findings for a module, kept under its needs (the files each codemod
-   * is given), their type facts, and `digest`: that of every Go file of the directories they read
-   * (see moduleReadsOf).
+   * is given), their type facts and `digest` (that of those files' bytes), if every other file the
+   * codemods read through their view (ModuleFiles) still reads as it did.
    */
-  getModule(run: ModuleRun, digest: string): ModuleFindings | undefined {
+  getModule(run: ModuleRun, digest: string, files: ModuleFiles): ModuleFindings | undefined {
     const kept = this.cache.get(this.moduleKeyOf(run, digest));
-    if (!kept) return undefined;
+    let entry: Partial<ModuleEntry> | null;
     try {
-      const entry = deserialize(kept) as Partial<ModuleFindings> | null;
-      return entry?.findings instanceof Map && entry.goVersions instanceof Map ? (entry as ModuleFindings) : undefined;
+      entry = kept ? (deserialize(kept) as Partial<ModuleEntry> | null) : null;
     } catch {
       return undefined;
     }
+    if (!(entry?.findings instanceof Map && entry.goVersions instanceof Map && Array.isArray(entry.reads))) return undefined;
+    const now = (kind: ModuleRead[0], path: string) => answerDigest(kind === 'dir' ? files.goFilesIn(path) : files.text(path));
+    const same = entry.reads.every(([kind, path, answer]) => now(kind, path) === answer);
+    return same ? { findings: entry.findings, goVersions: entry.goVersions } : undefined;
   }
 
-  putModule(run: ModuleRun, digest: string, found: ModuleFindings): void {
-    this.cache.put(this.moduleKeyOf(run, digest), serialize({ findings: found.findings, goVersions: found.goVersions }));
+  /** Keeps what the module-wide codemods found, with what they read through their view (see recordReads). */
+  putModule(run: ModuleRun, digest: string, reads: readonly ModuleRead[], found: ModuleFindings): void {
+    const entry: ModuleEntry = { reads: [...reads], findings: found.findings, goVersions: found.goVersions };
+    this.cache.put(this.moduleKeyOf(run, digest), serialize(entry));
   }
 
   /** A check of whole texts (one that depends on the text alone) whose answers are kept. */
@@ -123,33 +129,28 @@ export interface ModuleFindings {
   goVersions: Map<string, GoVersion>;
 }
 
-/**
- * The directories whose Go files the module-wide codemods of a run read: those of the files
- * they are given, and those each declares (Codemod.moduleReads); undefined when one of them
- * declares none (its findings cannot be kept).
- */
-export function moduleReadsOf(run: ModuleRun, codemods: readonly Codemod[], options: OptionsByCodemod): string[] | undefined {
-  const dirs = new Set<string>();
-  for (const codemod of codemods.filter((c) => c.runModule && run.needs.has(c.name))) {
-    if (!codemod.moduleReads) return undefined;
-    for (const dir of codemod.moduleReads(run.module, options[codemod.name] ?? {})) dirs.add(dir);
-    for (const path of run.needs.get(codemod.name)!) dirs.add(dirname(path));
-  }
-  return [...dirs].sort();
+/** A read through a module-wide codemod's view of other files: a directory's Go files or a file's text, and a digest of the answer. */
+export type ModuleRead = readonly ['dir' | 'text', string, string];
+
+interface ModuleEntry extends ModuleFindings {
+  reads: ModuleRead[];
 }
 
-/** The Go files of the directories, as read now (the files in `paths` too), and their digest. */
-export function readDirectories(dirs: readonly string[], paths: Iterable<string>): { digest: string; read: DirectoryFiles['read'] } {
-  const byDir = new Map<string, string[]>(dirs.map((d) => [d, []]));
-  for (const path of paths) byDir.get(dirname(path))?.push(path);
-  const read = new Map<string, Buffer | { error: string }>();
-  const digests: string[] = [];
-  for (const [dir, mine] of byDir) {
-    const files = readDirectoryFiles(dir, mine);
-    for (const [path, bytes] of files.read) read.set(path, bytes);
-    digests.push(dir, files.digest);
-  }
-  return { digest: cacheKey(...digests), read };
+/** The view `files`, keeping a record of every read and its answer (for putModule). */
+export function recordReads(files: ModuleFiles): { files: ModuleFiles; reads: ModuleRead[] } {
+  const reads: ModuleRead[] = [];
+  const recorded = <T extends string[] | string | undefined>(kind: ModuleRead[0], path: string, answer: T): T => {
+    reads.push([kind, path, answerDigest(answer)]);
+    return answer;
+  };
+  return {
+    files: { goFilesIn: (dir) => recorded('dir', dir, files.goFilesIn(dir)), text: (path) => recorded('text', path, files.text(path)) },
+    reads,
+  };
+}
+
+function answerDigest(answer: string[] | string | undefined): string {
+  return answer === undefined ? 'absent' : cacheKey(JSON.stringify(answer));
 }
 
 /** The scan as kept, or undefined when it should not be: it caught a goprod bug (which may depend on the thread, a stack's size). */

@@ -7,6 +7,7 @@ import {
   constants,
   existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   renameSync,
@@ -15,6 +16,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { ModuleFiles } from './codemod.js';
 import { temporaryPath } from './interrupt.js';
 
 const BOM = '\uFEFF';
@@ -41,6 +43,12 @@ export function decodeSource(bytes: Uint8Array): SourceText | undefined {
   }
   return text.startsWith(BOM) ? { text: text.slice(1), bom: true } : { text, bom: false };
 }
+
+/** The module's files as the disk has them, for a module-wide codemod (see ModuleFiles). */
+export const filesOnDisk: ModuleFiles = {
+  goFilesIn: (dir) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.go')) : []),
+  text: (path) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined),
+};
 
 export function withBom(source: SourceText, text: string): string {
   return source.bom ? BOM + text : text;

@@ -10,6 +10,7 @@ import { basename, dirname, relative } from 'node:path';
 import { configKey, describeConfig, type BuildConfig } from '../go/constraint.js';
 import type { FileTypes } from '../go/facts.js';
 import { helperBinary } from '../go/helper.js';
+import { HelperProcesses, type HelperProcess } from '../go/helper-process.js';
 import { workspaceOf, type GoModule } from '../go/module.js';
 import {
   installedToolchain,
@@ -45,6 +46,7 @@ export async function typeFactsFor(
   files: ReadonlyArray<{ path: string; module: GoModule | undefined }>,
   wanted: (text: string, module: GoModule) => boolean = () => true,
   proposesFix: (path: string, text: string, module: GoModule) => boolean = () => true,
+  helpers?: HelperProcesses,
 ): Promise<RunTypes> {
   const out: RunTypes = { files: new Map(), warnings: [], checks: [] };
   const byModule = new Map<string, { module: GoModule; paths: string[] }>();
@@ -54,10 +56,10 @@ export async function typeFactsFor(
   }
   if (byModule.size === 0) return out;
   let toolchain: Toolchain;
-  let helper: string;
+  let binary: string;
   try {
     toolchain = await installedToolchain();
-    helper = await helperBinary(toolchain);
+    binary = await helperBinary(toolchain);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     out.warnings.push({ path: [...byModule.keys()][0]!, message: `no type facts: ${why}; codemods decide from syntax alone` });
@@ -65,20 +67,38 @@ export async function typeFactsFor(
       for (const path of paths) out.files.set(path, { untyped: "goprod's Go helper could not be built" });
     return out;
   }
-  for (const { module, paths } of byModule.values()) {
-    const texts = new Map<string, string>();
-    for (const path of paths) {
-      let text: string | undefined;
-      try {
-        text = readSource(path)?.text;
-      } catch {
-        text = undefined; // the scan says why it cannot read it
-      }
-      if (text !== undefined && wanted(text, module)) texts.set(path, text);
-    }
-    if (texts.size > 0) await moduleFacts(module, texts, toolchain, helper, out, (path, text) => proposesFix(path, text, module));
+  const running = helpers ?? new HelperProcesses();
+  try {
+    for (const { module, paths } of byModule.values()) await typeModule(module, paths, running.of(binary), { toolchain, wanted, proposesFix, out });
+  } finally {
+    if (!helpers) running.close();
   }
   return out;
+}
+
+/** The facts of a module's files that codemods may ask about (`wanted`). */
+async function typeModule(
+  module: GoModule,
+  paths: readonly string[],
+  helper: HelperProcess,
+  { toolchain, wanted, proposesFix, out }: {
+    toolchain: Toolchain;
+    wanted: (text: string, module: GoModule) => boolean;
+    proposesFix: (path: string, text: string, module: GoModule) => boolean;
+    out: RunTypes;
+  },
+): Promise<void> {
+  const texts = new Map<string, string>();
+  for (const path of paths) {
+    let text: string | undefined;
+    try {
+      text = readSource(path)?.text;
+    } catch {
+      text = undefined; // the scan says why it cannot read it
+    }
+    if (text !== undefined && wanted(text, module)) texts.set(path, text);
+  }
+  if (texts.size > 0) await moduleFacts(module, texts, toolchain, helper, out, (path, text) => proposesFix(path, text, module));
 }
 
 /** The facts of a module's files (by path, with their texts). */
@@ -86,7 +106,7 @@ async function moduleFacts(
   module: GoModule,
   texts: ReadonlyMap<string, string>,
   toolchain: Toolchain,
-  helper: string,
+  helper: HelperProcess,
   out: RunTypes,
   proposesFix: (path: string, text: string) => boolean,
 ): Promise<void> {

@@ -1,8 +1,8 @@
 // env-config's decision for each read: moved into the config package, kept live (a variable
 // the module sets at run time or in its tests), or left (a computed name, a wrapper, a write
 // goprod cannot enumerate, a hand-written package in the way).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { ModuleFiles } from '../engine/codemod.js';
 import type { GoFile } from '../go/file.js';
 import type { GoModule } from '../go/module.js';
 import { short } from '../go/values.js';
@@ -32,7 +32,7 @@ export const REASONS = {
  * write goprod cannot enumerate (a name from input, os.Clearenv) blocks the whole module;
  * `blocked` names that one place.
  */
-export function classify(module: GoModule, files: readonly GoFile[], options: InventoryOptions) {
+export function classify(module: GoModule, files: readonly GoFile[], options: InventoryOptions, moduleFiles: ModuleFiles) {
   const { configDir, reads, wrappers, variables } = inventory(module, files, options);
   const ctx = { modulePath: module.path, moduleDir: module.dir, files };
   const at = (f: GoFile, node: { startIndex: number }) => `${relative(module.dir, f.path)}:${f.line(node.startIndex)}`;
@@ -45,7 +45,7 @@ export function classify(module: GoModule, files: readonly GoFile[], options: In
   const unknown = writes.filter((w) => w.names === undefined);
   const more = unknown.length > 1 ? `; ${unknown.length - 1} more ${unknown.length === 2 ? 'place does' : 'places do'} too` : '';
   const blocked =
-    configBlocker(module, configDir) ??
+    configBlocker(module, configDir, moduleFiles) ??
     (unknown[0] &&
       `${unknown[0].at} (${short(unknown[0].text, 60)}) changes variables goprod cannot name (${unknown[0].unknown})${more}, so reading ` +
         `the environment once would change behaviour`);
@@ -93,10 +93,9 @@ function outcomeOf(read: EnvRead, { wrappers, blocked, configDir, writer }: Deci
 }
 
 /** Why the config package cannot be (re)generated: a hand-written package is in the way. */
-function configBlocker(module: GoModule, configDir: string): string | undefined {
+function configBlocker(module: GoModule, configDir: string, moduleFiles: ModuleFiles): string | undefined {
   const dir = join(module.dir, configDir);
-  if (!existsSync(dir)) return undefined;
-  const handWritten = readdirSync(dir).filter((f) => f.endsWith('.go') && !readFileSync(join(dir, f), 'utf8').startsWith(MARKER));
+  const handWritten = moduleFiles.goFilesIn(dir).filter((f) => !(moduleFiles.text(join(dir, f)) ?? '').startsWith(MARKER));
   const files =
     handWritten.length > 3 ? `${handWritten.slice(0, 3).join(', ')} and ${handWritten.length - 3} more` : handWritten.join(', ');
   return handWritten.length > 0

@@ -1,9 +1,9 @@
 // env-config's inventory: the environment reads of a module (direct, and through wrappers such
 // as getEnv("PORT", "8080")), the variables they make, and those a previous run recorded in the
 // generated package.
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { arrayOf, boolean, oneOf, object, optional, parseChecked, string } from '../checked-json.js';
+import type { ModuleFiles } from '../engine/codemod.js';
 import type { GoFile } from '../go/file.js';
 import type { GoModule } from '../go/module.js';
 import { envReads, envVariables, envWrappers, wrappedReads, type EnvVariable } from './reads.js';
@@ -22,7 +22,7 @@ export const INVENTORY = '// goprod:env-config ';
 
 /** The module's environment reads (outside the config package; tests only if asked) and the variables they make. */
 export function inventory(module: GoModule, files: readonly GoFile[], options: InventoryOptions) {
-  const configDir = configDirOf(options);
+  const configDir = (options.configPkg ?? DEFAULT_CONFIG_PKG).replace(/^\.?\/+|\/+$/g, '');
   const sources = files.filter(
     (f) => (options.includeTests || !f.path.endsWith('_test.go')) && !f.path.startsWith(join(module.dir, configDir, '/')),
   );
@@ -32,21 +32,21 @@ export function inventory(module: GoModule, files: readonly GoFile[], options: I
   return { configDir, sources, reads, wrappers, variables: envVariables(reads) };
 }
 
-/** The config package's directory, relative to the module root. */
-export function configDirOf(options: InventoryOptions): string {
-  return (options.configPkg ?? DEFAULT_CONFIG_PKG).replace(/^\.?\/+|\/+$/g, '');
-}
-
 /** The variables read now, plus those a previous run moved into the generated package. */
-export function withPrevious(variables: readonly EnvVariable[], module: GoModule, configDir: string): EnvVariable[] {
-  const previous = previousInventory(join(module.dir, configDir, 'config.go'));
+export function withPrevious(
+  variables: readonly EnvVariable[],
+  module: GoModule,
+  configDir: string,
+  moduleFiles: ModuleFiles,
+): EnvVariable[] {
+  const previous = previousInventory(moduleFiles.text(join(module.dir, configDir, 'config.go')));
   return [...variables, ...previous.filter((p) => !variables.some((v) => v.name === p.name))].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** The variables a previous run recorded in the generated package, so an update keeps them. */
-function previousInventory(path: string): EnvVariable[] {
-  if (!existsSync(path)) return [];
-  const line = readFileSync(path, 'utf8')
+/** The variables a previous run recorded in the generated package (its text, if it exists), so an update keeps them. */
+function previousInventory(generated: string | undefined): EnvVariable[] {
+  if (generated === undefined) return [];
+  const line = generated
     .split('\n')
     .find((l) => l.startsWith(INVENTORY));
   if (!line) return [];

@@ -37,8 +37,8 @@ export async function envInventory(
   const warnings = await inspectModules(
     paths,
     cwd,
-    (module, files) => {
-      const { configDir, variables, outcomes } = classify(module, files, options);
+    (module, files, moduleFiles) => {
+      const { configDir, variables, outcomes } = classify(module, files, options, moduleFiles);
       const where = (r: ReadOutcome['read']) => `${displayPath(r.file.path, cwd)}:${r.file.line(r.call.startIndex)}`;
       const readAt = new Map(variables.map((v) => [v.name, v.reads.map(where)]));
       const computed = outcomes.filter((o) => o.outcome === 'left' && o.reason === REASONS.computed).map((o) => where(o.read));
@@ -49,7 +49,7 @@ export async function envInventory(
         live: byReason(outcomes, 'live'),
         left: byReason(outcomes, 'left'),
       };
-      modules.push({ module, variables: withPrevious(variables, module, configDir), computed, readAt, envConfig });
+      modules.push({ module, variables: withPrevious(variables, module, configDir, moduleFiles), computed, readAt, envConfig });
     },
     files,
   );

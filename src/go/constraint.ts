@@ -17,26 +17,36 @@ export interface Platform {
   firstClass: boolean;
 }
 
-export type ConstraintExpr = { tag: string } | { not: ConstraintExpr } | { and: [ConstraintExpr, ConstraintExpr] } | { or: [ConstraintExpr, ConstraintExpr] };
+export type ConstraintExpr =
+  { tag: string } | { not: ConstraintExpr } | { and: [ConstraintExpr, ConstraintExpr] } | { or: [ConstraintExpr, ConstraintExpr] };
 
 // go/build's syslist.go: the names a file suffix or a tag can mean, whether or not this toolchain builds for them.
-const KNOWN_OS = new Set(['aix', 'android', 'darwin', 'dragonfly', 'freebsd', 'hurd', 'illumos', 'ios', 'js', 'linux', 'nacl', 'netbsd', 'openbsd', 'plan9', 'solaris', 'wasip1', 'windows', 'zos']);
-const UNIX_OS = new Set(['aix', 'android', 'darwin', 'dragonfly', 'freebsd', 'hurd', 'illumos', 'ios', 'linux', 'netbsd', 'openbsd', 'solaris']);
-const KNOWN_ARCH = new Set(['386', 'amd64', 'amd64p32', 'arm', 'armbe', 'arm64', 'arm64be', 'loong64', 'mips', 'mipsle', 'mips64', 'mips64le', 'mips64p32', 'mips64p32le', 'ppc', 'ppc64', 'ppc64le', 'riscv', 'riscv64', 's390', 's390x', 'sparc', 'sparc64', 'wasm']);
+const KNOWN_OS = new Set([
+  'aix', 'android', 'darwin', 'dragonfly', 'freebsd', 'hurd', 'illumos', 'ios', 'js', 'linux', 'nacl', 'netbsd', 'openbsd', 'plan9',
+  'solaris', 'wasip1', 'windows', 'zos',
+]);
+const UNIX_OS = new Set([
+  'aix', 'android', 'darwin', 'dragonfly', 'freebsd', 'hurd', 'illumos', 'ios', 'linux', 'netbsd', 'openbsd', 'solaris',
+]);
+const KNOWN_ARCH = new Set([
+  '386', 'amd64', 'amd64p32', 'arm', 'armbe', 'arm64', 'arm64be', 'loong64', 'mips', 'mipsle', 'mips64', 'mips64le', 'mips64p32',
+  'mips64p32le', 'ppc', 'ppc64', 'ppc64le', 'riscv', 'riscv64', 's390', 's390x', 'sparc', 'sparc64', 'wasm',
+]);
 
 /** Parses a `//go:build` expression; undefined if it is malformed (the go command rejects the file then). */
 export function parseBuildExpr(text: string): ConstraintExpr | undefined {
   const tokens = text.match(/\|\||&&|!|\(|\)|[^\s|&!()]+/g) ?? [];
   let at = 0;
   /** A left-associative chain of operands joined by `op`. */
-  const chain = (op: string, operand: () => ConstraintExpr, join: (x: ConstraintExpr, y: ConstraintExpr) => ConstraintExpr) => (): ConstraintExpr => {
-    let x = operand();
-    while (tokens[at] === op) {
-      at++;
-      x = join(x, operand());
-    }
-    return x;
-  };
+  const chain =
+    (op: string, operand: () => ConstraintExpr, join: (x: ConstraintExpr, y: ConstraintExpr) => ConstraintExpr) => (): ConstraintExpr => {
+      let x = operand();
+      while (tokens[at] === op) {
+        at++;
+        x = join(x, operand());
+      }
+      return x;
+    };
   // `not` is declared below: it is looked up when a chain runs, not now.
   const and = chain('&&', () => not(), (x, y) => ({ and: [x, y] }));
   const or = chain('||', and, (x, y) => ({ or: [x, y] }));
@@ -61,10 +71,19 @@ export function parseBuildExpr(text: string): ConstraintExpr | undefined {
 
 /** Legacy `// +build a,!b c` lines: spaces mean or, commas and, lines and. */
 function parsePlusBuild(lines: readonly string[]): ConstraintExpr | undefined {
-  const all = (xs: ConstraintExpr[], op: 'and' | 'or'): ConstraintExpr => xs.reduce((x, y) => (op === 'and' ? { and: [x, y] } : { or: [x, y] }));
+  const all = (xs: ConstraintExpr[], op: 'and' | 'or'): ConstraintExpr =>
+    xs.reduce((x, y) => (op === 'and' ? { and: [x, y] } : { or: [x, y] }));
   const terms = lines.map((line) =>
     all(
-      line.split(/\s+/).filter(Boolean).map((option) => all(option.split(',').map((t) => (t.startsWith('!') ? { not: { tag: t.slice(1) } } : { tag: t })), 'and')),
+      line
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((option) =>
+          all(
+            option.split(',').map((t) => (t.startsWith('!') ? { not: { tag: t.slice(1) } } : { tag: t })),
+            'and',
+          ),
+        ),
       'or',
     ),
   );
@@ -106,7 +125,8 @@ export function matchTag(tag: string, config: BuildConfig, goMinor: number): boo
   if (tag === goos || tag === goarch || tag === 'gc' || config.tags.includes(tag)) return true;
   if (tag === 'cgo') return config.cgo;
   if (tag === 'unix') return UNIX_OS.has(goos);
-  if ((goos === 'android' && tag === 'linux') || (goos === 'illumos' && tag === 'solaris') || (goos === 'ios' && tag === 'darwin')) return true;
+  if ((goos === 'android' && tag === 'linux') || (goos === 'illumos' && tag === 'solaris') || (goos === 'ios' && tag === 'darwin'))
+    return true;
   const release = /^go1\.(\d+)$/.exec(tag);
   return release !== null && Number(release[1]) <= goMinor;
 }
@@ -142,7 +162,12 @@ function customTags(x: ConstraintExpr | undefined, into = new Set<string>()): Se
   if (x === undefined) return into;
   if ('tag' in x) {
     const t = x.tag;
-    const builtIn = KNOWN_OS.has(t) || KNOWN_ARCH.has(t) || ['unix', 'cgo', 'gc', 'gccgo', 'ignore'].includes(t) || /^go1\.\d+$/.test(t) || t.startsWith('goexperiment.');
+    const builtIn =
+      KNOWN_OS.has(t) ||
+      KNOWN_ARCH.has(t) ||
+      ['unix', 'cgo', 'gc', 'gccgo', 'ignore'].includes(t) ||
+      /^go1\.\d+$/.test(t) ||
+      t.startsWith('goexperiment.');
     if (!builtIn) into.add(t);
   } else if ('not' in x) customTags(x.not, into);
   else for (const y of 'and' in x ? x.and : x.or) customTags(y, into);
@@ -166,7 +191,14 @@ export function configsFor(name: string, text: string, host: BuildConfig, platfo
   // android, illumos and ios also satisfy linux, solaris and darwin: prefer the plain ones.
   const alias = (p: Platform) => ['android', 'illumos', 'ios'].includes(p.goos);
   // Among the other ports too, the host's architecture first (freebsd/amd64 before freebsd/386).
-  const rank = (p: Platform) => (p.goos === host.goos && p.goarch === host.goarch ? 0 : p.goos === host.goos ? 1 : p.goarch === host.goarch && p.firstClass ? 2 : p.firstClass ? 3 : alias(p) ? 6 : p.goarch === host.goarch ? 4 : 5);
+  const rank = (p: Platform): number => {
+    if (p.goos === host.goos && p.goarch === host.goarch) return 0;
+    if (p.goos === host.goos) return 1;
+    if (p.goarch === host.goarch && p.firstClass) return 2;
+    if (p.firstClass) return 3;
+    if (alias(p)) return 6;
+    return p.goarch === host.goarch ? 4 : 5;
+  };
   const ordered = [...platforms].sort((a, b) => rank(a) - rank(b));
   const tagSets = subsets([...customTags(fileConstraint(text))]);
   const found: BuildConfig[] = [];
@@ -186,7 +218,10 @@ export function configKey(c: BuildConfig): string {
   return `${c.goos}/${c.goarch}${c.cgo ? '' : ' cgo=0'}${c.tags.length > 0 ? ` -tags=${c.tags.join(',')}` : ''}`;
 }
 
-/** How the summary names a configuration: `windows/amd64`, `linux/amd64 -tags=integration`, cgo only where it differs from the host's default. */
+/**
+ * How the summary names a configuration: `windows/amd64`, `linux/amd64 -tags=integration`, cgo only where it differs
+ * from the host's default.
+ */
 export function describeConfig(c: BuildConfig, host: BuildConfig): string {
   const cgo = c.cgo !== host.cgo && c.goos === host.goos && c.goarch === host.goarch ? ` (cgo ${c.cgo ? 'on' : 'off'})` : '';
   return `${c.goos}/${c.goarch}${c.tags.length > 0 ? ` -tags=${c.tags.join(',')}` : ''}${cgo}`;

@@ -14,7 +14,10 @@ export function contextParameter(file: GoFile, fn: SyntaxNode): SyntaxNode | und
   return undefined;
 }
 
-/** Whether a statement (or a select case's communication) receives from `ctx.Done()`: `<-ctx.Done()`, `_ = <-ctx.Done()`, `x := <-ctx.Done()`. */
+/**
+ * Whether a statement (or a select case's communication) receives from `ctx.Done()`: `<-ctx.Done()`, `_ = <-ctx.Done()`,
+ * `x := <-ctx.Done()`.
+ */
 export function isDoneReceive(stmt: SyntaxNode | null, ctx: string): boolean {
   if (!stmt) return false;
   const value =
@@ -26,5 +29,7 @@ export function isDoneReceive(stmt: SyntaxNode | null, ctx: string): boolean {
   if (value?.type !== 'unary_expression' || value.childForFieldName('operator')?.text !== '<-') return false;
   const done = value.childForFieldName('operand');
   const fn = done?.type === 'call_expression' ? done.childForFieldName('function') : undefined;
-  return fn?.type === 'selector_expression' && fn.childForFieldName('operand')?.text === ctx && fn.childForFieldName('field')?.text === 'Done';
+  return (
+    fn?.type === 'selector_expression' && fn.childForFieldName('operand')?.text === ctx && fn.childForFieldName('field')?.text === 'Done'
+  );
 }

@@ -1,6 +1,14 @@
 // Go durations as a codemod writes them: `10s` of an option becomes `10 * time.Second`.
 
-const UNITS: Readonly<Record<string, string>> = { ns: 'Nanosecond', us: 'Microsecond', µs: 'Microsecond', ms: 'Millisecond', s: 'Second', m: 'Minute', h: 'Hour' };
+const UNITS: Readonly<Record<string, string>> = {
+  ns: 'Nanosecond',
+  us: 'Microsecond',
+  µs: 'Microsecond',
+  ms: 'Millisecond',
+  s: 'Second',
+  m: 'Minute',
+  h: 'Hour',
+};
 
 /**
  * The Go expression of a duration given as time.ParseDuration reads one unit (`10s`, `500ms`,

@@ -29,7 +29,8 @@ export function isKnownError(expr: SyntaxNode, file: GoFile): boolean {
   if (!decl) return file.pkg.isErrorVar(expr.text);
   let value = decl.value;
   while (value?.type === 'parenthesized_expression') value = children(value)[0];
-  if (value && (value.type === 'binary_expression' || value.type === 'unary_expression' || /^recover\(\s*\)$/.test(value.text))) return false;
+  if (value && (value.type === 'binary_expression' || value.type === 'unary_expression' || /^recover\(\s*\)$/.test(value.text)))
+    return false;
   const type = typeTextOf(expr, file);
   return type === undefined || type === 'error';
 }

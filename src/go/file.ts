@@ -67,7 +67,13 @@ export class GoFile {
     const fn = call.childForFieldName('function');
     const pkg = fn?.type === 'selector_expression' ? fn.childForFieldName('operand') : null;
     const member = fn?.childForFieldName('field')?.text;
-    return pkg?.type === 'identifier' && member !== undefined && funcs.includes(member) && this.importNames(importPath).includes(pkg.text) && resolve(pkg) === undefined;
+    return (
+      pkg?.type === 'identifier' &&
+      member !== undefined &&
+      funcs.includes(member) &&
+      this.importNames(importPath).includes(pkg.text) &&
+      resolve(pkg) === undefined
+    );
   }
 
   /** Whether an identifier names an imported package (and is not shadowed). */

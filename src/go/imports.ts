@@ -25,9 +25,12 @@ export function addImport(file: GoFile, path: string, name?: string): Edit | und
   if (block) {
     const specs = children(block).filter((c) => c.type === 'import_spec');
     const groups = groupsOf(file.text, specs);
-    const group = isStd(path) ? (groups.find((g) => isStd(importPath(g[0]!))) ?? groups[groups.length - 1]) : (groups.findLast((g) => !isStd(importPath(g[0]!))) ?? undefined);
+    const group = isStd(path)
+      ? (groups.find((g) => isStd(importPath(g[0]!))) ?? groups[groups.length - 1])
+      : (groups.findLast((g) => !isStd(importPath(g[0]!))) ?? undefined);
     if (group) {
-      // Where gofmt's sort puts it: a line gofmt moved would be lost in a file that was not gofmt-clean (format.ts keeps only its changes next to touched lines).
+      // Where gofmt's sort puts it: a line gofmt moved would be lost in a file that was not gofmt-clean (format.ts
+      // keeps only its changes next to touched lines).
       const next = group.find((s) => importPath(s) > path);
       if (next) {
         const start = file.text.lastIndexOf('\n', next.startIndex - 1) + 1;

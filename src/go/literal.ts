@@ -8,7 +8,18 @@ export interface DecodedString {
   spans: Array<readonly [number, number]>;
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', "'": "'", '"': '"' };
+const SIMPLE_ESCAPES: Record<string, string> = {
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+};
 
 /** Decodes a string literal, or a `+` concatenation of literals (parenthesised or not); undefined for anything else. */
 export function decodeStringExpression(node: SyntaxNode): DecodedString | undefined {

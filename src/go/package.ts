@@ -38,29 +38,47 @@ export interface Declarations {
 }
 
 /** The index of a package without other files. */
-export const NO_PACKAGE: PackageIndex = { methodResults: () => undefined, functionResults: () => undefined, methodNamedResults: () => undefined, isErrorVar: () => false, fieldType: () => undefined };
+export const NO_PACKAGE: PackageIndex = {
+  methodResults: () => undefined,
+  functionResults: () => undefined,
+  methodNamedResults: () => undefined,
+  isErrorVar: () => false,
+  fieldType: () => undefined,
+};
 
 export function declarations(root: SyntaxNode): Declarations {
-  const found: Declarations = { methods: new Map(), methodsNamed: new Map(), functions: new Map(), fields: new Map(), errorVars: new Set(), typedVars: new Map() };
+  const found: Declarations = {
+    methods: new Map(),
+    methodsNamed: new Map(),
+    functions: new Map(),
+    fields: new Map(),
+    errorVars: new Set(),
+    typedVars: new Map(),
+  };
   for (const spec of children(root).filter((d) => d.type === 'var_declaration').flatMap((d) => d.descendantsOfType('var_spec'))) {
     const values = children(spec.childForFieldName('value'));
     spec.childrenForFieldName('name').forEach((n, i) => {
       // By syntax alone: the file's own imports are not consulted, so an aliased errors package is missed.
-      if (spec.childForFieldName('type')?.text === 'error' || /^(errors\.New|fmt\.Errorf)\(/.test(values[i]?.text ?? '')) found.errorVars.add(n.text);
+      if (spec.childForFieldName('type')?.text === 'error' || /^(errors\.New|fmt\.Errorf)\(/.test(values[i]?.text ?? ''))
+        found.errorVars.add(n.text);
       const type = /^&?([A-Za-z_]\w*)\s*[({]/.exec(values[i]?.text ?? '')?.[1];
       if (type) found.typedVars.set(n.text, type);
     });
   }
   // Interfaces: `type Stream interface { Close() }` says what Close of a Stream returns.
-  for (const spec of children(root).filter((d) => d.type === 'type_declaration').flatMap((d) => children(d).filter((s) => s.type === 'type_spec'))) {
+  for (const spec of children(root)
+    .filter((d) => d.type === 'type_declaration')
+    .flatMap((d) => children(d).filter((s) => s.type === 'type_spec'))) {
     const name = spec.childForFieldName('name')!.text;
     const type = spec.childForFieldName('type');
     if (type?.type === 'interface_type') {
-      for (const method of children(type).filter((m) => m.type === 'method_elem')) found.methods.set(`${name}.${method.childForFieldName('name')!.text}`, resultSlots(method).length);
+      for (const method of children(type).filter((m) => m.type === 'method_elem'))
+        found.methods.set(`${name}.${method.childForFieldName('name')!.text}`, resultSlots(method).length);
     } else if (type?.type === 'struct_type') {
       const list = children(type).find((c) => c.type === 'field_declaration_list');
       for (const field of children(list).filter((f) => f.type === 'field_declaration')) {
-        for (const n of field.childrenForFieldName('name')) if (n) found.fields.set(`${name}.${n.text}`, field.childForFieldName('type')!.text);
+        for (const n of field.childrenForFieldName('name'))
+          if (n) found.fields.set(`${name}.${n.text}`, field.childForFieldName('type')!.text);
       }
     }
   }

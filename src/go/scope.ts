@@ -44,7 +44,10 @@ export function isLoopVariable(decl: Declaration): boolean {
   return decl.kind === 'range' || decl.declarator.parent?.type === 'for_clause';
 }
 
-/** For an identifier that stands where a declaration puts names (`x` of `x := 1`, `var x`, a parameter, `for x := range`), its declaration. */
+/**
+ * For an identifier that stands where a declaration puts names (`x` of `x := 1`, `var x`, a parameter, `for x := range`),
+ * its declaration.
+ */
 function ownDeclaration(ident: SyntaxNode): Declaration | undefined {
   const parent = ident.parent;
   const own = (decls: Declaration[]) => decls.find((d) => sameNode(d.node, ident));
@@ -61,7 +64,10 @@ function ownDeclaration(ident: SyntaxNode): Declaration | undefined {
   if (stmt.type === 'range_clause') return own(loopVariables(stmt));
   if (stmt.type !== 'short_var_declaration') return undefined;
   // `:=` redeclares a variable declared earlier in the same scope.
-  const earlier = stmt.parent?.type === 'statement_list' ? declarationsIn(stmt.parent, stmt, stmt.startIndex).findLast((d) => d.name === ident.text) : undefined;
+  const earlier =
+    stmt.parent?.type === 'statement_list'
+      ? declarationsIn(stmt.parent, stmt, stmt.startIndex).findLast((d) => d.name === ident.text)
+      : undefined;
   return earlier ?? own(declaredBy(stmt, false));
 }
 
@@ -86,7 +92,9 @@ function declarationsIn(scope: SyntaxNode, via: SyntaxNode, at: number): Declara
     }
     case 'communication_case': {
       const comm = scope.childForFieldName('communication');
-      return comm && comm.endIndex <= at && comm.type === 'receive_statement' && hasDefine(comm) ? names(comm.childForFieldName('left'), 'short-var', comm, undefined, comm.childForFieldName('right')) : [];
+      return comm && comm.endIndex <= at && comm.type === 'receive_statement' && hasDefine(comm)
+        ? names(comm.childForFieldName('left'), 'short-var', comm, undefined, comm.childForFieldName('right'))
+        : [];
     }
     case 'function_declaration':
     case 'method_declaration':
@@ -132,7 +140,9 @@ function declaredBy(stmt: SyntaxNode, packageLevel: boolean): Declaration[] {
         const nameNodes = spec.childrenForFieldName('name').filter((n): n is SyntaxNode => n !== null);
         const values = children(spec.childForFieldName('value'));
         const type = spec.childForFieldName('type') ?? undefined;
-        return nameNodes.map((n, i) => declaration(n, kind, type, values.length === nameNodes.length ? values[i] : undefined, stmt, packageLevel));
+        return nameNodes.map((n, i) =>
+          declaration(n, kind, type, values.length === nameNodes.length ? values[i] : undefined, stmt, packageLevel),
+        );
       });
     }
     case 'function_declaration': {
@@ -150,7 +160,9 @@ function declaredBy(stmt: SyntaxNode, packageLevel: boolean): Declaration[] {
 }
 
 function specs(decl: SyntaxNode): SyntaxNode[] {
-  return children(decl).flatMap((c) => (c.type.endsWith('_spec_list') ? children(c).filter((s) => s.type.endsWith('_spec')) : c.type.endsWith('_spec') ? [c] : []));
+  return children(decl).flatMap((c) =>
+    c.type.endsWith('_spec_list') ? children(c).filter((s) => s.type.endsWith('_spec')) : c.type.endsWith('_spec') ? [c] : [],
+  );
 }
 
 /** `x := v.(type)`: in a clause that names one type, x has that type. */
@@ -162,13 +174,26 @@ function typeSwitchAlias(stmt: SyntaxNode, via: SyntaxNode): Declaration[] {
   return children(alias).map((n) => declaration(n, 'type-switch', type, undefined, stmt, false));
 }
 
-function names(list: SyntaxNode | null, kind: DeclarationKind, declarator: SyntaxNode, type: SyntaxNode | undefined, right: SyntaxNode | null): Declaration[] {
+function names(
+  list: SyntaxNode | null,
+  kind: DeclarationKind,
+  declarator: SyntaxNode,
+  type: SyntaxNode | undefined,
+  right: SyntaxNode | null,
+): Declaration[] {
   const left = children(list).filter((n) => n.type === 'identifier');
   const values = right?.type === 'expression_list' ? children(right) : [];
   return left.map((n, i) => declaration(n, kind, type, values.length === left.length ? values[i] : undefined, declarator, false));
 }
 
-function declaration(node: SyntaxNode, kind: DeclarationKind, type: SyntaxNode | undefined, value: SyntaxNode | undefined, declarator: SyntaxNode, packageLevel: boolean): Declaration {
+function declaration(
+  node: SyntaxNode,
+  kind: DeclarationKind,
+  type: SyntaxNode | undefined,
+  value: SyntaxNode | undefined,
+  declarator: SyntaxNode,
+  packageLevel: boolean,
+): Declaration {
   return { name: node.text, node, kind, type, value, declarator, packageLevel };
 }
 

@@ -12,7 +12,9 @@ export function enclosingFunction(node: SyntaxNode): SyntaxNode | undefined {
 
 /** The identifiers under `root` that refer to the name the identifier `declaring` declares. */
 export function referencesTo(root: SyntaxNode, declaring: SyntaxNode): SyntaxNode[] {
-  return root.descendantsOfType('identifier').filter((id) => id.text === declaring.text && !sameNode(id, declaring) && sameNode(resolve(id)?.node, declaring));
+  return root
+    .descendantsOfType('identifier')
+    .filter((id) => id.text === declaring.text && !sameNode(id, declaring) && sameNode(resolve(id)?.node, declaring));
 }
 
 /** Whether `inner` lies within `outer` (or is it). */
@@ -24,7 +26,11 @@ export function contains(outer: SyntaxNode, inner: SyntaxNode): boolean {
 export function isWrittenAt(ref: SyntaxNode): boolean {
   let target = ref;
   // x.f = …, x[i]++ and &x.f write into x too (for a value of struct or array type).
-  while ((target.parent?.type === 'selector_expression' && sameNode(target.parent.childForFieldName('operand'), target)) || (target.parent?.type === 'index_expression' && sameNode(target.parent.childForFieldName('operand'), target))) target = target.parent;
+  while (
+    (target.parent?.type === 'selector_expression' && sameNode(target.parent.childForFieldName('operand'), target)) ||
+    (target.parent?.type === 'index_expression' && sameNode(target.parent.childForFieldName('operand'), target))
+  )
+    target = target.parent;
   const parent = target.parent;
   if (!parent) return false;
   if (parent.type === 'inc_statement' || parent.type === 'dec_statement') return true;
@@ -32,7 +38,11 @@ export function isWrittenAt(ref: SyntaxNode): boolean {
   const stmt = parent.parent;
   if (parent.type === 'expression_list' && stmt && sameNode(stmt.childForFieldName('left'), parent)) {
     // `x, err := f()` assigns x when x is already declared in that scope.
-    return stmt.type === 'assignment_statement' || (stmt.type === 'short_var_declaration' && !sameNode(resolve(ref)?.node, ref)) || stmt.type === 'range_clause';
+    return (
+      stmt.type === 'assignment_statement' ||
+      (stmt.type === 'short_var_declaration' && !sameNode(resolve(ref)?.node, ref)) ||
+      stmt.type === 'range_clause'
+    );
   }
   return false;
 }

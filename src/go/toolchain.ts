@@ -10,6 +10,7 @@ import { anyOf, arrayOf, boolean, type Check, JsonShapeError, number, object, op
 import { toolMissing } from '../errors.js';
 import { childProcess, onInterrupt, tempPrefix, temporaryPath } from '../engine/interrupt.js';
 import { configKey, configsFor, type BuildConfig, type Platform } from './constraint.js';
+import type { HelperProcess, HelperRequest } from './helper-process.js';
 
 /**
  * The environment for every go command goprod runs: no toolchain switch, no downloads, and
@@ -53,6 +54,11 @@ let commands = 0;
 /** How many go commands (and runs of goprod's type checker) this process has started: what a step cost. */
 export function commandCount(): number {
   return commands;
+}
+
+/** Counts a request to goprod's helper as a command. */
+export function countCommand(): void {
+  commands++;
 }
 
 /** Runs a program that runs the go command (go itself, or goprod's helper) in goprod's environment for it. */
@@ -141,6 +147,8 @@ const NOT_FAILURES = /^go: downloading |no non-test Go files in /;
 interface Overlay {
   /** `-overlay=…`, or nothing when no file is replaced. */
   flags: string[];
+  /** The overlay file, when a file is replaced. */
+  file?: string;
   /** Where a copy was made, for files the toolchain names: copy → the user's path. */
   back: Map<string, string>;
   temp: string;
@@ -177,7 +185,8 @@ async function withOverlay<T>(files: ReadonlyMap<string, string>, fn: (overlay: 
       }
     }
     await writeFile(join(temp, 'overlay.json'), JSON.stringify({ Replace: replace }));
-    return await fn({ flags: files.size > 0 ? [`-overlay=${join(temp, 'overlay.json')}`] : [], back, temp });
+    const file = files.size > 0 ? join(temp, 'overlay.json') : undefined;
+    return await fn({ flags: file ? [`-overlay=${file}`] : [], ...(file ? { file } : {}), back, temp });
   } finally {
     await rm(temp, { recursive: true, force: true });
     for (const d of madeDirs) rmdirEmptySync(d);
@@ -430,21 +439,35 @@ function listingOf(listed: readonly ListJson[], target: GoTarget, patterns: read
  * so nothing is compiled for the target's platform. Answers what `go list` says of the
  * packages as listPackages does, and what the checks found as checkPackages does.
  */
-export async function typeCheckPackages(target: GoTarget, helper: string, patterns: readonly string[], overlay: ReadonlyMap<string, string>): Promise<{ listing: Listing; result: CheckResult }> {
-  // The helper's go.mod says go 1.21, whose go/types rejects generic type aliases (Go 1.24) unless told.
-  const godebug = [process.env.GODEBUG, 'gotypesalias=1'].filter(Boolean).join(',');
-  const run = await withOverlay(overlay, ({ flags }) => runTarget(target, 'check', [...flags, ...patterns], helper, { GODEBUG: godebug }));
-  let report: ReturnType<typeof checkReport>;
+export async function typeCheckPackages(
+  target: GoTarget,
+  helper: HelperProcess,
+  patterns: readonly string[],
+  overlay: ReadonlyMap<string, string>,
+): Promise<{ listing: Listing; result: CheckResult }> {
+  const answer = await withOverlay(overlay, ({ file }) => askHelper(helper, target, { command: 'check', patterns, overlay: file }, checkReport));
+  if (typeof answer === 'string') return { listing: { packages: new Map() }, result: { messages: [], failures: [answer] } };
+  if (answer.fatal) return { listing: { fatal: answer.fatal, packages: new Map() }, result: { messages: [], failures: [answer.fatal] } };
+  const messages = answer.diagnostics.map((d) => ({
+    path: d.path,
+    line: d.line,
+    column: d.column,
+    message: d.message,
+    compileError: d.compile,
+    importPath: d.importPath,
+  }));
+  return { listing: listingOf(answer.packages, target, patterns), result: { messages, failures: answer.failures } };
+}
+
+/** The helper's answer to a request, in the shape expected; or why there is none. */
+async function askHelper<T>(helper: HelperProcess, target: GoTarget, request: HelperRequest, shape: Check<T>): Promise<T | string> {
   try {
-    if (run.code !== 0) throw new Error(run.stderr.trim() || `exit status ${run.code}`);
-    report = parseChecked(run.stdout, checkReport);
+    const answer = parseChecked(await helper.request(target, request), anyOf<T | { error: string }>(object({ error: string }), shape));
+    if (answer && typeof answer === 'object' && 'error' in answer && typeof answer.error === 'string') throw new Error(answer.error);
+    return answer as T;
   } catch (error) {
-    const failure = `goprod's type checker failed: ${error instanceof Error ? error.message : String(error)}`;
-    return { listing: { packages: new Map() }, result: { messages: [], failures: [failure] } };
+    return `goprod's type checker failed: ${error instanceof Error ? error.message : String(error)}`;
   }
-  if (report.fatal) return { listing: { fatal: report.fatal, packages: new Map() }, result: { messages: [], failures: [report.fatal] } };
-  const messages = report.diagnostics.map((d) => ({ path: d.path, line: d.line, column: d.column, message: d.message, compileError: d.compile, importPath: d.importPath }));
-  return { listing: listingOf(report.packages, target, patterns), result: { messages, failures: report.failures } };
 }
 
 /** One file of the packages the helper's `facts` was asked about: the type checker's facts, or why it has none. */
@@ -464,27 +487,17 @@ export interface TypedFileJson {
  * platform, where verification compiles the dependencies anyway), dependencies outside the
  * main module are read from the go command's export data instead of checked from source.
  */
-export async function typeFactsOf(target: GoTarget, helper: string, patterns: readonly string[], files: readonly string[], exportData: boolean): Promise<{ listing: Listing; files: TypedFileJson[]; failure?: string }> {
-  // The files whose facts are wanted go in a file of their own: there may be thousands.
-  const temp = mkdtempSync(tempPrefix('facts'));
-  const forget = temporaryPath(temp);
-  let run: GoRun;
-  try {
-    writeFileSync(join(temp, 'files'), files.map((f) => `${f}\n`).join(''));
-    run = await runTarget(target, 'facts', [`-files=${join(temp, 'files')}`, ...(exportData ? ['-export'] : []), ...patterns], helper);
-  } finally {
-    rmSync(temp, { recursive: true, force: true });
-    forget();
-  }
-  let report: ReturnType<typeof factsReport>;
-  try {
-    if (run.code !== 0) throw new Error(run.stderr.trim() || `exit status ${run.code}`);
-    report = parseChecked(run.stdout, factsReport);
-  } catch (error) {
-    return { listing: { packages: new Map() }, files: [], failure: `goprod's type checker failed: ${error instanceof Error ? error.message : String(error)}` };
-  }
-  if (report.fatal) return { listing: { fatal: report.fatal, packages: new Map() }, files: [] };
-  return { listing: listingOf(report.packages, target, patterns), files: report.files };
+export async function typeFactsOf(
+  target: GoTarget,
+  helper: HelperProcess,
+  patterns: readonly string[],
+  files: readonly string[],
+  exportData: boolean,
+): Promise<{ listing: Listing; files: TypedFileJson[]; failure?: string }> {
+  const answer = await askHelper(helper, target, { command: 'facts', patterns, files, export: exportData }, factsReport);
+  if (typeof answer === 'string') return { listing: { packages: new Map() }, files: [], failure: answer };
+  if (answer.fatal) return { listing: { fatal: answer.fatal, packages: new Map() }, files: [] };
+  return { listing: listingOf(answer.packages, target, patterns), files: answer.files };
 }
 
 /**

@@ -111,7 +111,9 @@ function callResults(call: SyntaxNode, file: GoFile): string[] | undefined {
   const fn = call.childForFieldName('function');
   if (fn?.type === 'selector_expression') {
     const operand = fn.childForFieldName('operand')!;
-    return operand.type === 'identifier' && file.isPackageName(operand) ? undefined : file.pkg.methodNamedResults(fn.childForFieldName('field')!.text);
+    return operand.type === 'identifier' && file.isPackageName(operand)
+      ? undefined
+      : file.pkg.methodNamedResults(fn.childForFieldName('field')!.text);
   }
   return fn?.type === 'identifier' && (resolve(fn)?.kind ?? 'func') === 'func' ? file.pkg.functionResults(fn.text) : undefined;
 }
@@ -119,7 +121,12 @@ function callResults(call: SyntaxNode, file: GoFile): string[] | undefined {
 /** The type as written of `x.f` or `x.y.f`, where the package declares the struct types (see typeTextOf for `x`). */
 function fieldTypeOf(selector: SyntaxNode, file: GoFile): string | undefined {
   const operand = selector.childForFieldName('operand')!;
-  const text = operand.type === 'identifier' ? typeTextOf(operand, file) : operand.type === 'selector_expression' ? fieldTypeOf(operand, file) : undefined;
+  const text =
+    operand.type === 'identifier'
+      ? typeTextOf(operand, file)
+      : operand.type === 'selector_expression'
+        ? fieldTypeOf(operand, file)
+        : undefined;
   const type = text === undefined ? undefined : baseTypeName(text);
   return type === undefined ? undefined : file.pkg.fieldType(type, selector.childForFieldName('field')!.text);
 }

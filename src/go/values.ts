@@ -119,7 +119,9 @@ function rangeOrigins(file: GoFile, clause: SyntaxNode, variable: SyntaxNode, ct
   const out: At[] = [];
   for (const table of tables) {
     const elements = children(literalBody(table.node));
-    const keyed = table.node.childForFieldName('type')?.type === 'map_type' || (elements.length > 0 && elements.every((e) => e.type === 'keyed_element'));
+    const keyed =
+      table.node.childForFieldName('type')?.type === 'map_type' ||
+      (elements.length > 0 && elements.every((e) => e.type === 'keyed_element'));
     // A slice's key is an index, not a name.
     if (!keyed && index === 0 && elements.length > 0) return lost(ctx, table, 'is ranged over by index');
     for (const e of elements) {
@@ -143,7 +145,9 @@ function selectorOrigins(at: At, ctx: Context, depth: number): At[] | undefined 
     if (fact && holds(fact, FACT.constant)) return [{ file, node, value: fact.name! }];
     const path = importPathOf(file, operand.text);
     const rel = path === ctx.modulePath ? '' : path?.startsWith(`${ctx.modulePath}/`) ? path.slice(ctx.modulePath.length + 1) : undefined;
-    return rel === undefined ? lost(ctx, at, 'is from another module') : packageLevel(at, rel ? `${ctx.moduleDir}/${rel}` : ctx.moduleDir, field, ctx, depth);
+    return rel === undefined
+      ? lost(ctx, at, 'is from another module')
+      : packageLevel(at, rel ? `${ctx.moduleDir}/${rel}` : ctx.moduleDir, field, ctx, depth);
   }
   const rows = originsOf({ file, node: operand }, ctx, depth + 1);
   if (!rows) return undefined;
@@ -152,7 +156,9 @@ function selectorOrigins(at: At, ctx: Context, depth: number): At[] | undefined 
     const value = fieldValue(row, field);
     // A row that leaves the field out holds the empty string there: it names no variable.
     if (value === null) continue;
-    const found = value ? originsOf({ file: row.file, node: value }, ctx, depth + 1) : lost(ctx, row, `has no field ${field} goprod can find`);
+    const found = value
+      ? originsOf({ file: row.file, node: value }, ctx, depth + 1)
+      : lost(ctx, row, `has no field ${field} goprod can find`);
     if (!found) return undefined;
     out.push(...found);
   }
@@ -201,7 +207,9 @@ function parameterOrigins(at: At, fn: SyntaxNode, param: SyntaxNode, ctx: Contex
   if (fn.type !== 'function_declaration' || !name) return lost(ctx, at, 'is a parameter of a method or function literal');
   const exported = /^\p{Lu}/u.test(name);
   if (exported && !/Setenv|Unsetenv/.test(name)) return lost(ctx, at, `is a parameter of ${name}, which other packages may call`);
-  const params = children(fn.childForFieldName('parameters')).flatMap((p) => (p.type === 'parameter_declaration' ? p.childrenForFieldName('name') : [null]));
+  const params = children(fn.childForFieldName('parameters')).flatMap((p) =>
+    p.type === 'parameter_declaration' ? p.childrenForFieldName('name') : [null],
+  );
   const index = params.findIndex((p) => sameNode(p, param));
   if (index < 0) return lost(ctx, at, 'is a variadic parameter');
   const dir = dirOf(at.file.path);
@@ -212,7 +220,10 @@ function parameterOrigins(at: At, fn: SyntaxNode, param: SyntaxNode, ctx: Contex
     for (const call of other.nodesAround([name], 'call_expression') as SyntaxNode[]) {
       const callee: SyntaxNode = call.childForFieldName('function')!;
       const here = callee.type === 'identifier' && dirOf(other.path) === dir && (resolve(callee)?.kind ?? 'func') === 'func';
-      const qualified = callee.type === 'selector_expression' && callee.childForFieldName('field')!.text === name && other.importNames(importPath).includes(callee.childForFieldName('operand')!.text);
+      const qualified =
+        callee.type === 'selector_expression' &&
+        callee.childForFieldName('field')!.text === name &&
+        other.importNames(importPath).includes(callee.childForFieldName('operand')!.text);
       if (callee.text !== name && !qualified) continue;
       if (!here && !qualified) continue;
       const args = children(call.childForFieldName('arguments'));

@@ -9,6 +9,7 @@
 import { basename, dirname, relative } from 'node:path';
 import { configKey, describeConfig, fileConstraint, usesCgo, type BuildConfig } from '../go/constraint.js';
 import { helperBinary } from '../go/helper.js';
+import { HelperProcesses, type HelperProcess } from '../go/helper-process.js';
 import { workspaceOf } from '../go/module.js';
 import {
   checkPackages,
@@ -38,6 +39,8 @@ export interface VerifyOptions {
   /** Check every configuration with go vet, not only the host's (each compiles its dependencies first). */
   vetEveryConfig?: boolean;
   onProgress?: (progress: Progress) => void;
+  /** The run's helper processes, whose checked packages the proof reuses (else its own, ended when it is done). */
+  helpers?: HelperProcesses;
 }
 
 const MISSING_MODULE = /module lookup disabled|missing go\.sum entry|no required module provides|cannot find module/;
@@ -62,21 +65,37 @@ export async function verifyFiles(files: readonly FileResult[], options: VerifyO
     options.onProgress?.(progress);
   };
   const checks = new Map<string, ConfigCheck>();
-  const build = typeCheckerBuild(toolchain);
-  for (const [dir, moduleFiles] of byModule) {
-    const context: GoContext = { dir, gowork: workspaceOf(dir) };
-    const downloadProblem = options.download ? await downloadModules(context) : undefined;
-    const explain = (problem: string) => explainProblem(problem, dir, options.download ?? false, downloadProblem);
-    for (const check of await verifyModule(context, moduleFiles, toolchain, build, options, explain, checked)) {
-      const known = checks.get(check.config);
-      if (known) {
-        known.seconds += check.seconds;
-        known.commands += check.commands;
-      } else checks.set(check.config, check);
-    }
-    unverifySplitChanges(moduleFiles);
+  const helpers = options.helpers ?? new HelperProcesses();
+  const build = typeCheckerBuild(toolchain, helpers);
+  try {
+    for (const [dir, moduleFiles] of byModule) await verifyModuleFiles(dir, moduleFiles, toolchain, build, options, checked, checks);
+  } finally {
+    if (!options.helpers) helpers.close();
   }
   return { configs: [...checks.keys()], checks: [...checks.values()], ...(build.problem ? { typeCheckerProblem: build.problem } : {}) };
+}
+
+/** Verifies the changed files of one module, adding the cost of each configuration to `checks`. */
+async function verifyModuleFiles(
+  dir: string,
+  moduleFiles: FileResult[],
+  toolchain: Toolchain,
+  build: TypeCheckerBuild,
+  options: VerifyOptions,
+  checked: (dirs: number) => void,
+  checks: Map<string, ConfigCheck>,
+): Promise<void> {
+  const context: GoContext = { dir, gowork: workspaceOf(dir) };
+  const downloadProblem = options.download ? await downloadModules(context) : undefined;
+  const explain = (problem: string) => explainProblem(problem, dir, options.download ?? false, downloadProblem);
+  for (const check of await verifyModule(context, moduleFiles, toolchain, build, options, explain, checked)) {
+    const known = checks.get(check.config);
+    if (known) {
+      known.seconds += check.seconds;
+      known.commands += check.commands;
+    } else checks.set(check.config, check);
+  }
+  unverifySplitChanges(moduleFiles);
 }
 
 /** A load problem as the user should read it: for a missing module, what to run. */
@@ -118,7 +137,7 @@ async function verifyModule(
   };
   const byConfig = groupByConfig(files, hostGroup, toolchain, explain);
   // If it cannot be built, go vet checks every configuration, as with --vet-every-config.
-  const helper = options.vetEveryConfig ? undefined : await build.binary();
+  const helper = options.vetEveryConfig ? undefined : await build.process();
   hostGroup.checker = vetChecker(host, helper);
   const checks: ConfigCheck[] = [];
   // One configuration after the other, the host's first: a fix backed out under one is out of the overlay of the next.
@@ -188,7 +207,7 @@ function groupByConfig(
 async function listGroup(
   group: ConfigGroup,
   files: readonly FileResult[],
-  helper: string | undefined,
+  helper: HelperProcess | undefined,
   toolchain: Toolchain,
   explain: (problem: string) => string,
 ): Promise<void> {
@@ -213,20 +232,23 @@ async function listGroup(
   }
 }
 
-/** The type checker's executable, built on first use; or why it cannot be (a Go older than its go.mod asks). */
+/** The type checker, built and started on first use; or why it cannot be (a Go older than its go.mod asks). */
 interface TypeCheckerBuild {
-  binary(): Promise<string | undefined>;
+  process(): Promise<HelperProcess | undefined>;
   problem?: string;
 }
 
-function typeCheckerBuild(toolchain: Toolchain): TypeCheckerBuild {
-  let built: Promise<string | undefined> | undefined;
+function typeCheckerBuild(toolchain: Toolchain, helpers: HelperProcesses): TypeCheckerBuild {
+  let built: Promise<HelperProcess | undefined> | undefined;
   const build: TypeCheckerBuild = {
-    binary: () =>
-      (built ??= helperBinary(toolchain).catch((error: unknown) => {
-        build.problem = error instanceof Error ? error.message : String(error);
-        return undefined;
-      })),
+    process: () =>
+      (built ??= helperBinary(toolchain).then(
+        (binary) => helpers.of(binary),
+        (error: unknown) => {
+          build.problem = error instanceof Error ? error.message : String(error);
+          return undefined;
+        },
+      )),
   };
   return build;
 }
@@ -314,7 +336,7 @@ interface Checker {
 }
 
 /** go vet, with goprod's type checker (when there is one) to list every fix that does not compile. */
-function vetChecker(target: GoTarget, helper?: string): Checker {
+function vetChecker(target: GoTarget, helper?: HelperProcess): Checker {
   const checker: Checker = {
     target,
     tool: 'go vet',
@@ -344,7 +366,7 @@ function vetChecker(target: GoTarget, helper?: string): Checker {
   return checker;
 }
 
-function typeChecker(target: GoTarget, helper: string): Checker {
+function typeChecker(target: GoTarget, helper: HelperProcess): Checker {
   const checker: Checker = {
     target,
     tool: 'type-check',

@@ -32,18 +32,22 @@ type unit struct {
 	// export: the file of the go command's export data for the package, which is read
 	// instead of checking it (see exportData).
 	export string
+	// identity: what its declarations are checked from (see session.go); kept: the package
+	// is the session's, which later requests reuse.
+	identity string
+	kept     bool
 }
 
 // check lists the packages of patterns and their dependencies, type-checks them all from
 // source (each as soon as what it imports is checked, on every CPU), and reports the type
 // errors and printf findings of the packages in patterns.
-func check(tags, overlayFile string, patterns []string) (*report, error) {
-	l, fatal, err := load(tags, overlayFile, patterns)
+func check(s *session, req request) (*report, error) {
+	l, fatal, err := load(req)
 	if err != nil || fatal != "" {
 		return &report{Fatal: fatal, Packages: []listed{}, Diagnostics: []diagnostic{}, Failures: []string{}}, err
 	}
 	r := &report{Packages: l.listed, Diagnostics: []diagnostic{}, Failures: []string{}}
-	c := newChecker(l, r, func(u *unit, files []*ast.File, info *types.Info, c *checker) {
+	c := newChecker(s, req, l, r, func(u *unit, files []*ast.File, info *types.Info, c *checker) {
 		for _, f := range files {
 			for _, d := range vetFile(f, info) {
 				c.add(u, c.fset.Position(d.pos), d.message, false)
@@ -77,21 +81,18 @@ type loaded struct {
 // load lists the packages of patterns and their dependencies (see list) as units: the
 // packages in patterns (their test variants where they have tests) to check in full, the
 // others for their declarations.
-func load(tags, overlayFile string, patterns []string) (*loaded, string, error) {
-	overlay, err := readOverlay(overlayFile)
+func load(req request) (*loaded, string, error) {
+	overlay, err := readOverlay(req.Overlay)
 	if err != nil {
 		return nil, "", err
 	}
-	packages, fatal, err := list(tags, overlayFile, patterns)
+	packages, fatal, err := list(req)
 	if err != nil || fatal != "" {
 		return nil, fatal, err
 	}
 	l := &loaded{units: map[string]*unit{}, listed: []listed{}, overlay: overlay}
 	tested := map[string]bool{} // packages whose test variant is checked in full instead
-	for _, p := range packages {
-		if p.ForTest == "" && strings.HasSuffix(p.ImportPath, ".test") {
-			continue // the generated test main
-		}
+	for _, p := range neededPackages(packages) {
 		if p.ForTest != "" && !p.DepOnly && p.ImportPath == p.ForTest+" ["+p.ForTest+".test]" {
 			tested[p.ForTest] = true
 		}
@@ -108,15 +109,57 @@ func load(tags, overlayFile string, patterns []string) (*loaded, string, error) 
 	return l, "", nil
 }
 
+// neededPackages drops the generated test mains and what only they import (testing's
+// internal/testdeps pulls in go/parser, runtime/pprof and internal/fuzz): go vet compiles
+// none of them, so their export data would be compiled for goprod alone, and nothing asked
+// about needs their types.
+func neededPackages(packages []*listedPackage) []*listedPackage {
+	byPath := map[string]*listedPackage{}
+	for _, p := range packages {
+		byPath[p.ImportPath] = p
+	}
+	needed := map[string]bool{}
+	var need func(p *listedPackage)
+	need = func(p *listedPackage) {
+		if needed[p.ImportPath] {
+			return
+		}
+		needed[p.ImportPath] = true
+		for _, path := range p.Imports {
+			if mapped, ok := p.ImportMap[path]; ok {
+				path = mapped
+			}
+			if dep := byPath[path]; dep != nil {
+				need(dep)
+			}
+		}
+	}
+	for _, p := range packages {
+		if !p.DepOnly && !(p.ForTest == "" && strings.HasSuffix(p.ImportPath, ".test")) {
+			need(p)
+		}
+	}
+	var out []*listedPackage
+	for _, p := range packages {
+		if needed[p.ImportPath] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // checked is told of each package checked in full, with its files and what go/types recorded.
 type checked func(u *unit, files []*ast.File, info *types.Info, c *checker)
 
-func newChecker(l *loaded, r *report, full checked) *checker {
-	goarch := os.Getenv("GOARCH")
+func newChecker(s *session, req request, l *loaded, r *report, full checked) *checker {
+	goarch := req.Env["GOARCH"]
 	if goarch == "" {
 		goarch = runtime.GOARCH
 	}
-	return &checker{units: l.units, overlay: l.overlay, sizes: types.SizesFor("gc", goarch), fset: token.NewFileSet(), report: r, full: full}
+	return &checker{
+		session: s, units: l.units, overlay: l.overlay, goarch: goarch, sizes: types.SizesFor("gc", goarch), fset: s.fset, report: r, full: full,
+		exports: newExportData(s.fset),
+	}
 }
 
 // run type-checks the units, each as soon as what it imports is checked, on every CPU.
@@ -128,25 +171,29 @@ func (c *checker) run(order []*unit) {
 		go func(u *unit) {
 			defer wg.Done()
 			defer close(u.done)
-			if u.export != "" {
-				return // read when imported
-			}
-			for _, path := range u.p.Imports {
-				if dep := c.units[path]; dep != nil && dep.at < u.at {
+			for _, dep := range c.imports(u) {
+				if dep != nil {
 					<-dep.done
 				}
+			}
+			u.identity = c.identity(u)
+			if c.reuse(u) {
+				return // an export unit is read when imported
 			}
 			slots <- struct{}{}
 			defer func() { <-slots }()
 			c.checkUnit(u)
+			c.keep(u)
 		}(u)
 	}
 	wg.Wait()
 }
 
 type checker struct {
+	session *session
 	units   map[string]*unit
 	overlay map[string]string
+	goarch  string
 	sizes   types.Sizes
 	fset    *token.FileSet
 	full    checked
@@ -155,7 +202,7 @@ type checker struct {
 	// bodies: where not nil, the files of packages checked in full whose function bodies are
 	// checked; the others' are not (see stripBodies).
 	bodies map[string]bool
-	// exports reads the packages that have export data.
+	// exports reads the packages that have export data (u.export).
 	exports *exportData
 
 	mu     sync.Mutex

@@ -19,7 +19,9 @@ import (
 // go vet already (or will, to verify), so their types can be read from its build cache
 // instead of checked from source. The packages asked about are checked from source (their
 // function bodies are what the facts are about), and so is every package that imports one of
-// them: its export data would name a second copy of it.
+// them: its export data would name a second copy of it. Under the host's platform with tags,
+// a dependency whose files and imports are the host's reads the host's export data (see
+// session.go), and no other is compiled for the tags.
 
 // exportData reads packages from the go command's export data files, one at a time (the
 // importer is not safe for concurrent use).
@@ -29,8 +31,8 @@ type exportData struct {
 	gc    types.Importer
 }
 
-func newExportData(fset *token.FileSet, files map[string]string) *exportData {
-	e := &exportData{files: files}
+func newExportData(fset *token.FileSet) *exportData {
+	e := &exportData{files: map[string]string{}}
 	e.gc = goimporter.ForCompiler(fset, "gc", func(path string) (io.ReadCloser, error) {
 		file, ok := e.files[path]
 		if !ok {
@@ -39,6 +41,13 @@ func newExportData(fset *token.FileSet, files map[string]string) *exportData {
 		return os.Open(file)
 	})
 	return e
+}
+
+// add names the export data file of a package.
+func (e *exportData) add(path, file string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.files[path] = file
 }
 
 func (e *exportData) Import(path string) (*types.Package, error) {
@@ -50,7 +59,7 @@ func (e *exportData) Import(path string) (*types.Package, error) {
 // readExports asks the go command for the export data of the dependencies outside the main
 // module (compiling those its build cache lacks) and marks their units to be read from it.
 // A package it cannot compile is left to be checked from source, which says why.
-func readExports(l *loaded, tags, overlay string) (map[string]string, error) {
+func readExports(l *loaded, req request, exports *exportData) error {
 	checked := map[string]bool{} // the packages asked about, their test variants too
 	for _, u := range l.order {
 		if !u.p.DepOnly {
@@ -81,22 +90,16 @@ next:
 			size += len(paths[n]) + 1
 			n++
 		}
-		args := []string{"list", "-e", "-export", "-json=ImportPath,Export"}
-		if tags != "" {
-			args = append(args, "-tags="+tags)
-		}
-		if overlay != "" {
-			args = append(args, "-overlay="+overlay)
-		}
-		cmd := exec.Command("go", append(args, paths[:n]...)...)
+		cmd := goCommand(req, "list", "-e", "-export", "-json=ImportPath,Export")
+		cmd.Args = append(cmd.Args, paths[:n]...)
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		out, err := cmd.Output()
 		var exit *exec.ExitError
 		if errors.As(err, &exit) {
-			return nil, fmt.Errorf("go list -export: %s", strings.TrimSpace(stderr.String()))
+			return fmt.Errorf("go list -export: %s", strings.TrimSpace(stderr.String()))
 		} else if err != nil {
-			return nil, fmt.Errorf("go list -export: %w", err)
+			return fmt.Errorf("go list -export: %w", err)
 		}
 		dec := json.NewDecoder(bytes.NewReader(out))
 		for {
@@ -104,7 +107,7 @@ next:
 			if err := dec.Decode(&p); err == io.EOF {
 				break
 			} else if err != nil {
-				return nil, fmt.Errorf("reading go list -export's output: %w", err)
+				return fmt.Errorf("reading go list -export's output: %w", err)
 			}
 			if p.Export != "" {
 				files[p.ImportPath] = p.Export
@@ -115,7 +118,8 @@ next:
 	for path, file := range files {
 		if u := l.units[path]; u != nil {
 			u.export = file
+			exports.add(path, file)
 		}
 	}
-	return files, nil
+	return nil
 }

@@ -9,7 +9,6 @@ import (
 	"go/scanner"
 	"go/token"
 	"go/types"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -90,21 +89,15 @@ type factsReport struct {
 
 // facts lists and type-checks the packages as check does, and answers the facts of every
 // file of the packages in patterns (test files included).
-func facts(tags, overlayFile, filesFile string, export bool, patterns []string) (*factsReport, error) {
-	l, fatal, err := load(tags, overlayFile, patterns)
+func facts(s *session, req request) (*factsReport, error) {
+	l, fatal, err := load(req)
 	if err != nil || fatal != "" {
 		return &factsReport{Fatal: fatal, Packages: []listed{}, Files: []typedFile{}, Failures: []string{}}, err
-	}
-	var exports map[string]string
-	if export {
-		if exports, err = readExports(l, tags, overlayFile); err != nil {
-			return nil, err
-		}
 	}
 	r := &report{Packages: l.listed, Diagnostics: []diagnostic{}, Failures: []string{}}
 	var mu sync.Mutex
 	found := map[*unit][]typedFile{}
-	c := newChecker(l, r, func(u *unit, files []*ast.File, info *types.Info, c *checker) {
+	c := newChecker(s, req, l, r, func(u *unit, files []*ast.File, info *types.Info, c *checker) {
 		var typed []typedFile
 		for _, f := range files {
 			typed = append(typed, typedFile{Path: c.fset.File(f.Pos()).Name(), Facts: fileFacts(c.fset.File(f.Pos()), f, info, u.pkg)})
@@ -114,11 +107,16 @@ func facts(tags, overlayFile, filesFile string, export bool, patterns []string) 
 		mu.Unlock()
 	})
 	c.selections = true
-	if exports != nil {
-		c.exports = newExportData(c.fset, exports)
+	if req.Export {
+		if err := readExports(l, req, c.exports); err != nil {
+			return nil, err
+		}
 	}
-	if c.bodies, err = readList(filesFile); err != nil {
-		return nil, err
+	if req.Files != nil {
+		c.bodies = map[string]bool{}
+		for _, path := range req.Files {
+			c.bodies[path] = true
+		}
 	}
 	c.run(l.order)
 
@@ -486,24 +484,6 @@ func qualifiedString(info *types.Info, sel *ast.SelectorExpr) constant.Value {
 		return nil
 	}
 	return c.Val()
-}
-
-// readList reads a file of paths, one a line; nil for no file.
-func readList(file string) (map[string]bool, error) {
-	if file == "" {
-		return nil, nil
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, err
-	}
-	list := map[string]bool{}
-	for _, line := range strings.Split(string(data), "\n") {
-		if line != "" {
-			list[line] = true
-		}
-	}
-	return list, nil
 }
 
 func pathIn(dir, name string) string {

@@ -50,18 +50,30 @@ type packageError struct {
 
 const listFields = "Dir,ImportPath,Name,ForTest,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,Imports,ImportMap,Deps,Standard,DepOnly,Module,Error,DepsErrors"
 
-// list runs `go list -e -deps -test` in the working directory, under the configuration of
-// the environment. It answers the packages in dependency order (each after what it imports),
-// or the go command's complaint when it could not load them at all.
-func list(tags, overlay string, patterns []string) ([]*listedPackage, string, error) {
-	args := []string{"list", "-e", "-deps", "-test", "-json=" + listFields}
-	if tags != "" {
-		args = append(args, "-tags="+tags)
+// goCommand is the go command with args for a request: in its module's directory, under its
+// configuration.
+func goCommand(req request, args ...string) *exec.Cmd {
+	if req.Tags != "" {
+		args = append(args, "-tags="+req.Tags)
 	}
-	if overlay != "" {
-		args = append(args, "-overlay="+overlay)
+	if req.Overlay != "" {
+		args = append(args, "-overlay="+req.Overlay)
 	}
-	cmd := exec.Command("go", append(args, patterns...)...)
+	cmd := exec.Command("go", args...)
+	cmd.Dir = req.Dir
+	cmd.Env = os.Environ()
+	for name, value := range req.Env {
+		cmd.Env = append(cmd.Env, name+"="+value)
+	}
+	return cmd
+}
+
+// list runs `go list -e -deps -test` on the request's patterns. It answers the packages in
+// dependency order (each after what it imports), or the go command's complaint when it could
+// not load them at all.
+func list(req request) ([]*listedPackage, string, error) {
+	cmd := goCommand(req, "list", "-e", "-deps", "-test", "-json="+listFields)
+	cmd.Args = append(cmd.Args, req.Patterns...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.Output()

@@ -1,27 +1,51 @@
-// Command goprod-helper type-checks Go packages from source under one build configuration
-// (the GOOS, GOARCH and CGO_ENABLED of its environment, and -tags), reading the go command's
-// overlay, and prints what it found as one JSON document. It is goprod's proof for the build
-// configurations other than the host's: the go command would have to compile the whole
-// dependency tree for each of them before `go vet` could look at one package, while go/types
-// checks the same code from source, without object code or export data. Standard library
+// Command goprod-helper type-checks Go packages from source under a build configuration
+// (GOOS, GOARCH, CGO_ENABLED and tags), reading the go command's overlay, for goprod. It is
+// goprod's proof for the build configurations other than the host's: the go command would
+// have to compile the whole dependency tree for each of them before `go vet` could look at
+// one package, while go/types checks the same code from source, without object code or
+// export data. It also gives goprod's codemods the type checker's facts. Standard library
 // only: goprod builds it with the user's go, which never downloads anything for it.
 //
-//	goprod-helper check [-tags a,b] [-overlay FILE] PATTERN...   (in the module's directory)
-//	goprod-helper facts [-tags a,b] [-overlay FILE] [-files FILE] [-export] PATTERN...
+//	goprod-helper serve
+//
+// reads requests, one JSON document a line, on stdin and answers each with one line on
+// stdout (see request). One process serves a whole goprod run, so that a package type-checked
+// for one request (the standard library, the module's dependencies) is not checked again for
+// the next one that sees the same files under the same imports: the facts of one build
+// configuration and another's with tags, or the facts and the proof of the same one.
 //
 // check reports type errors and vet-like findings (see check.go); facts reports what the
 // type checker knows of the places goprod's codemods ask about (see facts.go).
 package main
 
 import (
+	"bufio"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
 )
 
-// report is the document goprod reads.
+// request is one line of goprod's.
+type request struct {
+	// Command is check or facts.
+	Command string `json:"command"`
+	// Dir is the module's directory, where the go command runs.
+	Dir string `json:"dir"`
+	// Env is added to the helper's own environment for the go command: GOOS, GOARCH,
+	// CGO_ENABLED, GOWORK, GOTMPDIR.
+	Env      map[string]string `json:"env"`
+	Tags     string            `json:"tags"`
+	Overlay  string            `json:"overlay"`
+	Patterns []string          `json:"patterns"`
+	// Files (facts): the files whose facts are wanted; the other files' function bodies are not checked.
+	Files []string `json:"files"`
+	// Export (facts): read the dependencies from the go command's export data (go list
+	// -export) instead of checking them from source.
+	Export bool `json:"export"`
+}
+
+// report is the document check prints.
 type report struct {
 	// Fatal: the go command could not load the packages at all.
 	Fatal string `json:"fatal,omitempty"`
@@ -47,35 +71,49 @@ func main() {
 	// by default only for a program whose go.mod says go 1.23 or later; this one says 1.21, the
 	// oldest Go it builds with. An unknown setting is ignored, so older Go is not bothered.
 	os.Setenv("GODEBUG", strings.TrimPrefix(os.Getenv("GODEBUG")+",gotypesalias=1", ","))
-	if len(os.Args) < 2 || (os.Args[1] != "check" && os.Args[1] != "facts") {
-		fmt.Fprintln(os.Stderr, "usage: goprod-helper check|facts [-tags a,b] [-overlay FILE] PATTERN...")
+	if len(os.Args) != 2 || os.Args[1] != "serve" {
+		fmt.Fprintln(os.Stderr, "usage: goprod-helper serve   (requests on stdin, one JSON document a line)")
 		os.Exit(2)
 	}
-	flags := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
-	tags := flags.String("tags", "", "build tags, comma-separated")
-	overlay := flags.String("overlay", "", "the go command's overlay file")
-	var files *string
-	var export *bool
-	if os.Args[1] == "facts" {
-		files = flags.String("files", "", "a file naming the files (one path a line) whose facts are wanted; the others' function bodies are not checked")
-		export = flags.Bool("export", false, "read the dependencies outside the main module from the go command's export data (go list -export) instead of checking them")
+	if err := serve(); err != nil {
+		fmt.Fprintln(os.Stderr, "goprod-helper:", err)
+		os.Exit(1)
 	}
-	flags.Parse(os.Args[2:])
+}
 
-	var r any
-	var err error
-	if os.Args[1] == "check" {
-		r, err = check(*tags, *overlay, flags.Args())
-	} else {
-		r, err = facts(*tags, *overlay, *files, *export, flags.Args())
+// serve answers requests until stdin ends. A request that fails is answered with its error
+// ({"error": "…"}); a line that is not a request ends the helper.
+func serve() error {
+	s := newSession()
+	in := bufio.NewScanner(os.Stdin)
+	in.Buffer(make([]byte, 0, 1<<20), 1<<30)
+	out := bufio.NewWriter(os.Stdout)
+	for in.Scan() {
+		var req request
+		if err := json.Unmarshal(in.Bytes(), &req); err != nil {
+			return fmt.Errorf("reading a request: %w", err)
+		}
+		var answer any
+		var err error
+		switch req.Command {
+		case "check":
+			answer, err = check(s, req)
+		case "facts":
+			answer, err = facts(s, req)
+		default:
+			err = fmt.Errorf("unknown command %q", req.Command)
+		}
+		if err != nil {
+			answer = struct {
+				Error string `json:"error"`
+			}{err.Error()}
+		}
+		if err := json.NewEncoder(out).Encode(answer); err != nil {
+			return err
+		}
+		if err := out.Flush(); err != nil {
+			return err
+		}
 	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "goprod-helper:", err)
-		os.Exit(1)
-	}
-	out := json.NewEncoder(os.Stdout)
-	if err := out.Encode(r); err != nil {
-		fmt.Fprintln(os.Stderr, "goprod-helper:", err)
-		os.Exit(1)
-	}
+	return in.Err()
 }

@@ -1,0 +1,108 @@
+// The running helper: one `goprod-helper serve` per goprod run (see helper/main.go), asked
+// for the type facts of each build configuration and then for the proof under the others than
+// the host's. It keeps the packages it has checked between requests, so one configuration's
+// dependencies are checked once for the facts and the proof, and once for its variants with tags.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { basename } from 'node:path';
+import { createInterface } from 'node:readline';
+import { childProcess, tempPrefix, temporaryPath } from '../engine/interrupt.js';
+import { countCommand, goEnv, type GoTarget } from './toolchain.js';
+
+/** What a request asks besides its target (see the helper's request). */
+export interface HelperRequest {
+  command: 'check' | 'facts';
+  patterns: readonly string[];
+  /** The go command's overlay file. */
+  overlay?: string;
+  files?: readonly string[];
+  export?: boolean;
+}
+
+/** One helper process, answering one request at a time. */
+export class HelperProcess {
+  readonly #child: ChildProcess;
+  #waiting?: (line: string | undefined) => void;
+  #queue: Promise<unknown> = Promise.resolve();
+  #stderr = '';
+  #ended = false;
+  /** Why the helper ended, once it has. */
+  #why = '';
+
+  constructor(binary: string) {
+    this.#child = spawn(binary, ['serve'], { env: goEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    childProcess(this.#child);
+    this.#child.stderr!.on('data', (chunk: Buffer) => (this.#stderr = (this.#stderr + chunk.toString()).slice(-4000)));
+    // A helper that cannot start (or dies) answers every request with why.
+    this.#child.on('error', (error) => this.#end(`${basename(binary)} failed: ${error.message}`));
+    this.#child.stdin!.on('error', () => undefined); // its exit says what happened
+    createInterface({ input: this.#child.stdout! }).on('line', (line) => this.#answer(line));
+    this.#child.on('close', (code, signal) => this.#end(`${basename(binary)} ${signal ? `was stopped by ${signal}` : `exited with status ${code}`}`));
+  }
+
+  /** The helper's answer (one JSON document) to a request under the target's configuration. */
+  request(target: GoTarget, request: HelperRequest): Promise<string> {
+    const asked = this.#queue.then(() => this.#ask(target, request));
+    this.#queue = asked.catch(() => undefined);
+    return asked;
+  }
+
+  /** Ends the helper: it exits when its input ends. */
+  close(): void {
+    this.#child.stdin!.end();
+  }
+
+  async #ask({ context, config }: GoTarget, { overlay, ...request }: HelperRequest): Promise<string> {
+    if (this.#ended) throw this.#failure;
+    countCommand();
+    // The go command's own temporary files go to a directory of ours, as for every go command goprod runs.
+    const temp = mkdtempSync(tempPrefix('go', process.env.GOTMPDIR || undefined));
+    const forget = temporaryPath(temp);
+    try {
+      const env = { GOWORK: context.gowork, GOOS: config.goos, GOARCH: config.goarch, CGO_ENABLED: config.cgo ? '1' : '0', GOTMPDIR: temp };
+      const line = { ...request, dir: context.dir, env, tags: config.tags.join(','), overlay: overlay ?? '' };
+      const answer = new Promise<string | undefined>((resolve) => (this.#waiting = resolve));
+      this.#child.stdin!.write(`${JSON.stringify(line)}\n`);
+      const text = await answer;
+      if (text === undefined) throw this.#failure;
+      return text;
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+      forget();
+    }
+  }
+
+  #answer(line: string): void {
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    waiting?.(line);
+  }
+
+  #end(why: string): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#why = `${why}${this.#stderr.trim() ? `: ${this.#stderr.trim()}` : ''}`;
+    this.#waiting?.(undefined);
+    this.#waiting = undefined;
+  }
+
+  get #failure(): Error {
+    return new Error(this.#why);
+  }
+}
+
+/** The helper processes of one run, started when first asked for, one per helper binary. */
+export class HelperProcesses {
+  readonly #running = new Map<string, HelperProcess>();
+
+  of(binary: string): HelperProcess {
+    let running = this.#running.get(binary);
+    if (!running) this.#running.set(binary, (running = new HelperProcess(binary)));
+    return running;
+  }
+
+  close(): void {
+    for (const running of this.#running.values()) running.close();
+    this.#running.clear();
+  }
+}
