@@ -49,9 +49,11 @@ export interface FileInput {
 export type OpenedFile =
   { kind: 'open'; file: GoFile; parsed: ParsedGo; dispose(): void } | { kind: 'generated' } | { kind: 'unparsable'; at: number };
 
-/** Parses a file for codemods, unless it does not parse or is generated. An open file must be disposed. */
-export function openGoFile(parser: GoParser, input: FileInput): OpenedFile {
-  const parsed = parser.parse(input.text);
+/**
+ * Parses a file for codemods (or takes its tree, `parsed`, when it is parsed already), unless it
+ * does not parse or is generated. An open file must be disposed.
+ */
+export function openGoFile(parser: GoParser, input: FileInput, parsed = parser.parse(input.text)): OpenedFile {
   const root = parsed.root;
   const pkg = children(root).find((n) => n.type === 'package_clause');
   const notGo = parsed.firstError ?? misplaced(root);

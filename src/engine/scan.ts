@@ -18,7 +18,7 @@ import { mergeFixes } from './edits.js';
 import { TypeFacts, type FileTypes } from '../go/facts.js';
 import { declarations, LazyPackageIndex, type PackageFile } from '../go/package.js';
 import { fileGoVersion, type GoVersion } from '../go/version.js';
-import type { GoParser } from './parse.js';
+import type { GoParser, ParsedGo } from './parse.js';
 import { LineIndex } from './position.js';
 import { decodeSource, type SourceText } from './source.js';
 import { readDirectoryFiles, type DirectoryFiles } from './directory-files.js';
@@ -73,18 +73,31 @@ export function scanDirectory(parser: GoParser, job: DirectoryJob, codemods: rea
   const wanted = wantedFiles(job, texts, codemods, scan.moduleNeeds);
   if (wanted.length === 0) return scan;
 
+  // A file still to be scanned that the index parses first keeps its tree for its scan: no file is parsed twice.
+  const pending = new Set(wanted.map((w) => w.path));
+  const early = new Map<string, ParsedGo>();
   const index = new LazyPackageIndex(packageFiles(files, texts), (file, text) => {
     const parsed = parser.parse(text);
+    if (pending.has(file.path)) early.set(file.path, parsed);
     try {
       // A file that does not parse tells nothing reliable (and its package does not compile).
       return parsed.firstError
         ? undefined
         : guarded(scan, { order: orderOf(job, file.path), stage: 'analysis', path: file.path }, () => declarations(parsed.root));
     } finally {
-      parsed.dispose();
+      if (!early.has(file.path)) parsed.dispose();
     }
   });
-  for (const file of wanted) scanFile(parser, job, { ...file, source: texts.get(file.path)! }, { index, options, scan });
+  try {
+    for (const file of wanted) {
+      pending.delete(file.path);
+      const parsed = early.get(file.path);
+      early.delete(file.path);
+      scanFile(parser, job, { ...file, source: texts.get(file.path)!, parsed }, { index, options, scan });
+    }
+  } finally {
+    for (const parsed of early.values()) parsed.dispose();
+  }
   return scan;
 }
 
@@ -129,13 +142,13 @@ function wantedFiles(
 function scanFile(
   parser: GoParser,
   job: DirectoryJob,
-  { order, path, codemods: mine, source }: Wanted & { source: SourceText },
+  { order, path, codemods: mine, source, parsed }: Wanted & { source: SourceText; parsed?: ParsedGo },
   { index, options, scan }: { index: LazyPackageIndex; options: OptionsByCodemod; scan: DirectoryScan },
 ): void {
   const at = { order, stage: 'analysis' as const, path };
   const facts = job.types?.[path];
   const types = facts && 'facts' in facts ? guarded(scan, at, () => TypeFacts.of(facts.facts, source.text, source.bom)) : undefined;
-  const opened = openGoFile(parser, { path, text: source.text, moduleVersion: job.moduleVersion, pkg: index, types });
+  const opened = openGoFile(parser, { path, text: source.text, moduleVersion: job.moduleVersion, pkg: index, types }, parsed);
   if (opened.kind === 'unparsable') {
     scan.warnings.push({ ...at, ...new LineIndex(source.text).position(opened.at), message: 'does not parse; skipped' });
     index.add(path, undefined);
