@@ -55,6 +55,20 @@ test('every fixture: the same diffs, JSON document and warnings without the cach
   }
 });
 
+test('a verified run (type facts in the key) prints the same from the cache', async () => {
+  const dir = mkdtempSync(join(root, 'verified-'));
+  cpSync(fileURLToPath(new URL('../fixtures/wrap-errors', import.meta.url)), dir, { recursive: true });
+  const fresh = await runGoprod(dir, 'fix', '--no-cache', '--json');
+  expect(fresh.stdout).toContain('"codemod": "wrap-errors"');
+  expect(await runGoprod(dir, 'fix', '--json')).toEqual(fresh);
+  const kept = entries().length;
+  expect(await runGoprod(dir, 'fix', '--json')).toEqual(fresh);
+  expect(entries()).toHaveLength(kept);
+  // Without type facts, the same directories are other entries.
+  await runGoprod(dir, 'fix', '--json', '--no-type-facts');
+  expect(entries().length).toBeGreaterThan(kept);
+});
+
 describe('what a directory scan depends on', () => {
   // errors-is fixes `err == ErrGone` only where the package declares ErrGone an error variable:
   // a.go's finding depends on b.go.
