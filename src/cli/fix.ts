@@ -89,8 +89,8 @@ function addRunOptions(command: Command): void {
     )
     .option(
       '--no-cache',
-      "scan every file: without it, each directory's findings are kept in goprod's cache directory ($GOPROD_CACHE, else " +
-        'goprod/ in the user cache directory) and a rerun takes those of unchanged directories from there',
+      "scan and format every file anew: without it, each directory's findings and gofmt's outputs are kept in goprod's cache " +
+        'directory ($GOPROD_CACHE, else goprod/ in the user cache directory) and a rerun takes those of unchanged files from there',
     )
     .option('--config <file>', 'read this config file instead of the goprod.yaml found from the working directory upward')
     .option('--no-config', 'read no config file')
