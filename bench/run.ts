@@ -5,9 +5,13 @@
 //   1. Scan speed and memory, on PATH (a tree of Go code): goprod's dry run with every codemod
 //      and no verification (`goprod fix --no-verify PATH`) against ast-grep scanning the same
 //      tree with bench/ast-grep-rules.yml, the same four patterns as plain syntax search.
-//      Goals: wall time ≤ 0.75× ast-grep's on ≥ 500k lines; peak RSS ≤ 1 GB on ≥ 7M lines.
-//      The two tools run alternately, N times each, so that a busy machine or a cold disk
-//      cache hurts both alike; counting PATH's Go files first also warms the disk cache.
+//      goprod runs twice per round: cold (an empty GOPROD_CACHE) and as a rerun (the cache a
+//      run before left); --before CLI adds another goprod build (main's dist/src/cli.js).
+//      Goals (issue 26): cold ≤ 0.75× ast-grep's time on ≥ 500k lines, rerun ≤ 0.2×; peak RSS
+//      ≤ 1 GB on ≥ 7M lines. The tools run alternately, N times each, so that a busy machine
+//      or a cold disk cache hurts all alike; counting PATH's Go files first also warms the
+//      disk cache. What each goprod parses (calls of tree-sitter's parse, and their text) is
+//      counted on one more run (count-parses.ts).
 //   2. The price of verification, with --module DIR (a Go module root with fixes to make):
 //      goprod's verified dry run (`goprod fix DIR`) against what a user pays by hand to check
 //      the same fixes: `go vet ./...` on the fixed tree. Both start from the same warm build
@@ -24,8 +28,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { discoverGoFiles } from '../src/engine/discover.js';
 
@@ -62,18 +66,15 @@ function scanBenchmark(path: string): void {
   console.log(`\n## Scan: ${path}`);
   console.log(
     `${files.length} Go files, ${lines.toLocaleString('en')} lines, ${(bytes / 1e6).toFixed(1)} MB ` +
-      `(as goprod discovers them: no vendor/, testdata/, hidden dirs)`,
+      '(as goprod discovers them: no vendor/, testdata/, hidden dirs)',
   );
 
-  const tools: { name: string; command: string[]; runs: Run[]; failed: number }[] = [
-    { name: 'goprod fix --no-verify', command: ['node', CLI, 'fix', '--no-verify', path], runs: [], failed: 0 },
-  ];
-  if (existsSync(AST_GREP)) tools.push({ name: 'ast-grep scan', command: [AST_GREP, 'scan', '-r', RULES, path], runs: [], failed: 0 });
-  else console.log(`ast-grep is not installed (${AST_GREP}): measuring goprod alone.`);
-
+  const tools = scanTools(path);
+  for (const tool of tools) tool.counts = countParses(tool, path);
   for (let i = 0; i < runs; i++) {
     for (const tool of tools) {
-      const run = measure(tool.command);
+      tool.prepare?.();
+      const run = measure(tool.command, { env: tool.env });
       // Both exit 1 when they report findings.
       if (run.code === 0 || run.code === 1) tool.runs.push(run);
       else {
@@ -82,36 +83,104 @@ function scanBenchmark(path: string): void {
       }
     }
   }
+  printScanTable(tools, files.length);
+}
 
+interface ScanTool {
+  name: string;
+  command: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Before each timed run (emptying the cache of a cold run). */
+  prepare?: () => void;
+  /** The root of the goprod build measured, whose parses can be counted. */
+  root?: string;
+  counts?: { parses: number; chars: number };
+  runs: Run[];
+  failed: number;
+}
+
+/**
+ * What the scan benchmark measures: goprod with an empty cache (cold) and with the cache of a
+ * run before (rerun), ast-grep, and with --before CLI another goprod build (main's, say).
+ */
+function scanTools(path: string): ScanTool[] {
+  const cold = join(temp, 'cache-cold');
+  const warm = join(temp, 'cache-warm');
+  const goprod = ['node', CLI, 'fix', '--no-verify', path];
+  const tools: ScanTool[] = [
+    {
+      name: 'goprod, cold (empty cache)',
+      command: goprod,
+      env: { ...process.env, GOPROD_CACHE: cold },
+      prepare: () => rmSync(cold, { recursive: true, force: true }),
+      root: ROOT,
+      runs: [],
+      failed: 0,
+    },
+  ];
+  const warming = spawnSync(goprod[0]!, goprod.slice(1), { env: { ...process.env, GOPROD_CACHE: warm }, stdio: 'ignore' });
+  if (warming.status === 0 || warming.status === 1) {
+    const env = { ...process.env, GOPROD_CACHE: warm };
+    tools.push({ name: 'goprod, rerun (cache of a run)', command: goprod, env, root: ROOT, runs: [], failed: 0 });
+  } else console.log(`goprod's run to fill the cache failed (exit ${warming.status}): no rerun measured`);
+  if (existsSync(AST_GREP)) tools.push({ name: 'ast-grep scan', command: [AST_GREP, 'scan', '-r', RULES, path], runs: [], failed: 0 });
+  else console.log(`ast-grep is not installed (${AST_GREP}): measuring goprod alone.`);
+  if (values.before) {
+    const cli = resolve(values.before);
+    const root = resolve(dirname(cli), '../..');
+    tools.push({ name: `before: ${values.before}`, command: ['node', cli, 'fix', '--no-verify', path], root, runs: [], failed: 0 });
+  }
+  return tools;
+}
+
+/**
+ * What a goprod build parses on one run (untimed, on this thread: --threads 1), counted by
+ * count-parses.js in its web-tree-sitter; undefined where that cannot be done.
+ */
+function countParses(tool: ScanTool, path: string): ScanTool['counts'] {
+  if (!tool.root) return undefined;
+  const out = join(temp, 'parses.json');
+  rmSync(out, { force: true });
+  tool.prepare?.();
+  const [node, cli, ...args] = tool.command;
+  const env = {
+    ...(tool.env ?? process.env),
+    BENCH_TREE_SITTER: join(tool.root, 'node_modules/web-tree-sitter/web-tree-sitter.js'),
+    BENCH_PARSES: out,
+  };
+  const counter = pathToFileURL(join(ROOT, 'dist/bench/count-parses.js')).href;
+  spawnSync(node!, ['--import', counter, cli!, ...args.filter((a) => a !== path), '--threads', '1', path], { env, stdio: 'ignore' });
+  return existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as ScanTool['counts']) : undefined;
+}
+
+function printScanTable(tools: readonly ScanTool[], files: number): void {
   console.log();
-  const rows = [['tool', 'median s', 'min s', 'max s', 'files/s', 'MB/s', 'peak RSS MB']];
-  const medians = new Map<string, number>();
+  const astGrep = tools.find((t) => t.name === 'ast-grep scan');
+  const reference = astGrep?.runs.length ? median(astGrep.runs.map((r) => r.seconds).sort((a, b) => a - b)) : undefined;
+  const rows = [['tool', 'median s', 'min s', 'max s', 'ratio to ast-grep', 'files/s', 'peak RSS MB', 'parses', 'MB parsed']];
   for (const tool of tools) {
     const times = tool.runs.map((r) => r.seconds).sort((a, b) => a - b);
     if (times.length === 0) {
-      rows.push([tool.name, 'failed', '', '', '', '', '']);
+      rows.push([tool.name, 'failed', '', '', '', '', '', '', '']);
       continue;
     }
     const med = median(times);
-    medians.set(tool.name, med);
     const rss = tool.runs.map((r) => r.maxRssKiB).filter((k) => k !== undefined);
     rows.push([
       tool.name,
       med.toFixed(2),
       times[0]!.toFixed(2),
       times[times.length - 1]!.toFixed(2),
-      Math.round(files.length / med).toLocaleString('en'),
-      (bytes / 1e6 / med).toFixed(1),
+      reference === undefined ? 'n/a' : `${(med / reference).toFixed(2)}x`,
+      Math.round(files / med).toLocaleString('en'),
       rss.length ? (Math.max(...rss) / 1024).toFixed(0) : 'n/a',
+      tool.counts ? tool.counts.parses.toLocaleString('en') : 'n/a',
+      tool.counts ? (tool.counts.chars / 1e6).toFixed(1) : 'n/a',
     ]);
   }
   printTable(rows);
-  const goprod = medians.get(tools[0]!.name);
-  const astGrep = tools[1] && medians.get(tools[1].name);
-  if (goprod !== undefined && astGrep !== undefined) {
-    const n = Math.min(...tools.map((t) => t.runs.length));
-    console.log(`\ngoprod/ast-grep: ${(goprod / astGrep).toFixed(2)}x (median of ${n} alternating runs)`);
-  }
+  const n = Math.min(...tools.map((t) => t.runs.length));
+  console.log(`\nmedians of ${n} alternating runs; parses counted on one more run each, with --threads 1 (MB: millions of characters)`);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -83,10 +83,20 @@ const SWITCH_ON_CALL = 'a switch on a call: a tagless switch would call it once 
  */
 function comparedErrors(file: GoFile, a: SyntaxNode, b: SyntaxNode): 'errors' | 'not-an-error' | 'none' {
   const [fa, fb] = [typeFact(file, a), typeFact(file, b)];
-  if (!fa || !fb) return isComparedError(file, a) && isComparedError(file, b) ? 'errors' : 'none';
+  if (!fa || !fb) {
+    const both = MAYBE_ERROR.has(a.type) && MAYBE_ERROR.has(b.type) && isComparedError(file, a) && isComparedError(file, b);
+    return both ? 'errors' : 'none';
+  }
   if (holds(fa, FACT.nil) || holds(fb, FACT.nil) || !(isErrorInterface(file, a) || isErrorInterface(file, b))) return 'none';
   return holds(fa, FACT.error) && holds(fb, FACT.error) ? 'errors' : 'not-an-error';
 }
+
+/**
+ * The kinds of expression isComparedError can show to be errors (isErrorValue's, and
+ * packageMember's selector): any other side (`nil`, a literal) is told apart before the name of
+ * the other is resolved, which `err != nil`, the commonest comparison, would cost.
+ */
+const MAYBE_ERROR = new Set(['identifier', 'selector_expression', 'call_expression', 'parenthesized_expression']);
 
 /** `switch err { case ErrA, nil: … }` → `switch { case errors.Is(err, ErrA), err == nil: … }`. */
 function fixSwitch(file: GoFile, sw: SyntaxNode): Diagnostic | undefined {

@@ -4,7 +4,7 @@
 // same codemods end to end.
 import { basename, dirname, join, relative } from 'node:path';
 import { expect, test } from 'vitest';
-import { applyFindings, findingsIn, openGoFile, type Finding } from '../src/engine/analyze.js';
+import { applyFindings, findingsIn, openGoFile, parses, type Finding } from '../src/engine/analyze.js';
 import type { Codemod, ModuleFiles } from '../src/engine/codemod.js';
 import { loadGoParser } from '../src/engine/parse.js';
 import type { GoVersion } from '../src/go/version.js';
@@ -56,7 +56,7 @@ export async function runOnText(
       ? all.filter((d) => d.path === PATH).map((d) => ({ ...d.diagnostic, codemod: codemod.name }))
       : findingsIn(opened.file, [codemod], {});
     const elsewhere = (all ?? []).filter((d) => d.path !== PATH).map((d) => `${relative(DIR, d.path)}: ${d.diagnostic.message}`);
-    const fixed = applyFindings(parser, code, opened.file.goVersion, findings);
+    const fixed = applyFindings(parses(parser), code, opened.file.goVersion, findings);
     if (fixed.kind !== 'fixed') throw new Error(`the fixed text does not parse (at ${fixed.at})`);
     return { findings: fixed.findings, output: fixed.output, elsewhere };
   } finally {

@@ -1,14 +1,16 @@
 // `goprod fix`: its flags (and every codemod's options), the fix run (engine/fix-run.ts) and
 // what it reports: diffs, the file list of --check, JSON or SARIF, notes and the summary.
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { codemods as allCodemods } from '../../codemods/index.js';
+import { ResultCache } from '../engine/cache.js';
 import { optionsByCodemod, type Codemod, type OptionsByCodemod } from '../engine/codemod.js';
 import { runFix, type FixRun } from '../engine/fix-run.js';
 import { interruption, removeStaleTempDirs, withInterrupts } from '../engine/interrupt.js';
 import { counts, type FileResult, type Mode, type Progress, type RunResult } from '../engine/model.js';
 import { NotWritable, writeSourceAtomic } from '../engine/source.js';
+import { cacheDir } from '../go/helper.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { jsonReport } from '../output/json.js';
@@ -85,6 +87,11 @@ function addRunOptions(command: Command): void {
       'worker threads that parse and run codemods (default: one per core, at most 8; 1 for small trees)',
       threadCount,
     )
+    .option(
+      '--no-cache',
+      "scan and format every file anew: without it, each directory's findings and gofmt's outputs are kept in goprod's cache " +
+        'directory ($GOPROD_CACHE, else goprod/ in the user cache directory) and a rerun takes those of unchanged files from there',
+    )
     .option('--config <file>', 'read this config file instead of the goprod.yaml found from the working directory upward')
     .option('--no-config', 'read no config file')
     .addOption(
@@ -130,6 +137,7 @@ interface FixOptions {
   allowDirty?: boolean;
   download?: boolean;
   threads?: number;
+  cache: boolean;
 }
 
 /** --json is short for --format=json. */
@@ -196,6 +204,7 @@ async function fix(
       download: opts.download ?? false,
       vetEveryConfig: opts.vetEveryConfig ?? false,
       threads: opts.threads,
+      cache: opts.cache ? new ResultCache(join(cacheDir(), 'results')) : undefined,
       codemodOptions,
       exclude: config?.exclude,
       goOutsideModule: config?.goOutsideModule,

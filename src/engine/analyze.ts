@@ -2,7 +2,7 @@
 // and check the result parses. A function of the text, its module's Go version and plain
 // inputs, so it runs on the main thread or a worker's (see pool.ts) alike.
 import { appliesTo, type Codemod, type OptionsByCodemod } from './codemod.js';
-import { applyEdits, composePasses, insertedAs, mergeFixes, type Diagnostic, type Fix } from './edits.js';
+import { applyEdits, composePasses, insertedAs, mergeFixes, type Diagnostic, type Edit, type Fix } from './edits.js';
 import { GoFile } from '../go/file.js';
 import type { TypeFacts } from '../go/facts.js';
 import type { PackageIndex } from '../go/package.js';
@@ -49,9 +49,11 @@ export interface FileInput {
 export type OpenedFile =
   { kind: 'open'; file: GoFile; parsed: ParsedGo; dispose(): void } | { kind: 'generated' } | { kind: 'unparsable'; at: number };
 
-/** Parses a file for codemods, unless it does not parse or is generated. An open file must be disposed. */
-export function openGoFile(parser: GoParser, input: FileInput): OpenedFile {
-  const parsed = parser.parse(input.text);
+/**
+ * Parses a file for codemods (or takes its tree, `parsed`, when it is parsed already), unless it
+ * does not parse or is generated. An open file must be disposed.
+ */
+export function openGoFile(parser: GoParser, input: FileInput, parsed = parser.parse(input.text)): OpenedFile {
   const root = parsed.root;
   const pkg = children(root).find((n) => n.type === 'package_clause');
   const notGo = parsed.firstError ?? misplaced(root);
@@ -80,7 +82,26 @@ export function analyzeFile(
   codemods: readonly Codemod[],
   options: OptionsByCodemod = {},
 ): FixedFile | BrokenFix {
-  return applyFindings(parser, file.text, file.goVersion, findingsIn(file, codemods, options), parsed);
+  // The fixed text is checked by reparsing the file's tree where the edits changed it.
+  const reparsed: SyntaxCheck = (output, edits) => errorIn(parser.reparse(parsed, insertedAs(file.text, edits), output));
+  return applyFindings(reparsed, file.text, file.goVersion, findingsIn(file, codemods, options));
+}
+
+/** Where a text whose edits are `edits` fails to parse first (undefined: it parses). */
+export type SyntaxCheck = (text: string, edits: readonly Edit[]) => number | undefined;
+
+/** The check of a text by parsing it whole. */
+export function parses(parser: GoParser): SyntaxCheck {
+  return (text) => errorIn(parser.parse(text));
+}
+
+/** Where the parsed text's first error is; the tree is freed. */
+function errorIn(parsed: ParsedGo): number | undefined {
+  try {
+    return parsed.firstError?.startIndex;
+  } finally {
+    parsed.dispose();
+  }
 }
 
 /** What the per-file codemods find in an open file, less what `//goprod:ignore` silences. */
@@ -143,22 +164,14 @@ export function laterPasses(
   return fixed;
 }
 
-/** Merges and applies findings' fixes; the result must parse. */
-export function applyFindings(
-  parser: GoParser,
-  text: string,
-  goVersion: GoVersion,
-  findings: Finding[],
-  parsed?: ParsedGo,
-): FixedFile | BrokenFix {
+/** Merges and applies findings' fixes; the result must parse (`check` says where it does not). */
+export function applyFindings(check: SyntaxCheck, text: string, goVersion: GoVersion, findings: Finding[]): FixedFile | BrokenFix {
   findings.sort((a, b) => a.start - b.start);
   // Findings may share one fix (env-config's edits to a file's reads stand together): apply it once.
   const merged = mergeFixes([...new Set(findings.flatMap((f) => f.fixes))]);
   const output = applyEdits(text, merged.edits);
   if (output !== text) {
-    const check = parsed ? parser.reparse(parsed, insertedAs(text, merged.edits), output) : parser.parse(output);
-    const bad = check.firstError?.startIndex;
-    check.dispose();
+    const bad = check(output, merged.edits);
     if (bad !== undefined) return { kind: 'broken-fix', at: bad, codemods: [...new Set(findings.map((f) => f.codemod))] };
   }
   return { kind: 'fixed', goVersion, findings, applied: merged.accepted, deferred: merged.conflicting, output };

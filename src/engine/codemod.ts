@@ -39,7 +39,8 @@ export type OptionValues<D extends OptionDeclarations> = {
 /**
  * The module's files as a module-wide codemod may read them besides those it is given (the other Go
  * files of a directory, a package it generated before): the engine reads them from the disk, a test
- * from memory.
+ * from memory. A codemod reads other files through this view only: the result cache keeps what
+ * it read, and its findings count only while those files read the same (see scan-cache.ts).
  */
 export interface ModuleFiles {
   /** The names of the `.go` files in a directory, as the directory lists them; none if there is no such directory. */

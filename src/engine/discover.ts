@@ -76,8 +76,10 @@ function walk(dir: string, ignores: IgnoreRules[], w: Walk): void {
   const own = readIgnore(dir);
   const rules = own ? [...ignores, own] : ignores;
   for (const entry of entries) {
-    const path = join(dir, entry.name);
     const isDir = entry.isDirectory();
+    // Only directories, .go files and goprod's temporary files are acted on: the rules are not asked about the others.
+    if (!isDir && !entry.name.endsWith('.go') && !TEMPORARY_FILE.test(entry.name)) continue;
+    const path = join(dir, entry.name);
     if (isIgnored(w.excluded, path, isDir) || (isIgnored(rules, path, isDir) && !(isDir ? w.tracked?.dirs : w.tracked?.files)?.has(path)))
       continue;
     if (isDir) {

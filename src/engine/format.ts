@@ -1,10 +1,11 @@
 // gofmt after fixes, without churn: a file that was gofmt-clean is formatted whole; in one
 // that was not, only the changes gofmt makes to lines goprod touched are kept.
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { diffLines } from 'diff';
+import { cacheKey, type ResultCache } from './cache.js';
 import type { Edit } from './edits.js';
 import { toolMissing } from '../errors.js';
 import { childProcess, tempPrefix, temporaryPath } from './interrupt.js';
@@ -21,9 +22,53 @@ export type FormatFailure = { ok: false; error: string; original: boolean };
 /**
  * gofmt's output for each text, or its complaint. One gofmt process for all of them
  * (starting a process per file dominated the run time): the texts are written to a
- * temporary directory and formatted in place. Line endings and BOM are the caller's.
+ * temporary directory and formatted in place. Line endings and BOM are the caller's. With a
+ * cache, the outputs of this very gofmt (its executable's digest is in the key) for the same
+ * texts are taken from it, and only the others are formatted (and kept).
  */
-export async function gofmtAll(texts: readonly string[]): Promise<Formatted[]> {
+export async function gofmtAll(texts: readonly string[], cache?: ResultCache): Promise<Formatted[]> {
+  const gofmt = cache && gofmtDigest();
+  if (!cache || !gofmt) return runGofmtOn(texts);
+  const keys = texts.map((t) => cacheKey(GOFMT_ENTRY, gofmt, t));
+  const kept = keys.map((k) => cache.get(k)?.toString('utf8'));
+  const missing = texts.filter((_, i) => kept[i] === undefined);
+  const fresh = await runGofmtOn(missing);
+  let next = 0;
+  return kept.map((text, i): Formatted => {
+    if (text !== undefined) return { ok: true, text };
+    const f = fresh[next++]!;
+    // Only outputs are kept: a complaint is rare, and may be gofmt's trouble rather than the text's.
+    if (f.ok) cache.put(keys[i]!, Buffer.from(f.text, 'utf8'));
+    return f;
+  });
+}
+
+/** Tells gofmt's entries of the cache from others; bumped if what they hold changes. */
+const GOFMT_ENTRY = 'gofmt-1';
+
+/** The digest of each gofmt executable met, by its path, size and time of change. */
+const gofmtDigests = new Map<string, string>();
+
+/** The digest of the gofmt executable the PATH gives now (undefined when there is none: nothing is cached then). */
+function gofmtDigest(): string | undefined {
+  const name = process.platform === 'win32' ? 'gofmt.exe' : 'gofmt';
+  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    try {
+      const path = join(dir, name);
+      const stat = statSync(path);
+      if (!stat.isFile()) continue;
+      accessSync(path, constants.X_OK);
+      const met = `${path}\0${stat.size}\0${stat.mtimeMs}\0${stat.ctimeMs}`;
+      if (!gofmtDigests.has(met)) gofmtDigests.set(met, cacheKey(readFileSync(path)));
+      return gofmtDigests.get(met);
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+async function runGofmtOn(texts: readonly string[]): Promise<Formatted[]> {
   if (texts.length === 0) return [];
   const dir = mkdtempSync(tempPrefix('gofmt')); // registered at once: no signal finds it unregistered
   const done = temporaryPath(dir);
@@ -109,9 +154,12 @@ export interface FormatRequest {
  * Formats fixed files: each whole when its original was gofmt-clean, else only where goprod
  * changed it. CRLF files are formatted as LF (gofmt's only line ending) and converted back.
  */
-export async function formatFixed(requests: readonly FormatRequest[]): Promise<Array<{ ok: true; text: string } | FormatFailure>> {
+export async function formatFixed(
+  requests: readonly FormatRequest[],
+  cache?: ResultCache,
+): Promise<Array<{ ok: true; text: string } | FormatFailure>> {
   const lf = (s: string) => s.replace(/\r\n/g, '\n');
-  const formatted = await gofmtAll(requests.flatMap((r) => [lf(r.original), lf(r.fixed)]));
+  const formatted = await gofmtAll(requests.flatMap((r) => [lf(r.original), lf(r.fixed)]), cache);
   return requests.map((r, i) => {
     // gofmt drops a carriage return that does not end a line, and the lines around it could
     // not be kept byte for byte: such a file is left as it is.

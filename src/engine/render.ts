@@ -1,5 +1,6 @@
 // Turning a file's chosen fixes into its new text: apply the edits, then gofmt (see format.ts).
 // Also records which lines each fix wrote, so toolchain errors can be traced to fixes.
+import type { ResultCache } from './cache.js';
 import { applyEdits, mergeFixes, type Edit, type Fix } from './edits.js';
 import { editedLines, formatFixed, type FormatFailure } from './format.js';
 import { dirname, relative } from 'node:path';
@@ -14,12 +15,15 @@ export interface Rendered {
 export type RenderResult = { ok: true; rendered: Rendered } | FormatFailure;
 
 /** Renders several files' fixes at once (one gofmt run for all). */
-export async function renderAll(files: ReadonlyArray<{ original: string; fixes: readonly Fix[] }>): Promise<RenderResult[]> {
+export async function renderAll(
+  files: ReadonlyArray<{ original: string; fixes: readonly Fix[] }>,
+  cache?: ResultCache,
+): Promise<RenderResult[]> {
   const prepared = files.map(({ original, fixes }) => {
     const { edits } = mergeFixes(fixes);
     return { original, fixes, edits, fixed: applyEdits(original, edits) };
   });
-  const formatted = await formatFixed(prepared);
+  const formatted = await formatFixed(prepared, cache);
   return prepared.map(({ original, fixes, edits }, i): RenderResult => {
     const f = formatted[i]!;
     return f.ok ? { ok: true, rendered: { text: f.text, linesOf: linesOfFixes(original, fixes, edits) } } : f;
@@ -50,8 +54,8 @@ function linesOfFixes(original: string, fixes: readonly Fix[], edits: readonly E
  * fixes, and so do the files of one change with it (see changeGroups); fixes that change
  * nothing once formatted (a regenerated file equal to the one on disk) are no fixes at all.
  */
-export async function renderFiles(files: readonly FileResult[]): Promise<void> {
-  const results = await renderAll(files.map((f) => ({ original: f.source.text, fixes: f.applied })));
+export async function renderFiles(files: readonly FileResult[], cache?: ResultCache): Promise<void> {
+  const results = await renderAll(files.map((f) => ({ original: f.source.text, fixes: f.applied })), cache);
   files.forEach((file, i) => {
     const r = results[i]!;
     if (!r.ok) {

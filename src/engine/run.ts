@@ -4,7 +4,16 @@
 // Printing and writing are the caller's (see cli.ts).
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { applyFindings, findingsIn, openGoFile, suppressions, type Finding, type FixedFile } from './analyze.js';
+import {
+  applyFindings,
+  findingsIn,
+  openGoFile,
+  parses,
+  suppressions,
+  type Finding,
+  type FixedFile,
+  type SyntaxCheck,
+} from './analyze.js';
 import { appliesTo, mayMatch, type Codemod, type ModuleFiles, type OptionsByCodemod } from './codemod.js';
 import { discoverGoFiles, type Exclude } from './discover.js';
 import type { GoFile } from '../go/file.js';
@@ -14,6 +23,9 @@ import type { FileResult, Progress, RunResult, Warning } from './model.js';
 import { loadGoParser, type GoParser } from './parse.js';
 import { renderFiles } from './render.js';
 import { scanDirectories } from './pool.js';
+import type { ResultCache } from './cache.js';
+import { readFiles, type ReadFiles } from './directory-files.js';
+import { recordReads, ScanCache, type ModuleFindings, type ModuleRun } from './scan-cache.js';
 import {
   bugMessage,
   brokenFixMessage,
@@ -25,7 +37,7 @@ import {
 } from './scan.js';
 import { TypeFacts, type FileTypes } from '../go/facts.js';
 import { typeFactsFor, type RunTypes } from './type-facts.js';
-import { filesOnDisk, readSource, type SourceText } from './source.js';
+import { decodeSource, filesOnDisk, readSource, type SourceText } from './source.js';
 import { verifyFiles } from '../proof/verify.js';
 import { HelperProcesses } from '../go/helper-process.js';
 
@@ -44,6 +56,11 @@ export interface RunOptions {
   codemodOptions?: OptionsByCodemod;
   /** Worker threads for scanning (default: one per core up to 8, none for a small tree; 1: this thread only). */
   threads?: number;
+  /**
+   * Where to keep each directory's scan and gofmt's outputs, so that a rerun over unchanged
+   * files parses and formats nothing (see cache.ts); none: everything is done afresh.
+   */
+  cache?: ResultCache;
   /** Paths to leave alone (the config file's `exclude`). */
   exclude?: Exclude;
   /** The language version of files outside any module (default: as go.mod without a go directive, with a warning). */
@@ -66,7 +83,8 @@ export async function runCodemods(paths: readonly string[], codemods: readonly C
       helpers,
       typeFacts: options.typeFacts ?? options.verify ?? true,
     });
-    await renderFiles(result.files.filter((f) => f.applied.length > 0));
+    await renderFiles(result.files.filter((f) => f.applied.length > 0), options.cache);
+    options.cache?.trim();
     if (options.verify ?? true)
       result.verification = await verifyFiles(result.files, {
         download: options.download ?? false,
@@ -90,7 +108,7 @@ async function analyzeFiles(
   paths: readonly string[],
   codemods: readonly Codemod[],
   cwd: string,
-  { codemodOptions: options = {}, threads, onProgress, typeFacts, helpers, ...files }: RunOptions,
+  { codemodOptions: options = {}, threads, onProgress, typeFacts, helpers, cache, ...files }: RunOptions,
 ): Promise<RunResult> {
   const parser = await loadGoParser();
   const result: RunResult = { files: [], warnings: [], scanned: 0 };
@@ -103,17 +121,18 @@ async function analyzeFiles(
   const placed = new Map<string, Placed>();
   const needs = new Map<GoModule, Map<string, Set<string>>>();
   const progress = { stage: 'scan' as const, files: 0, of: discovered.length, fixes: 0 };
+  const scanCache = cache && ScanCache.of(cache, codemods, options);
+  const scanned = (scan: DirectoryScan) => {
+    progress.files += scan.scanned;
+    progress.fixes += scan.fixed.reduce((n, f) => n + f.analysis.applied.length, 0);
+    onProgress?.(progress);
+  };
   const scans = await scanDirectories(
     parser,
     jobs.map((j) => j.job),
     codemods,
     options,
-    threads,
-    (scan) => {
-      progress.files += scan.scanned;
-      progress.fixes += scan.fixed.reduce((n, f) => n + f.analysis.applied.length, 0);
-      onProgress?.(progress);
-    },
+    { threads, scanned, cache: scanCache },
   );
   const untyped: DirectoryScan['untyped'] = [];
   scans.forEach((scan, i) => {
@@ -126,9 +145,11 @@ async function analyzeFiles(
   });
   const order = new Map(discovered.map((path, i) => [path, i]));
   const gathered: Gathered = { placed, created: [], bugs: [], late: [], warnings };
+  const check = scanCache ? scanCache.syntaxCheck(parses(parser)) : parses(parser);
   for (const [module, byCodemod] of needs) {
-    const fromModule = moduleFindings(parser, module, byCodemod, codemods, options, gathered.bugs, types?.files);
-    mergeModuleFindings(parser, module, fromModule, { order, modules, goOutsideModule: files.goOutsideModule }, gathered);
+    const run = { module, needs: byCodemod, types: types?.files };
+    const fromModule = cachedModuleFindings(parser, run, { codemods, options, bugs: gathered.bugs, cache: scanCache });
+    mergeModuleFindings(check, module, fromModule, { order, modules, goOutsideModule: files.goOutsideModule }, gathered);
   }
   const byStage = (stage: FileWarning['stage']) =>
     warnings
@@ -169,7 +190,7 @@ interface Gathered {
  * (a file the codemod creates) is read or made here.
  */
 function mergeModuleFindings(
-  parser: GoParser,
+  check: SyntaxCheck,
   module: GoModule,
   fromModule: ModuleOutcome,
   run: { order: ReadonlyMap<string, number>; modules: ModuleFinder; goOutsideModule?: GoVersion },
@@ -183,15 +204,15 @@ function mergeModuleFindings(
     if (at === undefined || !source) {
       const text = isNew ? { text: '', bom: false } : source;
       const owner = run.modules.find(dirname(path));
-      const analysis = text && applyFindings(parser, text.text, owner?.goVersion ?? run.goOutsideModule ?? GO_MOD_DEFAULT, findings);
+      const analysis = text && applyFindings(check, text.text, owner?.goVersion ?? run.goOutsideModule ?? GO_MOD_DEFAULT, findings);
       if (!text || !analysis) into.late.push({ path, message: 'not valid UTF-8; not rewritten' });
       else if (analysis.kind === 'broken-fix') into.late.push({ path, message: brokenFixMessage(analysis) });
       else into.created.push({ ...fileResult(path, owner, text, analysis), ...(isNew ? { created: true } : {}) });
       continue;
     }
     // A file goprod could not parse or generated itself (then its module's version applies).
-    const goVersion = had?.goVersion ?? fromModule.opened.get(path)?.goVersion ?? module.goVersion;
-    const analysis = applyFindings(parser, source.text, goVersion, [...(had?.findings ?? []), ...findings]);
+    const goVersion = had?.goVersion ?? fromModule.goVersions.get(path) ?? module.goVersion;
+    const analysis = applyFindings(check, source.text, goVersion, [...(had?.findings ?? []), ...findings]);
     if (analysis.kind === 'broken-fix') {
       into.placed.delete(path);
       into.warnings.push({ order: at, stage: 'analysis', path, message: brokenFixMessage(analysis) });
@@ -260,34 +281,55 @@ function directoryJobs(
   return [...jobs.values()];
 }
 
-interface ModuleOutcome {
-  /** Findings by file path, in the order the codemods made them. */
-  findings: Map<string, Finding[]>;
+interface ModuleOutcome extends ModuleFindings {
   /** The texts read for the codemods. */
   sources: Map<string, SourceText>;
-  /** The files the codemods saw (parsed, not generated); their trees are disposed. */
-  opened: Map<string, GoFile>;
+}
+
+/**
+ * The module-wide codemods' findings (see moduleFindings), from the cache when they are kept
+ * there for the files they need as those read now, and the other files they read through their
+ * view read the same. Found anew, they are kept unless a codemod failed.
+ */
+function cachedModuleFindings(
+  parser: GoParser,
+  run: ModuleRun,
+  { codemods, options, bugs, cache }: { codemods: readonly Codemod[]; options: OptionsByCodemod; bugs: Warning[]; cache?: ScanCache },
+): ModuleOutcome {
+  const needed = readFiles(neededPaths(run.needs));
+  const sources = sourcesOf(needed.read);
+  const kept = cache?.getModule(run, needed.digest, filesOnDisk);
+  if (kept) return { ...kept, sources };
+  const recording = recordReads(filesOnDisk);
+  const failed = bugs.length;
+  const found = moduleFindings(parser, run, { codemods, options, bugs }, sources, cache ? recording.files : filesOnDisk);
+  if (cache && bugs.length === failed) cache.putModule(run, needed.digest, recording.reads, found);
+  return { ...found, sources };
+}
+
+/** Every file a module-wide codemod needs, sorted. */
+function neededPaths(needs: ModuleRun['needs']): string[] {
+  return [...new Set([...needs.values()].flatMap((s) => [...s]))].sort();
+}
+
+/** The texts of the files read; those that could not be read or are not UTF-8 are left out (the directory's scan warned). */
+function sourcesOf(read: ReadFiles): Map<string, SourceText> {
+  const sources = new Map<string, SourceText>();
+  for (const [path, bytes] of read) {
+    const source = 'error' in bytes ? undefined : decodeSource(bytes);
+    if (source) sources.set(path, source);
+  }
+  return sources;
 }
 
 /** Runs the module-wide codemods on the files each needs (read and parsed here; the trees live only during the call). */
 function moduleFindings(
   parser: GoParser,
-  module: GoModule,
-  needs: Map<string, Set<string>>,
-  codemods: readonly Codemod[],
-  options: OptionsByCodemod,
-  bugs: Warning[],
-  types?: ReadonlyMap<string, FileTypes>,
-): ModuleOutcome {
-  const sources = new Map<string, SourceText>();
-  for (const path of [...new Set([...needs.values()].flatMap((s) => [...s]))].sort()) {
-    try {
-      const source = readSource(path);
-      if (source) sources.set(path, source); // else the directory's scan warned
-    } catch {
-      // gone or unreadable since the directory's scan read it: the codemods do without it
-    }
-  }
+  { module, needs, types }: ModuleRun,
+  { codemods, options, bugs }: { codemods: readonly Codemod[]; options: OptionsByCodemod; bugs: Warning[] },
+  sources: ReadonlyMap<string, SourceText>,
+  moduleFiles: ModuleFiles,
+): ModuleFindings {
   const { opened, dispose } = openFiles(parser, sources, module.goVersion, types);
   const findings = new Map<string, Finding[]>();
   try {
@@ -296,7 +338,7 @@ function moduleFindings(
       if (!codemod.runModule || !mine) continue;
       const admitted = [...opened.values()].filter((f) => mine.has(f.path) && appliesTo(codemod, f.goVersion));
       try {
-        for (const { path, diagnostic } of codemod.runModule(module, admitted, options[codemod.name] ?? {}, filesOnDisk)) {
+        for (const { path, diagnostic } of codemod.runModule(module, admitted, options[codemod.name] ?? {}, moduleFiles)) {
           const file = opened.get(path);
           if (file && suppressions(file).silences(codemod.name, diagnostic.start)) continue;
           findings.set(path, [...(findings.get(path) ?? []), { ...diagnostic, codemod: codemod.name }]);
@@ -308,7 +350,7 @@ function moduleFindings(
   } finally {
     dispose();
   }
-  return { findings, sources, opened };
+  return { findings, goVersions: new Map([...opened].map(([path, file]) => [path, file.goVersion])) };
 }
 
 /** Parses the texts (generated and unparsable files left out), with their type facts if known; `dispose` frees every tree. */

@@ -3,8 +3,6 @@
 // the package from a lazy index, run the per-file codemods and apply their fixes. It reads
 // the directory and nothing else, takes plain inputs and gives a plain result: it runs on the
 // main thread or in a worker (see pool.ts) with the same outcome.
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   analyzeFile,
   findingsIn,
@@ -20,9 +18,10 @@ import { mergeFixes } from './edits.js';
 import { TypeFacts, type FileTypes } from '../go/facts.js';
 import { declarations, LazyPackageIndex, type PackageFile } from '../go/package.js';
 import { fileGoVersion, type GoVersion } from '../go/version.js';
-import type { GoParser } from './parse.js';
+import type { GoParser, ParsedGo } from './parse.js';
 import { LineIndex } from './position.js';
-import { readSource, type SourceText } from './source.js';
+import { decodeSource, type SourceText } from './source.js';
+import { readDirectoryFiles, type DirectoryFiles } from './directory-files.js';
 
 export interface DirectoryJob {
   dir: string;
@@ -63,26 +62,42 @@ export interface DirectoryScan {
   moduleNeeds: Record<string, string[]>;
   /** Files the per-file codemods looked at without the type checker's facts, and why (only when the job had facts). */
   untyped: Array<{ order: number; path: string; reason: string }>;
+  /** The digest of the directory's files as the scan read them (see directory-files.ts); empty when it did not. */
+  digest: string;
 }
 
 export function scanDirectory(parser: GoParser, job: DirectoryJob, codemods: readonly Codemod[], options: OptionsByCodemod): DirectoryScan {
-  const { texts, warnings } = readDirectory(job);
-  const scan: DirectoryScan = { scanned: texts.size, fixed: [], warnings, moduleNeeds: {}, untyped: [] };
+  const files = readDirectoryFiles(job.dir, job.files.map((f) => f.path));
+  const { texts, warnings } = readDirectory(job, files);
+  const scan: DirectoryScan = { scanned: texts.size, fixed: [], warnings, moduleNeeds: {}, untyped: [], digest: files.digest };
   const wanted = wantedFiles(job, texts, codemods, scan.moduleNeeds);
   if (wanted.length === 0) return scan;
 
-  const index = new LazyPackageIndex(packageFiles(job.dir, texts), (file, text) => {
+  // A file still to be scanned that the index parses first keeps its tree for its scan: no file is parsed twice.
+  const pending = new Set(wanted.map((w) => w.path));
+  const early = new Map<string, ParsedGo>();
+  const index = new LazyPackageIndex(packageFiles(files, texts), (file, text) => {
     const parsed = parser.parse(text);
+    if (pending.has(file.path)) early.set(file.path, parsed);
     try {
       // A file that does not parse tells nothing reliable (and its package does not compile).
       return parsed.firstError
         ? undefined
         : guarded(scan, { order: orderOf(job, file.path), stage: 'analysis', path: file.path }, () => declarations(parsed.root));
     } finally {
-      parsed.dispose();
+      if (!early.has(file.path)) parsed.dispose();
     }
   });
-  for (const file of wanted) scanFile(parser, job, { ...file, source: texts.get(file.path)! }, { index, options, scan });
+  try {
+    for (const file of wanted) {
+      pending.delete(file.path);
+      const parsed = early.get(file.path);
+      early.delete(file.path);
+      scanFile(parser, job, { ...file, source: texts.get(file.path)!, parsed }, { index, options, scan });
+    }
+  } finally {
+    for (const parsed of early.values()) parsed.dispose();
+  }
   return scan;
 }
 
@@ -127,13 +142,13 @@ function wantedFiles(
 function scanFile(
   parser: GoParser,
   job: DirectoryJob,
-  { order, path, codemods: mine, source }: Wanted & { source: SourceText },
+  { order, path, codemods: mine, source, parsed }: Wanted & { source: SourceText; parsed?: ParsedGo },
   { index, options, scan }: { index: LazyPackageIndex; options: OptionsByCodemod; scan: DirectoryScan },
 ): void {
   const at = { order, stage: 'analysis' as const, path };
   const facts = job.types?.[path];
   const types = facts && 'facts' in facts ? guarded(scan, at, () => TypeFacts.of(facts.facts, source.text, source.bom)) : undefined;
-  const opened = openGoFile(parser, { path, text: source.text, moduleVersion: job.moduleVersion, pkg: index, types });
+  const opened = openGoFile(parser, { path, text: source.text, moduleVersion: job.moduleVersion, pkg: index, types }, parsed);
   if (opened.kind === 'unparsable') {
     scan.warnings.push({ ...at, ...new LineIndex(source.text).position(opened.at), message: 'does not parse; skipped' });
     index.add(path, undefined);
@@ -201,22 +216,19 @@ export function bugMessage(e: unknown): string {
 }
 
 /** The texts of the directory's files that can be read, and warnings about the others (and about a missing go.mod). */
-export function readDirectory(job: DirectoryJob): { texts: Map<string, SourceText>; warnings: FileWarning[] } {
+export function readDirectory(
+  job: DirectoryJob,
+  files: DirectoryFiles = readDirectoryFiles(job.dir, job.files.map((f) => f.path)),
+): { texts: Map<string, SourceText>; warnings: FileWarning[] } {
   const texts = new Map<string, SourceText>();
   const warnings: FileWarning[] = [];
   for (const { path, order } of job.files) {
-    let source;
-    try {
-      source = readSource(path);
-    } catch (e) {
-      warnings.push({
-        order,
-        stage: 'read',
-        path,
-        message: `cannot read this file (${(e as NodeJS.ErrnoException).code ?? String(e)}); skipped`,
-      });
+    const bytes = files.read.get(path)!;
+    if ('error' in bytes) {
+      warnings.push({ order, stage: 'read', path, message: `cannot read this file (${bytes.error}); skipped` });
       continue;
     }
+    const source = decodeSource(bytes);
     if (!source) {
       warnings.push({ order, stage: 'read', path, message: 'not valid UTF-8; skipped' });
       continue;
@@ -238,32 +250,19 @@ export function possibleVersions(text: string, moduleVersion: GoVersion): GoVers
   return [...new Set([moduleVersion, ...tagged])];
 }
 
-/** Every .go file of the directory (also those not being fixed), for the package index; texts read once. */
-function packageFiles(dir: string, texts: Map<string, SourceText>): PackageFile[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.go'));
-  } catch {
-    names = [];
-  }
-  return names.map((name) => {
-    const path = join(dir, name);
-    return {
-      path,
-      text: () => {
-        if (!texts.has(path)) {
-          let source: SourceText | undefined;
-          try {
-            source = readSource(path);
-          } catch {
-            source = undefined;
-          }
-          if (source) texts.set(path, source);
-        }
-        return texts.get(path)?.text;
-      },
-    };
-  });
+/** Every .go file of the directory (also those not being fixed), for the package index; texts decoded once. */
+function packageFiles(files: DirectoryFiles, texts: Map<string, SourceText>): PackageFile[] {
+  return files.listed.map((path) => ({
+    path,
+    text: () => {
+      const bytes = files.read.get(path);
+      if (!texts.has(path) && bytes && !('error' in bytes)) {
+        const source = decodeSource(bytes);
+        if (source) texts.set(path, source);
+      }
+      return texts.get(path)?.text;
+    },
+  }));
 }
 
 function orderOf(job: DirectoryJob, path: string): number {

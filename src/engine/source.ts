@@ -29,9 +29,14 @@ export interface SourceText {
 
 /** Reads a file as UTF-8; undefined if it is not valid UTF-8 (goprod will not rewrite it). */
 export function readSource(path: string): SourceText | undefined {
+  return decodeSource(readFileSync(path));
+}
+
+/** A file's bytes as UTF-8 text; undefined if they are not valid UTF-8. */
+export function decodeSource(bytes: Uint8Array): SourceText | undefined {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(readFileSync(path));
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch (e) {
     if (e instanceof TypeError) return undefined;
     throw e;

@@ -71,13 +71,31 @@ function ownDeclaration(ident: SyntaxNode): Declaration | undefined {
   return earlier ?? own(declaredBy(stmt, false));
 }
 
+/**
+ * What a walk over a scope finds, by the scope's tree and id: every name resolved in a file walks
+ * up to its top level, whose declarations (and a block's, a signature's) are found once.
+ * Declarations are not changed by their users. A tree edited for an incremental reparse
+ * (parse.ts) is not resolved in again: the new tree is another.
+ */
+const walked = new WeakMap<object, Map<string, unknown>>();
+
+function once<T>(scope: SyntaxNode, kind: string, walk: () => T): T {
+  let found = walked.get(scope.tree);
+  if (!found) walked.set(scope.tree, (found = new Map()));
+  const key = `${kind} ${scope.id}`;
+  if (!found.has(key)) found.set(key, walk());
+  return found.get(key) as T;
+}
+
 /** Declarations visible at `at` that `scope` introduces, for a use inside its child `via`. */
 function declarationsIn(scope: SyntaxNode, via: SyntaxNode, at: number): Declaration[] {
   switch (scope.type) {
     case 'source_file':
-      return children(scope).flatMap((d) => declaredBy(d, true));
+      return once(scope, 'file', () => children(scope).flatMap((d) => declaredBy(d, true)));
     case 'statement_list':
-      return children(scope).filter((s) => s.endIndex <= at).flatMap((s) => declaredBy(s, false));
+      return once(scope, 'block', () => children(scope).map((s) => ({ end: s.endIndex, declared: declaredBy(s, false) })))
+        .filter((s) => s.end <= at)
+        .flatMap((s) => s.declared);
     case 'if_statement':
     case 'expression_switch_statement':
     case 'type_switch_statement':
@@ -99,7 +117,7 @@ function declarationsIn(scope: SyntaxNode, via: SyntaxNode, at: number): Declara
     case 'function_declaration':
     case 'method_declaration':
     case 'func_literal':
-      return sameNode(via, scope.childForFieldName('body')) ? signatureDeclarations(scope) : [];
+      return sameNode(via, scope.childForFieldName('body')) ? once(scope, 'signature', () => signatureDeclarations(scope)) : [];
     default:
       return [];
   }
