@@ -63,7 +63,7 @@ describe("goprod's type checker", () => {
       'use/extra.go': '//go:build extra\n\npackage use\n\nimport "io"\n\n// G closes.\nfunc G(c io.Closer) { c.Close() }\n',
     };
 
-    test('a dependency kept from an earlier request is checked again when its files or an import of it change', async () => {
+    test('a dependency kept from an earlier request is checked again when its files or an import of it change, also when asked at once', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'goprod-session-'));
       try {
         writeTree(dir, tree);
@@ -78,6 +78,12 @@ describe("goprod's type checker", () => {
           const word = new Map([[join(dir, 'd/d.go'), 'package d\n\n// N is a word.\nconst N = "one"\n']]);
           expect(await check(word)).toEqual(['10: cannot use mid.M (untyped string constant "one") as int value in variable declaration']);
           expect(await check(new Map())).toEqual([]);
+          // Asked at once and answered concurrently, the quick one first: each answer reaches its request.
+          const darwin = { ...target, config: { ...WINDOWS, goos: 'darwin' } };
+          const [slow, quick] = await Promise.all([typeFactsOf(darwin, process, ['./use'], [join(dir, 'use/use.go')], false), check(word)]);
+          expect(slow.failure).toBeUndefined();
+          expect(slow.files.map((f) => f.path)).toEqual([join(dir, 'use/use.go')]);
+          expect(quick).toEqual(['10: cannot use mid.M (untyped string constant "one") as int value in variable declaration']);
         } finally {
           running.close();
         }

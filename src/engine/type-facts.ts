@@ -118,11 +118,8 @@ async function moduleFacts(
     pending.delete(path);
     out.files.set(path, { untyped: reason });
   };
-  /**
-   * Type-checks the packages of `some` under `config`; answers the listing, or undefined when the check
-   * failed (then its files are untyped).
-   */
-  const check = async (config: BuildConfig, some: readonly string[]): Promise<Listing | undefined> => {
+  /** Type-checks the packages of `some` under `config`: the helper's answer, and how long it took. */
+  const ask = async (config: BuildConfig, some: readonly string[]) => {
     const start = performance.now();
     // Export data where verification's go vet compiles the dependencies anyway: the host's
     // configuration. Under any other (tags on the host's platform too: restic's debug tag is
@@ -135,7 +132,11 @@ async function moduleFacts(
       some,
       host,
     );
-    out.checks.push({ config: describeConfig(config, toolchain.host), seconds: (performance.now() - start) / 1000 });
+    return { run, seconds: (performance.now() - start) / 1000 };
+  };
+  /** Records an answer for the files of `some`; answers the listing, or undefined when the check failed (then its files are untyped). */
+  const answered = (config: BuildConfig, some: readonly string[], { run, seconds }: Awaited<ReturnType<typeof ask>>): Listing | undefined => {
+    out.checks.push({ config: describeConfig(config, toolchain.host), seconds });
     const failure = run.failure ?? run.listing.fatal;
     if (failure) {
       for (const path of some) untyped(path, failure);
@@ -156,10 +157,13 @@ async function moduleFacts(
       );
   };
 
-  const listing = await check(toolchain.host, paths);
+  const listing = answered(toolchain.host, paths, await ask(toolchain.host, paths));
   if (!listing) return;
-  const byConfig = otherConfigs(listing, { texts, pending, toolchain, untyped, proposesFix });
-  for (const { config, paths: some } of byConfig.values()) await check(config, some);
+  // The other configurations are asked at once (the helper answers them concurrently) and
+  // recorded in order: a file two of them compile takes the first one's facts.
+  const others = [...otherConfigs(listing, { texts, pending, toolchain, untyped, proposesFix }).values()];
+  const answers = others.map(({ config, paths: some }) => ask(config, some));
+  for (const [i, { config, paths: some }] of others.entries()) answered(config, some, await answers[i]!);
   for (const path of pending) untyped(path, 'no build configuration goprod tried type-checks it');
 }
 

@@ -19,11 +19,12 @@ export interface HelperRequest {
   export?: boolean;
 }
 
-/** One helper process, answering one request at a time. */
+/** One helper process, which answers requests concurrently, each as soon as it is done. */
 export class HelperProcess {
   readonly #child: ChildProcess;
-  #waiting?: (line: string | undefined) => void;
-  #queue: Promise<unknown> = Promise.resolve();
+  /** The requests asked and not answered yet, by id. */
+  readonly #waiting = new Map<number, (answer: string | undefined) => void>();
+  #asked = 0;
   #stderr = '';
   #ended = false;
   /** Why the helper ended, once it has. */
@@ -43,27 +44,17 @@ export class HelperProcess {
   }
 
   /** The helper's answer (one JSON document) to a request under the target's configuration. */
-  request(target: GoTarget, request: HelperRequest): Promise<string> {
-    const asked = this.#queue.then(() => this.#ask(target, request));
-    this.#queue = asked.catch(() => undefined);
-    return asked;
-  }
-
-  /** Ends the helper: it exits when its input ends. */
-  close(): void {
-    this.#child.stdin!.end();
-  }
-
-  async #ask({ context, config }: GoTarget, { overlay, ...request }: HelperRequest): Promise<string> {
+  async request({ context, config }: GoTarget, { overlay, ...request }: HelperRequest): Promise<string> {
     if (this.#ended) throw this.#failure;
     countCommand();
     // The go command's own temporary files go to a directory of ours, as for every go command goprod runs.
     const temp = mkdtempSync(tempPrefix('go', process.env.GOTMPDIR || undefined));
     const forget = temporaryPath(temp);
     try {
+      const id = ++this.#asked;
       const env = { GOWORK: context.gowork, GOOS: config.goos, GOARCH: config.goarch, CGO_ENABLED: config.cgo ? '1' : '0', GOTMPDIR: temp };
-      const line = { ...request, dir: context.dir, env, tags: config.tags.join(','), overlay: overlay ?? '' };
-      const answer = new Promise<string | undefined>((resolve) => (this.#waiting = resolve));
+      const line = { id, ...request, dir: context.dir, env, tags: config.tags.join(','), overlay: overlay ?? '' };
+      const answer = new Promise<string | undefined>((resolve) => this.#waiting.set(id, resolve));
       this.#child.stdin!.write(`${JSON.stringify(line)}\n`);
       const text = await answer;
       if (text === undefined) throw this.#failure;
@@ -74,18 +65,25 @@ export class HelperProcess {
     }
   }
 
+  /** Ends the helper: it exits when its input ends. */
+  close(): void {
+    this.#child.stdin!.end();
+  }
+
+  /** An answer: `ID<tab>JSON`. */
   #answer(line: string): void {
-    const waiting = this.#waiting;
-    this.#waiting = undefined;
-    waiting?.(line);
+    const tab = line.indexOf('\t');
+    const id = Number(line.slice(0, tab));
+    this.#waiting.get(id)?.(line.slice(tab + 1));
+    this.#waiting.delete(id);
   }
 
   #end(why: string): void {
     if (this.#ended) return;
     this.#ended = true;
     this.#why = `${why}${this.#stderr.trim() ? `: ${this.#stderr.trim()}` : ''}`;
-    this.#waiting?.(undefined);
-    this.#waiting = undefined;
+    for (const waiting of this.#waiting.values()) waiting(undefined);
+    this.#waiting.clear();
   }
 
   get #failure(): Error {

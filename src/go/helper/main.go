@@ -9,7 +9,8 @@
 //	goprod-helper serve
 //
 // reads requests, one JSON document a line, on stdin and answers each with one line on
-// stdout (see request). One process serves a whole goprod run, so that a package type-checked
+// stdout, `ID<tab>JSON`, as soon as it is done: requests are answered concurrently (see
+// request). One process serves a whole goprod run, so that a package type-checked
 // for one request (the standard library, the module's dependencies) is not checked again for
 // the next one that sees the same files under the same imports: the facts of one build
 // configuration and another's with tags, or the facts and the proof of the same one.
@@ -24,10 +25,13 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 )
 
 // request is one line of goprod's.
 type request struct {
+	// ID comes back with the answer.
+	ID int `json:"id"`
 	// Command is check or facts.
 	Command string `json:"command"`
 	// Dir is the module's directory, where the go command runs.
@@ -81,39 +85,57 @@ func main() {
 	}
 }
 
-// serve answers requests until stdin ends. A request that fails is answered with its error
-// ({"error": "…"}); a line that is not a request ends the helper.
+// serve answers requests until stdin ends, each as soon as it is done. A request that fails
+// is answered with its error ({"error": "…"}); a line that is not a request ends the helper.
 func serve() error {
 	s := newSession()
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(make([]byte, 0, 1<<20), 1<<30)
 	out := bufio.NewWriter(os.Stdout)
+	var mu sync.Mutex // one answer at a time
+	var answering sync.WaitGroup
 	for in.Scan() {
 		var req request
 		if err := json.Unmarshal(in.Bytes(), &req); err != nil {
 			return fmt.Errorf("reading a request: %w", err)
 		}
-		var answer any
-		var err error
-		switch req.Command {
-		case "check":
-			answer, err = check(s, req)
-		case "facts":
-			answer, err = facts(s, req)
-		default:
-			err = fmt.Errorf("unknown command %q", req.Command)
-		}
-		if err != nil {
-			answer = struct {
-				Error string `json:"error"`
-			}{err.Error()}
-		}
-		if err := json.NewEncoder(out).Encode(answer); err != nil {
-			return err
-		}
-		if err := out.Flush(); err != nil {
-			return err
-		}
+		answering.Add(1)
+		go func() {
+			defer answering.Done()
+			line, err := json.Marshal(answer(s, req))
+			mu.Lock()
+			defer mu.Unlock()
+			if err == nil {
+				_, err = fmt.Fprintf(out, "%d\t%s\n", req.ID, line)
+			}
+			if err == nil {
+				err = out.Flush()
+			}
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "goprod-helper: answering:", err)
+				os.Exit(1)
+			}
+		}()
 	}
+	answering.Wait()
 	return in.Err()
+}
+
+func answer(s *session, req request) any {
+	var answer any
+	var err error
+	switch req.Command {
+	case "check":
+		answer, err = check(s, req)
+	case "facts":
+		answer, err = facts(s, req)
+	default:
+		err = fmt.Errorf("unknown command %q", req.Command)
+	}
+	if err != nil {
+		return struct {
+			Error string `json:"error"`
+		}{err.Error()}
+	}
+	return answer
 }

@@ -36,10 +36,17 @@ func (s *session) lookup(identity string) (*types.Package, string) {
 	return s.packages[identity], s.exports[identity]
 }
 
-func (s *session) keep(identity string, pkg *types.Package) {
+// keep gives the session a package unless it has one of that identity already (a request
+// answered at the same time checked it too): the first is kept, for the packages kept above
+// it see that one. It answers whether pkg was kept.
+func (s *session) keep(identity string, pkg *types.Package) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.packages[identity] != nil {
+		return false
+	}
 	s.packages[identity] = pkg
+	return true
 }
 
 func (s *session) keepExport(identity, file string) {
@@ -126,8 +133,7 @@ func (c *checker) reuse(u *unit) bool {
 // keep gives the session a unit checked from source without errors, when its imports are kept too.
 func (c *checker) keep(u *unit) {
 	if u.identity != "" && u.failed == nil && u.pkg != nil && c.importsKept(u) {
-		c.session.keep(u.identity, u.pkg)
-		u.kept = true
+		u.kept = c.session.keep(u.identity, u.pkg)
 	}
 }
 
