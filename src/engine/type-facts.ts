@@ -18,6 +18,7 @@ import {
   typeFactsOf,
   unreadablePackage,
   type GoContext,
+  type GoTarget,
   type Listing,
   type Toolchain,
   type TypedFileJson,
@@ -102,6 +103,24 @@ async function typeModule(
   if (texts.size > 0) await moduleFacts(module, texts, toolchain, helper, out, (path, text) => proposesFix(path, text, module));
 }
 
+/** The helper's answer for some files under a configuration, and how long it took. */
+interface FactsAnswer {
+  run: Awaited<ReturnType<typeof typeFactsOf>>;
+  seconds: number;
+}
+
+/** Type-checks the packages of `some` under the target's configuration. */
+async function askFacts(target: GoTarget, some: readonly string[], helper: HelperProcess, toolchain: Toolchain): Promise<FactsAnswer> {
+  const start = performance.now();
+  // Export data where verification's go vet compiles the dependencies anyway: the host's
+  // configuration. Under any other (tags on the host's platform too: restic's debug tag is
+  // imported by every package, which then compiles again), from source without bodies.
+  const host = configKey(target.config) === configKey(toolchain.host);
+  const dir = target.context.dir;
+  const run = await typeFactsOf(target, helper, [...new Set(some.map((p) => `./${relative(dir, dirname(p)) || '.'}`))], some, host);
+  return { run, seconds: (performance.now() - start) / 1000 };
+}
+
 /** The facts of a module's files (by path, with their texts). */
 async function moduleFacts(
   module: GoModule,
@@ -118,24 +137,9 @@ async function moduleFacts(
     pending.delete(path);
     out.files.set(path, { untyped: reason });
   };
-  /** Type-checks the packages of `some` under `config`: the helper's answer, and how long it took. */
-  const ask = async (config: BuildConfig, some: readonly string[]) => {
-    const start = performance.now();
-    // Export data where verification's go vet compiles the dependencies anyway: the host's
-    // configuration. Under any other (tags on the host's platform too: restic's debug tag is
-    // imported by every package, which then compiles again), from source without bodies.
-    const host = configKey(config) === configKey(toolchain.host);
-    const run = await typeFactsOf(
-      { context, config },
-      helper,
-      [...new Set(some.map((p) => `./${relative(module.dir, dirname(p)) || '.'}`))],
-      some,
-      host,
-    );
-    return { run, seconds: (performance.now() - start) / 1000 };
-  };
+  const ask = (config: BuildConfig, some: readonly string[]) => askFacts({ context, config }, some, helper, toolchain);
   /** Records an answer for the files of `some`; answers the listing, or undefined when the check failed (then its files are untyped). */
-  const answered = (config: BuildConfig, some: readonly string[], { run, seconds }: Awaited<ReturnType<typeof ask>>): Listing | undefined => {
+  const answered = (config: BuildConfig, some: readonly string[], { run, seconds }: FactsAnswer): Listing | undefined => {
     out.checks.push({ config: describeConfig(config, toolchain.host), seconds });
     const failure = run.failure ?? run.listing.fatal;
     if (failure) {
