@@ -2,14 +2,15 @@
 // other than the host's: what it reports of vet's printf and errorsas checks must be what vet
 // reports, word for word and place for place, or a baseline and a back-out would disagree.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { FIXTURES } from './fixture-harness.js';
 import { writeTree } from './tree.js';
 import { helperBinary } from '../src/go/helper.js';
-import { HelperProcesses } from '../src/go/helper-process.js';
+import { HelperProcesses, type HelperProcess } from '../src/go/helper-process.js';
 import { goEnv, installedToolchain, typeCheckPackages, typeFactsOf } from '../src/go/toolchain.js';
 
 const WINDOWS = { goos: 'windows', goarch: 'amd64', cgo: false, tags: [] };
@@ -117,6 +118,87 @@ describe("goprod's type checker", () => {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    });
+
+    describe('what it found, kept for later runs in the result cache', () => {
+      // use calls mid.M, which is d.N: whether that call drops an error depends on d alone.
+      const chain = {
+        'go.mod': 'module example.com/m\n\ngo 1.22\n',
+        'd/d.go': 'package d\n\n// N fails.\nfunc N() error { return nil }\n',
+        'mid/mid.go': 'package mid\n\nimport "example.com/m/d"\n\n// M is d.N.\nvar M = d.N\n',
+        'use/use.go': 'package use\n\nimport "example.com/m/mid"\n\n// F drops it.\nfunc F() { mid.M() }\n',
+      };
+      const DROPPED = 1 << 10; // facts.go's factDropped
+      /** Runs fn with a helper process of its own that keeps what it finds in `cache`. */
+      const withHelper = async <T>(cache: string | undefined, fn: (process: HelperProcess) => Promise<T>): Promise<T> => {
+        const running = new HelperProcesses(cache);
+        try {
+          return await fn(running.of(await helperBinary(await installedToolchain())));
+        } finally {
+          running.close();
+        }
+      };
+      const entries = (cache: string) => readdirSync(cache, { recursive: true, encoding: 'utf8' }).filter((p) => /^[0-9a-f]{2}\/[0-9a-f]+$/.test(p));
+
+      test('facts kept by a run before are served from the cache, and found anew when a file two imports under changes', async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'goprod-memo-'));
+        const cache = mkdtempSync(join(tmpdir(), 'goprod-memo-cache-'));
+        try {
+          writeTree(dir, chain);
+          const use = join(dir, 'use/use.go');
+          const target = { context: { dir, gowork: 'off' }, config: WINDOWS };
+          const facts = (process: HelperProcess) => typeFactsOf(target, process, ['./use'], [use], false);
+          const first = await withHelper(cache, facts);
+          expect(first.failure).toBeUndefined();
+          expect(first.files.map((f) => [f.path, f.facts.some((fact) => fact[2] & DROPPED)])).toEqual([[use, true]]);
+          expect(await withHelper(cache, facts)).toEqual(first);
+
+          // Served, not found again: an entry rewritten (with its digest) is what a later run answers.
+          const kept = entries(cache).map((p) => join(cache, p)).filter((p) => readFileSync(p).subarray(32).toString().includes(use));
+          expect(kept).toHaveLength(1);
+          const told = [{ path: use, facts: [[0, 7, 1]] }];
+          const payload = Buffer.from(JSON.stringify(told));
+          writeFileSync(kept[0]!, Buffer.concat([createHash('sha256').update(payload).digest(), payload]));
+          expect((await withHelper(cache, facts)).files).toEqual(told);
+
+          writeTree(dir, { 'd/d.go': 'package d\n\n// N counts.\nfunc N() int { return 0 }\n' });
+          const changed = await withHelper(cache, facts);
+          expect(changed.files.map((f) => [f.path, f.facts.some((fact) => fact[2] & DROPPED)])).toEqual([[use, false]]);
+          expect(changed).toEqual(await withHelper(undefined, facts));
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+          rmSync(cache, { recursive: true, force: true });
+        }
+      });
+
+      test('a check kept by a run before is served for the same files only', async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'goprod-memo-'));
+        const cache = mkdtempSync(join(tmpdir(), 'goprod-memo-cache-'));
+        try {
+          writeTree(dir, chain);
+          const target = { context: { dir, gowork: 'off' }, config: WINDOWS };
+          const check = (overlay: Map<string, string>) => (process: HelperProcess) =>
+            typeCheckPackages(target, process, ['./use'], overlay).then(({ result }) => result.messages.map((m) => `${m.line}: ${m.message}`));
+          const gone = new Map([[join(dir, 'd/d.go'), 'package d\n\n// N is gone.\nvar X = 1\n']]);
+          expect(await withHelper(cache, check(new Map()))).toEqual([]);
+          const broken = await withHelper(undefined, check(gone));
+          expect(broken).toContain('6: undefined: d.N');
+          expect(await withHelper(cache, check(gone))).toEqual(broken);
+          expect(await withHelper(cache, check(new Map()))).toEqual([]);
+
+          // Served, not checked again: the entry of the check without overlay, rewritten, is what a later run answers.
+          const clean = entries(cache).map((p) => join(cache, p)).filter((p) => readFileSync(p).subarray(32).toString() === '{"Diagnostics":[],"Failures":[]}');
+          expect(clean).toHaveLength(1);
+          const said = { path: join(dir, 'use/use.go'), line: 1, column: 1, message: 'kept', compile: true, importPath: 'example.com/m/use' };
+          const payload = Buffer.from(JSON.stringify({ Diagnostics: [said], Failures: [] }));
+          writeFileSync(clean[0]!, Buffer.concat([createHash('sha256').update(payload).digest(), payload]));
+          expect(await withHelper(cache, check(new Map()))).toEqual(['1: kept']);
+          expect(await withHelper(cache, check(gone))).toEqual(broken);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+          rmSync(cache, { recursive: true, force: true });
+        }
+      });
     });
 
     test('a helper that cannot run fails each request with why, and goprod goes on', async () => {

@@ -89,8 +89,9 @@ function addRunOptions(command: Command): void {
     )
     .option(
       '--no-cache',
-      "scan and format every file anew: without it, each directory's findings and gofmt's outputs are kept in goprod's cache " +
-        'directory ($GOPROD_CACHE, else goprod/ in the user cache directory) and a rerun takes those of unchanged files from there',
+      "scan, format and type-check every file anew: without it, each directory's findings, gofmt's outputs and the type " +
+        "checker's findings are kept in goprod's cache directory ($GOPROD_CACHE, else goprod/ in the user cache directory) and a " +
+        'rerun takes those of unchanged files from there',
     )
     .option('--config <file>', 'read this config file instead of the goprod.yaml found from the working directory upward')
     .option('--no-config', 'read no config file')

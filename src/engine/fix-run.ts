@@ -43,7 +43,7 @@ export async function runFix(
   io: Io,
 ): Promise<FixRun | undefined> {
   const { mode, review, onProgressEnd, note, allowDirty, ...run } = options;
-  const helpers = new HelperProcesses();
+  const helpers = new HelperProcesses(run.cache?.dir);
   let result: RunResult;
   try {
     result = await runCodemods(paths, codemods, {

@@ -57,8 +57,9 @@ export interface RunOptions {
   /** Worker threads for scanning (default: one per core up to 8, none for a small tree; 1: this thread only). */
   threads?: number;
   /**
-   * Where to keep each directory's scan and gofmt's outputs, so that a rerun over unchanged
-   * files parses and formats nothing (see cache.ts); none: everything is done afresh.
+   * Where to keep each directory's scan, gofmt's outputs and the type checker's findings, so
+   * that a rerun over unchanged files parses, formats and type-checks nothing (see cache.ts and
+   * helper/memo.go); none: everything is done afresh.
    */
   cache?: ResultCache;
   /** Paths to leave alone (the config file's `exclude`). */
@@ -76,7 +77,7 @@ export type FileOptions = Pick<RunOptions, 'exclude' | 'goOutsideModule'>;
 
 /** Runs codemods on the Go files under `paths`: analyse, format, verify. Writes nothing. */
 export async function runCodemods(paths: readonly string[], codemods: readonly Codemod[], options: RunOptions = {}): Promise<RunResult> {
-  const helpers = options.helpers ?? new HelperProcesses();
+  const helpers = options.helpers ?? new HelperProcesses(options.cache?.dir);
   try {
     const result = await analyzeFiles(paths, codemods, options.cwd ?? process.cwd(), {
       ...options,

@@ -30,7 +30,14 @@ export class HelperProcess {
   /** Why the helper ended, once it has. */
   #why = '';
 
-  constructor(binary: string) {
+  /**
+   * The result cache's directory ('': none), where the helper keeps what it found of each
+   * package (see helper/memo.go), so that what a run before checked is not checked again.
+   */
+  readonly #cache: string;
+
+  constructor(binary: string, cache?: string) {
+    this.#cache = cache ?? '';
     this.#child = spawn(binary, ['serve'], { env: goEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
     childProcess(this.#child);
     this.#child.stderr!.on('data', (chunk: Buffer) => (this.#stderr = (this.#stderr + chunk.toString()).slice(-4000)));
@@ -53,7 +60,7 @@ export class HelperProcess {
     try {
       const id = ++this.#asked;
       const env = { GOWORK: context.gowork, GOOS: config.goos, GOARCH: config.goarch, CGO_ENABLED: config.cgo ? '1' : '0', GOTMPDIR: temp };
-      const line = { id, ...request, dir: context.dir, env, tags: config.tags.join(','), overlay: overlay ?? '' };
+      const line = { id, ...request, dir: context.dir, env, tags: config.tags.join(','), overlay: overlay ?? '', cache: this.#cache };
       const answer = new Promise<string | undefined>((resolve) => this.#waiting.set(id, resolve));
       this.#child.stdin!.write(`${JSON.stringify(line)}\n`);
       const text = await answer;
@@ -91,13 +98,21 @@ export class HelperProcess {
   }
 }
 
-/** The helper processes of one run, started when first asked for, one per helper binary. */
+/**
+ * The helper processes of one run, started when first asked for, one per helper binary; with
+ * the result cache's directory, they keep what they found there for later runs.
+ */
 export class HelperProcesses {
   readonly #running = new Map<string, HelperProcess>();
+  readonly #cache: string | undefined;
+
+  constructor(cache?: string) {
+    this.#cache = cache;
+  }
 
   of(binary: string): HelperProcess {
     let running = this.#running.get(binary);
-    if (!running) this.#running.set(binary, (running = new HelperProcess(binary)));
+    if (!running) this.#running.set(binary, (running = new HelperProcess(binary, this.#cache)));
     return running;
   }
 

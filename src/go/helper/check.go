@@ -40,7 +40,8 @@ type unit struct {
 
 // check lists the packages of patterns and their dependencies, type-checks them all from
 // source (each as soon as what it imports is checked, on every CPU), and reports the type
-// errors and printf findings of the packages in patterns.
+// errors and printf findings of the packages in patterns. With a cache, a check of the same
+// packages from the same files (a run before checked the same fixes) is read from it.
 func check(s *session, req request) (*report, error) {
 	l, fatal, err := load(req)
 	if err != nil || fatal != "" {
@@ -54,6 +55,16 @@ func check(s *session, req request) (*report, error) {
 			}
 		}
 	})
+	var m *memo
+	if req.Cache != "" {
+		m = newMemo(s, req, l, c)
+	}
+	key := m.checkKey(l.order)
+	var found checkFindings
+	if m.get(key, &found) {
+		r.Diagnostics, r.Failures = found.Diagnostics, found.Failures
+		return r, nil
+	}
 	c.run(l.order)
 
 	sort.SliceStable(r.Diagnostics, func(i, j int) bool {
@@ -66,7 +77,14 @@ func check(s *session, req request) (*report, error) {
 		}
 		return a.Column < b.Column
 	})
+	m.put(key, checkFindings{r.Diagnostics, r.Failures})
 	return r, nil
+}
+
+// checkFindings: what a check found, as the memo keeps it.
+type checkFindings struct {
+	Diagnostics []diagnostic
+	Failures    []string
 }
 
 // loaded: the listed packages as units to check, in go list's order, and what to tell goprod

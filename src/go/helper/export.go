@@ -56,10 +56,11 @@ func (e *exportData) Import(path string) (*types.Package, error) {
 	return e.gc.Import(path)
 }
 
-// readExports asks the go command for the export data of the dependencies outside the main
-// module (compiling those its build cache lacks) and marks their units to be read from it.
+// readExports asks the go command for the export data of the units that are dependencies
+// outside the main module (compiling those its build cache lacks) and marks them to be read
+// from it.
 // A package it cannot compile is left to be checked from source, which says why.
-func readExports(l *loaded, req request, exports *exportData) error {
+func readExports(l *loaded, units []*unit, req request, exports *exportData) error {
 	checked := map[string]bool{} // the packages asked about, their test variants too
 	for _, u := range l.order {
 		if !u.p.DepOnly {
@@ -69,7 +70,7 @@ func readExports(l *loaded, req request, exports *exportData) error {
 	}
 	var paths []string
 next:
-	for _, u := range l.order {
+	for _, u := range units {
 		if checked[u.p.ImportPath] || u.p.ForTest != "" || u.p.ImportPath == "unsafe" {
 			continue
 		}

@@ -81,18 +81,19 @@ type typedFile struct {
 
 // factsReport is the document `facts` prints.
 type factsReport struct {
-	Fatal    string      `json:"fatal,omitempty"`
-	Packages []listed    `json:"packages"`
-	Files    []typedFile `json:"files"`
-	Failures []string    `json:"failures"`
+	Fatal    string            `json:"fatal,omitempty"`
+	Packages []listed          `json:"packages"`
+	Files    []json.RawMessage `json:"files"` // typedFile, as computed or kept (see memo.go)
+	Failures []string          `json:"failures"`
 }
 
 // facts lists and type-checks the packages as check does, and answers the facts of every
-// file of the packages in patterns (test files included).
+// file of the packages in patterns (test files included). With a cache, a package whose facts
+// a run before kept is not checked (nor are the dependencies only such packages need).
 func facts(s *session, req request) (*factsReport, error) {
 	l, fatal, err := load(req)
 	if err != nil || fatal != "" {
-		return &factsReport{Fatal: fatal, Packages: []listed{}, Files: []typedFile{}, Failures: []string{}}, err
+		return &factsReport{Fatal: fatal, Packages: []listed{}, Files: []json.RawMessage{}, Failures: []string{}}, err
 	}
 	r := &report{Packages: l.listed, Diagnostics: []diagnostic{}, Failures: []string{}}
 	var mu sync.Mutex
@@ -107,42 +108,112 @@ func facts(s *session, req request) (*factsReport, error) {
 		mu.Unlock()
 	})
 	c.selections = true
-	if req.Export {
-		if err := readExports(l, req, c.exports); err != nil {
-			return nil, err
-		}
-	}
 	if req.Files != nil {
 		c.bodies = map[string]bool{}
 		for _, path := range req.Files {
 			c.bodies[path] = true
 		}
 	}
-	c.run(l.order)
-
-	out := &factsReport{Packages: l.listed, Files: []typedFile{}, Failures: r.Failures}
-	for _, u := range l.order {
-		if !u.full {
-			continue
-		}
-		var typed []typedFile
-		for _, t := range found[u] {
-			if c.bodies == nil || c.bodies[t.Path] {
-				typed = append(typed, t)
+	var m *memo
+	if req.Cache != "" {
+		m = newMemo(s, req, l, c)
+	}
+	known := knownFacts(l, m, c)
+	if order := neededUnits(l.order, c); len(order) > 0 {
+		if req.Export {
+			if err := readExports(l, order, req, c.exports); err != nil {
+				return nil, err
 			}
 		}
-		if why := untyped(u, c.fset); why != "" {
-			// Every file of the package: also those that did not parse (found holds none then).
-			typed = nil
-			for _, name := range append(append([]string{}, u.p.GoFiles...), u.p.CgoFiles...) {
-				if path := pathIn(u.p.Dir, name); c.bodies == nil || c.bodies[path] {
-					typed = append(typed, typedFile{Path: path, Untyped: why, Facts: []fact{}})
-				}
+		c.run(order)
+	}
+
+	out := &factsReport{Packages: l.listed, Files: []json.RawMessage{}, Failures: r.Failures}
+	for _, u := range l.order {
+		typed, ok := known[u]
+		if !ok && u.full {
+			typed = answered(u, found[u], c)
+			if m != nil && len(r.Failures) == 0 {
+				m.keepFacts(u, typed)
 			}
 		}
 		out.Files = append(out.Files, typed...)
 	}
 	return out, nil
+}
+
+// knownFacts: the facts of the units to check in full that need no check: those whose
+// package go list could not load (its complaint says why they have none) and those the memo
+// keeps, if any. These units are no longer checked in full (but as dependencies, if needed).
+func knownFacts(l *loaded, m *memo, c *checker) map[*unit][]json.RawMessage {
+	known := map[*unit][]json.RawMessage{}
+	for _, u := range l.order {
+		var typed []json.RawMessage
+		ok := false
+		switch {
+		case !u.full:
+		case u.p.Error != nil:
+			typed, ok = answered(u, nil, c), true
+		case m != nil:
+			typed, ok = m.facts(u)
+		}
+		if ok {
+			known[u] = typed
+			u.full = false
+		}
+	}
+	return known
+}
+
+// neededUnits: the units checked in full and what they import, in order.
+func neededUnits(order []*unit, c *checker) []*unit {
+	needed := map[*unit]bool{}
+	for i := len(order) - 1; i >= 0; i-- { // an importer comes after what it imports
+		if u := order[i]; u.full || needed[u] {
+			needed[u] = true
+			for _, dep := range c.imports(u) {
+				if dep != nil {
+					needed[dep] = true
+				}
+			}
+		}
+	}
+	var out []*unit
+	for _, u := range order {
+		if needed[u] {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// answered: the facts of a unit checked in full, for the files whose bodies were checked; for
+// every such file, why there are none when the package does not type-check.
+func answered(u *unit, found []typedFile, c *checker) []json.RawMessage {
+	var typed []typedFile
+	for _, t := range found {
+		if c.bodies == nil || c.bodies[t.Path] {
+			typed = append(typed, t)
+		}
+	}
+	if why := untyped(u, c.fset); why != "" {
+		// Every file of the package: also those that did not parse (found holds none then).
+		typed = nil
+		for _, name := range unitFiles(u.p) {
+			if path := pathIn(u.p.Dir, name); c.bodies == nil || c.bodies[path] {
+				typed = append(typed, typedFile{Path: path, Untyped: why, Facts: []fact{}})
+			}
+		}
+	}
+	out := make([]json.RawMessage, 0, len(typed))
+	for _, t := range typed {
+		data, err := json.Marshal(t)
+		if err != nil {
+			panic(err) // facts are numbers and strings
+		}
+		out = append(out, data)
+	}
+	return out
 }
 
 // untyped: why the type checker's answers do not hold for a package checked in full (empty

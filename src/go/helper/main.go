@@ -47,6 +47,9 @@ type request struct {
 	// Export (facts): read the dependencies from the go command's export data (go list
 	// -export) instead of checking them from source.
 	Export bool `json:"export"`
+	// Cache (facts): goprod's result cache, where the facts of the packages checked in full
+	// are kept for later runs (see memo.go); none when empty.
+	Cache string `json:"cache"`
 }
 
 // report is the document check prints.

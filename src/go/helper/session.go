@@ -24,10 +24,14 @@ type session struct {
 	mu       sync.Mutex
 	packages map[string]*types.Package // by identity
 	exports  map[string]string         // export data files, by identity
+	digests  map[string]digest         // files' contents, by path (see memo.go)
+
+	modcacheOnce sync.Once
+	modcache     string
 }
 
 func newSession() *session {
-	return &session{fset: token.NewFileSet(), packages: map[string]*types.Package{}, exports: map[string]string{}}
+	return &session{fset: token.NewFileSet(), packages: map[string]*types.Package{}, exports: map[string]string{}, digests: map[string]digest{}}
 }
 
 func (s *session) lookup(identity string) (*types.Package, string) {
