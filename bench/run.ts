@@ -16,9 +16,11 @@
 //      goprod's verified dry run (`goprod fix DIR`) against what a user pays by hand to check
 //      the same fixes: `go vet ./...` on the fixed tree. Both start from the same warm build
 //      cache (GOCACHE) of the unfixed tree, as on a developer's machine, or with --cold from an
-//      empty one, as on a fresh CI runner. Goal: ≤ 1.3× (issue 23), both ways. --before CLI
-//      measures another goprod build (dist/src/cli.js of a checkout of main) in the same rounds;
-//      --codemod limits the codemods; --no-scan skips part 1.
+//      empty one, as on a fresh CI runner. Goal: ≤ 1.3× (issue 23), both ways. Warm, goprod
+//      runs twice per round: a first run (no results in goprod's own cache) and again (its
+//      cache as a run over the unfixed tree without verification left it). --before
+//      CLI measures another goprod build (dist/src/cli.js of a checkout of main) in the same
+//      rounds; --codemod limits the codemods; --no-scan skips part 1.
 //
 // Wall time and peak RSS (the largest process) are those of the child, taken by a small
 // wrapper (python3's getrusage(RUSAGE_CHILDREN), else GNU time), so the wrapper's own start
@@ -223,7 +225,7 @@ function verificationBenchmark(module: string): void {
   const writeCache = join(temp, 'cache-write');
   copy(warm, writeCache);
   const write = spawnSync('node', [CLI, 'fix', ...codemods, '--write', fixed], {
-    env: withCache(writeCache),
+    env: withCaches(writeCache, join(temp, 'goprod-cache-write')),
     encoding: 'utf8',
     maxBuffer: 1 << 30,
   });
@@ -234,44 +236,31 @@ function verificationBenchmark(module: string): void {
   console.log(`goprod fix --write (untimed) changed ${changed} files; its summary:\n  ${summary}`);
   if (changed === 0) console.log('warning: no fixes were applied, so go vet below checks the unfixed tree');
 
-  const tools: Array<{ name: string; command: string[]; cwd?: string; runs: Run[]; shares: Map<string, number[]> }> = [
-    { name: 'goprod fix (verified dry run)', command: ['node', CLI, 'fix', ...codemods, '--verbose', dry], runs: [], shares: new Map() },
-    { name: 'go vet ./... of the fixed tree', command: ['go', 'vet', './...'], cwd: fixed, runs: [], shares: new Map() },
-  ];
-  // Last, so that a run stopped while the slow old build runs still has the other two.
-  if (values.before)
-    tools.push({
-      name: `before: ${values.before}`,
-      command: ['node', resolve(values.before), 'fix', ...codemods, '--verbose', dry],
-      runs: [],
-      shares: new Map(),
-    });
-  for (let i = 0; i < runs; i++) {
-    for (const tool of tools) {
-      const cache = join(temp, 'cache-run');
-      copy(warm, cache);
-      const run = measure(tool.command, { cwd: tool.cwd, env: withCache(cache) });
-      rmSync(cache, { recursive: true, force: true });
-      if (run.code !== 0 && run.code !== 1) console.log(`${tool.name}: run ${i + 1} exit ${run.code}. ${tail(run.stderr)}`);
-      tool.runs.push(run);
-      // "goprod: type facts: linux/amd64 in 1.1 s" and
-      // "goprod: verification: linux/amd64 with go vet in 3.2 s, windows/amd64 type-checked in 0.4 s"
-      const facts = /^goprod: type facts: (.*)$/m.exec(run.stderr)?.[1];
-      const line = /^goprod: verification: (.*)$/m.exec(run.stderr)?.[1];
-      const parts = [...(facts?.split(', ').map((p) => `type facts: ${p}`) ?? []), ...(line?.split(', ') ?? [])];
-      const seconds = new Map<string, number>(); // a configuration may appear once per module
-      for (const part of parts) {
-        const m = /^(.*) in ([\d.]+) s(?: \(\d+ commands?\))?$/.exec(part);
-        if (m) seconds.set(m[1]!, (seconds.get(m[1]!) ?? 0) + Number(m[2]));
-      }
-      for (const [step, s] of seconds) tool.shares.set(step, [...(tool.shares.get(step) ?? []), s]);
-      const said = [facts && `type facts: ${facts}`, line].filter(Boolean).join('; ');
-      console.log(`run ${i + 1}: ${tool.name}: ${run.seconds.toFixed(2)} s${said ? ` (${said})` : ''}`);
-    }
+  // goprod's own cache (GOPROD_CACHE: the scan's findings, gofmt's outputs, the type checker's
+  // facts and checks) is measured both ways when warm: without results, as on goprod's first
+  // run over a tree, and as a run over the unfixed tree without verification left it (what it
+  // found there, nothing of the fixed tree: go vet's GOCACHE too is of the unfixed tree). Cold,
+  // without results, as on a fresh CI runner. Its helper binary, built once per goprod version
+  // and Go version, is always there.
+  const goprods = [{ name: 'goprod fix (verified dry run)', cli: CLI }];
+  if (values.before) goprods.push({ name: `before: ${values.before}`, cli: resolve(values.before) });
+  const tools: Tool[] = [];
+  for (const { name, cli } of goprods) {
+    const command = ['node', cli, 'fix', ...codemods, '--verbose', dry];
+    const again = ranBefore(['node', cli, 'fix', ...codemods, '--no-verify', '--type-facts', dry], warm);
+    const first = `${again}-first`;
+    copy(again, first);
+    rmSync(join(first, 'results'), { recursive: true, force: true });
+    tools.push({ name: cold ? name : `${name}, first run`, command, goprodCache: first, runs: [], shares: new Map() });
+    if (!cold) tools.push({ name: `${name}, goprod cache of the unfixed tree`, command, goprodCache: again, runs: [], shares: new Map() });
   }
+  // go vet after this goprod, the old build last, so that a run stopped while it runs has the others.
+  const vet: Tool = { name: 'go vet ./... of the fixed tree', command: ['go', 'vet', './...'], cwd: fixed, runs: [], shares: new Map() };
+  tools.splice(cold ? 1 : 2, 0, vet);
+  for (let i = 0; i < runs; i++) for (const tool of tools) measureTool(tool, warm, i);
 
   console.log();
-  const vet = median(tools[1]!.runs.map((r) => r.seconds).sort((a, b) => a - b));
+  const vetSeconds = median(vet.runs.map((r) => r.seconds).sort((a, b) => a - b));
   const rows = [['step', 'median s', 'min s', 'max s', 'ratio to go vet', 'peak RSS MB']];
   for (const tool of tools) {
     const times = tool.runs.map((r) => r.seconds).sort((a, b) => a - b);
@@ -281,7 +270,7 @@ function verificationBenchmark(module: string): void {
       median(times).toFixed(2),
       times[0]!.toFixed(2),
       times.at(-1)!.toFixed(2),
-      (median(times) / vet).toFixed(2),
+      (median(times) / vetSeconds).toFixed(2),
       rss ? (rss / 1024).toFixed(0) : 'n/a',
     ]);
   }
@@ -301,12 +290,67 @@ function verificationBenchmark(module: string): void {
       ]),
     ]);
   }
-  const verifiedRun = median(tools[0]!.runs.map((r) => r.seconds).sort((a, b) => a - b));
-  console.log(`\nverified dry run/manual go vet: ${(verifiedRun / vet).toFixed(2)}x (median of ${runs} alternating runs)`);
+  for (const tool of tools.filter((t) => t.goprodCache !== undefined && !t.name.startsWith('before'))) {
+    const verifiedRun = median(tool.runs.map((r) => r.seconds).sort((a, b) => a - b));
+    console.log(`\n${tool.name}/manual go vet: ${(verifiedRun / vetSeconds).toFixed(2)}x (median of ${runs} alternating runs)`);
+  }
+}
+
+interface Tool {
+  name: string;
+  command: string[];
+  cwd?: string;
+  /** goprod's: a copy of this directory is its cache at the start of each run (undefined: not goprod). */
+  goprodCache?: string;
+  runs: Run[];
+  /** Seconds of each step that --verbose tells, by step. */
+  shares: Map<string, number[]>;
+}
+
+/** goprod's cache as a run of the command left it (that run's GOCACHE, a copy of `warm`, is thrown away). */
+function ranBefore(command: string[], warm: string): string {
+  const goprodCache = mkdtempSync(join(temp, 'goprod-cache-'));
+  const cache = join(temp, 'cache-before');
+  copy(warm, cache);
+  const run = spawnSync(command[0]!, command.slice(1), { env: withCaches(cache, goprodCache), encoding: 'utf8', maxBuffer: 1 << 30 });
+  rmSync(cache, { recursive: true, force: true });
+  if (run.status !== 0 && run.status !== 1) console.log(`${command.join(' ')}: exit ${run.status}. ${tail(run.stderr)}`);
+  return goprodCache;
+}
+
+/** One run of the tool from a copy of the warm GOCACHE (and goprod's cache as the tool says), said and recorded. */
+function measureTool(tool: Tool, warm: string, i: number): void {
+  const cache = join(temp, 'cache-run');
+  const goprodCache = join(temp, 'goprod-cache-run');
+  copy(warm, cache);
+  if (tool.goprodCache === undefined) mkdirSync(goprodCache);
+  else copy(tool.goprodCache, goprodCache);
+  const run = measure(tool.command, { cwd: tool.cwd, env: withCaches(cache, goprodCache) });
+  rmSync(cache, { recursive: true, force: true });
+  rmSync(goprodCache, { recursive: true, force: true });
+  if (run.code !== 0 && run.code !== 1) console.log(`${tool.name}: run ${i + 1} exit ${run.code}. ${tail(run.stderr)}`);
+  tool.runs.push(run);
+  // "goprod: type facts: linux/amd64 in 1.1 s" and
+  // "goprod: verification: linux/amd64 with go vet in 3.2 s, windows/amd64 type-checked in 0.4 s"
+  const facts = /^goprod: type facts: (.*)$/m.exec(run.stderr)?.[1];
+  const line = /^goprod: verification: (.*)$/m.exec(run.stderr)?.[1];
+  const parts = [...(facts?.split(', ').map((p) => `type facts: ${p}`) ?? []), ...(line?.split(', ') ?? [])];
+  const seconds = new Map<string, number>(); // a configuration may appear once per module
+  for (const part of parts) {
+    const m = /^(.*) in ([\d.]+) s(?: \(\d+ commands?\))?$/.exec(part);
+    if (m) seconds.set(m[1]!, (seconds.get(m[1]!) ?? 0) + Number(m[2]));
+  }
+  for (const [step, s] of seconds) tool.shares.set(step, [...(tool.shares.get(step) ?? []), s]);
+  const said = [facts && `type facts: ${facts}`, line].filter(Boolean).join('; ');
+  console.log(`run ${i + 1}: ${tool.name}: ${run.seconds.toFixed(2)} s${said ? ` (${said})` : ''}`);
 }
 
 function withCache(dir: string): NodeJS.ProcessEnv {
   return { ...process.env, GOCACHE: dir };
+}
+
+function withCaches(gocache: string, goprodCache: string): NodeJS.ProcessEnv {
+  return { ...process.env, GOCACHE: gocache, GOPROD_CACHE: goprodCache };
 }
 
 /** How many files differ between two trees (or are in one only). */
