@@ -25,7 +25,7 @@ import (
 //
 // A package's key is everything its facts are a function of: the helper (its executable's
 // name says its source and Go version), the word size, the package's import path, directory,
-// Go version and files, each by its content (as the overlay has it), the files whose bodies
+// module (its Go version, whether it is a main module) and files, each by its content (as the overlay has it), the files whose bodies
 // are checked, and the keys of what its imports resolve to. The files of the standard
 // library and of the module cache are known by their size and modification time: the first
 // change only with the Go version, the second never (the go command makes them read-only).
@@ -68,11 +68,11 @@ func (m *memo) key(u *unit, files string, c *checker) string {
 		return ""
 	}
 	h := sha256.New()
-	goVersion := ""
+	module := "" // its Go version, and whether it is a main module (whose errors are reported)
 	if u.p.Module != nil {
-		goVersion = u.p.Module.GoVersion
+		module = fmt.Sprintf("%s %t", u.p.Module.GoVersion, u.p.Module.Main)
 	}
-	fmt.Fprintf(h, "facts 1\x00%s\x00%s\x00%s\x00%s\x00%s\x00%d\x00%s\x00", m.version, c.goarch, u.p.ImportPath, u.p.Dir, goVersion,
+	fmt.Fprintf(h, "package 1\x00%s\x00%s\x00%s\x00%s\x00%s\x00%d\x00%s\x00", m.version, c.goarch, u.p.ImportPath, u.p.Dir, module,
 		len(u.p.CgoFiles), files)
 	for _, dep := range c.imports(u) {
 		if dep == nil || m.keys[dep] == "" {
