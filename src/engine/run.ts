@@ -36,7 +36,7 @@ import {
   type FileWarning,
 } from './scan.js';
 import { TypeFacts, type FileTypes } from '../go/facts.js';
-import { typeFactsFor, type RunTypes } from './type-facts.js';
+import { typeFactsComing, type ComingTypes, type RunTypes } from './type-facts.js';
 import { decodeSource, filesOnDisk, readSource, type SourceText } from './source.js';
 import { verifyFiles } from '../proof/verify.js';
 import { HelperProcesses } from '../go/helper-process.js';
@@ -117,7 +117,7 @@ async function analyzeFiles(
   const discovered = discoverGoFiles(paths, cwd, warnTo(result), files.exclude);
   const jobs = directoryJobs(discovered, modules, files.goOutsideModule);
   const types = typeFacts && discovered.length > 0 ? await typesOf(parser, jobs, codemods, { options, onProgress, helpers }) : undefined;
-  if (types) result.types = { checks: types.checks, untyped: [] };
+  if (types) result.types = { checks: [], untyped: [] };
   const warnings: FileWarning[] = [];
   const placed = new Map<string, Placed>();
   const needs = new Map<GoModule, Map<string, Set<string>>>();
@@ -128,13 +128,9 @@ async function analyzeFiles(
     progress.fixes += scan.fixed.reduce((n, f) => n + f.analysis.applied.length, 0);
     onProgress?.(progress);
   };
-  const scans = await scanDirectories(
-    parser,
-    jobs.map((j) => j.job),
-    codemods,
-    options,
-    { threads, scanned, cache: scanCache },
-  );
+  const scan = (some: DirectoryJob[]) => scanDirectories(parser, some, codemods, options, { threads, scanned, cache: scanCache });
+  const scans = await scanInTurn(jobs, types, scan);
+  if (result.types && types) result.types.checks = types.checks;
   const untyped: DirectoryScan['untyped'] = [];
   scans.forEach((scan, i) => {
     const { module } = jobs[i]!;
@@ -221,13 +217,34 @@ function mergeModuleFindings(
   }
 }
 
-/** The type facts of the jobs' files (see type-facts.ts), handed to each job for its files. */
+/**
+ * Scans the directories whose files have their type facts while other configurations check
+ * the rest, then the rest; answers the scans in the jobs' order.
+ */
+async function scanInTurn(
+  jobs: ReadonlyArray<{ job: DirectoryJob }>,
+  types: ComingTypes | undefined,
+  scan: (jobs: DirectoryJob[]) => Promise<DirectoryScan[]>,
+): Promise<DirectoryScan[]> {
+  const waits = ({ job }: { job: DirectoryJob }) => job.files.some((f) => types?.waiting.has(f.path));
+  const ready = jobs.filter((j) => !waits(j));
+  const held = jobs.filter(waits);
+  const [first] = await Promise.all([scan(ready.map((j) => j.job)), types?.settled]);
+  if (types) giveTypes(held, types);
+  const second = await scan(held.map((j) => j.job));
+  const byJob = new Map<DirectoryJob, DirectoryScan>();
+  ready.forEach((j, i) => byJob.set(j.job, first[i]!));
+  held.forEach((j, i) => byJob.set(j.job, second[i]!));
+  return jobs.map((j) => byJob.get(j.job)!);
+}
+
+/** The type facts of the jobs' files (see type-facts.ts), handed to each job for its files as they come. */
 async function typesOf(
   parser: GoParser,
   jobs: ReadonlyArray<{ job: DirectoryJob; module: GoModule | undefined }>,
   codemods: readonly Codemod[],
   { options, onProgress, helpers }: { options: OptionsByCodemod; onProgress: RunOptions['onProgress']; helpers: RunOptions['helpers'] },
-): Promise<RunTypes> {
+): Promise<ComingTypes> {
   onProgress?.({ stage: 'types' });
   const wanted = (text: string, module: GoModule) => {
     const versions = possibleVersions(text, module.goVersion);
@@ -244,12 +261,21 @@ async function typesOf(
       opened.dispose();
     }
   };
-  const types = await typeFactsFor(
+  const types = await typeFactsComing(
     jobs.flatMap(({ job, module }) => job.files.map((f) => ({ path: f.path, module }))),
     wanted,
     proposesFix,
     helpers,
   );
+  giveTypes(
+    jobs.filter(({ job }) => !job.files.some((f) => types.waiting.has(f.path))),
+    types,
+  );
+  return types;
+}
+
+/** Hands each job the type facts of its files. */
+function giveTypes(jobs: ReadonlyArray<{ job: DirectoryJob }>, types: RunTypes): void {
   for (const { job } of jobs) {
     const mine: Record<string, FileTypes> = {};
     for (const { path } of job.files) {
@@ -258,7 +284,6 @@ async function typesOf(
     }
     job.types = mine;
   }
-  return types;
 }
 
 /** The directories of the discovered files, in order of their first file, each with its module. */

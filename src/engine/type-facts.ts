@@ -33,6 +33,14 @@ export interface RunTypes {
   checks: RunTypeFacts['checks'];
 }
 
+/** The type facts as they come: the host's configuration's first (see typeFactsComing). */
+export interface ComingTypes extends RunTypes {
+  /** Files whose facts another configuration is still checking: in `files` once `settled`. */
+  waiting: ReadonlySet<string>;
+  /** Resolves when every file is in `files` and every configuration in `checks`, in order. */
+  settled: Promise<void>;
+}
+
 /**
  * The type facts of `files` (each with its module) that `wanted` admits (a codemod may find
  * something in its text, see Codemod.mayMatch): the others' function bodies are not checked,
@@ -43,13 +51,24 @@ export interface RunTypes {
  * Close that returns nothing), while errorlint, which sees the host's files only, finds
  * nothing to match.
  */
-export async function typeFactsFor(
+/**
+ * Answered once every module's host configuration is checked: the files that other
+ * configurations compile are `waiting` until `settled`, so that the scan of the others need
+ * not wait for them.
+ */
+export async function typeFactsComing(
   files: ReadonlyArray<{ path: string; module: GoModule | undefined }>,
-  wanted: (text: string, module: GoModule) => boolean = () => true,
-  proposesFix: (path: string, text: string, module: GoModule) => boolean = () => true,
+  wanted: (text: string, module: GoModule) => boolean,
+  proposesFix: (path: string, text: string, module: GoModule) => boolean,
   helpers?: HelperProcesses,
-): Promise<RunTypes> {
-  const out: RunTypes = { files: new Map(), warnings: [], checks: [] };
+): Promise<ComingTypes> {
+  const out: ComingTypes & { waiting: Set<string> } = {
+    files: new Map(),
+    warnings: [],
+    checks: [],
+    waiting: new Set(),
+    settled: Promise.resolve(),
+  };
   const byModule = new Map<string, { module: GoModule; paths: string[] }>();
   for (const { path, module } of files) {
     if (!module) out.files.set(path, { untyped: 'no go.mod: the type checker needs a module' });
@@ -69,16 +88,27 @@ export async function typeFactsFor(
     return out;
   }
   const running = helpers ?? new HelperProcesses();
+  const rests: Array<Promise<RunTypes['checks']>> = [];
   try {
     for (const { module, paths } of byModule.values())
-      await typeModule(module, paths, running.of(binary), { toolchain, wanted, proposesFix, out });
-  } finally {
+      rests.push((await typeModule(module, paths, running.of(binary), { toolchain, wanted, proposesFix, out })).rest);
+  } catch (e) {
     if (!helpers) running.close();
+    throw e;
   }
+  // Each module's configurations in order, whatever order their answers came in.
+  out.settled = Promise.all(rests)
+    .then((checks) => void out.checks.push(...checks.flat()))
+    .finally(() => {
+      if (!helpers) running.close();
+    });
   return out;
 }
 
-/** The facts of a module's files that codemods may ask about (`wanted`). */
+/**
+ * The facts of a module's files that codemods may ask about (`wanted`), under the host's
+ * configuration; answers the rest to come (see moduleFacts).
+ */
 async function typeModule(
   module: GoModule,
   paths: readonly string[],
@@ -87,9 +117,9 @@ async function typeModule(
     toolchain: Toolchain;
     wanted: (text: string, module: GoModule) => boolean;
     proposesFix: (path: string, text: string, module: GoModule) => boolean;
-    out: RunTypes;
+    out: ComingTypes & { waiting: Set<string> };
   },
-): Promise<void> {
+): Promise<Coming> {
   const texts = new Map<string, string>();
   for (const path of paths) {
     let text: string | undefined;
@@ -100,7 +130,13 @@ async function typeModule(
     }
     if (text !== undefined && wanted(text, module)) texts.set(path, text);
   }
-  if (texts.size > 0) await moduleFacts(module, texts, toolchain, helper, out, (path, text) => proposesFix(path, text, module));
+  if (texts.size === 0) return { rest: Promise.resolve([]) };
+  return moduleFacts(module, texts, toolchain, helper, out, (path, text) => proposesFix(path, text, module));
+}
+
+/** What is still to come of a module's facts once the host's are in: the others', and then every configuration's check. */
+interface Coming {
+  rest: Promise<RunTypes['checks']>;
 }
 
 /** The helper's answer for some files under a configuration, and how long it took. */
@@ -121,15 +157,19 @@ async function askFacts(target: GoTarget, some: readonly string[], helper: Helpe
   return { run, seconds: (performance.now() - start) / 1000 };
 }
 
-/** The facts of a module's files (by path, with their texts). */
+/**
+ * The facts of a module's files (by path, with their texts) under the host's configuration,
+ * and those it does not compile `waiting`; answers when the host's are in, with the promise
+ * of the others' (recorded as they come in order) and of every configuration's check.
+ */
 async function moduleFacts(
   module: GoModule,
   texts: ReadonlyMap<string, string>,
   toolchain: Toolchain,
   helper: HelperProcess,
-  out: RunTypes,
+  out: ComingTypes & { waiting: Set<string> },
   proposesFix: (path: string, text: string) => boolean,
-): Promise<void> {
+): Promise<Coming> {
   const context: GoContext = { dir: module.dir, gowork: workspaceOf(module.dir) };
   const paths = [...texts.keys()];
   const pending = new Set(paths);
@@ -139,8 +179,9 @@ async function moduleFacts(
   };
   const ask = (config: BuildConfig, some: readonly string[]) => askFacts({ context, config }, some, helper, toolchain);
   /** Records an answer for the files of `some`; answers the listing, or undefined when the check failed (then its files are untyped). */
+  const checks: RunTypes['checks'] = [];
   const answered = (config: BuildConfig, some: readonly string[], { run, seconds }: FactsAnswer): Listing | undefined => {
-    out.checks.push({ config: describeConfig(config, toolchain.host), seconds });
+    checks.push({ config: describeConfig(config, toolchain.host), seconds });
     const failure = run.failure ?? run.listing.fatal;
     if (failure) {
       for (const path of some) untyped(path, failure);
@@ -162,13 +203,18 @@ async function moduleFacts(
   };
 
   const listing = answered(toolchain.host, paths, await ask(toolchain.host, paths));
-  if (!listing) return;
+  if (!listing) return { rest: Promise.resolve(checks) };
   // The other configurations are asked at once (the helper answers them concurrently) and
   // recorded in order: a file two of them compile takes the first one's facts.
   const others = [...otherConfigs(listing, { texts, pending, toolchain, untyped, proposesFix }).values()];
+  for (const path of pending) out.waiting.add(path);
   const answers = others.map(({ config, paths: some }) => ask(config, some));
-  for (const [i, { config, paths: some }] of others.entries()) answered(config, some, await answers[i]!);
-  for (const path of pending) untyped(path, 'no build configuration goprod tried type-checks it');
+  const rest = async () => {
+    for (const [i, { config, paths: some }] of others.entries()) answered(config, some, await answers[i]!);
+    for (const path of pending) untyped(path, 'no build configuration goprod tried type-checks it');
+    return checks;
+  };
+  return { rest: rest() };
 }
 
 /**
