@@ -16,28 +16,34 @@ import (
 	"time"
 )
 
-// memo keeps the facts of the packages checked in full from one run to the next, in
-// goprod's result cache (the format of src/engine/cache.ts: a file named by its key's hex
-// digits, the first two a directory, holding the SHA-256 of the payload and then the payload;
-// goprod's trim removes what is unused), so that a run over packages a run before checked
-// lists them and reads their facts instead of type-checking them: a dry run and then
-// --write, or a run again after a change in one package, checks what changed only.
+// memo keeps what the helper found from one run to the next, in goprod's result cache (the
+// format of src/engine/cache.ts: a file named by its key's hex digits, the first two a
+// directory, holding the SHA-256 of the payload and then the payload; goprod's trim removes
+// what is unused): the facts of each package checked in full, and each check of a
+// configuration's packages. A run over packages a run before checked lists them and reads
+// what was found instead of type-checking them: a dry run and then --write, or a run again
+// after a change in one package, checks what changed only.
 //
 // A package's key is everything its facts are a function of: the helper (its executable's
 // name says its source and Go version), the word size, the package's import path, directory,
-// module (its Go version, whether it is a main module) and files, each by its content (as the overlay has it), the files whose bodies
-// are checked, and the keys of what its imports resolve to. The files of the standard
-// library and of the module cache are known by their size and modification time: the first
-// change only with the Go version, the second never (the go command makes them read-only).
+// module (its Go version, whether it is a main module) and files, each by its content (as the
+// overlay has it), the files whose bodies are checked, and the keys of what its imports
+// resolve to. The files of the standard library and of the module cache are known by their
+// size and modification time: the first change only with the Go version, the second never
+// (the go command makes them read-only). A check's key is that of every package it lists.
 type memo struct {
 	dir     string
 	version string
 	keys    map[*unit]string // "" for a package whose facts are not kept (a file unreadable, go list's complaint)
 }
 
-// newMemo computes the keys of the units (their files' digests at once, on every CPU).
+// newMemo computes the keys of the units (their files' digests at once, on every CPU); nil
+// when the helper cannot tell which executable it is.
 func newMemo(s *session, req request, l *loaded, c *checker) *memo {
-	executable, _ := os.Executable()
+	executable, err := os.Executable()
+	if err != nil {
+		return nil
+	}
 	m := &memo{dir: req.Cache, version: filepath.Base(executable), keys: map[*unit]string{}}
 	digests := make([]string, len(l.order))
 	moduleCache := s.moduleCache(req)
