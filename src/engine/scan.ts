@@ -66,6 +66,9 @@ export interface DirectoryScan {
   digest: string;
 }
 
+/** At most this much text of a directory's files parsed ahead of their scan keeps its trees (see scanDirectory). */
+const EARLY_TREES_CHARS = 1 << 20;
+
 export function scanDirectory(parser: GoParser, job: DirectoryJob, codemods: readonly Codemod[], options: OptionsByCodemod): DirectoryScan {
   const files = readDirectoryFiles(job.dir, job.files.map((f) => f.path));
   const { texts, warnings } = readDirectory(job, files);
@@ -73,12 +76,18 @@ export function scanDirectory(parser: GoParser, job: DirectoryJob, codemods: rea
   const wanted = wantedFiles(job, texts, codemods, scan.moduleNeeds);
   if (wanted.length === 0) return scan;
 
-  // A file still to be scanned that the index parses first keeps its tree for its scan: no file is parsed twice.
+  // A file still to be scanned that the index parses first keeps its tree for its scan, so that it is not parsed
+  // twice, as long as the trees kept hold less than EARLY_TREES_CHARS of text: a tree takes tens of times its text's
+  // size in the parser's wasm memory, which never shrinks (minio/cmd's 385 trees kept at once grew it by 180 MB).
   const pending = new Set(wanted.map((w) => w.path));
   const early = new Map<string, ParsedGo>();
+  let earlyChars = 0;
   const index = new LazyPackageIndex(packageFiles(files, texts), (file, text) => {
     const parsed = parser.parse(text);
-    if (pending.has(file.path)) early.set(file.path, parsed);
+    if (pending.has(file.path) && earlyChars + text.length <= EARLY_TREES_CHARS) {
+      early.set(file.path, parsed);
+      earlyChars += text.length;
+    }
     try {
       // A file that does not parse tells nothing reliable (and its package does not compile).
       return parsed.firstError
@@ -91,9 +100,10 @@ export function scanDirectory(parser: GoParser, job: DirectoryJob, codemods: rea
   try {
     for (const file of wanted) {
       pending.delete(file.path);
+      const source = texts.get(file.path)!;
       const parsed = early.get(file.path);
-      early.delete(file.path);
-      scanFile(parser, job, { ...file, source: texts.get(file.path)!, parsed }, { index, options, scan });
+      if (early.delete(file.path)) earlyChars -= source.text.length;
+      scanFile(parser, job, { ...file, source, parsed }, { index, options, scan });
     }
   } finally {
     for (const parsed of early.values()) parsed.dispose();
