@@ -6,7 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeEach, describe, expect, test, vi } from 'vitest';
+import { codemods as registry } from '../codemods/index.js';
 import { cacheKey, ResultCache } from '../src/engine/cache.js';
+import { readDirectoryFiles, readUnchanged, unchangedDigest } from '../src/engine/directory-files.js';
+import { loadGoParser } from '../src/engine/parse.js';
+import { scanCached, ScanCache } from '../src/engine/scan-cache.js';
 import { runGoprod } from './run-goprod.js';
 import { writeTree } from './tree.js';
 
@@ -69,16 +73,15 @@ test('a verified run (type facts in the key) prints the same from the cache', as
   expect(entries().length).toBeGreaterThan(kept);
 });
 
-describe('what a directory scan depends on', () => {
-  // errors-is fixes `err == ErrGone` only where the package declares ErrGone an error variable:
-  // a.go's finding depends on b.go.
-  const a = `package m
+// errors-is fixes `err == ErrGone` only where the package declares ErrGone an error variable:
+// a.go's finding depends on b.go.
+const a = `package m
 
 func Check(err error) bool {
 	return err == ErrGone
 }
 `;
-  const gone = (value: string) => `package m
+const gone = (value: string) => `package m
 
 import "errors"
 
@@ -87,6 +90,7 @@ var ErrGone = ${value}
 var _ = errors.New
 `;
 
+describe('what a directory scan depends on', () => {
   test('a changed file is scanned anew, and a changed sibling changes the findings that depend on it', async () => {
     const dir = mkdtempSync(join(root, 'sibling-'));
     writeTree(dir, { 'go.mod': 'module example.com/m\n\ngo 1.21\n', 'a.go': a, 'b.go': gone('errors.New("gone")') });
@@ -229,3 +233,52 @@ function keyOf(path: string): string {
   const [sub, name] = path.split('/').slice(-2);
   return `${sub}${name}`;
 }
+
+describe('a directory known unchanged by stat alone (the stamps of its files)', () => {
+  const write = (dir: string, files: Record<string, string>) => writeTree(dir, { 'go.mod': 'module example.com/m\n\ngo 1.21\n', ...files });
+
+  test('a file changed shortly before its stamp was taken is not trusted by its stamp: it must be read (racily clean)', () => {
+    const dir = mkdtempSync(join(root, 'racy-'));
+    write(dir, { 'a.go': 'package m\n' });
+    const paths = [join(dir, 'a.go')];
+    // Stamped right after the write: the same tick of the clock could hold another write of the same size.
+    const racy = readDirectoryFiles(dir, paths).stamped!;
+    expect(racy.digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(unchangedDigest(dir, paths, racy)).toBeUndefined();
+    expect(readUnchanged(paths[0]!, racy)).toBeUndefined();
+    // Stamped as if well after the write: stat alone tells it, until the file or the listing changes.
+    const settled = readDirectoryFiles(dir, paths, undefined, Date.now() + 10_000).stamped!;
+    expect(settled.digest).toBe(racy.digest);
+    expect(unchangedDigest(dir, paths, settled)).toBe(settled.digest);
+    expect(readUnchanged(paths[0]!, settled)?.toString()).toBe('package m\n');
+    write(dir, { 'b.go': 'package m\n' });
+    expect(unchangedDigest(dir, paths, settled)).toBeUndefined();
+    rmSync(join(dir, 'b.go'));
+    expect(unchangedDigest(dir, paths, settled)).toBe(settled.digest);
+    // The same size, the time of change set back: stat still tells it apart (its ctime).
+    const { atime, mtime } = statSync(paths[0]!);
+    writeFileSync(paths[0]!, 'package n\n');
+    utimesSync(paths[0]!, atime, mtime);
+    expect(unchangedDigest(dir, paths, settled)).toBeUndefined();
+    expect(readUnchanged(paths[0]!, settled)).toBeUndefined();
+  });
+
+  test('a scan is taken by stat alone once its files are older than the racy margin, and never after they change', async () => {
+    const dir = mkdtempSync(join(root, 'stamped-'));
+    const b = join(dir, 'b.go');
+    write(dir, { 'a.go': a, 'b.go': gone('errors.New("gone")') });
+    await new Promise((done) => setTimeout(done, 3100)); // past the racy margin (RACY_MS)
+    const job = { dir, files: [{ path: join(dir, 'a.go'), order: 0 }], moduleVersion: '1.21' as const, versionAssumed: false };
+    const errorsIs = registry.filter((c) => c.name === 'errors-is');
+    const scans = ScanCache.of(new ResultCache(join(cache, 'results')), errorsIs, {});
+    expect(scans.getUnchanged(job)).toBeUndefined(); // nothing kept yet
+    const fresh = scanCached(await loadGoParser(), job, errorsIs, {}, scans);
+    expect(fresh.fixed.map((f) => f.path)).toEqual([job.files[0]!.path]);
+    expect(scans.getUnchanged(job)).toEqual(fresh);
+    // A sibling the package index read, changed to text of the same size with its old times: not the kept scan.
+    const { atime, mtime } = statSync(b);
+    writeFileSync(b, gone('errors.New("GONE")'));
+    utimesSync(b, atime, mtime);
+    expect(scans.getUnchanged(job)).toBeUndefined();
+  });
+});

@@ -2,13 +2,13 @@
 // other than the host's: what it reports of vet's printf and errorsas checks must be what vet
 // reports, word for word and place for place, or a baseline and a back-out would disagree.
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { FIXTURES } from './fixture-harness.js';
 import { writeTree } from './tree.js';
+import { ResultCache } from '../src/engine/cache.js';
 import { helperBinary } from '../src/go/helper.js';
 import { HelperProcesses, type HelperProcess } from '../src/go/helper-process.js';
 import { goEnv, installedToolchain, typeCheckPackages, typeFactsOf } from '../src/go/toolchain.js';
@@ -138,7 +138,11 @@ describe("goprod's type checker", () => {
           running.close();
         }
       };
-      const entries = (cache: string) => readdirSync(cache, { recursive: true, encoding: 'utf8' }).filter((p) => /^[0-9a-f]{2}\/[0-9a-f]+$/.test(p));
+      /** The keys of the cache's entries, which goprod's own ResultCache reads and writes. */
+      const keys = (cache: string) =>
+        readdirSync(cache, { recursive: true, encoding: 'utf8' })
+          .filter((p) => /^[0-9a-f]{2}\/[0-9a-f]+$/.test(p))
+          .map((p) => p.replace('/', ''));
 
       test('facts kept by a run before are served from the cache, and found anew when a file two imports under changes', async () => {
         const dir = mkdtempSync(join(tmpdir(), 'goprod-memo-'));
@@ -154,11 +158,11 @@ describe("goprod's type checker", () => {
           expect(await withHelper(cache, facts)).toEqual(first);
 
           // Served, not found again: an entry rewritten (with its digest) is what a later run answers.
-          const kept = entries(cache).map((p) => join(cache, p)).filter((p) => readFileSync(p).subarray(32).toString().includes(use));
+          const entries = new ResultCache(cache);
+          const kept = keys(cache).filter((key) => entries.get(key)?.toString().includes(use));
           expect(kept).toHaveLength(1);
           const told = [{ path: use, facts: [[0, 7, 1]] }];
-          const payload = Buffer.from(JSON.stringify(told));
-          writeFileSync(kept[0]!, Buffer.concat([createHash('sha256').update(payload).digest(), payload]));
+          entries.put(kept[0]!, Buffer.from(JSON.stringify(told)));
           expect((await withHelper(cache, facts)).files).toEqual(told);
 
           writeTree(dir, { 'd/d.go': 'package d\n\n// N counts.\nfunc N() int { return 0 }\n' });
@@ -187,11 +191,11 @@ describe("goprod's type checker", () => {
           expect(await withHelper(cache, check(new Map()))).toEqual([]);
 
           // Served, not checked again: the entry of the check without overlay, rewritten, is what a later run answers.
-          const clean = entries(cache).map((p) => join(cache, p)).filter((p) => readFileSync(p).subarray(32).toString() === '{"Diagnostics":[],"Failures":[]}');
+          const entries = new ResultCache(cache);
+          const clean = keys(cache).filter((key) => entries.get(key)?.toString() === '{"Diagnostics":[],"Failures":[]}');
           expect(clean).toHaveLength(1);
           const said = { path: join(dir, 'use/use.go'), line: 1, column: 1, message: 'kept', compile: true, importPath: 'example.com/m/use' };
-          const payload = Buffer.from(JSON.stringify({ Diagnostics: [said], Failures: [] }));
-          writeFileSync(clean[0]!, Buffer.concat([createHash('sha256').update(payload).digest(), payload]));
+          entries.put(clean[0]!, Buffer.from(JSON.stringify({ Diagnostics: [said], Failures: [] })));
           expect(await withHelper(cache, check(new Map()))).toEqual(['1: kept']);
           expect(await withHelper(cache, check(gone))).toEqual(broken);
         } finally {

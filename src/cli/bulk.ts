@@ -4,8 +4,7 @@ import type { Command } from 'commander';
 import { codemods as allCodemods } from '../../codemods/index.js';
 import { displayPath } from '../output/text.js';
 import { removeStaleTempDirs, withInterrupts } from '../engine/interrupt.js';
-import { bulkCommand, bulkSummary, type BulkFlags } from '../bulk/command.js';
-import { mergeReports, writeReport as writeBulkReport } from '../bulk/run.js';
+import type { BulkFlags } from '../bulk/command.js';
 import { seconds, positiveMinutes, threadCount } from './flags.js';
 import { selectCodemods, type CommandContext } from './context.js';
 
@@ -35,6 +34,7 @@ export function addBulkCommand(program: Command, { io, setExitCode }: CommandCon
     .addHelpText('after', BULK_HELP)
     .action(async (dirs: string[], opts: BulkFlags) => {
       for (const stale of removeStaleTempDirs()) io.stderr(`goprod: removed ${stale}, which an interrupted goprod run left\n`);
+      const { bulkCommand } = await bulkModules();
       const codemods = selectCodemods(opts.codemod);
       setExitCode(
         await withInterrupts(
@@ -56,12 +56,22 @@ export function addBulkCommand(program: Command, { io, setExitCode }: CommandCon
     .description('merge the report directories of the shards of one bulk run into one report')
     .argument('<dirs...>', 'report directories (each made by goprod bulk --report DIR)')
     .option('--report <dir>', 'where the merged report goes', 'goprod-report')
-    .action((dirs: string[], opts: { report: string }) => {
+    .action(async (dirs: string[], opts: { report: string }) => {
+      const { bulkSummary, mergeReports, writeBulkReport } = await bulkModules();
       const report = mergeReports(dirs.map((d) => resolve(io.cwd, d)));
       const out = resolve(io.cwd, opts.report);
       writeBulkReport(out, report, { records: true });
       io.stderr(`goprod: ${bulkSummary(report)}; report: ${displayPath(join(out, 'report.html'), io.cwd)}\n`);
     });
+}
+
+/** The bulk run and its report, loaded when a bulk command runs: the report's HTML (diff2html) is slow to load for every other command. */
+async function bulkModules() {
+  const [{ bulkCommand, bulkSummary }, { mergeReports, writeReport: writeBulkReport }] = await Promise.all([
+    import('../bulk/command.js'),
+    import('../bulk/run.js'),
+  ]);
+  return { bulkCommand, bulkSummary, mergeReports, writeBulkReport };
 }
 
 /** What `goprod help bulk` says after the options. */

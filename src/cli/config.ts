@@ -5,7 +5,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify, type Node, type YAMLMap } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Node, YAMLMap } from 'yaml';
 import type { Codemod, CodemodOption } from '../engine/codemod.js';
 import type { Exclude } from '../engine/discover.js';
 import { UsageError } from '../errors.js';
@@ -14,6 +15,13 @@ import { displayPath } from '../output/text.js';
 
 /** The names a config file may have; both in one directory is an error. */
 export const CONFIG_NAMES = ['goprod.yaml', '.goprod.yaml'] as const;
+
+let yamlPackage: typeof import('yaml') | undefined;
+
+/** The yaml package, loaded when a config file is read or written: most runs have none, and it takes 20 ms to load. */
+function yaml(): typeof import('yaml') {
+  return (yamlPackage ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+}
 
 const TOP_KEYS = ['codemods', 'options', 'exclude', 'go'] as const;
 
@@ -67,8 +75,8 @@ export function applyConfig(command: Command, registry: readonly Codemod[], cwd:
 
 /** A config file's text, checked: an unknown key or a bad value is a UsageError naming file, line and column. */
 export function parseConfig(text: string, path: string, registry: readonly Codemod[], cwd: string): Config {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const lines = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const at = (offset: number) => {
     const { line, col } = lines.linePos(offset);
     return `${displayPath(path, cwd)}:${line}:${col}`;
@@ -118,7 +126,7 @@ export function parseConfig(text: string, path: string, registry: readonly Codem
   const go = top.get('go');
   if (go) {
     // The source text: unquoted, 1.20 would be the number 1.2.
-    const version = isScalar(go) && typeof go.value !== 'boolean' ? parseGoVersion(go.source ?? String(go.value)) : undefined;
+    const version = yaml().isScalar(go) && typeof go.value !== 'boolean' ? parseGoVersion(go.source ?? String(go.value)) : undefined;
     config.goOutsideModule = version ?? fail(go, `"go" takes a Go version such as "1.21", not ${shown(go)}`);
   }
   return config;
@@ -128,16 +136,16 @@ type Fail = (node: Node, message: string) => never;
 
 /** An empty value (`key:` with nothing after it) counts as the key left out. */
 function isEmpty(node: unknown): boolean {
-  return node === null || (isScalar(node) && node.value === null);
+  return node === null || (yaml().isScalar(node) && node.value === null);
 }
 
 /** A mapping's values by key (`where` it is: "under options"), each key one of `known`; empty values left out. */
 function entries(node: Node, where: string, known: readonly string[], fail: Fail, kind = 'key'): Map<string, Node> {
   const expected = `(known: ${known.join(', ')})`;
-  if (!isMap(node)) return fail(node, `expected ${kind}s with their values ${where} ${expected}, not ${shown(node)}`);
+  if (!yaml().isMap(node)) return fail(node, `expected ${kind}s with their values ${where} ${expected}, not ${shown(node)}`);
   const found = new Map<string, Node>();
   for (const pair of (node as YAMLMap<Node | null, Node | null>).items) {
-    const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    const name = yaml().isScalar(pair.key) ? String(pair.key.value) : undefined;
     if (name === undefined || !known.includes(name))
       fail(pair.key ?? node, `unknown ${kind} ${JSON.stringify(name ?? String(pair.key))} ${where} ${expected}`);
     if (!isEmpty(pair.value)) found.set(name!, pair.value!);
@@ -147,9 +155,11 @@ function entries(node: Node, where: string, known: readonly string[], fail: Fail
 
 /** A list of strings, with their nodes (for messages about one of them). */
 function strings(node: Node, message: string, fail: Fail): Array<{ node: Node; value: string }> {
-  if (!isSeq(node)) return fail(node, `${message}, not ${shown(node)}`);
+  if (!yaml().isSeq(node)) return fail(node, `${message}, not ${shown(node)}`);
   return (node.items as Node[]).map((item) =>
-    isScalar(item) && typeof item.value === 'string' ? { node: item, value: item.value } : fail(item, `${message}, not ${shown(item)}`),
+    yaml().isScalar(item) && typeof item.value === 'string'
+      ? { node: item, value: item.value }
+      : fail(item, `${message}, not ${shown(item)}`),
   );
 }
 
@@ -164,7 +174,7 @@ function takesValue(option: CodemodOption): boolean {
 }
 
 function optionValue(node: Node, key: string, option: CodemodOption, fail: Fail): string | boolean {
-  const value = isScalar(node) ? node.value : undefined;
+  const value = yaml().isScalar(node) ? node.value : undefined;
   const expected = !takesValue(option) ? 'true or false' : option.choices ? `one of ${option.choices.join(', ')}` : 'a string';
   const fits = !takesValue(option) ? typeof value === 'boolean' : typeof value === 'string' && (option.choices?.includes(value) ?? true);
   return fits ? (value as string | boolean) : fail(node, `"${key}" takes ${expected}, not ${shown(node)}`);
@@ -172,9 +182,9 @@ function optionValue(node: Node, key: string, option: CodemodOption, fail: Fail)
 
 /** A value as a message shows it: a scalar as written, else what it is. */
 function shown(node: Node): string {
-  if (isMap(node)) return 'keys and values';
-  if (isSeq(node)) return 'a list';
-  return isScalar(node) ? JSON.stringify(node.source ?? node.value) : 'an alias';
+  if (yaml().isMap(node)) return 'keys and values';
+  if (yaml().isSeq(node)) return 'a list';
+  return yaml().isScalar(node) ? JSON.stringify(node.source ?? node.value) : 'an alias';
 }
 
 /**
@@ -203,7 +213,7 @@ export function starterConfig(registry: readonly Codemod[]): string {
     for (const o of options) {
       const value = o.default ?? (takesValue(o) ? '' : false);
       const choices = o.choices ? `  # ${o.choices.join(', ')}` : '';
-      lines.push(`#     # ${o.description}`, `#     ${optionName(o)}: ${stringify(value).trim()}${choices}`);
+      lines.push(`#     # ${o.description}`, `#     ${optionName(o)}: ${yaml().stringify(value).trim()}${choices}`);
     }
   }
   lines.push(

@@ -2,12 +2,25 @@
 // of), in a directory of goprod's cache directory that concurrent runs share. The scan's and
 // the module-wide codemods' findings (scan-cache.ts) and gofmt's outputs (format.ts) are kept
 // here, so that a rerun over an unchanged tree neither parses nor formats again. Entries are written atomically (to a
-// temporary file renamed into place), carry a digest of their bytes (a corrupt or truncated
+// temporary file renamed into place), carry a checksum of their bytes (a corrupt or truncated
 // one is a miss), and a trim removes those unused for days and the least recently used past a
 // size: the cache does not grow without bound.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { temporaryPath } from './interrupt.js';
 
 /** Entries not used for this long are removed by a trim. */
@@ -19,7 +32,13 @@ const MAX_BYTES = 256 * 1024 * 1024;
 /** A trim runs at most this often (it lists every entry), and removes temporary files older than this. */
 const TRIM_EVERY_MS = 3600 * 1000;
 
-const DIGEST_BYTES = 32;
+/**
+ * An entry starts with its payload's length and CRC-32 (4 bytes each, big-endian): a truncated or
+ * corrupt entry is a miss. Entries are written whole and renamed into place, so this guards
+ * against the disk, not against a writer; a CRC is cheaper than a cryptographic digest on the
+ * tens of MB a rerun reads.
+ */
+const CHECK_BYTES = 8;
 
 export class ResultCache {
   private readonly maxBytes: number;
@@ -34,19 +53,24 @@ export class ResultCache {
   /** The bytes kept under the key, if they are there whole. */
   get(key: string): Buffer | undefined {
     const path = this.pathOf(key);
-    let bytes: Buffer;
+    let read: { bytes: Buffer; usedMs: number };
     try {
-      bytes = readFileSync(path);
+      read = readWithTime(path);
     } catch {
       return undefined;
     }
-    const payload = bytes.subarray(DIGEST_BYTES);
-    if (bytes.length < DIGEST_BYTES || !digest(payload).equals(bytes.subarray(0, DIGEST_BYTES))) return undefined;
-    try {
-      const now = new Date();
-      utimesSync(path, now, now); // used: a trim keeps it
-    } catch {
-      // removed meanwhile by another run's trim: what was read is whole
+    const { bytes, usedMs } = read;
+    const payload = bytes.subarray(CHECK_BYTES);
+    if (bytes.length < CHECK_BYTES || bytes.readUInt32BE(0) !== payload.length || bytes.readUInt32BE(4) !== crc32(payload))
+      return undefined;
+    // Marked used (a trim keeps it) at most once per trim period: a rerun's thousands of hits need not each write.
+    const now = Date.now();
+    if (now - usedMs > TRIM_EVERY_MS) {
+      try {
+        utimesSync(path, now / 1000, now / 1000);
+      } catch {
+        // removed meanwhile by another run's trim: what was read is whole
+      }
     }
     return payload;
   }
@@ -58,7 +82,10 @@ export class ResultCache {
     const done = temporaryPath(temporary);
     try {
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(temporary, Buffer.concat([digest(payload), payload]));
+      const check = Buffer.alloc(CHECK_BYTES);
+      check.writeUInt32BE(payload.length, 0);
+      check.writeUInt32BE(crc32(payload), 4);
+      writeFileSync(temporary, Buffer.concat([check, payload]));
       renameSync(temporary, path);
     } catch {
       removeQuietly(temporary);
@@ -105,8 +132,14 @@ export function cacheKey(...parts: ReadonlyArray<string | Uint8Array>): string {
   return hash.digest('hex');
 }
 
-function digest(bytes: Uint8Array): Buffer {
-  return createHash('sha256').update(bytes).digest();
+/** A file's bytes and its time of last change (ms), from one opening. */
+function readWithTime(path: string): { bytes: Buffer; usedMs: number } {
+  const fd = openSync(path, 'r');
+  try {
+    return { usedMs: fstatSync(fd).mtimeMs, bytes: readFileSync(fd) };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function listEntries(dir: string): Array<{ path: string; size: number; mtimeMs: number; temporary: boolean }> {

@@ -34,7 +34,20 @@ export interface Exclude {
  * out files named on the command line too (a notice says so); .gitignore files do not.
  */
 export function discoverGoFiles(paths: readonly string[], cwd: string, notify: Notify = () => {}, exclude?: Exclude): string[] {
+  return discover(paths, cwd, notify, exclude).files;
+}
+
+export interface Discovered {
+  /** What discoverGoFiles finds. */
+  files: string[];
+  /** By directory walked, the names it lists that end in .go (see readDirectoryFiles), as it lists them. */
+  listings: Map<string, string[]>;
+}
+
+/** The .go files under `paths` (see discoverGoFiles), and the listings of the directories walked. */
+export function discover(paths: readonly string[], cwd: string, notify: Notify = () => {}, exclude?: Exclude): Discovered {
   const found = new Map<string, string>();
+  const listings = new Map<string, string[]>();
   const excluded: IgnoreRules[] = exclude ? [{ dir: dirname(exclude.file), rules: ignore().add(exclude.patterns) }] : [];
   for (const p of paths) {
     // `./...` and `dir/...`, as Go users write packages: the directory, recursively (as always).
@@ -49,22 +62,29 @@ export function discoverGoFiles(paths: readonly string[], cwd: string, notify: N
       // A file named on the command line is taken as asked, like gofmt does, unless the team's config excludes it.
       if (!abs.endsWith('.go')) throw new UsageError(`${p}: not a .go file`);
       if (isIgnored(excluded, abs, false)) notify(abs, `excluded by ${relative(cwd, exclude!.file)}; skipped`);
-      else add(found, abs);
-    } else walk(abs, inheritedIgnores(abs), { excluded, tracked: trackedGoFiles(abs), found, notify });
+      else add(found, abs, realpathSync(abs));
+    } else {
+      let git: { tracked: Tracked | undefined } | undefined;
+      // git is asked only when a .gitignore rule ignores something: most walks never need it.
+      const tracked = () => (git ??= { tracked: trackedGoFiles(abs) }).tracked;
+      walk({ path: abs, real: realpathSync(abs) }, inheritedIgnores(abs), { excluded, tracked, found, listings, notify });
+    }
   }
-  return [...found.values()].sort();
+  return { files: [...found.values()].sort(), listings };
 }
 
 interface Walk {
   /** The config file's patterns: they apply to every file. */
   excluded: IgnoreRules[];
-  tracked: Tracked | undefined;
+  /** The .go files git tracks under the walk's root (see trackedGoFiles), asked for when needed. */
+  tracked: () => Tracked | undefined;
   found: Map<string, string>;
+  listings: Discovered['listings'];
   notify: Notify;
 }
 
-/** `ignores`: the .gitignore rules in force at `dir`. */
-function walk(dir: string, ignores: IgnoreRules[], w: Walk): void {
+/** `ignores`: the .gitignore rules in force at `dir`; `real`: its real path (a walk enters no symbolic link). */
+function walk({ path: dir, real }: { path: string; real: string }, ignores: IgnoreRules[], w: Walk): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -73,21 +93,26 @@ function walk(dir: string, ignores: IgnoreRules[], w: Walk): void {
     if (code !== 'ENOENT' && code !== 'ENOTDIR') w.notify(dir, `cannot read this directory (${code ?? String(e)}); skipped`);
     return;
   }
-  const own = readIgnore(dir);
+  w.listings.set(dir, entries.filter((e) => e.name.endsWith('.go')).map((e) => e.name));
+  // Read only when listed: a failed read costs an exception, in every directory of a large tree.
+  const own = entries.some((e) => e.name === '.gitignore') ? readIgnore(dir) : undefined;
   const rules = own ? [...ignores, own] : ignores;
   for (const entry of entries) {
     const isDir = entry.isDirectory();
     // Only directories, .go files and goprod's temporary files are acted on: the rules are not asked about the others.
     if (!isDir && !entry.name.endsWith('.go') && !TEMPORARY_FILE.test(entry.name)) continue;
     const path = join(dir, entry.name);
-    if (isIgnored(w.excluded, path, isDir) || (isIgnored(rules, path, isDir) && !(isDir ? w.tracked?.dirs : w.tracked?.files)?.has(path)))
-      continue;
+    const tracked = () => (isDir ? w.tracked()?.dirs : w.tracked()?.files)?.has(path);
+    if (isIgnored(w.excluded, path, isDir) || (isIgnored(rules, path, isDir) && !tracked())) continue;
     if (isDir) {
-      if (!skipDirectory(entry.name)) walk(path, rules, w);
+      if (!skipDirectory(entry.name)) walk({ path, real: join(real, entry.name) }, rules, w);
     } else if (isStale(entry.name)) {
       rmSync(path, { force: true });
       w.notify(path, 'removed a temporary file that an interrupted goprod run left');
-    } else if (entry.name.endsWith('.go') && (entry.isFile() || (entry.isSymbolicLink() && isFile(path)))) add(w.found, path);
+    } else if (entry.name.endsWith('.go')) {
+      if (entry.isFile()) add(w.found, path, join(real, entry.name));
+      else if (entry.isSymbolicLink() && isFile(path)) add(w.found, path, realpathSync(path));
+    }
   }
 }
 
@@ -106,8 +131,7 @@ function isFile(path: string): boolean {
 }
 
 /** A file reached twice (through a symbolic link, or `dir` and `dir/sub/..`) is fixed once, under its real path when that is reached. */
-function add(found: Map<string, string>, path: string): void {
-  const real = realpathSync(path);
+function add(found: Map<string, string>, path: string, real: string): void {
   if (!found.has(real) || path === real) found.set(real, path);
 }
 

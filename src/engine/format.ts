@@ -22,53 +22,9 @@ export type FormatFailure = { ok: false; error: string; original: boolean };
 /**
  * gofmt's output for each text, or its complaint. One gofmt process for all of them
  * (starting a process per file dominated the run time): the texts are written to a
- * temporary directory and formatted in place. Line endings and BOM are the caller's. With a
- * cache, the outputs of this very gofmt (its executable's digest is in the key) for the same
- * texts are taken from it, and only the others are formatted (and kept).
+ * temporary directory and formatted in place. Line endings and BOM are the caller's.
  */
-export async function gofmtAll(texts: readonly string[], cache?: ResultCache): Promise<Formatted[]> {
-  const gofmt = cache && gofmtDigest();
-  if (!cache || !gofmt) return runGofmtOn(texts);
-  const keys = texts.map((t) => cacheKey(GOFMT_ENTRY, gofmt, t));
-  const kept = keys.map((k) => cache.get(k)?.toString('utf8'));
-  const missing = texts.filter((_, i) => kept[i] === undefined);
-  const fresh = await runGofmtOn(missing);
-  let next = 0;
-  return kept.map((text, i): Formatted => {
-    if (text !== undefined) return { ok: true, text };
-    const f = fresh[next++]!;
-    // Only outputs are kept: a complaint is rare, and may be gofmt's trouble rather than the text's.
-    if (f.ok) cache.put(keys[i]!, Buffer.from(f.text, 'utf8'));
-    return f;
-  });
-}
-
-/** Tells gofmt's entries of the cache from others; bumped if what they hold changes. */
-const GOFMT_ENTRY = 'gofmt-1';
-
-/** The digest of each gofmt executable met, by its path, size and time of change. */
-const gofmtDigests = new Map<string, string>();
-
-/** The digest of the gofmt executable the PATH gives now (undefined when there is none: nothing is cached then). */
-function gofmtDigest(): string | undefined {
-  const name = process.platform === 'win32' ? 'gofmt.exe' : 'gofmt';
-  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    try {
-      const path = join(dir, name);
-      const stat = statSync(path);
-      if (!stat.isFile()) continue;
-      accessSync(path, constants.X_OK);
-      const met = `${path}\0${stat.size}\0${stat.mtimeMs}\0${stat.ctimeMs}`;
-      if (!gofmtDigests.has(met)) gofmtDigests.set(met, cacheKey(readFileSync(path)));
-      return gofmtDigests.get(met);
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-async function runGofmtOn(texts: readonly string[]): Promise<Formatted[]> {
+export async function gofmtAll(texts: readonly string[]): Promise<Formatted[]> {
   if (texts.length === 0) return [];
   const dir = mkdtempSync(tempPrefix('gofmt')); // registered at once: no signal finds it unregistered
   const done = temporaryPath(dir);
@@ -90,6 +46,31 @@ async function runGofmtOn(texts: readonly string[]): Promise<Formatted[]> {
     await rm(dir, { recursive: true, force: true });
     done();
   }
+}
+
+/** Tells formatFixed's entries of the cache from others; bumped if what they hold changes. */
+const FORMATTED_ENTRY = 'formatted-1';
+
+/** The digest of each gofmt executable met, by its path, size and time of change. */
+const gofmtDigests = new Map<string, string>();
+
+/** The digest of the gofmt executable the PATH gives now (undefined when there is none: nothing is cached then). */
+function gofmtDigest(): string | undefined {
+  const name = process.platform === 'win32' ? 'gofmt.exe' : 'gofmt';
+  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    try {
+      const path = join(dir, name);
+      const stat = statSync(path);
+      if (!stat.isFile()) continue;
+      accessSync(path, constants.X_OK);
+      const met = `${path}\0${stat.size}\0${stat.mtimeMs}\0${stat.ctimeMs}`;
+      if (!gofmtDigests.has(met)) gofmtDigests.set(met, cacheKey(readFileSync(path)));
+      return gofmtDigests.get(met);
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
 }
 
 /** Runs gofmt and returns what it printed on stderr (its exit status only says that some file had errors). */
@@ -145,6 +126,7 @@ function range(from: number, count: number): number[] {
 
 export interface FormatRequest {
   original: string;
+  /** `original` with `edits` applied (the cache of formatFixed takes it to be just that). */
   fixed: string;
   /** The merged edits that turned `original` into `fixed`. */
   edits: readonly Edit[];
@@ -153,13 +135,33 @@ export interface FormatRequest {
 /**
  * Formats fixed files: each whole when its original was gofmt-clean, else only where goprod
  * changed it. CRLF files are formatted as LF (gofmt's only line ending) and converted back.
+ * With a cache, the text this very gofmt (its executable's digest is in the key) made of the
+ * same request is taken from it, and only the other requests are formatted (and kept).
  */
 export async function formatFixed(
   requests: readonly FormatRequest[],
   cache?: ResultCache,
 ): Promise<Array<{ ok: true; text: string } | FormatFailure>> {
+  const gofmt = cache && gofmtDigest();
+  if (!cache || !gofmt) return formatAll(requests);
+  // `fixed` is a function of the others (see FormatRequest): hashing it too would cost a rerun time for nothing.
+  const keys = requests.map((r) => cacheKey(FORMATTED_ENTRY, gofmt, r.original, JSON.stringify(r.edits)));
+  const kept = keys.map((k) => cache.get(k)?.toString('utf8'));
+  const fresh = await formatAll(requests.filter((_, i) => kept[i] === undefined));
+  let next = 0;
+  return kept.map((text, i) => {
+    if (text !== undefined) return { ok: true, text };
+    const f = fresh[next++]!;
+    // Only texts are kept: a complaint is rare, and may be gofmt's trouble rather than the text's.
+    if (f.ok) cache.put(keys[i]!, Buffer.from(f.text, 'utf8'));
+    return f;
+  });
+}
+
+/** formatFixed without a cache. */
+async function formatAll(requests: readonly FormatRequest[]): Promise<Array<{ ok: true; text: string } | FormatFailure>> {
   const lf = (s: string) => s.replace(/\r\n/g, '\n');
-  const formatted = await gofmtAll(requests.flatMap((r) => [lf(r.original), lf(r.fixed)]), cache);
+  const formatted = await gofmtAll(requests.flatMap((r) => [lf(r.original), lf(r.fixed)]));
   return requests.map((r, i) => {
     // gofmt drops a carriage return that does not end a line, and the lines around it could
     // not be kept byte for byte: such a file is left as it is.

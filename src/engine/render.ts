@@ -55,25 +55,10 @@ function linesOfFixes(original: string, fixes: readonly Fix[], edits: readonly E
  * nothing once formatted (a regenerated file equal to the one on disk) are no fixes at all.
  */
 export async function renderFiles(files: readonly FileResult[], cache?: ResultCache): Promise<void> {
-  const results = await renderAll(files.map((f) => ({ original: f.source.text, fixes: f.applied })), cache);
-  files.forEach((file, i) => {
-    const r = results[i]!;
-    if (!r.ok) {
-      file.formatError = r.original
-        ? `not changed: ${r.error}`
-        : `gofmt rejects the fixed file, fixes not applied (please report it): ${r.error}`;
-      file.applied = [];
-      file.output = file.source.text;
-    } else if (r.rendered.text === file.source.text && !file.created) {
-      const noop = new Set(file.applied);
-      file.findings = file.findings.filter((d) => d.fixes.length === 0 || !d.fixes.every((x) => noop.has(x)));
-      file.applied = [];
-      file.output = file.source.text;
-    } else {
-      file.output = r.rendered.text;
-      file.linesOf = r.rendered.linesOf;
-    }
-  });
+  for (const batch of batches(files)) {
+    const results = await renderAll(batch.map((f) => ({ original: f.source.text, fixes: f.applied })), cache);
+    batch.forEach((file, i) => setOutput(file, results[i]!));
+  }
   for (const group of changeGroups(files)) {
     const broken = group.find((f) => f.formatError);
     if (!broken) continue;
@@ -83,6 +68,47 @@ export async function renderFiles(files: readonly FileResult[], cache?: ResultCa
       f.applied = [];
       f.output = f.source.text;
     }
+  }
+}
+
+/**
+ * Files rendered together hold up to this much text: each has three texts besides its own while it is
+ * formatted (the fixed text, and gofmt's outputs for it and for the original), so rendering every fixed file
+ * of a large tree at once held hundreds of MB; one gofmt run per batch costs a few milliseconds.
+ */
+const BATCH_CHARS = 8 << 20;
+
+/** The files in consecutive batches of at most BATCH_CHARS of original text (a larger file is a batch of its own). */
+function batches(files: readonly FileResult[]): FileResult[][] {
+  const all: FileResult[][] = [];
+  let chars = Infinity;
+  for (const file of files) {
+    if (chars + file.source.text.length > BATCH_CHARS) {
+      all.push([]);
+      chars = 0;
+    }
+    all.at(-1)!.push(file);
+    chars += file.source.text.length;
+  }
+  return all;
+}
+
+/** The file's output as rendered (see renderFiles). */
+function setOutput(file: FileResult, r: RenderResult): void {
+  if (!r.ok) {
+    file.formatError = r.original
+      ? `not changed: ${r.error}`
+      : `gofmt rejects the fixed file, fixes not applied (please report it): ${r.error}`;
+    file.applied = [];
+    file.output = file.source.text;
+  } else if (r.rendered.text === file.source.text && !file.created) {
+    const noop = new Set(file.applied);
+    file.findings = file.findings.filter((d) => d.fixes.length === 0 || !d.fixes.every((x) => noop.has(x)));
+    file.applied = [];
+    file.output = file.source.text;
+  } else {
+    file.output = r.rendered.text;
+    file.linesOf = r.rendered.linesOf;
   }
 }
 

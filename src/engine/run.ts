@@ -11,11 +11,10 @@ import {
   parses,
   suppressions,
   type Finding,
-  type FixedFile,
   type SyntaxCheck,
 } from './analyze.js';
 import { appliesTo, mayMatch, type Codemod, type ModuleFiles, type OptionsByCodemod } from './codemod.js';
-import { discoverGoFiles, type Exclude } from './discover.js';
+import { discover, discoverGoFiles, type Discovered, type Exclude } from './discover.js';
 import type { GoFile } from '../go/file.js';
 import { ModuleFinder, type GoModule } from '../go/module.js';
 import { GO_MOD_DEFAULT, type GoVersion } from '../go/version.js';
@@ -34,6 +33,7 @@ import {
   type DirectoryJob,
   type DirectoryScan,
   type FileWarning,
+  type ScanFixes,
 } from './scan.js';
 import { TypeFacts, type FileTypes } from '../go/facts.js';
 import { typeFactsComing, type ComingTypes, type RunTypes } from './type-facts.js';
@@ -111,12 +111,12 @@ async function analyzeFiles(
   cwd: string,
   { codemodOptions: options = {}, threads, onProgress, typeFacts, helpers, cache, ...files }: RunOptions,
 ): Promise<RunResult> {
-  const parser = await loadGoParser();
   const result: RunResult = { files: [], warnings: [], scanned: 0 };
   const modules = new ModuleFinder();
-  const discovered = discoverGoFiles(paths, cwd, warnTo(result), files.exclude);
-  const jobs = directoryJobs(discovered, modules, files.goOutsideModule);
-  const types = typeFacts && discovered.length > 0 ? await typesOf(parser, jobs, codemods, { options, onProgress, helpers }) : undefined;
+  const { files: discovered, listings } = discover(paths, cwd, warnTo(result), files.exclude);
+  const jobs = directoryJobs(discovered, modules, files.goOutsideModule, listings);
+  const types =
+    typeFacts && discovered.length > 0 ? await typesOf(await loadGoParser(), jobs, codemods, { options, onProgress, helpers }) : undefined;
   if (types) result.types = { checks: [], untyped: [] };
   const warnings: FileWarning[] = [];
   const placed = new Map<string, Placed>();
@@ -128,7 +128,8 @@ async function analyzeFiles(
     progress.fixes += scan.fixed.reduce((n, f) => n + f.analysis.applied.length, 0);
     onProgress?.(progress);
   };
-  const scan = (some: DirectoryJob[]) => scanDirectories(parser, some, codemods, options, { threads, scanned, cache: scanCache });
+  // The parser (its wasm) is loaded only when something is parsed: not on a rerun that the cache answers.
+  const scan = (some: DirectoryJob[]) => scanDirectories(loadGoParser, some, codemods, options, { threads, scanned, cache: scanCache });
   const scans = await scanInTurn(jobs, types, scan);
   if (result.types && types) result.types.checks = types.checks;
   const untyped: DirectoryScan['untyped'] = [];
@@ -142,10 +143,12 @@ async function analyzeFiles(
   });
   const order = new Map(discovered.map((path, i) => [path, i]));
   const gathered: Gathered = { placed, created: [], bugs: [], late: [], warnings };
-  const check = scanCache ? scanCache.syntaxCheck(parses(parser)) : parses(parser);
+  let check: SyntaxCheck | undefined;
   for (const [module, byCodemod] of needs) {
     const run = { module, needs: byCodemod, types: types?.files };
-    const fromModule = cachedModuleFindings(parser, run, { codemods, options, bugs: gathered.bugs, cache: scanCache });
+    const fromModule = await cachedModuleFindings(run, { codemods, options, bugs: gathered.bugs, cache: scanCache });
+    if (fromModule.findings.size === 0) continue;
+    check ??= scanCache ? scanCache.syntaxCheck(parses(await loadGoParser())) : parses(await loadGoParser());
     mergeModuleFindings(check, module, fromModule, { order, modules, goOutsideModule: files.goOutsideModule }, gathered);
   }
   const byStage = (stage: FileWarning['stage']) =>
@@ -291,6 +294,7 @@ function directoryJobs(
   paths: readonly string[],
   modules: ModuleFinder,
   goOutsideModule: GoVersion | undefined,
+  listings?: Discovered['listings'],
 ): Array<{ job: DirectoryJob & { files: Array<{ path: string; order: number }> }; module: GoModule | undefined }> {
   const jobs = new Map<string, { job: DirectoryJob & { files: Array<{ path: string; order: number }> }; module: GoModule | undefined }>();
   paths.forEach((path, order) => {
@@ -299,7 +303,9 @@ function directoryJobs(
     if (!entry) {
       const module = modules.find(dir);
       const moduleVersion = module?.goVersion ?? goOutsideModule ?? GO_MOD_DEFAULT;
-      entry = { job: { dir, files: [], moduleVersion, versionAssumed: !module && !goOutsideModule }, module };
+      const listing = listings?.get(dir);
+      const versionAssumed = !module && !goOutsideModule;
+      entry = { job: { dir, files: [], moduleVersion, versionAssumed, ...(listing && { listing }) }, module };
       jobs.set(dir, entry);
     }
     entry.job.files.push({ path, order });
@@ -317,18 +323,17 @@ interface ModuleOutcome extends ModuleFindings {
  * there for the files they need as those read now, and the other files they read through their
  * view read the same. Found anew, they are kept unless a codemod failed.
  */
-function cachedModuleFindings(
-  parser: GoParser,
+async function cachedModuleFindings(
   run: ModuleRun,
   { codemods, options, bugs, cache }: { codemods: readonly Codemod[]; options: OptionsByCodemod; bugs: Warning[]; cache?: ScanCache },
-): ModuleOutcome {
+): Promise<ModuleOutcome> {
   const needed = readFiles(neededPaths(run.needs));
   const sources = sourcesOf(needed.read);
   const kept = cache?.getModule(run, needed.digest, filesOnDisk);
   if (kept) return { ...kept, sources };
   const recording = recordReads(filesOnDisk);
   const failed = bugs.length;
-  const found = moduleFindings(parser, run, { codemods, options, bugs }, sources, cache ? recording.files : filesOnDisk);
+  const found = moduleFindings(await loadGoParser(), run, { codemods, options, bugs }, sources, cache ? recording.files : filesOnDisk);
   if (cache && bugs.length === failed) cache.putModule(run, needed.digest, recording.reads, found);
   return { ...found, sources };
 }
@@ -403,9 +408,10 @@ function openFiles(
   return { opened, dispose: () => disposers.forEach((d) => d()) };
 }
 
-function fileResult(path: string, module: GoModule | undefined, source: SourceText, analysis: FixedFile): FileResult {
-  const { goVersion, findings, applied, deferred, output } = analysis;
-  return { path, module, goVersion, source, findings, applied, deferred, output, linesOf: new Map(), backedOut: [] };
+/** The file's result; its output is its text until renderFiles makes the fixed text from the applied fixes. */
+function fileResult(path: string, module: GoModule | undefined, source: SourceText, analysis: ScanFixes): FileResult {
+  const { goVersion, findings, applied, deferred } = analysis;
+  return { path, module, goVersion, source, findings, applied, deferred, output: source.text, linesOf: new Map(), backedOut: [] };
 }
 
 function asWarning({ order: _, stage: __, ...warning }: FileWarning): Warning {

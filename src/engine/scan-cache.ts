@@ -3,7 +3,9 @@
 // to fix, their order within the directory, the module's language version, the type facts), of
 // the bytes of every Go file of the directory (the package index reads the siblings: see
 // directory-files.ts), of the codemods and their options, and of goprod's own code and grammar:
-// the key is a digest of all of these, so an entry found is what a fresh scan would give. The
+// the key is a digest of all of these, so an entry found is what a fresh scan would give. Each
+// scan is also kept with the stamps of the files it read (see unchangedDigest), so that a rerun
+// takes a directory that stat alone shows unchanged without reading (or hashing) it. The
 // module-wide codemods' findings are kept per module, with what they read through their view of
 // other files (ModuleFiles), which must read the same for the entry to count; and whether a
 // fixed text parses, by the text.
@@ -12,18 +14,22 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
-import { cacheKey, type ResultCache } from './cache.js';
+import { cacheKey, ResultCache } from './cache.js';
 import type { Codemod, ModuleFiles, OptionsByCodemod } from './codemod.js';
-import { readDirectoryFiles } from './directory-files.js';
+import { readDirectoryFiles, readUnchanged, unchangedDigest, type DirectoryFiles, type StampedDigest } from './directory-files.js';
 import type { Finding, SyntaxCheck } from './analyze.js';
 import type { FileTypes } from '../go/facts.js';
 import type { GoModule } from '../go/module.js';
 import type { GoVersion } from '../go/version.js';
-import type { DirectoryJob, DirectoryScan, ScannedFile } from './scan.js';
+import type { GoParser } from './parse.js';
+import { scanDirectory, type DirectoryJob, type DirectoryScan, type ScannedFile } from './scan.js';
 import { decodeSource } from './source.js';
 
 /** Bumped when what an entry holds changes shape. */
-const FORMAT = 'goprod-scan-1';
+const FORMAT = 'goprod-scan-2';
+
+/** In place of the digest of a directory's bytes, the key of its entry kept with their stamps (see ScanCache.getUnchanged). */
+const STAMPED = 'stamped';
 
 /** A scan as kept: each file's place is its index in the job's files, and fixed files carry no source (it is read anew). */
 interface Entry {
@@ -47,24 +53,52 @@ export class ScanCache {
     return new ScanCache(cache, cacheKey(FORMAT, process.version, codeDigest(), run));
   }
 
-  /** The job's scan as kept for its directory as it is now, if there is one. */
-  get(job: DirectoryJob): DirectoryScan | undefined {
-    const files = readDirectoryFiles(job.dir, job.files.map((f) => f.path));
-    const kept = this.cache.get(this.keyOf(job, files.digest));
-    const entry = kept && unpack(kept);
-    const scan =
-      entry &&
-      restore(job, entry, (path) => {
-        const bytes = files.read.get(path);
-        return bytes && !('error' in bytes) ? decodeSource(bytes) : undefined;
-      });
-    return scan && { ...scan, digest: files.digest };
+  /** The cache as plain data, for a worker thread (see at). */
+  get where(): ScanCacheAt {
+    return { dir: this.cache.dir, salt: this.salt };
   }
 
-  /** Keeps a fresh scan of the job, unless it cannot stand for a fresh scan (see normalized). */
-  put(job: DirectoryJob, scan: DirectoryScan): void {
-    const entry = scan.digest ? normalized(job, scan) : undefined;
-    if (entry) this.cache.put(this.keyOf(job, scan.digest), serialize(entry));
+  /** The scan cache `where` describes (in a worker thread). */
+  static at(where: ScanCacheAt): ScanCache {
+    return new ScanCache(new ResultCache(where.dir), where.salt);
+  }
+
+  /**
+   * The job's scan as kept, if stat alone shows its directory unchanged since a run read it
+   * (see unchangedDigest): nothing is read but the fixed files, whose texts the scan carries
+   * (and which must read as they were).
+   */
+  getUnchanged(job: DirectoryJob): DirectoryScan | undefined {
+    const bytes = this.cache.get(this.keyOf(job, STAMPED));
+    const kept = bytes && unpackStamped(bytes);
+    if (!kept || unchangedDigest(job.dir, pathsOf(job), kept.stamped, job.listing) === undefined) return undefined;
+    const { stamped, entry } = kept;
+    return restore(job, entry, (path) => {
+      const bytes = readUnchanged(path, stamped);
+      return bytes && decodeSource(bytes);
+    });
+  }
+
+  /**
+   * The job's scan: the one kept for the bytes of its directory's files, else `fresh()` (then
+   * kept, unless it cannot stand for a fresh scan: see normalized). It is kept with the files'
+   * stamps too, for a later run's getUnchanged.
+   */
+  scan(job: DirectoryJob, files: DirectoryFiles, fresh: () => DirectoryScan): DirectoryScan {
+    const bytes = this.cache.get(this.keyOf(job, files.digest));
+    const entry = bytes && unpack(bytes);
+    const kept =
+      entry &&
+      restore(job, entry, (path) => {
+        const read = files.read.get(path);
+        return read && !('error' in read) ? decodeSource(read) : undefined;
+      });
+    const scan = kept ?? fresh();
+    const normal = kept ? entry : normalized(job, scan);
+    if (!normal) return scan;
+    if (!kept) this.cache.put(this.keyOf(job, files.digest), serialize(normal));
+    if (files.stamped) this.cache.put(this.keyOf(job, STAMPED), serialize({ stamped: files.stamped, entry: normal } satisfies Stamped));
+    return scan;
   }
 
   /**
@@ -74,12 +108,7 @@ export class ScanCache {
    */
   getModule(run: ModuleRun, digest: string, files: ModuleFiles): ModuleFindings | undefined {
     const kept = this.cache.get(this.moduleKeyOf(run, digest));
-    let entry: Partial<ModuleEntry> | null;
-    try {
-      entry = kept ? (deserialize(kept) as Partial<ModuleEntry> | null) : null;
-    } catch {
-      return undefined;
-    }
+    const entry = kept && (deserialized(kept) as Partial<ModuleEntry> | null | undefined);
     if (!(entry?.findings instanceof Map && entry.goVersions instanceof Map && Array.isArray(entry.reads))) return undefined;
     const now = (kind: ModuleRead[0], path: string) => answerDigest(kind === 'dir' ? files.goFilesIn(path) : files.text(path));
     const same = entry.reads.every(([kind, path, answer]) => now(kind, path) === answer);
@@ -110,10 +139,42 @@ export class ScanCache {
     return cacheKey(this.salt, 'module', digest, JSON.stringify([module, needed, facts]));
   }
 
+  /** `digest`: that of the bytes of the directory's files, or STAMPED for the entry getUnchanged finds by stat. */
   private keyOf(job: DirectoryJob, digest: string): string {
-    const paths = job.files.map((f) => f.path);
-    return cacheKey(this.salt, digest, JSON.stringify([job.dir, paths, job.moduleVersion, job.versionAssumed, job.types ?? null]));
+    return cacheKey(this.salt, digest, JSON.stringify([job.dir, pathsOf(job), job.moduleVersion, job.versionAssumed, job.types ?? null]));
   }
+}
+
+/** The entry kept with the stamps of its directory's files (see StampedDigest). */
+interface Stamped {
+  stamped: StampedDigest;
+  entry: Entry;
+}
+
+/** Where a scan cache is, and its salt: what a worker thread needs to use it. */
+export interface ScanCacheAt {
+  dir: string;
+  salt: string;
+}
+
+/**
+ * The job's scan, read from its directory, or with a cache taken from it (kept for the files'
+ * bytes) or kept there (see ScanCache.scan).
+ */
+export function scanCached(
+  parser: GoParser,
+  job: DirectoryJob,
+  codemods: readonly Codemod[],
+  options: OptionsByCodemod,
+  cache: ScanCache | undefined,
+): DirectoryScan {
+  const files = readDirectoryFiles(job.dir, pathsOf(job), job.listing);
+  const fresh = () => scanDirectory(parser, job, codemods, options, files);
+  return cache ? cache.scan(job, files, fresh) : fresh();
+}
+
+function pathsOf(job: DirectoryJob): string[] {
+  return job.files.map((f) => f.path);
 }
 
 /** A module's run of the module-wide codemods: the files each needs, and their type facts. */
@@ -180,7 +241,7 @@ function restore(
   job: DirectoryJob,
   entry: Entry,
   source: (path: string) => ScannedFile['source'] | undefined,
-): Omit<DirectoryScan, 'digest'> | undefined {
+): DirectoryScan | undefined {
   const order = (index: number) => {
     const file = job.files[index];
     if (!file) throw new RangeError(`no file ${index} in the job`);
@@ -204,18 +265,38 @@ function restore(
   }
 }
 
-/**
- * The entry of a payload in V8's serialization (which, as the worker threads' messages, keeps
- * shared objects shared: a finding's fixes are the very fixes listed as applied); undefined
- * when it is not one.
- */
+/** The entry and stamps of a payload (see Stamped); undefined when it is not one. */
+function unpackStamped(payload: Buffer): Stamped | undefined {
+  const kept = deserialized(payload) as Partial<Record<keyof Stamped, unknown>> | undefined;
+  const stamped = kept?.stamped as Partial<StampedDigest> | undefined;
+  const whole =
+    typeof stamped?.digest === 'string' &&
+    typeof stamped.listing === 'string' &&
+    typeof stamped.at === 'number' &&
+    Array.isArray(stamped.stamps);
+  const entry = whole ? wholeEntry(kept?.entry) : undefined;
+  return entry && { stamped: stamped as StampedDigest, entry };
+}
+
+/** The entry of a payload; undefined when it is not one. */
 function unpack(payload: Buffer): Entry | undefined {
-  let entry: Partial<Entry> | null;
+  return wholeEntry(deserialized(payload));
+}
+
+/**
+ * A payload in V8's serialization (which, as the worker threads' messages, keeps shared objects
+ * shared: a finding's fixes are the very fixes listed as applied); undefined when it is not one.
+ */
+function deserialized(payload: Buffer): unknown {
   try {
-    entry = deserialize(payload) as Partial<Entry> | null;
+    return deserialize(payload) as unknown;
   } catch {
     return undefined;
   }
+}
+
+function wholeEntry(value: unknown): Entry | undefined {
+  const entry = value as Partial<Entry> | null | undefined;
   const lists = [entry?.fixed, entry?.warnings, entry?.untyped];
   const whole = typeof entry?.scanned === 'number' && lists.every(Array.isArray) && typeof entry.moduleNeeds === 'object';
   return whole ? (entry as Entry) : undefined;

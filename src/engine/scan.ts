@@ -27,6 +27,8 @@ export interface DirectoryJob {
   dir: string;
   /** The directory's files to fix, in the run's order, with their place in it. */
   files: ReadonlyArray<{ path: string; order: number }>;
+  /** The names ending in .go the directory listed when the run walked it (see discover); undefined: it is listed anew. */
+  listing?: readonly string[];
   /** The language version of the directory's module (outside one: the configured version, or the default). */
   moduleVersion: GoVersion;
   /** Outside a module with no version configured: a warning says which version is assumed. */
@@ -49,8 +51,11 @@ export interface ScannedFile {
   order: number;
   path: string;
   source: SourceText;
-  analysis: FixedFile;
+  /** The file's findings and fixes, without its fixed text: rendering makes that anew from the applied fixes (see render.ts). */
+  analysis: ScanFixes;
 }
+
+export type ScanFixes = Omit<FixedFile, 'output'>;
 
 export interface DirectoryScan {
   /** Files read. */
@@ -62,23 +67,36 @@ export interface DirectoryScan {
   moduleNeeds: Record<string, string[]>;
   /** Files the per-file codemods looked at without the type checker's facts, and why (only when the job had facts). */
   untyped: Array<{ order: number; path: string; reason: string }>;
-  /** The digest of the directory's files as the scan read them (see directory-files.ts); empty when it did not. */
-  digest: string;
 }
 
-export function scanDirectory(parser: GoParser, job: DirectoryJob, codemods: readonly Codemod[], options: OptionsByCodemod): DirectoryScan {
-  const files = readDirectoryFiles(job.dir, job.files.map((f) => f.path));
+/** At most this much text of a directory's files parsed ahead of their scan keeps its trees (see scanDirectory). */
+const EARLY_TREES_CHARS = 1 << 20;
+
+/** Scans the job's directory, whose files are `files` (see readDirectoryFiles). */
+export function scanDirectory(
+  parser: GoParser,
+  job: DirectoryJob,
+  codemods: readonly Codemod[],
+  options: OptionsByCodemod,
+  files: DirectoryFiles,
+): DirectoryScan {
   const { texts, warnings } = readDirectory(job, files);
-  const scan: DirectoryScan = { scanned: texts.size, fixed: [], warnings, moduleNeeds: {}, untyped: [], digest: files.digest };
+  const scan: DirectoryScan = { scanned: texts.size, fixed: [], warnings, moduleNeeds: {}, untyped: [] };
   const wanted = wantedFiles(job, texts, codemods, scan.moduleNeeds);
   if (wanted.length === 0) return scan;
 
-  // A file still to be scanned that the index parses first keeps its tree for its scan: no file is parsed twice.
+  // A file still to be scanned that the index parses first keeps its tree for its scan, so that it is not parsed
+  // twice, as long as the trees kept hold less than EARLY_TREES_CHARS of text: a tree takes tens of times its text's
+  // size in the parser's wasm memory, which never shrinks (minio/cmd's 385 trees kept at once grew it by 180 MB).
   const pending = new Set(wanted.map((w) => w.path));
   const early = new Map<string, ParsedGo>();
+  let earlyChars = 0;
   const index = new LazyPackageIndex(packageFiles(files, texts), (file, text) => {
     const parsed = parser.parse(text);
-    if (pending.has(file.path)) early.set(file.path, parsed);
+    if (pending.has(file.path) && earlyChars + text.length <= EARLY_TREES_CHARS) {
+      early.set(file.path, parsed);
+      earlyChars += text.length;
+    }
     try {
       // A file that does not parse tells nothing reliable (and its package does not compile).
       return parsed.firstError
@@ -91,9 +109,10 @@ export function scanDirectory(parser: GoParser, job: DirectoryJob, codemods: rea
   try {
     for (const file of wanted) {
       pending.delete(file.path);
+      const source = texts.get(file.path)!;
       const parsed = early.get(file.path);
-      early.delete(file.path);
-      scanFile(parser, job, { ...file, source: texts.get(file.path)!, parsed }, { index, options, scan });
+      if (early.delete(file.path)) earlyChars -= source.text.length;
+      scanFile(parser, job, { ...file, source, parsed }, { index, options, scan });
     }
   } finally {
     for (const parsed of early.values()) parsed.dispose();
@@ -176,7 +195,10 @@ function scanFile(
         : first;
     });
     if (analysis?.kind === 'broken-fix') scan.warnings.push({ ...at, message: brokenFixMessage(analysis) });
-    else if (analysis && analysis.findings.length > 0) scan.fixed.push({ order, path, source, analysis });
+    else if (analysis && analysis.findings.length > 0) {
+      const { output: _, ...fixes } = analysis;
+      scan.fixed.push({ order, path, source, analysis: fixes });
+    }
   } finally {
     opened.dispose();
   }
@@ -218,7 +240,7 @@ export function bugMessage(e: unknown): string {
 /** The texts of the directory's files that can be read, and warnings about the others (and about a missing go.mod). */
 export function readDirectory(
   job: DirectoryJob,
-  files: DirectoryFiles = readDirectoryFiles(job.dir, job.files.map((f) => f.path)),
+  files: DirectoryFiles = readDirectoryFiles(job.dir, job.files.map((f) => f.path), job.listing),
 ): { texts: Map<string, SourceText>; warnings: FileWarning[] } {
   const texts = new Map<string, SourceText>();
   const warnings: FileWarning[] = [];

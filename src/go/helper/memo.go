@@ -1,11 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
@@ -18,8 +19,8 @@ import (
 
 // memo keeps what the helper found from one run to the next, in goprod's result cache (the
 // format of src/engine/cache.ts: a file named by its key's hex digits, the first two a
-// directory, holding the SHA-256 of the payload and then the payload; goprod's trim removes
-// what is unused): the facts of each package checked in full, and each check of a
+// directory, holding the payload's length and CRC-32 and then the payload; goprod's trim
+// removes what is unused): the facts of each package checked in full, and each check of a
 // configuration's packages. A run over packages a run before checked lists them and reads
 // what was found instead of type-checking them: a dry run and then --write, or a run again
 // after a change in one package, checks what changed only.
@@ -132,16 +133,28 @@ func (m *memo) get(key string, v any) bool {
 	if path == "" {
 		return false
 	}
-	data, err := os.ReadFile(path)
-	if err != nil || len(data) < sha256.Size {
+	f, err := os.Open(path)
+	if err != nil {
 		return false
 	}
-	payload := data[sha256.Size:]
-	if sum := sha256.Sum256(payload); !bytes.Equal(sum[:], data[:sha256.Size]) || json.Unmarshal(payload, v) != nil {
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
 		return false
 	}
-	now := time.Now()
-	_ = os.Chtimes(path, now, now) // used: goprod's trim keeps it
+	data, err := io.ReadAll(f)
+	if err != nil || len(data) < checkBytes {
+		return false
+	}
+	payload := data[checkBytes:]
+	if binary.BigEndian.Uint32(data) != uint32(len(payload)) || binary.BigEndian.Uint32(data[4:]) != crc32.ChecksumIEEE(payload) ||
+		json.Unmarshal(payload, v) != nil {
+		return false
+	}
+	// Marked used (goprod's trim keeps it) at most once an hour, as goprod marks its own.
+	if now := time.Now(); now.Sub(info.ModTime()) > time.Hour {
+		_ = os.Chtimes(path, now, now)
+	}
 	return true
 }
 
@@ -156,15 +169,20 @@ func (m *memo) put(key string, v any) {
 	if err != nil {
 		return
 	}
-	sum := sha256.Sum256(payload)
+	entry := make([]byte, checkBytes, checkBytes+len(payload))
+	binary.BigEndian.PutUint32(entry, uint32(len(payload)))
+	binary.BigEndian.PutUint32(entry[4:], crc32.ChecksumIEEE(payload))
 	if os.MkdirAll(filepath.Dir(path), 0o777) != nil {
 		return
 	}
 	temporary := fmt.Sprintf("%s.%d.%d.tmp", path, os.Getpid(), time.Now().UnixNano())
-	if os.WriteFile(temporary, append(sum[:], payload...), 0o666) != nil || os.Rename(temporary, path) != nil {
+	if os.WriteFile(temporary, append(entry, payload...), 0o666) != nil || os.Rename(temporary, path) != nil {
 		os.Remove(temporary)
 	}
 }
+
+// checkBytes: an entry starts with its payload's length and CRC-32 (IEEE), 4 bytes each, big-endian.
+const checkBytes = 8
 
 func (m *memo) path(key string) string {
 	if m == nil || key == "" {
