@@ -8,19 +8,9 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { FIXTURES } from './fixture-harness.js';
 import { HOST, runGoprod } from './run-goprod.js';
 import { FACT, TypeFacts, type Fact, type FileTypes } from '../src/go/facts.js';
-import { ModuleFinder, type GoModule } from '../src/go/module.js';
-import { typeFactsComing } from '../src/engine/type-facts.js';
+import { ModuleFinder } from '../src/go/module.js';
+import { typeFactsFor } from '../src/engine/type-facts.js';
 import { writeTree } from './tree.js';
-
-/** Every file's facts, once every configuration answered. */
-async function typeFactsFor(
-  files: ReadonlyArray<{ path: string; module: GoModule | undefined }>,
-  wanted: (text: string) => boolean = () => true,
-) {
-  const coming = await typeFactsComing(files, wanted, () => true);
-  await coming.settled;
-  return coming;
-}
 
 describe('spans: UTF-8 bytes from Go become string indices', () => {
   const text = 'package p\n\n// é, 日本, 𝄞\nvar x = y\n';

@@ -36,7 +36,7 @@ import {
   type ScanFixes,
 } from './scan.js';
 import { TypeFacts, type FileTypes } from '../go/facts.js';
-import { typeFactsComing, type ComingTypes, type RunTypes } from './type-facts.js';
+import { typeFactsFor, type RunTypes } from './type-facts.js';
 import { decodeSource, filesOnDisk, readSource, type SourceText } from './source.js';
 import { verifyFiles } from '../proof/verify.js';
 import { HelperProcesses } from '../go/helper-process.js';
@@ -117,7 +117,7 @@ async function analyzeFiles(
   const jobs = directoryJobs(discovered, modules, files.goOutsideModule, listings);
   const types =
     typeFacts && discovered.length > 0 ? await typesOf(await loadGoParser(), jobs, codemods, { options, onProgress, helpers }) : undefined;
-  if (types) result.types = { checks: [], untyped: [] };
+  if (types) result.types = { checks: types.checks, untyped: [] };
   const warnings: FileWarning[] = [];
   const placed = new Map<string, Placed>();
   const needs = new Map<GoModule, Map<string, Set<string>>>();
@@ -129,9 +129,13 @@ async function analyzeFiles(
     onProgress?.(progress);
   };
   // The parser (its wasm) is loaded only when something is parsed: not on a rerun that the cache answers.
-  const scan = (some: DirectoryJob[]) => scanDirectories(loadGoParser, some, codemods, options, { threads, scanned, cache: scanCache });
-  const scans = await scanInTurn(jobs, types, scan);
-  if (result.types && types) result.types.checks = types.checks;
+  const scans = await scanDirectories(
+    loadGoParser,
+    jobs.map((j) => j.job),
+    codemods,
+    options,
+    { threads, scanned, cache: scanCache },
+  );
   const untyped: DirectoryScan['untyped'] = [];
   scans.forEach((scan, i) => {
     const { module } = jobs[i]!;
@@ -220,34 +224,13 @@ function mergeModuleFindings(
   }
 }
 
-/**
- * Scans the directories whose files have their type facts while other configurations check
- * the rest, then the rest; answers the scans in the jobs' order.
- */
-async function scanInTurn(
-  jobs: ReadonlyArray<{ job: DirectoryJob }>,
-  types: ComingTypes | undefined,
-  scan: (jobs: DirectoryJob[]) => Promise<DirectoryScan[]>,
-): Promise<DirectoryScan[]> {
-  const waits = ({ job }: { job: DirectoryJob }) => job.files.some((f) => types?.waiting.has(f.path));
-  const ready = jobs.filter((j) => !waits(j));
-  const held = jobs.filter(waits);
-  const [first] = await Promise.all([scan(ready.map((j) => j.job)), types?.settled]);
-  if (types) giveTypes(held, types);
-  const second = await scan(held.map((j) => j.job));
-  const byJob = new Map<DirectoryJob, DirectoryScan>();
-  ready.forEach((j, i) => byJob.set(j.job, first[i]!));
-  held.forEach((j, i) => byJob.set(j.job, second[i]!));
-  return jobs.map((j) => byJob.get(j.job)!);
-}
-
-/** The type facts of the jobs' files (see type-facts.ts), handed to each job for its files as they come. */
+/** The type facts of the jobs' files (see type-facts.ts), handed to each job for its files. */
 async function typesOf(
   parser: GoParser,
   jobs: ReadonlyArray<{ job: DirectoryJob; module: GoModule | undefined }>,
   codemods: readonly Codemod[],
   { options, onProgress, helpers }: { options: OptionsByCodemod; onProgress: RunOptions['onProgress']; helpers: RunOptions['helpers'] },
-): Promise<ComingTypes> {
+): Promise<RunTypes> {
   onProgress?.({ stage: 'types' });
   const wanted = (text: string, module: GoModule) => {
     const versions = possibleVersions(text, module.goVersion);
@@ -264,21 +247,12 @@ async function typesOf(
       opened.dispose();
     }
   };
-  const types = await typeFactsComing(
+  const types = await typeFactsFor(
     jobs.flatMap(({ job, module }) => job.files.map((f) => ({ path: f.path, module }))),
     wanted,
     proposesFix,
     helpers,
   );
-  giveTypes(
-    jobs.filter(({ job }) => !job.files.some((f) => types.waiting.has(f.path))),
-    types,
-  );
-  return types;
-}
-
-/** Hands each job the type facts of its files. */
-function giveTypes(jobs: ReadonlyArray<{ job: DirectoryJob }>, types: RunTypes): void {
   for (const { job } of jobs) {
     const mine: Record<string, FileTypes> = {};
     for (const { path } of job.files) {
@@ -287,6 +261,7 @@ function giveTypes(jobs: ReadonlyArray<{ job: DirectoryJob }>, types: RunTypes):
     }
     job.types = mine;
   }
+  return types;
 }
 
 /** The directories of the discovered files, in order of their first file, each with its module. */

@@ -33,14 +33,6 @@ export interface RunTypes {
   checks: RunTypeFacts['checks'];
 }
 
-/** The type facts as they come: the host's configuration's first (see typeFactsComing). */
-export interface ComingTypes extends RunTypes {
-  /** Files whose facts another configuration is still checking: in `files` once `settled`. */
-  waiting: ReadonlySet<string>;
-  /** Resolves when every file is in `files` and every configuration in `checks`, in order. */
-  settled: Promise<void>;
-}
-
 /**
  * The type facts of `files` (each with its module) that `wanted` admits (a codemod may find
  * something in its text, see Codemod.mayMatch): the others' function bodies are not checked,
@@ -51,24 +43,13 @@ export interface ComingTypes extends RunTypes {
  * Close that returns nothing), while errorlint, which sees the host's files only, finds
  * nothing to match.
  */
-/**
- * Answered once every module's host configuration is checked: the files that other
- * configurations compile are `waiting` until `settled`, so that the scan of the others need
- * not wait for them.
- */
-export async function typeFactsComing(
+export async function typeFactsFor(
   files: ReadonlyArray<{ path: string; module: GoModule | undefined }>,
-  wanted: (text: string, module: GoModule) => boolean,
-  proposesFix: (path: string, text: string, module: GoModule) => boolean,
+  wanted: (text: string, module: GoModule) => boolean = () => true,
+  proposesFix: (path: string, text: string, module: GoModule) => boolean = () => true,
   helpers?: HelperProcesses,
-): Promise<ComingTypes> {
-  const out: ComingTypes & { waiting: Set<string> } = {
-    files: new Map(),
-    warnings: [],
-    checks: [],
-    waiting: new Set(),
-    settled: Promise.resolve(),
-  };
+): Promise<RunTypes> {
+  const out: RunTypes = { files: new Map(), warnings: [], checks: [] };
   const byModule = new Map<string, { module: GoModule; paths: string[] }>();
   for (const { path, module } of files) {
     if (!module) out.files.set(path, { untyped: 'no go.mod: the type checker needs a module' });
@@ -88,27 +69,16 @@ export async function typeFactsComing(
     return out;
   }
   const running = helpers ?? new HelperProcesses();
-  const rests: Array<Promise<RunTypes['checks']>> = [];
   try {
     for (const { module, paths } of byModule.values())
-      rests.push((await typeModule(module, paths, running.of(binary), { toolchain, wanted, proposesFix, out })).rest);
-  } catch (e) {
+      await typeModule(module, paths, running.of(binary), { toolchain, wanted, proposesFix, out });
+  } finally {
     if (!helpers) running.close();
-    throw e;
   }
-  // Each module's configurations in order, whatever order their answers came in.
-  out.settled = Promise.all(rests)
-    .then((checks) => void out.checks.push(...checks.flat()))
-    .finally(() => {
-      if (!helpers) running.close();
-    });
   return out;
 }
 
-/**
- * The facts of a module's files that codemods may ask about (`wanted`), under the host's
- * configuration; answers the rest to come (see moduleFacts).
- */
+/** The facts of a module's files that codemods may ask about (`wanted`). */
 async function typeModule(
   module: GoModule,
   paths: readonly string[],
@@ -117,9 +87,9 @@ async function typeModule(
     toolchain: Toolchain;
     wanted: (text: string, module: GoModule) => boolean;
     proposesFix: (path: string, text: string, module: GoModule) => boolean;
-    out: ComingTypes & { waiting: Set<string> };
+    out: RunTypes;
   },
-): Promise<Coming> {
+): Promise<void> {
   const texts = new Map<string, string>();
   for (const path of paths) {
     let text: string | undefined;
@@ -130,13 +100,7 @@ async function typeModule(
     }
     if (text !== undefined && wanted(text, module)) texts.set(path, text);
   }
-  if (texts.size === 0) return { rest: Promise.resolve([]) };
-  return moduleFacts(module, texts, toolchain, helper, out, (path, text) => proposesFix(path, text, module));
-}
-
-/** What is still to come of a module's facts once the host's are in: the others', and then every configuration's check. */
-interface Coming {
-  rest: Promise<RunTypes['checks']>;
+  if (texts.size > 0) await moduleFacts(module, texts, toolchain, helper, out, (path, text) => proposesFix(path, text, module));
 }
 
 /** The helper's answer for some files under a configuration, and how long it took. */
@@ -157,19 +121,15 @@ async function askFacts(target: GoTarget, some: readonly string[], helper: Helpe
   return { run, seconds: (performance.now() - start) / 1000 };
 }
 
-/**
- * The facts of a module's files (by path, with their texts) under the host's configuration,
- * and those it does not compile `waiting`; answers when the host's are in, with the promise
- * of the others' (recorded as they come in order) and of every configuration's check.
- */
+/** The facts of a module's files (by path, with their texts). */
 async function moduleFacts(
   module: GoModule,
   texts: ReadonlyMap<string, string>,
   toolchain: Toolchain,
   helper: HelperProcess,
-  out: ComingTypes & { waiting: Set<string> },
+  out: RunTypes,
   proposesFix: (path: string, text: string) => boolean,
-): Promise<Coming> {
+): Promise<void> {
   const context: GoContext = { dir: module.dir, gowork: workspaceOf(module.dir) };
   const paths = [...texts.keys()];
   const pending = new Set(paths);
@@ -179,9 +139,8 @@ async function moduleFacts(
   };
   const ask = (config: BuildConfig, some: readonly string[]) => askFacts({ context, config }, some, helper, toolchain);
   /** Records an answer for the files of `some`; answers the listing, or undefined when the check failed (then its files are untyped). */
-  const checks: RunTypes['checks'] = [];
   const answered = (config: BuildConfig, some: readonly string[], { run, seconds }: FactsAnswer): Listing | undefined => {
-    checks.push({ config: describeConfig(config, toolchain.host), seconds });
+    out.checks.push({ config: describeConfig(config, toolchain.host), seconds });
     const failure = run.failure ?? run.listing.fatal;
     if (failure) {
       for (const path of some) untyped(path, failure);
@@ -203,18 +162,13 @@ async function moduleFacts(
   };
 
   const listing = answered(toolchain.host, paths, await ask(toolchain.host, paths));
-  if (!listing) return { rest: Promise.resolve(checks) };
+  if (!listing) return;
   // The other configurations are asked at once (the helper answers them concurrently) and
   // recorded in order: a file two of them compile takes the first one's facts.
   const others = [...otherConfigs(listing, { texts, pending, toolchain, untyped, proposesFix }).values()];
-  for (const path of pending) out.waiting.add(path);
   const answers = others.map(({ config, paths: some }) => ask(config, some));
-  const rest = async () => {
-    for (const [i, { config, paths: some }] of others.entries()) answered(config, some, await answers[i]!);
-    for (const path of pending) untyped(path, 'no build configuration goprod tried type-checks it');
-    return checks;
-  };
-  return { rest: rest() };
+  for (const [i, { config, paths: some }] of others.entries()) answered(config, some, await answers[i]!);
+  for (const path of pending) untyped(path, 'no build configuration goprod tried type-checks it');
 }
 
 /**
