@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { compiledUnder, configKey, configsFor, fileConstraint, type BuildConfig, type Platform } from '../src/go/constraint.js';
+import { compiledUnder, configKey, configsFor, fileConstraint, isStandaloneProgram, type BuildConfig, type Platform } from '../src/go/constraint.js';
 
 const linux: BuildConfig = { goos: 'linux', goarch: 'amd64', cgo: true, tags: [] };
 const platforms: Platform[] = [
@@ -42,6 +42,17 @@ describe('build constraints', () => {
     expect(first('a.go', '//go:build go1.99\n\npackage p\n')).toBeUndefined();
     expect(first('a.go', '//go:build ignore\n\npackage main\n')).toBeUndefined();
     expect(first('a.go', '/* header\n*/\n// +build windows,amd64 plan9\n\npackage p\n')).toBe('windows/amd64 cgo=0');
+  });
+
+  test("a program of its own asks for the ignore tag, whatever else it asks for", () => {
+    const program = (constraint: string) => isStandaloneProgram(`${constraint}\n\npackage main\n`);
+    expect(['//go:build ignore', '// +build ignore', '//go:build ignore && linux', '//go:build (ignore && a) || (b && ignore)'].map(program)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(['//go:build !ignore', '//go:build ignore || tools', '//go:build linux', '', '// ignore'].map(program)).toEqual([false, false, false, false, false]);
   });
 
   test('a constraint is read only before the package clause', () => {

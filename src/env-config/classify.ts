@@ -3,6 +3,7 @@
 // goprod cannot enumerate, a hand-written package in the way).
 import { join, relative } from 'node:path';
 import type { ModuleFiles } from '../engine/codemod.js';
+import { isStandaloneProgram } from '../go/constraint.js';
 import type { GoFile } from '../go/file.js';
 import type { GoModule } from '../go/module.js';
 import { short } from '../go/values.js';
@@ -39,9 +40,11 @@ export function classify(module: GoModule, files: readonly GoFile[], options: In
   const writes =
     reads.length === 0
       ? []
-      : files.flatMap((f) =>
-          envWrites(f, ctx).map((w) => ({ ...w, test: f.path.endsWith('_test.go'), at: at(f, w.call), text: w.call.text })),
-        );
+      : files
+          .filter((f) => !isStandaloneProgram(f.text)) // a program of its own: its writes are not the module's
+          .flatMap((f) =>
+            envWrites(f, ctx).map((w) => ({ ...w, test: f.path.endsWith('_test.go'), at: at(f, w.call), text: w.call.text })),
+          );
   const unknown = writes.filter((w) => w.names === undefined);
   const more = unknown.length > 1 ? `; ${unknown.length - 1} more ${unknown.length === 2 ? 'place does' : 'places do'} too` : '';
   const blocked =

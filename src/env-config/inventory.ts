@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { arrayOf, boolean, oneOf, object, optional, parseChecked, string } from '../checked-json.js';
 import type { ModuleFiles } from '../engine/codemod.js';
+import { isStandaloneProgram } from '../go/constraint.js';
 import type { GoFile } from '../go/file.js';
 import type { GoModule } from '../go/module.js';
 import { envReads, envVariables, envWrappers, wrappedReads, type EnvVariable } from './reads.js';
@@ -23,8 +24,12 @@ export const INVENTORY = '// goprod:env-config ';
 /** The module's environment reads (outside the config package; tests only if asked) and the variables they make. */
 export function inventory(module: GoModule, files: readonly GoFile[], options: InventoryOptions) {
   const configDir = (options.configPkg ?? DEFAULT_CONFIG_PKG).replace(/^\.?\/+|\/+$/g, '');
+  // A `//go:build ignore` program (a script run with go run) is not the module's: its reads stay.
   const sources = files.filter(
-    (f) => (options.includeTests || !f.path.endsWith('_test.go')) && !f.path.startsWith(join(module.dir, configDir, '/')),
+    (f) =>
+      (options.includeTests || !f.path.endsWith('_test.go')) &&
+      !f.path.startsWith(join(module.dir, configDir, '/')) &&
+      !isStandaloneProgram(f.text),
   );
   const direct = sources.flatMap(envReads);
   const wrappers = envWrappers(direct);

@@ -114,6 +114,17 @@ export function fileConstraint(text: string): ConstraintExpr | undefined {
   return parsePlusBuild(plus);
 }
 
+/**
+ * Whether a file is a program of its own, run with `go run` and built with nothing else: its
+ * build constraint asks for the `ignore` tag, as Go's convention for such files is
+ * (`//go:build ignore`, also in a conjunction).
+ */
+export function isStandaloneProgram(text: string): boolean {
+  const requires = (e: ConstraintExpr | undefined): boolean =>
+    e !== undefined && ('tag' in e ? e.tag === 'ignore' : 'and' in e ? e.and.some(requires) : 'or' in e ? e.or.every(requires) : false);
+  return requires(fileConstraint(text));
+}
+
 /** Whether a file imports "C", so it is compiled only with cgo on. */
 export function usesCgo(text: string): boolean {
   return /^\s*import\s*(?:\(\s*)?"C"/m.test(text);
