@@ -67,7 +67,17 @@ export default defineCodemod({
     "the callees `--check-errors-exclude` names, as errcheck's `exclude-functions` does (`(*os.File).Write`, `os.Remove`, " +
     '`fmt.Fprintf`; comma-separated).',
   goVersions: { from: '1.13' },
-  needsTypes: true,
+  // Where a fix can be: a call statement of a block in a function whose last result is `error`, or one
+  // receiving a *testing.T, …, or one a comment says is ignored on purpose (see check).
+  mayFixWithTypes: (file) =>
+    file.root.descendantsOfType('expression_statement').some((stmt) => {
+      if (children(stmt)[0]?.type !== 'call_expression') return false;
+      if (ignoredOnPurpose(file, stmt)) return true;
+      const fn = stmt.parent?.type === 'statement_list' ? enclosingFunction(stmt) : undefined;
+      if (!fn) return false;
+      const results = resultSlots(fn);
+      return results.length > 0 ? results[results.length - 1]!.type.text === 'error' : testingParameter(file, fn) !== undefined;
+    }),
   // A statement that is a call: a line starting with a name and a call on it.
   mayMatch: (text) => /^[ \t]*(?:go[ \t]+)?[\p{L}_][\p{L}\p{N}_.]*(?:\[[^\n]*\])?[ \t]*\(/mu.test(text),
   options: {

@@ -271,6 +271,26 @@ describe('goprod fix with type facts', () => {
     expect(stderr).not.toContain('decided without type facts');
   });
 
+  test('check-errors asks for a platform only where, by syntax, it could fix a dropped error there', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'goprod-facts-check-errors-'));
+    const drops = (name: string, result: string) =>
+      `package m\n\nimport "os"\n\nfunc ${name}(p string)${result} {\n\tos.Chdir(p)\n${result ? '\treturn nil\n' : ''}}\n`;
+    writeTree(dir, {
+      'go.mod': 'module example.com/m\n\ngo 1.21\n',
+      'm.go': 'package m\n',
+      // A function that cannot return the error: a finding at most, no fix, so no darwin check for it.
+      'm_darwin.go': drops('Darwin', ''),
+      // One that can: windows is checked, and the fix is made there.
+      'm_windows.go': drops('Windows', ' error'),
+    });
+    commit();
+    const { code, stdout, stderr } = await goprod('fix', '--codemod=check-errors', '--verbose');
+    expect(code).toBe(0);
+    expect(stderr).toMatch(new RegExp(`^goprod: type facts: ${HOST} in [\\d.]+ s, windows/amd64 in [\\d.]+ s$`, 'm'));
+    expect(stdout).toContain('+\tif err := os.Chdir(p); err != nil {\n+\t\treturn fmt.Errorf("chdir: %w", err)');
+    expect(stdout).not.toContain('m_darwin.go');
+  });
+
   // codeErr's name says error, but it is a string: from syntax, %w; with the type checker, nothing.
   const plausible = `package m
 

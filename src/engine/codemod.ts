@@ -72,10 +72,12 @@ export interface Codemod {
    */
   mayMatch?(text: string, goVersion: GoVersion): boolean;
   /**
-   * Decides from type facts alone (check-errors): a file it may match gets the facts of a
-   * configuration that compiles it, as one where syntax proposes a fix does (see type-facts.ts).
+   * For a codemod that decides from type facts alone (check-errors): whether, with them, it
+   * could propose a fix in the file, as far as syntax tells (never false where it would). Such
+   * a file gets the facts of a configuration that compiles it, as one where syntax proposes a
+   * fix does (see type-facts.ts); the others need no configuration of their own.
    */
-  needsTypes?: boolean;
+  mayFixWithTypes?(file: GoFile): boolean;
   /** For a module-wide codemod: a file whose text matches makes it need every file of the file's directory too. */
   needsDirectoryOf?: RegExp;
   run?(file: GoFile, options: CodemodOptions): Diagnostic[];

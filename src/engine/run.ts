@@ -237,12 +237,12 @@ async function typesOf(
     return codemods.some((c) => mayMatch(c, text, versions));
   };
   const proposesFix = (path: string, text: string, module: GoModule) => {
-    const versions = possibleVersions(text, module.goVersion);
-    if (codemods.some((c) => c.needsTypes && mayMatch(c, text, versions))) return true;
     const opened = openGoFile(parser, { path, text, moduleVersion: module.goVersion });
     if (opened.kind !== 'open') return false;
+    const { file } = opened;
+    const withTypes = (c: Codemod) => c.mayFixWithTypes && appliesTo(c, file.goVersion) && c.mayFixWithTypes(file);
     try {
-      return findingsIn(opened.file, codemods, options).some((f) => f.fixes.length > 0);
+      return codemods.some(withTypes) || findingsIn(file, codemods, options).some((f) => f.fixes.length > 0);
     } finally {
       opened.dispose();
     }
