@@ -47,8 +47,8 @@ type request struct {
 	// Export (facts): read the dependencies from the go command's export data (go list
 	// -export) instead of checking them from source.
 	Export bool `json:"export"`
-	// Cache (facts): goprod's result cache, where the facts of the packages checked in full
-	// are kept for later runs (see memo.go); none when empty.
+	// Cache: goprod's result cache, where the facts of the packages checked in full and the
+	// checks' findings are kept for later runs (see memo.go); none when empty.
 	Cache string `json:"cache"`
 }
 
