@@ -115,7 +115,8 @@ func f(err error, apiErr *APIError, c net.Conn, h hub, r reader, b *bufio.Reader
 }
 `,
     'win_windows.go': 'package m\n\nfunc w(err error) bool { return err == ErrGone }\n',
-    'ignored.go': '//go:build ignore\n\npackage m\n\nfunc i(err error) bool { return err == ErrGone }\n',
+    'never.go': '//go:build linux && windows\n\npackage m\n\nfunc i(err error) bool { return err == ErrGone }\n',
+    'gen/gen.go': '//go:build ignore\n\npackage main\n\nimport "io"\n\nfunc main() { println(g(nil)) }\n\nfunc g(err error) bool { return err == io.EOF }\n',
     'broken/b.go': 'package broken\n\nfunc b(err error) bool { return err == undefinedName }\n',
   };
 
@@ -218,10 +219,11 @@ func f(err error, apiErr *APIError, c net.Conn, h hub, r reader, b *bufio.Reader
     expect('facts' in known && TypeFacts.of(known.facts, files['w.go'], false).at({ startIndex: files['w.go'].indexOf('err =='), endIndex: files['w.go'].indexOf('err ==') + 3 })).toEqual({ flags: FACT.error | FACT.interface | FACT.errorType });
   });
 
-  test('a file the host does not compile gets the facts of a configuration that does; others say why they have none', async () => {
+  test('a file the host does not compile gets the facts of a configuration that does, a go run program its own; others say why they have none', async () => {
     const types = await factsOf();
     expect(factOf(types, 'win_windows.go', 'err == ErrGone', 'err').flags).toBe(FACT.error | FACT.interface | FACT.errorType);
-    expect(types.get(join(dir, 'ignored.go'))).toEqual({ untyped: 'no build configuration compiles it' });
+    expect(factOf(types, 'gen/gen.go', 'err == io.EOF', 'err').flags).toBe(FACT.error | FACT.interface | FACT.errorType);
+    expect(types.get(join(dir, 'never.go'))).toEqual({ untyped: 'no build configuration compiles it' });
     expect(types.get(join(dir, 'broken/b.go'))).toEqual({ untyped: expect.stringMatching(/^its package does not type-check under .*: broken\/b\.go:3:\d+: undefined: undefinedName$/) });
   });
 });
@@ -308,7 +310,7 @@ func Code(code int) error {
 
   test('a string named like an error is not wrapped: the only fix is the right one; --json names the files decided without facts', async () => {
     dir = mkdtempSync(join(tmpdir(), 'goprod-facts-json-'));
-    writeTree(dir, { 'go.mod': 'module example.com/m\n\ngo 1.21\n', 'm.go': plausible, 'gen/gen.go': '//go:build ignore\n\npackage main\n\nimport "fmt"\n\nfunc f(err error) error { return fmt.Errorf("gen: %v", err) }\n' });
+    writeTree(dir, { 'go.mod': 'module example.com/m\n\ngo 1.21\n', 'm.go': plausible, 'gen/gen.go': '//go:build linux && windows\n\npackage main\n\nimport "fmt"\n\nfunc f(err error) error { return fmt.Errorf("gen: %v", err) }\n' });
     commit();
     const { stdout } = await goprod('fix', '--codemod=wrap-errors', '--json');
     const doc = JSON.parse(stdout) as { findings: Array<{ file: string; line: number; fixes: Array<{ status: string }> }>; typeFacts: unknown };

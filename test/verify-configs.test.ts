@@ -71,17 +71,30 @@ describe('every changed file is checked under a configuration that compiles it',
     for (const goos of ['linux', 'windows', 'darwin']) vet(goos);
   });
 
-  test('a file behind a tag is checked with the tag; a //go:build ignore file is unverified and --check fails on it', async () => {
+  test('a file behind a tag is checked with the tag; a //go:build ignore program is vetted by its name; a file nothing compiles is unverified and --check fails on it', async () => {
     fixture('tags');
     const write = await goprod('fix', '--write');
-    expect(write.stderr).toContain('goprod: unverified: gen/gen.go: no build configuration compiles it');
-    expect(write.stderr).toContain(`goprod: applied 2 fixes in 2 files; 1 unverified and not applied (see above; --no-verify applies them unchecked); checked under ${HOST}, ${HOST} -tags=integration\n`);
+    expect(write.stderr).toContain(
+      'goprod: unverified: gen/impossible.go: no build configuration compiles it (its build constraint excludes every platform and tag set goprod tries)\n',
+    );
+    expect(write.stderr).toContain(`goprod: applied 3 fixes in 3 files; 1 unverified and not applied (see above; --no-verify applies them unchecked); checked under ${HOST}, ${HOST} -tags=integration\n`);
     expect(read('store/store_integration_test.go')).toContain('open root: %w');
-    expect(read('gen/gen.go')).toBe(original('gen/gen.go'));
+    // The type facts see the program too: its string operand is not wrapped.
+    expect(read('gen/gen.go')).toBe(original('gen/gen.go').replace('stat: %v', 'stat: %w'));
+    expect(read('gen/impossible.go')).toBe(original('gen/impossible.go'));
     const check = await goprod('fix', '--check');
     expect(check.code).toBe(1);
     expect(check.stdout).toBe('');
     expect(check.stderr).toContain('1 unverified and not applied');
+  });
+
+  test('a fix that breaks a //go:build ignore program is backed out by go vet, as go run would build it', async () => {
+    fixture('tags');
+    const { code, stderr } = await goprod('fix', '--no-type-facts', '--write', './gen');
+    expect(code).toBe(0);
+    expect(stderr).toContain('goprod: backed out: wrap-errors at gen/gen.go:17: fmt.Errorf format %w has arg errText of wrong type string\n');
+    expect(read('gen/gen.go')).toBe(original('gen/gen.go').replace('stat: %v', 'stat: %w'));
+    execFileSync('go', ['vet', 'gen.go'], { cwd: join(dir, 'gen'), stdio: 'pipe', env: { ...process.env, GOTOOLCHAIN: 'local', GOPROXY: 'off', GOFLAGS: '' } });
   });
 });
 

@@ -329,9 +329,10 @@ blamed on goprod. Codemods ask Go's type checker what syntax cannot tell (is thi
 what does this Close return), under the configuration that compiles each file; where it
 cannot answer (a package that does not type-check, a file no configuration compiles) they
 decide from syntax alone, and goprod says which files (--no-type-facts: everywhere; without
-verification too unless --type-facts). Packages that cannot be checked (no go.mod, missing modules, code that does
-not compile before the fixes, files no configuration compiles such as //go:build ignore) are
-reported as unverified, one package at a time, and not changed unless --no-verify; --check
+verification too unless --type-facts). A //go:build ignore program is vetted by its file
+name, as go run builds it. Packages that cannot be checked (no go.mod, missing modules, code
+that does not compile before the fixes, files no configuration compiles) are reported as
+unverified, one package at a time, and not changed unless --no-verify; --check
 fails on them too. --write refuses to change files with uncommitted changes unless
 --allow-dirty. The go command downloads nothing for this unless --download.
 --format works with every mode (--check keeps its exit status). json and sarif give

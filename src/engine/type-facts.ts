@@ -6,8 +6,8 @@
 // (they use the same toolchain and environment); without them codemods decide from syntax.
 // Under the host's configuration the dependencies come from the go command's export data, which
 // verification's go vet needs compiled anyway; other configurations are checked from source.
-import { basename, dirname, relative } from 'node:path';
-import { configKey, describeConfig, type BuildConfig } from '../go/constraint.js';
+import { basename, dirname } from 'node:path';
+import { configKey, describeConfig, isStandaloneProgram, type BuildConfig } from '../go/constraint.js';
 import type { FileTypes } from '../go/facts.js';
 import { helperBinary } from '../go/helper.js';
 import { HelperProcesses, type HelperProcess } from '../go/helper-process.js';
@@ -15,6 +15,7 @@ import { workspaceOf, type GoModule } from '../go/module.js';
 import {
   installedToolchain,
   otherConfigsFor,
+  packagePatterns,
   typeFactsOf,
   unreadablePackage,
   type GoContext,
@@ -116,8 +117,7 @@ async function askFacts(target: GoTarget, some: readonly string[], helper: Helpe
   // configuration. Under any other (tags on the host's platform too: restic's debug tag is
   // imported by every package, which then compiles again), from source without bodies.
   const host = configKey(target.config) === configKey(toolchain.host);
-  const dir = target.context.dir;
-  const run = await typeFactsOf(target, helper, [...new Set(some.map((p) => `./${relative(dir, dirname(p)) || '.'}`))], some, host);
+  const run = await typeFactsOf(target, helper, packagePatterns(target, [...new Set(some.map(dirname))]), some, host);
   return { run, seconds: (performance.now() - start) / 1000 };
 }
 
@@ -137,10 +137,15 @@ async function moduleFacts(
     pending.delete(path);
     out.files.set(path, { untyped: reason });
   };
-  const ask = (config: BuildConfig, some: readonly string[]) => askFacts({ context, config }, some, helper, toolchain);
+  const ask = (config: BuildConfig, some: readonly string[], program?: string) =>
+    askFacts({ context, config, ...(program ? { program } : {}) }, some, helper, toolchain);
   /** Records an answer for the files of `some`; answers the listing, or undefined when the check failed (then its files are untyped). */
   const answered = (config: BuildConfig, some: readonly string[], { run, seconds }: FactsAnswer): Listing | undefined => {
-    out.checks.push({ config: describeConfig(config, toolchain.host), seconds });
+    const described = describeConfig(config, toolchain.host);
+    // A standalone program is checked under the host's configuration: its time is the host's.
+    const known = out.checks.find((c) => c.config === described);
+    if (known) known.seconds += seconds;
+    else out.checks.push({ config: described, seconds });
     const failure = run.failure ?? run.listing.fatal;
     if (failure) {
       for (const path of some) untyped(path, failure);
@@ -166,14 +171,15 @@ async function moduleFacts(
   // The other configurations are asked at once (the helper answers them concurrently) and
   // recorded in order: a file two of them compile takes the first one's facts.
   const others = [...otherConfigs(listing, { texts, pending, toolchain, untyped, proposesFix }).values()];
-  const answers = others.map(({ config, paths: some }) => ask(config, some));
+  const answers = others.map(({ config, paths: some, program }) => ask(config, some, program));
   for (const [i, { config, paths: some }] of others.entries()) answered(config, some, await answers[i]!);
   for (const path of pending) untyped(path, 'no build configuration goprod tried type-checks it');
 }
 
 /**
  * The files the host's configuration does not compile go to one that does, one already in use
- * first; a file none compiles, or whose package the go command cannot read, is untyped.
+ * first, and a standalone program (`//go:build ignore`) to the host's, named by its file; a
+ * file none compiles, or whose package the go command cannot read, is untyped.
  */
 function otherConfigs(
   listing: Listing,
@@ -184,9 +190,9 @@ function otherConfigs(
     untyped: (path: string, reason: string) => void;
     proposesFix: (path: string, text: string) => boolean;
   },
-): Map<string, { config: BuildConfig; paths: string[] }> {
+): Map<string, { config: BuildConfig; paths: string[]; program?: string }> {
   const { texts, pending, toolchain, untyped, proposesFix } = files;
-  const byConfig = new Map<string, { config: BuildConfig; paths: string[] }>();
+  const byConfig = new Map<string, { config: BuildConfig; paths: string[]; program?: string }>();
   const elsewhere: string[] = [];
   for (const path of [...pending]) {
     const pkg = listing.packages.get(dirname(path));
@@ -208,6 +214,7 @@ function otherConfigs(
     const candidates = candidatesOf(path);
     const config = candidates.find((c) => byConfig.has(configKey(c))) ?? candidates[0];
     if (config) join(path, config);
+    else if (isStandaloneProgram(texts.get(path)!)) byConfig.set(`program ${path}`, { config: toolchain.host, paths: [path], program: path });
     else untyped(path, 'no build configuration compiles it');
   }
   for (const path of quiet) {

@@ -45,6 +45,17 @@ export interface GoContext {
 export interface GoTarget {
   context: GoContext;
   config: BuildConfig;
+  /**
+   * A standalone program (a `//go:build ignore` file, run with `go run`), checked as the go
+   * command builds a list of files: as a package of its own, whatever its build constraint says.
+   */
+  program?: string;
+}
+
+/** The go command's patterns for the target's packages in `dirs`: `./dir`, or the standalone program's file. */
+export function packagePatterns(target: GoTarget, dirs: readonly string[]): string[] {
+  const pattern = (path: string) => `./${relative(target.context.dir, path) || '.'}`;
+  return target.program ? [pattern(target.program)] : dirs.map(pattern);
 }
 
 export interface GoRun {
@@ -261,7 +272,7 @@ export async function checkPackages(
 ): Promise<CheckResult> {
   if (patterns.length === 0) return { messages: [], failures: [] };
   const dir = target.context.dir;
-  const vetted = new Set(patterns.map((p) => resolve(dir, p)));
+  const vetted = new Set(patterns.map((p) => resolve(dir, p.endsWith('.go') ? dirname(p) : p)));
   return withOverlay(overlay, async ({ flags, back, temp }) => {
     const userPath = (file: string) => {
       const abs = isAbsolute(file) ? file : resolve(dir, file);
@@ -286,10 +297,9 @@ export async function checkPackages(
  * would collide in one).
  */
 function compileTests(target: GoTarget, flags: readonly string[], temp: string, dirs: ReadonlySet<string>): Promise<GoRun[]> {
-  const dir = target.context.dir;
   return Promise.all(
     [...dirs].map((d, i) =>
-      runTarget(target, 'test', [...flags, '-c', '-o', `${join(temp, `bin${i}`)}/`, '-vet=off', '-gcflags=-e', `./${relative(dir, d)}`]),
+      runTarget(target, 'test', [...flags, '-c', '-o', `${join(temp, `bin${i}`)}/`, '-vet=off', '-gcflags=-e', ...packagePatterns(target, [d])]),
     ),
   );
 }

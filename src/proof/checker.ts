@@ -1,18 +1,21 @@
 // How the packages of one target (a build configuration of a module) are checked: with go vet
 // or with goprod's type checker, each with the files goprod fixed in place of the user's, and
 // in isolation, so that one package the go command cannot load keeps no other from being checked.
-import { dirname, relative } from 'node:path';
-import { checkPackages, typeCheckPackages, type CheckResult, type GoContext, type GoTarget, type ToolMessage } from '../go/toolchain.js';
+import { dirname } from 'node:path';
+import {
+  checkPackages,
+  packagePatterns,
+  typeCheckPackages,
+  type CheckResult,
+  type GoTarget,
+  type ToolMessage,
+} from '../go/toolchain.js';
 import type { HelperProcess } from '../go/helper-process.js';
 import type { ConfigCheck, FileResult } from '../engine/model.js';
 import { withBom } from '../engine/source.js';
 
 export function dirsOf(files: readonly FileResult[]): string[] {
   return [...new Set(files.map((f) => dirname(f.path)))];
-}
-
-export function patternsOf(context: GoContext, dirs: readonly string[]): string[] {
-  return dirs.map((d) => `./${relative(context.dir, d) || '.'}`);
 }
 
 /** The fixed text of every file whose fixes may still be written. */
@@ -37,7 +40,7 @@ export function vetChecker(target: GoTarget, helper?: HelperProcess): Checker {
   const checker: Checker = {
     target,
     tool: 'go vet',
-    check: (dirs, overlay) => checkPackages(target, patternsOf(target.context, dirs), overlay, false, !helper),
+    check: (dirs, overlay) => checkPackages(target, packagePatterns(target, dirs), overlay, false, !helper),
     ...(helper ? { typeErrors: typeChecker(target, helper) } : {}),
     /**
      * The go command (1.26) can answer `go vet P` from the facts-only vet it ran on P earlier
@@ -48,13 +51,13 @@ export function vetChecker(target: GoTarget, helper?: HelperProcess): Checker {
      */
     baseline: (dirs, moduleFiles) => {
       const marked = new Map<string, FileResult>(); // package directory → its one marked file
-      for (const f of moduleFiles)
-        if (!f.created && dirs.includes(dirname(f.path)) && !marked.has(dirname(f.path))) marked.set(dirname(f.path), f);
+      const inPackage = (f: FileResult) => (target.program ? f.path === target.program : dirs.includes(dirname(f.path)));
+      for (const f of moduleFiles) if (!f.created && inPackage(f) && !marked.has(dirname(f.path))) marked.set(dirname(f.path), f);
       const overlay = new Map(
         [...marked.values()].map((f) => [f.path, withBom(f.source, `${f.source.text}\n// goprod: a baseline no cache answers\n`)] as const),
       );
       return checkIsolated(
-        { ...checker, check: (some, files) => checkPackages(target, patternsOf(target.context, some), files, true) },
+        { ...checker, check: (some, files) => checkPackages(target, packagePatterns(target, some), files, true) },
         [...marked.keys()],
         overlay,
       );
@@ -67,7 +70,7 @@ export function typeChecker(target: GoTarget, helper: HelperProcess): Checker {
   const checker: Checker = {
     target,
     tool: 'type-check',
-    check: async (dirs, overlay) => (await typeCheckPackages(target, helper, patternsOf(target.context, dirs), overlay)).result,
+    check: async (dirs, overlay) => (await typeCheckPackages(target, helper, packagePatterns(target, dirs), overlay)).result,
     baseline: (dirs) => checkIsolated(checker, dirs, new Map()),
   };
   return checker;

@@ -1,12 +1,14 @@
 // Build configurations: every changed file goes to one that compiles it (the host's when it
 // can, else another platform or tags its constraints ask for), checked with go vet or
-// goprod's type checker.
+// goprod's type checker. A standalone program (`//go:build ignore`, run with `go run`) is
+// vetted on its own, named by its file, as `go run` builds it.
 import { basename, dirname } from 'node:path';
-import { configKey, describeConfig, fileConstraint, usesCgo, type BuildConfig } from '../go/constraint.js';
+import { configKey, describeConfig, fileConstraint, isStandaloneProgram, usesCgo, type BuildConfig } from '../go/constraint.js';
 import type { HelperProcess } from '../go/helper-process.js';
 import {
   listPackages,
   otherConfigsFor,
+  packagePatterns,
   typeCheckPackages,
   unreadablePackage,
   type CheckResult,
@@ -15,7 +17,7 @@ import {
   type Toolchain,
 } from '../go/toolchain.js';
 import type { FileResult } from '../engine/model.js';
-import { dirsOf, overlayOf, patternsOf, typeChecker, vetChecker, type Checker } from './checker.js';
+import { dirsOf, overlayOf, typeChecker, vetChecker, type Checker } from './checker.js';
 
 /** The changed files checked under one build configuration, and how. */
 export interface ConfigGroup {
@@ -28,7 +30,10 @@ export interface ConfigGroup {
   commands: number;
 }
 
-/** Every changed file goes to a configuration that compiles it, the host's when it does; a file none compiles is unverified. */
+/**
+ * Every changed file goes to a configuration that compiles it, the host's when it does; a
+ * standalone program to a group of its own; a file none compiles is unverified.
+ */
 export function groupByConfig(
   files: readonly FileResult[],
   hostGroup: ConfigGroup,
@@ -51,6 +56,11 @@ export function groupByConfig(
     const candidates = otherConfigsFor(f.path, f.output, toolchain);
     // One already in use first: fewer configurations, fewer builds.
     const config = candidates.find((c) => byConfig.has(configKey(c))) ?? candidates[0];
+    if (!config && isStandaloneProgram(f.output)) {
+      // Each on its own: programs side by side in one directory each declare main.
+      byConfig.set(`program ${f.path}`, { target: { context, config: toolchain.host, program: f.path }, files: [f], seconds: 0, commands: 0 });
+      continue;
+    }
     if (!config) {
       f.unverified = notCompiled(f, toolchain.host);
       continue;
@@ -73,10 +83,11 @@ export async function listGroup(
   toolchain: Toolchain,
   explain: (problem: string) => string,
 ): Promise<void> {
-  const patterns = patternsOf(group.target.context, dirsOf(group.files));
+  const patterns = packagePatterns(group.target, dirsOf(group.files));
   // The type checker lists the packages as it checks them: one command for both. It does
-  // not run cgo: packages with cgo files, and a check that fails, are left to go vet.
-  const typed = helper && (await typeCheckPackages(group.target, helper, patterns, overlayOf(files)));
+  // not run cgo: packages with cgo files, and a check that fails, are left to go vet, as is a
+  // standalone program, which is checked under the host's configuration.
+  const typed = helper && !group.target.program && (await typeCheckPackages(group.target, helper, patterns, overlayOf(files)));
   if (typed && typed.result.failures.length === 0 && ![...typed.listing.packages.values()].some((p) => p.cgo)) {
     group.listing = typed.listing;
     group.first = typed.result;
@@ -103,8 +114,7 @@ function notCompiled(f: FileResult, host: BuildConfig): string {
     );
   const constraint = fileConstraint(f.output);
   return constraint
-    ? 'no build configuration compiles it (its build constraint excludes every platform and tag set goprod tries, as `//go:build ignore` ' +
-        'does)'
+    ? 'no build configuration compiles it (its build constraint excludes every platform and tag set goprod tries)'
     : 'no build configuration compiles it';
 }
 

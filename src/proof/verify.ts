@@ -16,6 +16,7 @@ import {
   downloadModules,
   installedToolchain,
   listPackages,
+  packagePatterns,
   type CheckResult,
   type GoContext,
   type GoTarget,
@@ -26,7 +27,7 @@ import { changeGroups } from '../engine/render.js';
 import type { ConfigCheck, FileResult, Progress, Verification } from '../engine/model.js';
 import { setAsideBrokenBefore, TargetCheck } from './baseline.js';
 import { backOutTypeErrors, backOutUntilClean } from './bisect.js';
-import { dirsOf, overlayOf, patternsOf, vetChecker, type Checker } from './checker.js';
+import { dirsOf, overlayOf, vetChecker, type Checker } from './checker.js';
 import { groupByConfig, listGroup, type ConfigGroup } from './configurations.js';
 
 export interface VerifyOptions {
@@ -116,7 +117,7 @@ async function verifyModule(
   const host: GoTarget = { context, config: toolchain.host };
   let start = performance.now();
   let commands = commandCount();
-  const listing = await listPackages(host, patternsOf(context, dirsOf(files)), overlayOf(files));
+  const listing = await listPackages(host, packagePatterns(host, dirsOf(files)), overlayOf(files));
   if (listing.fatal) {
     for (const f of files) f.unverified = explain(listing.fatal);
     return [];
