@@ -7,6 +7,7 @@ import { runGoprod } from './run-goprod.js';
 import { defineCodemod } from '../src/engine/codemod.js';
 import { formatFixed } from '../src/engine/format.js';
 import { runCodemods } from '../src/engine/run.js';
+import { newMessages } from '../src/proof/baseline.js';
 import { PLAUSIBLE, writeTree } from './tree.js';
 
 let dir: string;
@@ -42,6 +43,18 @@ const comment = defineCodemod({
 });
 
 describe('verification', () => {
+  test('a message the fixes only reword is not new: positions in it move, and a package is named by its path once two share a name', () => {
+    const at = (message: string) => ({ path: '/m/test/f_test.go', line: 29, column: 6, message, compileError: true });
+    const before = [at('cfg.SetFolder undefined (type config.Wrapper has no field or method SetFolder)'), at('x redeclared in this block (see f.go:3:2)')];
+    const after = [
+      // env-config's new config package is in sight after the fixes, beside lib/config.
+      at('cfg.SetFolder undefined (type "example.com/m/lib/config".Wrapper has no field or method SetFolder)'),
+      at('x redeclared in this block (see f.go:5:2)'),
+      at('y redeclared in this block (see f.go:7:2)'),
+    ];
+    expect(newMessages(after, before).map((m) => m.message)).toEqual(['y redeclared in this block (see f.go:7:2)']);
+  });
+
   test('a fix that vet rejects is backed out with its reason; the good fix in the same file is kept', async () => {
     module({ 'm.go': PLAUSIBLE });
     // From syntax alone: with type facts the bad fix would not be proposed (see facts.test.ts).

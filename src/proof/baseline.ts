@@ -94,6 +94,17 @@ function messageKey(m: ToolMessage): string {
   return `${m.path}:${m.line}:${m.column}: ${m.message}`;
 }
 
+/**
+ * A message as it reads whatever the fixes changed around it. Positions inside it ("other
+ * declaration at x.go:12:3") move with the fixes. The type checker names a package by its path
+ * where two packages of one name are in sight ("github.com/x/lib/config".Wrapper for
+ * config.Wrapper): env-config's new config package makes it do so in messages that were there
+ * before.
+ */
+function sameWording(message: string): string {
+  return message.replace(/\.go:\d+(:\d+)?/g, '.go').replace(/"(?:[^"\s]*\/)?([^"\s/]+)"\./g, '$1.');
+}
+
 export function where(context: GoContext, m: ToolMessage): string {
   return `${relative(context.dir, m.path)}:${m.line}:${m.column}: ${m.message}`;
 }
@@ -101,8 +112,7 @@ export function where(context: GoContext, m: ToolMessage): string {
 /** Messages that the baseline (the unfixed code) did not have, compared as (file, message) multisets. */
 export function newMessages(after: readonly ToolMessage[], before: readonly ToolMessage[]): ToolMessage[] {
   const counts = new Map<string, number>();
-  // Positions inside a message ("other declaration at x.go:12:3") move with the fixes.
-  const key = (m: ToolMessage) => `${m.path}\0${m.message.replace(/\.go:\d+(:\d+)?/g, '.go')}`;
+  const key = (m: ToolMessage) => `${m.path}\0${sameWording(m.message)}`;
   for (const m of before) counts.set(key(m), (counts.get(key(m)) ?? 0) + 1);
   return after.filter((m) => {
     const n = counts.get(key(m)) ?? 0;
