@@ -71,7 +71,7 @@ describe('every changed file is checked under a configuration that compiles it',
     for (const goos of ['linux', 'windows', 'darwin']) vet(goos);
   });
 
-  test('a file behind a tag is checked with the tag; a //go:build ignore program is vetted by its name; a file nothing compiles is unverified and --check fails on it', async () => {
+  test('a file behind a tag is checked with the tag; a //go:build ignore program is checked by its name; a file nothing compiles is unverified and --check fails on it', async () => {
     fixture('tags');
     const write = await goprod('fix', '--write');
     expect(write.stderr).toContain(
@@ -88,11 +88,17 @@ describe('every changed file is checked under a configuration that compiles it',
     expect(check.stderr).toContain('1 unverified and not applied');
   });
 
-  test('a fix that breaks a //go:build ignore program is backed out by go vet, as go run would build it', async () => {
+  test('a fix that breaks a //go:build ignore program is backed out, by the type checker as by go vet, as go run would build it', async () => {
     fixture('tags');
-    const { code, stderr } = await goprod('fix', '--no-type-facts', '--write', './gen');
+    const backedOut = 'goprod: backed out: wrap-errors at gen/gen.go:17: fmt.Errorf format %w has arg errText of wrong type string\n';
+    // go vet ./... does not compile a program's dependencies: go vet would compile them for goprod alone.
+    const vetted = await goprod('fix', '--no-type-facts', '--vet-every-config', '--verbose', './gen');
+    expect(vetted.stderr).toContain(backedOut);
+    expect(vetted.stderr).toMatch(new RegExp(`goprod: verification: ${HOST} with go vet in [^,]*\n`));
+    const { code, stderr } = await goprod('fix', '--no-type-facts', '--write', '--verbose', './gen');
     expect(code).toBe(0);
-    expect(stderr).toContain('goprod: backed out: wrap-errors at gen/gen.go:17: fmt.Errorf format %w has arg errText of wrong type string\n');
+    expect(stderr).toContain(backedOut);
+    expect(stderr).toMatch(new RegExp(`goprod: verification: ${HOST} type-checked in [^,]*\n`));
     expect(read('gen/gen.go')).toBe(original('gen/gen.go').replace('stat: %v', 'stat: %w'));
     execFileSync('go', ['vet', 'gen.go'], { cwd: join(dir, 'gen'), stdio: 'pipe', env: { ...process.env, GOTOOLCHAIN: 'local', GOPROXY: 'off', GOFLAGS: '' } });
   });

@@ -329,8 +329,8 @@ blamed on goprod. Codemods ask Go's type checker what syntax cannot tell (is thi
 what does this Close return), under the configuration that compiles each file; where it
 cannot answer (a package that does not type-check, a file no configuration compiles) they
 decide from syntax alone, and goprod says which files (--no-type-facts: everywhere; without
-verification too unless --type-facts). A //go:build ignore program is vetted by its file
-name, as go run builds it. Packages that cannot be checked (no go.mod, missing modules, code
+verification too unless --type-facts). A //go:build ignore program is checked as go run
+builds it, named by its file. Packages that cannot be checked (no go.mod, missing modules, code
 that does not compile before the fixes, files no configuration compiles) are reported as
 unverified, one package at a time, and not changed unless --no-verify; --check
 fails on them too. --write refuses to change files with uncommitted changes unless

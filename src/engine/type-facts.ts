@@ -115,8 +115,9 @@ async function askFacts(target: GoTarget, some: readonly string[], helper: Helpe
   const start = performance.now();
   // Export data where verification's go vet compiles the dependencies anyway: the host's
   // configuration. Under any other (tags on the host's platform too: restic's debug tag is
-  // imported by every package, which then compiles again), from source without bodies.
-  const host = configKey(target.config) === configKey(toolchain.host);
+  // imported by every package, which then compiles again), and for a standalone program
+  // (whose dependencies `go vet ./...` does not compile), from source without bodies.
+  const host = configKey(target.config) === configKey(toolchain.host) && !target.program;
   const run = await typeFactsOf(target, helper, packagePatterns(target, [...new Set(some.map(dirname))]), some, host);
   return { run, seconds: (performance.now() - start) / 1000 };
 }

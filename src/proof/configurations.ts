@@ -1,7 +1,7 @@
 // Build configurations: every changed file goes to one that compiles it (the host's when it
 // can, else another platform or tags its constraints ask for), checked with go vet or
 // goprod's type checker. A standalone program (`//go:build ignore`, run with `go run`) is
-// vetted on its own, named by its file, as `go run` builds it.
+// checked on its own, named by its file, as `go run` builds it.
 import { basename, dirname } from 'node:path';
 import { configKey, describeConfig, fileConstraint, isStandaloneProgram, usesCgo, type BuildConfig } from '../go/constraint.js';
 import type { HelperProcess } from '../go/helper-process.js';
@@ -85,9 +85,10 @@ export async function listGroup(
 ): Promise<void> {
   const patterns = packagePatterns(group.target, dirsOf(group.files));
   // The type checker lists the packages as it checks them: one command for both. It does
-  // not run cgo: packages with cgo files, and a check that fails, are left to go vet, as is a
-  // standalone program, which is checked under the host's configuration.
-  const typed = helper && !group.target.program && (await typeCheckPackages(group.target, helper, patterns, overlayOf(files)));
+  // not run cgo: packages with cgo files, and a check that fails, are left to go vet. A
+  // standalone program is type-checked too: the user's `go vet ./...` never compiles its
+  // dependencies, so go vet would compile them for goprod alone.
+  const typed = helper && (await typeCheckPackages(group.target, helper, patterns, overlayOf(files)));
   if (typed && typed.result.failures.length === 0 && ![...typed.listing.packages.values()].some((p) => p.cgo)) {
     group.listing = typed.listing;
     group.first = typed.result;

@@ -66,7 +66,8 @@ export async function verifyFiles(files: readonly FileResult[], options: VerifyO
   } finally {
     if (!options.helpers) helpers.close();
   }
-  return { configs: [...checks.keys()], checks: [...checks.values()], ...(build.problem ? { typeCheckerProblem: build.problem } : {}) };
+  const configs = [...new Set([...checks.values()].map((c) => c.config))];
+  return { configs, checks: [...checks.values()], ...(build.problem ? { typeCheckerProblem: build.problem } : {}) };
 }
 
 /** Verifies the changed files of one module, adding the cost of each configuration to `checks`. */
@@ -83,11 +84,13 @@ async function verifyModuleFiles(
   const downloadProblem = options.download ? await downloadModules(context) : undefined;
   const explain = (problem: string) => explainProblem(problem, dir, options.download ?? false, downloadProblem);
   for (const check of await verifyModule(context, moduleFiles, toolchain, build, options, explain, checked)) {
-    const known = checks.get(check.config);
+    // By configuration and tool: the host's go vet, and the type checker of its go run programs.
+    const key = `${check.config} ${check.tool}`;
+    const known = checks.get(key);
     if (known) {
       known.seconds += check.seconds;
       known.commands += check.commands;
-    } else checks.set(check.config, check);
+    } else checks.set(key, check);
   }
   unverifySplitChanges(moduleFiles);
 }
