@@ -269,7 +269,7 @@ describe('goprod fix with type facts', () => {
     const { code, stdout, stderr } = await goprod('fix', '--codemod=wrap-errors', '--verbose');
     expect(code).toBe(0);
     expect(stdout).toContain('+\treturn fmt.Errorf("n: %w", e)');
-    expect(stderr).toMatch(new RegExp(`^goprod: type facts: ${HOST} in [\\d.]+ s, windows/amd64 in [\\d.]+ s$`, 'm'));
+    expect(stderr).toMatch(new RegExp(`^goprod: type facts: ${HOST} in [\\d.]+ s, windows/amd64 in [\\d.]+ s; [\\d.]+ s in all$`, 'm'));
     expect(stderr).not.toContain('decided without type facts');
   });
 
@@ -288,7 +288,7 @@ describe('goprod fix with type facts', () => {
     commit();
     const { code, stdout, stderr } = await goprod('fix', '--codemod=check-errors', '--verbose');
     expect(code).toBe(0);
-    expect(stderr).toMatch(new RegExp(`^goprod: type facts: ${HOST} in [\\d.]+ s, windows/amd64 in [\\d.]+ s$`, 'm'));
+    expect(stderr).toMatch(new RegExp(`^goprod: type facts: ${HOST} in [\\d.]+ s, windows/amd64 in [\\d.]+ s; [\\d.]+ s in all$`, 'm'));
     expect(stdout).toContain('+\tif err := os.Chdir(p); err != nil {\n+\t\treturn fmt.Errorf("chdir: %w", err)');
     expect(stdout).not.toContain('m_darwin.go');
   });
@@ -322,7 +322,7 @@ func Code(code int) error {
 
     const text = await goprod('fix', '--codemod=wrap-errors', '--verbose');
     expect(text.stderr).toContain('goprod: decided without type facts (no build configuration compiles it): gen/gen.go\n');
-    expect(text.stderr).toMatch(new RegExp(`goprod: type facts: ${HOST} in \\d+\\.\\d s\\n`));
+    expect(text.stderr).toMatch(new RegExp(`goprod: type facts: ${HOST} in \\d+\\.\\d s; \\d+\\.\\d s in all\\n`));
     // Without verification there are no facts unless asked for.
     expect(JSON.parse((await goprod('fix', '--codemod=wrap-errors', '--json', '--no-verify')).stdout).typeFacts).toBeNull();
     expect(JSON.parse((await goprod('fix', '--codemod=wrap-errors', '--json', '--no-verify', '--type-facts')).stdout).findings).toHaveLength(2);

@@ -83,8 +83,10 @@ export interface RunResult {
 
 /** Type facts of a run (see type-facts.ts). */
 export interface RunTypeFacts {
-  /** The configurations packages were type-checked under, and how long each took. */
+  /** The configurations packages were type-checked under, and how long each took (they overlap: see `seconds`). */
   checks: Array<{ config: string; seconds: number }>;
+  /** How long the facts took in all, before the scan: the host's configuration, then the others side by side. */
+  seconds: number;
   /** Files codemods looked at without facts (decided from syntax alone), and why, in the run's order. */
   untyped: Array<{ path: string; reason: string }>;
 }

@@ -115,9 +115,10 @@ async function analyzeFiles(
   const modules = new ModuleFinder();
   const { files: discovered, listings } = discover(paths, cwd, warnTo(result), files.exclude);
   const jobs = directoryJobs(discovered, modules, files.goOutsideModule, listings);
+  const factsStart = performance.now();
   const types =
     typeFacts && discovered.length > 0 ? await typesOf(await loadGoParser(), jobs, codemods, { options, onProgress, helpers }) : undefined;
-  if (types) result.types = { checks: types.checks, untyped: [] };
+  if (types) result.types = { checks: types.checks, untyped: [], seconds: (performance.now() - factsStart) / 1000 };
   const warnings: FileWarning[] = [];
   const placed = new Map<string, Placed>();
   const needs = new Map<GoModule, Map<string, Set<string>>>();

@@ -149,7 +149,10 @@ export function typeNotes(result: RunResult, cwd: string, verbose = false): stri
   if (!types) return [];
   const notes: string[] = [];
   if (verbose && types.checks.length > 0)
-    notes.push(`goprod: type facts: ${types.checks.map((c) => `${c.config} in ${c.seconds.toFixed(1)} s`).join(', ')}`);
+    notes.push(
+      `goprod: type facts: ${types.checks.map((c) => `${c.config} in ${c.seconds.toFixed(1)} s`).join(', ')}; ` +
+        `${types.seconds.toFixed(1)} s in all`,
+    );
   const byReason = new Map<string, string[]>();
   for (const u of types.untyped) byReason.set(u.reason, [...(byReason.get(u.reason) ?? []), displayPath(u.path, cwd)]);
   for (const [reason, paths] of byReason) {
