@@ -132,6 +132,20 @@ describe("configurations other than the host's are type-checked from source, as 
     expect(read('m_debug.go')).toContain('read %s: %w');
   });
 
+  test('go run programs side by side in one directory are checked each on its own: one backed out, the other written', async () => {
+    const program = (text: string) => `//go:build ignore\n\n${text.replace('package m', 'package main').replace('func Read(', 'func main() { _ = read("x") }\n\nfunc read(')}`;
+    tree({ 'm.go': 'package m\n', 'tools/good.go': program(PLAUSIBLE.replace('errText := strings.TrimSpace(path)\n\treturn fmt.Errorf("bad input: %v", errText)', 'return fmt.Errorf("bad input: %s", strings.TrimSpace(path))')), 'tools/bad.go': program(PLAUSIBLE) });
+    const { code, stderr } = await goprod('fix', '--no-type-facts', '--write', '--verbose');
+    expect(code).toBe(0);
+    expect(stderr).toContain('goprod: backed out: wrap-errors at tools/bad.go:19: fmt.Errorf format %w has arg errText of wrong type string\n');
+    expect(stderr).toMatch(new RegExp(`goprod: verification: ${HOST} type-checked in [\\d.]+ s \\(\\d+ commands\\)\n`));
+    expect(stderr).toContain(`goprod: applied 2 fixes in 2 files; 1 backed out (they break the build or vet, see above); checked under ${HOST}\n`);
+    for (const name of ['good.go', 'bad.go']) {
+      expect(read(`tools/${name}`)).toContain('read %s: %w');
+      execFileSync('go', ['vet', name], { cwd: join(dir, 'tools'), stdio: 'pipe', env: { ...process.env, GOTOOLCHAIN: 'local', GOPROXY: 'off', GOFLAGS: '' } });
+    }
+  });
+
   test('a configuration with cgo is type-checked, unless a package it checks has cgo files: go vet checks that one', async () => {
     const tagged = (pkg: string) => `//go:build integration\n\n${PLAUSIBLE.replace('package m', `package ${pkg}`)}`;
     tree({ 'plain/plain_test.go': tagged('plain'), 'plain/plain.go': 'package plain\n', 'cgo/cgo_test.go': tagged('cgo'), 'cgo/cgo.go': 'package cgo\n\n// #include <stdlib.h>\nimport "C"\n\n// Free frees nothing.\nfunc Free() { C.free(nil) }\n' });

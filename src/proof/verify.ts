@@ -118,8 +118,8 @@ async function verifyModule(
   checked: (dirs: number) => void,
 ): Promise<ConfigCheck[]> {
   const host: GoTarget = { context, config: toolchain.host };
-  let start = performance.now();
-  let commands = commandCount();
+  const start = performance.now();
+  const commands = commandCount();
   const listing = await listPackages(host, packagePatterns(host, dirsOf(files)), overlayOf(files));
   if (listing.fatal) {
     for (const f of files) f.unverified = explain(listing.fatal);
@@ -136,19 +136,54 @@ async function verifyModule(
   // If it cannot be built, go vet checks every configuration, as with --vet-every-config.
   const helper = options.vetEveryConfig ? undefined : await build.process();
   hostGroup.checker = vetChecker(host, helper);
+  return proveGroups([...byConfig.values()], files, helper, toolchain, explain, checked);
+}
+
+/**
+ * Proves each group's files, the host's first; answers under which configurations packages were
+ * checked, how, and in how long.
+ */
+async function proveGroups(
+  groups: readonly ConfigGroup[],
+  files: FileResult[],
+  helper: HelperProcess | undefined,
+  toolchain: Toolchain,
+  explain: (problem: string) => string,
+  checked: (dirs: number) => void,
+): Promise<ConfigCheck[]> {
   const checks: ConfigCheck[] = [];
-  // One configuration after the other, the host's first: a fix backed out under one is out of the overlay of the next.
-  for (const group of byConfig.values()) {
-    start = performance.now();
-    commands = commandCount();
+  /** Proves a group's pending files; answers its checker if it checked any package. */
+  const prove = async (group: ConfigGroup): Promise<Checker | undefined> => {
     if (!group.listing) await listGroup(group, files, helper, toolchain, explain);
     const pending = group.files.filter((f) => !f.unverified && f.applied.length > 0);
-    if (pending.length === 0) continue;
+    if (pending.length === 0) return undefined;
     const checkedAny = await checkTarget(group.checker!, group.listing!, pending, files, explain, group.first);
-    const cost = { seconds: group.seconds + (performance.now() - start) / 1000, commands: group.commands + commandCount() - commands };
-    if (checkedAny) checks.push({ config: describeConfig(group.target.config, toolchain.host), tool: group.checker!.tool, ...cost });
     checked(dirsOf(pending).length);
-  }
+    return checkedAny ? group.checker : undefined;
+  };
+  /** Runs `some` groups through `proof`, adding what it cost (with what was spent on them before, such as the host's listing). */
+  const costed = async (some: readonly ConfigGroup[], proof: () => Promise<Array<Checker | undefined>>) => {
+    const begun = performance.now();
+    const before = commandCount();
+    const used = new Set((await proof()).flatMap((c) => (c ? [c.tool] : [])));
+    const seconds = some.reduce((sum, g) => sum + g.seconds, (performance.now() - begun) / 1000);
+    const cost = { seconds, commands: some.reduce((sum, g) => sum + g.commands, commandCount() - before) };
+    for (const tool of used) checks.push({ config: describeConfig(some[0]!.target.config, toolchain.host), tool, ...cost });
+  };
+  const programs = groups.filter((g) => g.target.program);
+  // One configuration after the other, the host's first: a fix backed out under one is out of the overlay of the next.
+  for (const group of groups.filter((g) => !g.target.program)) await costed([group], async () => [await prove(group)]);
+  // Then the go run programs, listed and type-checked side by side: nothing imports a program,
+  // so what one backs out is in no other's check. Those go vet checks (cgo) go one after the
+  // other, so that no two go commands compile the same packages at once.
+  if (programs.length > 0)
+    await costed(programs, async () => {
+      await Promise.all(programs.map((g) => listGroup(g, files, helper, toolchain, explain)));
+      const typed = programs.filter((g) => g.checker!.tool === 'type-check');
+      const used = await Promise.all(typed.map(prove));
+      for (const group of programs.filter((g) => !typed.includes(g))) used.push(await prove(group));
+      return used;
+    });
   return checks;
 }
 
