@@ -2,7 +2,7 @@
 // other than the host's: what it reports of vet's printf and errorsas checks must be what vet
 // reports, word for word and place for place, or a baseline and a back-out would disagree.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -172,6 +172,48 @@ describe("goprod's type checker", () => {
         } finally {
           rmSync(dir, { recursive: true, force: true });
           rmSync(cache, { recursive: true, force: true });
+        }
+      });
+
+      test("a listing kept by a run before is served while nothing it was read from changes: go list does not run", async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'goprod-memo-'));
+        const cache = mkdtempSync(join(tmpdir(), 'goprod-memo-cache-'));
+        const bin = mkdtempSync(join(tmpdir(), 'goprod-go-'));
+        const path = process.env.PATH;
+        try {
+          writeTree(dir, chain);
+          // Changed an hour ago: a listing read from files changed just before it is not kept (racily clean).
+          const hourAgo = new Date(Date.now() - 3_600_000);
+          for (const p of ['', 'd', 'mid', 'use', ...Object.keys(chain)]) utimesSync(join(dir, p), hourAgo, hourAgo);
+          // A go command that notes each subcommand it runs.
+          const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
+          const log = join(bin, 'log');
+          writeFileSync(join(bin, 'go'), `#!/bin/sh\necho "$1" >> '${log}'\nexec '${goroot}/bin/go' "$@"\n`);
+          chmodSync(join(bin, 'go'), 0o755);
+          process.env.PATH = `${bin}:${path}`;
+          const lists = () => {
+            const said = readFileSync(log, 'utf8').split('\n').filter((c) => c === 'list').length;
+            writeFileSync(log, '');
+            return said;
+          };
+          const use = join(dir, 'use/use.go');
+          const target = { context: { dir, gowork: 'off' }, config: WINDOWS };
+          const facts = (process: HelperProcess) => typeFactsOf(target, process, ['./use'], [use], false);
+          const first = await withHelper(cache, facts);
+          expect(lists()).toBe(1);
+          expect(await withHelper(cache, facts)).toEqual(first);
+          expect(lists()).toBe(0);
+
+          // use.go now imports a package that was not there: listed anew, and found as without the cache.
+          writeTree(dir, { 'extra/extra.go': 'package extra\n\n// E fails.\nfunc E() error { return nil }\n', 'use/use.go': 'package use\n\nimport "example.com/m/extra"\n\n// F drops it.\nfunc F() { extra.E() }\n' });
+          const changed = await withHelper(cache, facts);
+          expect(lists()).toBe(1);
+          expect(changed.failure).toBeUndefined();
+          expect(changed.files.map((f) => [f.path, f.facts.some((fact) => fact[2] & DROPPED)])).toEqual([[use, true]]);
+          expect(changed).toEqual(await withHelper(undefined, facts));
+        } finally {
+          process.env.PATH = path;
+          for (const d of [dir, cache, bin]) rmSync(d, { recursive: true, force: true });
         }
       });
 

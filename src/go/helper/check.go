@@ -43,7 +43,7 @@ type unit struct {
 // errors and printf findings of the packages in patterns. With a cache, a check of the same
 // packages from the same files (a run before checked the same fixes) is read from it.
 func check(s *session, req request) (*report, error) {
-	l, fatal, err := load(req)
+	l, fatal, err := load(s, req)
 	if err != nil || fatal != "" {
 		return &report{Fatal: fatal, Packages: []listed{}, Diagnostics: []diagnostic{}, Failures: []string{}}, err
 	}
@@ -99,12 +99,12 @@ type loaded struct {
 // load lists the packages of patterns and their dependencies (see list) as units: the
 // packages in patterns (their test variants where they have tests) to check in full, the
 // others for their declarations.
-func load(req request) (*loaded, string, error) {
+func load(s *session, req request) (*loaded, string, error) {
 	overlay, err := readOverlay(req.Overlay)
 	if err != nil {
 		return nil, "", err
 	}
-	packages, fatal, err := list(req)
+	packages, fatal, err := listKept(s, req)
 	if err != nil || fatal != "" {
 		return nil, fatal, err
 	}

@@ -91,7 +91,7 @@ type factsReport struct {
 // file of the packages in patterns (test files included). With a cache, a package whose facts
 // a run before kept is not checked (nor are the dependencies only such packages need).
 func facts(s *session, req request) (*factsReport, error) {
-	l, fatal, err := load(req)
+	l, fatal, err := load(s, req)
 	if err != nil || fatal != "" {
 		return &factsReport{Fatal: fatal, Packages: []listed{}, Files: []json.RawMessage{}, Failures: []string{}}, err
 	}

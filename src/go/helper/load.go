@@ -21,8 +21,8 @@ type listedPackage struct {
 	Deps                                         []string
 	Standard, DepOnly                            bool
 	Module                                       *struct {
-		GoVersion string
-		Main      bool
+		GoVersion, GoMod string
+		Main             bool
 	}
 	Error      *packageError
 	DepsErrors []*packageError
