@@ -15,7 +15,8 @@ import (
 // build configuration, and a facts request lists its packages every run, also when all their
 // facts are kept (memo.go). So the listing of a request without overlay is kept in the cache
 // with the stamps (size and modification time) of what the go command read it from: each
-// package's directory and the entries in it, and each module's go.mod, go.sum and
+// package's directory (whose time changes when an entry comes or goes) and the files in it,
+// and each module's go.mod, go.sum and
 // vendor/modules.txt, and the workspace's go.work. The standard library and the module cache
 // are not stamped; they do not change (see memo.go). A later request with the same key takes
 // the listing if every stamp is as it was.
@@ -119,7 +120,10 @@ func listingStamps(packages []*listedPackage, moduleCache, workFile string, star
 			return nil, false
 		}
 		for _, e := range entries {
-			paths[filepath.Join(p.Dir, e.Name())] = true
+			// A subdirectory's own entries are not this package's (its mtime changes with them).
+			if !e.IsDir() {
+				paths[filepath.Join(p.Dir, e.Name())] = true
+			}
 		}
 	}
 	stamps := make([]stamp, 0, len(paths))
