@@ -66,6 +66,24 @@ describe('verification', () => {
     execFileSync('go', ['vet', './...'], { cwd: dir, env: { ...process.env, GOTOOLCHAIN: 'local', GOPROXY: 'off' } });
   });
 
+  test("what go vet's cache replays from a run before, under that run's copy of a file, is still that file's: the bad fix is backed out again", async () => {
+    // go vet (1.26) keeps its findings and prints them again for the same content, with the
+    // paths of the overlay copies of the run that found them; a.go's finding was there before
+    // and names a copy of a file that is not in the second run's overlay.
+    const good =
+      'package m\n\nimport (\n\t"fmt"\n\t"os"\n)\n\n// Open opens.\nfunc Open(p string) error {\n\tif _, err := os.Open(p); err != nil {\n\t\treturn fmt.Errorf("open: %v", err)\n\t}\n\treturn nil\n}\n\n' +
+      '// Log logs.\nfunc Log() { fmt.Printf("%d\\n", "x") }\n';
+    module({ 'a.go': good, 'b.go': PLAUSIBLE });
+    const backedOut = 'goprod: backed out: wrap-errors at b.go:15: fmt.Errorf format %w has arg errText of wrong type string\n';
+    expect((await goprod('fix', '--no-type-facts')).stderr).toContain(backedOut);
+    // a.go's fix written by hand: the next run's overlay holds b.go alone, with the same content as before.
+    writeFileSync(join(dir, 'a.go'), good.replace('open: %v', 'open: %w'));
+    const again = await goprod('fix', '--no-type-facts', '--write', '--allow-dirty');
+    expect(again.stderr).toContain(backedOut);
+    expect(again.stderr).toContain('goprod: applied 1 fix in 1 file; 1 backed out');
+    expect(read('b.go')).toBe(PLAUSIBLE.replace('read %s: %v', 'read %s: %w'));
+  });
+
   test('an error on a line no fix wrote is traced to its fix by bisection', async () => {
     module({
       'a.go': 'package m\n\nvar old = 1\n\n// A does things\nfunc A() int {\n\treturn old\n}\n',

@@ -2,6 +2,7 @@
 // module behind the user's back, in the module's own context (its workspace, or none) and
 // under a chosen build configuration, and reading what it prints.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -221,10 +222,10 @@ async function withOverlay<T>(files: ReadonlyMap<string, string>, fn: (overlay: 
   try {
     const replace: Record<string, string> = {};
     const back = new Map<string, string>();
-    let n = 0;
     for (const [path, content] of files) {
-      // One directory per file keeps base names, which the toolchain prints in messages.
-      const copy = join(temp, `goprod-${n++}`, basename(path));
+      // One directory per file keeps base names, which the toolchain prints in messages; it is
+      // named by the file's path, so that a copy's tail says whose it is (see overlayFile).
+      const copy = join(temp, copyDir(path), basename(path));
       await mkdir(join(copy, '..'));
       await writeFile(copy, content);
       replace[path] = copy;
@@ -274,9 +275,10 @@ export async function checkPackages(
   const dir = target.context.dir;
   const vetted = new Set(patterns.map((p) => resolve(dir, p.endsWith('.go') ? dirname(p) : p)));
   return withOverlay(overlay, async ({ flags, back, temp }) => {
+    const dirs = new Set([...vetted, ...[...back.values()].map(dirname)]);
     const userPath = (file: string) => {
       const abs = isAbsolute(file) ? file : resolve(dir, file);
-      return back.get(abs) ?? overlayFile(back, abs) ?? abs;
+      return back.get(abs) ?? overlayFile(abs, dirs) ?? abs;
     };
     const vet = await runTarget(target, 'vet', [...(json ? ['-json'] : []), ...flags, ...patterns]);
     const runs = [vet];
@@ -318,6 +320,11 @@ function checkResultOf(
   const result: CheckResult = { messages: [], failures: [] };
   const seen = new Map<string, ToolMessage>();
   const add = (message: ToolMessage) => {
+    // A message about a file goprod cannot name proves nothing either way.
+    if (COPY.test(message.path)) {
+      result.failures.push(`go vet names a copy of a file that goprod cannot place: ${message.path}: ${message.message}`);
+      return;
+    }
     // vet and the compiler (tests with -e) both report a type error; count it once.
     const key = `${message.path}:${message.line}:${message.column}: ${message.message}`;
     const known = seen.get(key);
@@ -407,12 +414,25 @@ function rmdirEmptySync(dir: string): void {
   }
 }
 
+/** A copy of a file in an overlay (see withOverlay): `…/goprod-<16 hex digits>/<the file's name>`. */
+const COPY = /\/goprod-([0-9a-f]{16})\/([^/]+)$/;
+
+/** The directory of a file's copy in an overlay, named by the file's path: the same in every run. */
+function copyDir(path: string): string {
+  return `goprod-${createHash('sha256').update(path).digest('hex').slice(0, 16)}`;
+}
+
 /**
- * The go command shortens paths under its working directory even where only a name prefix
- * matches (/tmp/m and /tmp/m-x/a.go print as ".-x/a.go"): recognise a copy by its tail.
+ * The user's file (in one of `dirs`) whose copy a printed path names, recognised by the copy's
+ * tail: the go command shortens paths under its working directory even where only a name
+ * prefix matches (/tmp/m and /tmp/m-x/a.go print as ".-x/a.go"), and go vet prints what it
+ * found for the same content again as it found it, naming the copy a run before made, in
+ * another temporary directory (and maybe of a file that is not in this overlay).
  */
-function overlayFile(back: ReadonlyMap<string, string>, printed: string): string | undefined {
-  for (const [copy, path] of back) if (printed.endsWith(`/${copy.split('/').slice(-2).join('/')}`)) return path;
+function overlayFile(printed: string, dirs: Iterable<string>): string | undefined {
+  const copy = COPY.exec(printed);
+  if (!copy) return undefined;
+  for (const dir of dirs) if (copyDir(join(dir, copy[2]!)) === `goprod-${copy[1]}`) return join(dir, copy[2]!);
   return undefined;
 }
 
