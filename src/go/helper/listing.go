@@ -25,6 +25,11 @@ import (
 // directory nothing stamps), and one read from a file changed less than racyMargin before:
 // a change within the file system's clock step would go unseen (git's racily clean rule).
 
+// notListed: variables of the go command's environment that a listing does not depend on: where
+// it builds and keeps things (GOTMPDIR is a directory of its own for each request), and goprod's
+// own cache.
+var notListed = map[string]bool{"GOCACHE": true, "GOTMPDIR": true, "GOCOVERDIR": true, "GOPROD_CACHE": true}
+
 // racyMargin: how long before a listing the files it was read from must have last changed.
 const racyMargin = 3 * time.Second
 
@@ -66,9 +71,9 @@ func listKept(s *session, req request) ([]*listedPackage, string, error) {
 }
 
 // listingKey: what a listing is a function of besides its files: the helper (and so the Go
-// version), the directory, configuration and patterns, and the go command's environment
-// (GOTMPDIR aside, a directory of its own for each request); "" when the helper cannot tell
-// which executable it is.
+// version), the directory, configuration and patterns, and the go command's environment but for
+// where it keeps things that say nothing of the packages (notListed); "" when the helper cannot
+// tell which executable it is.
 func listingKey(req request) string {
 	executable, err := os.Executable()
 	if err != nil {
@@ -76,12 +81,13 @@ func listingKey(req request) string {
 	}
 	var env []string
 	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "GO") || strings.HasPrefix(kv, "CGO_") || strings.HasPrefix(kv, "PATH=") {
+		name, _, _ := strings.Cut(kv, "=")
+		if (strings.HasPrefix(name, "GO") || strings.HasPrefix(name, "CGO_") || name == "PATH") && !notListed[name] {
 			env = append(env, kv)
 		}
 	}
 	for name, value := range req.Env {
-		if name != "GOTMPDIR" {
+		if !notListed[name] {
 			env = append(env, "request "+name+"="+value)
 		}
 	}
