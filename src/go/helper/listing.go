@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -71,18 +72,23 @@ func listKept(s *session, req request) ([]*listedPackage, string, error) {
 }
 
 // listingKey: what a listing is a function of besides its files: the helper (and so the Go
-// version), the directory, configuration and patterns, and the go command's environment but for
-// where it keeps things that say nothing of the packages (notListed); "" when the helper cannot
-// tell which executable it is.
+// version), the go command, the directory, configuration and patterns, and the go command's
+// environment but for where it keeps things that say nothing of the packages (notListed); ""
+// when the helper cannot tell which executable it is, or which go command would list.
 func listingKey(req request) string {
 	executable, err := os.Executable()
 	if err != nil {
 		return ""
 	}
-	var env []string
+	// The go command that lists, as PATH finds it (not PATH itself: a wrapper may prepend its own).
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		return ""
+	}
+	env := []string{"go " + goCmd + " " + fmt.Sprint(stampOf(goCmd))}
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
-		if (strings.HasPrefix(name, "GO") || strings.HasPrefix(name, "CGO_") || name == "PATH") && !notListed[name] {
+		if (strings.HasPrefix(name, "GO") || strings.HasPrefix(name, "CGO_")) && !notListed[name] {
 			env = append(env, kv)
 		}
 	}
