@@ -179,7 +179,7 @@ describe("goprod's type checker", () => {
         const dir = mkdtempSync(join(tmpdir(), 'goprod-memo-'));
         const cache = mkdtempSync(join(tmpdir(), 'goprod-memo-cache-'));
         const bin = mkdtempSync(join(tmpdir(), 'goprod-go-'));
-        const path = process.env.PATH;
+        const { PATH: path, GOENV: goenv } = process.env;
         try {
           writeTree(dir, chain);
           // Changed an hour ago: a listing read from files changed just before it is not kept (racily clean).
@@ -191,6 +191,7 @@ describe("goprod's type checker", () => {
           writeFileSync(join(bin, 'go'), `#!/bin/sh\necho "$1" >> '${log}'\nexec '${goroot}/bin/go' "$@"\n`);
           chmodSync(join(bin, 'go'), 0o755);
           process.env.PATH = `${bin}:${path}`;
+          process.env.GOENV = join(bin, 'go.env'); // what go env -w writes: none yet
           const lists = () => {
             const said = readFileSync(log, 'utf8').split('\n').filter((c) => c === 'list').length;
             writeFileSync(log, '');
@@ -203,6 +204,10 @@ describe("goprod's type checker", () => {
           expect(lists()).toBe(1);
           expect(await withHelper(cache, facts)).toEqual(first);
           expect(lists()).toBe(0);
+          // go env -w GOFLAGS=…: the go command lists with those flags, so the listing is made anew.
+          writeFileSync(process.env.GOENV, 'GOFLAGS=-tags=goprodtest\n');
+          expect(await withHelper(cache, facts)).toEqual(first);
+          expect(lists()).toBe(1);
 
           // use.go now imports a package that was not there: listed anew, and found as without the cache.
           writeTree(dir, { 'extra/extra.go': 'package extra\n\n// E fails.\nfunc E() error { return nil }\n', 'use/use.go': 'package use\n\nimport "example.com/m/extra"\n\n// F drops it.\nfunc F() { extra.E() }\n' });
@@ -213,6 +218,8 @@ describe("goprod's type checker", () => {
           expect(changed).toEqual(await withHelper(undefined, facts));
         } finally {
           process.env.PATH = path;
+          if (goenv === undefined) delete process.env.GOENV;
+          else process.env.GOENV = goenv;
           for (const d of [dir, cache, bin]) rmSync(d, { recursive: true, force: true });
         }
       });

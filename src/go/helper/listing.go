@@ -17,10 +17,10 @@ import (
 // facts are kept (memo.go). So the listing of a request without overlay is kept in the cache
 // with the stamps (size and modification time) of what the go command read it from: each
 // package's directory (whose time changes when an entry comes or goes) and the files in it,
-// and each module's go.mod, go.sum and
-// vendor/modules.txt, and the workspace's go.work. The standard library and the module cache
-// are not stamped; they do not change (see memo.go). A later request with the same key takes
-// the listing if every stamp is as it was.
+// each module's go.mod, go.sum and vendor/modules.txt, the workspace's go.work, and the go
+// command's settings file (go env -w: GOFLAGS there changes what is listed). The standard
+// library and the module cache are not stamped; they do not change (see memo.go). A later
+// request with the same key takes the listing if every stamp is as it was.
 //
 // Not kept: a listing with a load error (a package written later may resolve it, in a
 // directory nothing stamps), and one read from a file changed less than racyMargin before:
@@ -65,7 +65,8 @@ func listKept(s *session, req request) ([]*listedPackage, string, error) {
 	if err != nil || fatal != "" || key == "" {
 		return packages, fatal, err
 	}
-	if stamps, ok := listingStamps(packages, s.moduleCache(req), req.Env["GOWORK"], started); ok {
+	settings := []string{req.Env["GOWORK"], s.goEnvFile(req)}
+	if stamps, ok := listingStamps(packages, s.moduleCache(req), settings, started); ok {
 		m.put(key, keptListing{packages, stamps})
 	}
 	return packages, fatal, err
@@ -103,12 +104,17 @@ func listingKey(req request) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// listingStamps: the stamps a listing taken at `started` is valid under; false when it is not
-// to be kept (a load error, or a file changed too recently).
-func listingStamps(packages []*listedPackage, moduleCache, workFile string, started time.Time) ([]stamp, bool) {
+// listingStamps: the stamps a listing taken at `started` is valid under (settings: the
+// workspace file, or "" or "off", and the go command's settings file, or ""); false when it is
+// not to be kept (a load error, or a file changed too recently).
+func listingStamps(packages []*listedPackage, moduleCache string, settings []string, started time.Time) ([]stamp, bool) {
 	paths := map[string]bool{}
+	workFile, goEnvFile := settings[0], settings[1]
 	if workFile != "" && workFile != "off" {
 		paths[workFile], paths[workFile+".sum"] = true, true
+	}
+	if goEnvFile != "" {
+		paths[goEnvFile] = true
 	}
 	for _, p := range packages {
 		if p.Error != nil || len(p.DepsErrors) > 0 {

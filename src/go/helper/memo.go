@@ -250,11 +250,25 @@ type digest struct{ stamp, sum string }
 
 // moduleCache: the go command's module cache (GOMODCACHE), asked once; "" if it cannot say.
 func (s *session) moduleCache(req request) string {
+	s.goEnvOnce(req)
+	return s.modcache
+}
+
+// goEnvFile: the go command's settings file (GOENV: what go env -w wrote), asked once with
+// GOMODCACHE; "" if it cannot say or there is none.
+func (s *session) goEnvFile(req request) string {
+	s.goEnvOnce(req)
+	return s.goenv
+}
+
+func (s *session) goEnvOnce(req request) {
 	s.modcacheOnce.Do(func() {
-		out, err := goCommand(request{Dir: req.Dir, Env: req.Env}, "env", "GOMODCACHE").Output()
-		if err == nil {
-			s.modcache = filepath.Clean(strings.TrimSpace(string(out)))
+		out, err := goCommand(request{Dir: req.Dir, Env: req.Env}, "env", "GOMODCACHE", "GOENV").Output()
+		if lines := strings.Split(strings.TrimSpace(string(out)), "\n"); err == nil && len(lines) == 2 {
+			s.modcache = filepath.Clean(strings.TrimSpace(lines[0]))
+			if goenv := strings.TrimSpace(lines[1]); goenv != "" && goenv != "off" {
+				s.goenv = goenv
+			}
 		}
 	})
-	return s.modcache
 }

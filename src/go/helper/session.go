@@ -28,6 +28,7 @@ type session struct {
 
 	modcacheOnce sync.Once
 	modcache     string
+	goenv        string
 }
 
 func newSession() *session {
