@@ -130,13 +130,7 @@ async function analyzeFiles(
     onProgress?.(progress);
   };
   // The parser (its wasm) is loaded only when something is parsed: not on a rerun that the cache answers.
-  const scans = await scanDirectories(
-    loadGoParser,
-    jobs.map((j) => j.job),
-    codemods,
-    options,
-    { threads, scanned, cache: scanCache },
-  );
+  const scans = await scanDirectories(loadGoParser, jobs.map((j) => j.job), codemods, options, { threads, scanned, cache: scanCache });
   const untyped: DirectoryScan['untyped'] = [];
   scans.forEach((scan, i) => {
     const { module } = jobs[i]!;

@@ -215,7 +215,8 @@ function otherConfigs(
     const candidates = candidatesOf(path);
     const config = candidates.find((c) => byConfig.has(configKey(c))) ?? candidates[0];
     if (config) join(path, config);
-    else if (isStandaloneProgram(texts.get(path)!)) byConfig.set(`program ${path}`, { config: toolchain.host, paths: [path], program: path });
+    else if (isStandaloneProgram(texts.get(path)!))
+      byConfig.set(`program ${path}`, { config: toolchain.host, paths: [path], program: path });
     else untyped(path, 'no build configuration compiles it');
   }
   for (const path of quiet) {

@@ -301,7 +301,15 @@ export async function checkPackages(
 function compileTests(target: GoTarget, flags: readonly string[], temp: string, dirs: ReadonlySet<string>): Promise<GoRun[]> {
   return Promise.all(
     [...dirs].map((d, i) =>
-      runTarget(target, 'test', [...flags, '-c', '-o', `${join(temp, `bin${i}`)}/`, '-vet=off', '-gcflags=-e', ...packagePatterns(target, [d])]),
+      runTarget(target, 'test', [
+        ...flags,
+        '-c',
+        '-o',
+        `${join(temp, `bin${i}`)}/`,
+        '-vet=off',
+        '-gcflags=-e',
+        ...packagePatterns(target, [d]),
+      ]),
     ),
   );
 }

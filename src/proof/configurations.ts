@@ -58,7 +58,8 @@ export function groupByConfig(
     const config = candidates.find((c) => byConfig.has(configKey(c))) ?? candidates[0];
     if (!config && isStandaloneProgram(f.output)) {
       // Each on its own: programs side by side in one directory each declare main.
-      byConfig.set(`program ${f.path}`, { target: { context, config: toolchain.host, program: f.path }, files: [f], seconds: 0, commands: 0 });
+      const target = { context, config: toolchain.host, program: f.path };
+      byConfig.set(`program ${f.path}`, { target, files: [f], seconds: 0, commands: 0 });
       continue;
     }
     if (!config) {
