@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -82,6 +82,24 @@ describe('verification', () => {
     expect(again.stderr).toContain(backedOut);
     expect(again.stderr).toContain('goprod: applied 1 fix in 1 file; 1 backed out');
     expect(read('b.go')).toBe(PLAUSIBLE.replace('read %s: %v', 'read %s: %w'));
+  });
+
+  test("a finding vet's cache keeps under an older goprod's copy is found anew: the bad fix is backed out, not its package unverified", async () => {
+    module({ 'm.go': PLAUSIBLE });
+    // What a goprod before this one left in vet's cache: the fixed file's copy named by its place in the overlay.
+    const old = mkdtempSync(join(tmpdir(), 'goprod-verify-1-'));
+    try {
+      mkdirSync(join(old, 'goprod-0'));
+      writeFileSync(join(old, 'goprod-0', 'm.go'), PLAUSIBLE.replaceAll(': %v', ': %w'));
+      writeFileSync(join(old, 'overlay.json'), JSON.stringify({ Replace: { [join(dir, 'm.go')]: join(old, 'goprod-0', 'm.go') } }));
+      const vet = spawnSync('go', ['vet', `-overlay=${join(old, 'overlay.json')}`, './.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: 'local', GOPROXY: 'off' } });
+      expect(vet.stderr).toContain('goprod-0/m.go:15:');
+    } finally {
+      rmSync(old, { recursive: true, force: true });
+    }
+    const { stderr } = await goprod('fix', '--no-type-facts');
+    expect(stderr).toContain('goprod: backed out: wrap-errors at m.go:15: fmt.Errorf format %w has arg errText of wrong type string\n');
+    expect(stderr).toContain('goprod: 1 fix in 1 file; 1 backed out');
   });
 
   test('an error on a line no fix wrote is traced to its fix by bisection', async () => {

@@ -274,6 +274,31 @@ export async function checkPackages(
   if (patterns.length === 0) return { messages: [], failures: [] };
   const dir = target.context.dir;
   const vetted = new Set(patterns.map((p) => resolve(dir, p.endsWith('.go') ? dirname(p) : p)));
+  const first = await vetOnce(target, patterns, overlay, vetted, { json, everyTypeError });
+  if (first.unplaced.length === 0) return first.result;
+  // vet printed findings it kept from a run before under copies that name no file (an older
+  // goprod named them by their place in its overlay): once more, with content no cache holds.
+  const again = await vetOnce(target, patterns, uncachedOverlay(overlay, first.unplaced, vetted), vetted, { json, everyTypeError });
+  for (const { path, message } of again.unplaced)
+    again.result.failures.push(`go vet names a copy of a file that goprod cannot place: ${path}: ${message}`);
+  return again.result;
+}
+
+/** A vet finding kept from a run before, under a copy of a file that goprod cannot place. */
+interface Unplaced {
+  path: string;
+  message: string;
+}
+
+/** One go vet of the packages (see checkPackages), and the findings it printed that goprod cannot place. */
+function vetOnce(
+  target: GoTarget,
+  patterns: readonly string[],
+  overlay: ReadonlyMap<string, string>,
+  vetted: ReadonlySet<string>,
+  { json, everyTypeError }: { json: boolean; everyTypeError: boolean },
+): Promise<{ result: CheckResult; unplaced: Unplaced[] }> {
+  const dir = target.context.dir;
   return withOverlay(overlay, async ({ flags, back, temp }) => {
     const dirs = new Set([...vetted, ...[...back.values()].map(dirname)]);
     const userPath = (file: string) => {
@@ -289,8 +314,23 @@ export async function checkPackages(
       return m?.[1] ? [dirname(userPath(m[2]!))] : [];
     }) : []);
     runs.push(...(await compileTests(target, flags, temp, typeErrorDirs)));
-    return checkResultOf(vet, runs, json, vetted, userPath);
+    const unplaced: Unplaced[] = [];
+    return { result: checkResultOf(vet, runs, json, vetted, userPath, unplaced), unplaced };
   });
+}
+
+/**
+ * The overlay with a comment appended to each file, and to the files on disk in `dirs` that
+ * the unplaced copies are named like: content whose findings no cache holds.
+ */
+function uncachedOverlay(overlay: ReadonlyMap<string, string>, unplaced: readonly Unplaced[], dirs: Iterable<string>): Map<string, string> {
+  const files = new Map(overlay);
+  for (const { path } of unplaced)
+    for (const dir of dirs) {
+      const file = join(dir, basename(path));
+      if (!files.has(file) && existsSync(file)) files.set(file, readFileSync(file, 'utf8'));
+    }
+  return new Map([...files].map(([file, text]) => [file, `${text}\n// goprod: a check no cache answers\n`]));
 }
 
 /**
@@ -324,17 +364,14 @@ function checkResultOf(
   json: boolean,
   vetted: ReadonlySet<string>,
   userPath: (file: string) => string,
+  unplaced: Unplaced[],
 ): CheckResult {
   const result: CheckResult = { messages: [], failures: [] };
   const seen = new Map<string, ToolMessage>();
   const add = (message: ToolMessage) => {
-    // A message about a file goprod cannot name proves nothing either way (an older goprod's
-    // copies, which vet's cache may still print, were named by their place in its overlay).
+    // A message about a file goprod cannot name proves nothing either way (see checkPackages).
     if (COPY.test(message.path) || /\/goprod-verify-\d+-[^/]+\//.test(message.path)) {
-      result.failures.push(
-        `go vet names a copy of a file that goprod cannot place, from its cache of a run before (go clean -cache ` +
-          `forgets it): ${message.path}: ${message.message}`,
-      );
+      unplaced.push({ path: message.path, message: message.message });
       return;
     }
     // vet and the compiler (tests with -e) both report a type error; count it once.
