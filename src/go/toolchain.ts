@@ -330,7 +330,12 @@ function uncachedOverlay(overlay: ReadonlyMap<string, string>, unplaced: readonl
       const file = join(dir, basename(path));
       if (!files.has(file) && existsSync(file)) files.set(file, readFileSync(file, 'utf8'));
     }
-  return new Map([...files].map(([file, text]) => [file, `${text}\n// goprod: a check no cache answers\n`]));
+  return new Map([...files].map(([file, text]) => [file, uncached(text)]));
+}
+
+/** A Go file's text with a comment appended: content whose check no cache of the go command holds, on the same lines. */
+export function uncached(text: string): string {
+  return `${text}\n// goprod: a check no cache answers\n`;
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   checkPackages,
   packagePatterns,
   typeCheckPackages,
+  uncached,
   type CheckResult,
   type GoTarget,
   type ToolMessage,
@@ -54,7 +55,7 @@ export function vetChecker(target: GoTarget, helper?: HelperProcess): Checker {
       const inPackage = (f: FileResult) => (target.program ? f.path === target.program : dirs.includes(dirname(f.path)));
       for (const f of moduleFiles) if (!f.created && inPackage(f) && !marked.has(dirname(f.path))) marked.set(dirname(f.path), f);
       const overlay = new Map(
-        [...marked.values()].map((f) => [f.path, withBom(f.source, `${f.source.text}\n// goprod: a baseline no cache answers\n`)] as const),
+        [...marked.values()].map((f) => [f.path, withBom(f.source, uncached(f.source.text))] as const),
       );
       return checkIsolated(
         { ...checker, check: (some, files) => checkPackages(target, packagePatterns(target, some), files, true) },

@@ -77,8 +77,8 @@ func listKept(s *session, req request) ([]*listedPackage, string, error) {
 // environment but for where it keeps things that say nothing of the packages (notListed); ""
 // when the helper cannot tell which executable it is, or which go command would list.
 func listingKey(req request) string {
-	executable, err := os.Executable()
-	if err != nil {
+	version := helperVersion()
+	if version == "" {
 		return ""
 	}
 	// The go command that lists, as PATH finds it (not PATH itself: a wrapper may prepend its own).
@@ -100,7 +100,7 @@ func listingKey(req request) string {
 	}
 	sort.Strings(env)
 	h := sha256.New()
-	fmt.Fprintf(h, "listing 1\x00%s\x00%s\x00%s\x00%q\x00%q\x00", filepath.Base(executable), req.Dir, req.Tags, req.Patterns, env)
+	fmt.Fprintf(h, "listing 1\x00%s\x00%s\x00%s\x00%q\x00%q\x00", version, req.Dir, req.Tags, req.Patterns, env)
 	return hex.EncodeToString(h.Sum(nil))
 }
 

@@ -41,11 +41,11 @@ type memo struct {
 // newMemo computes the keys of the units (their files' digests at once, on every CPU); nil
 // when the helper cannot tell which executable it is.
 func newMemo(s *session, req request, l *loaded, c *checker) *memo {
-	executable, err := os.Executable()
-	if err != nil {
+	version := helperVersion()
+	if version == "" {
 		return nil
 	}
-	m := &memo{dir: req.Cache, version: filepath.Base(executable), keys: map[*unit]string{}}
+	m := &memo{dir: req.Cache, version: version, keys: map[*unit]string{}}
 	digests := make([]string, len(l.order))
 	moduleCache := s.moduleCache(req)
 	var wg sync.WaitGroup
@@ -247,6 +247,16 @@ func (s *session) fileDigest(path string, unchanging bool) string {
 
 // digest: a file's content digest, as of its size and modification time.
 type digest struct{ stamp, sum string }
+
+// helperVersion: the helper's executable's name, which says its source and Go version; "" when
+// it cannot tell which executable it is.
+func helperVersion() string {
+	executable, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	return filepath.Base(executable)
+}
 
 // moduleCache: the go command's module cache (GOMODCACHE), asked once; "" if it cannot say.
 func (s *session) moduleCache(req request) string {
