@@ -11,6 +11,7 @@ import { cacheKey, ResultCache } from '../src/engine/cache.js';
 import { readDirectoryFiles, readUnchanged, unchangedDigest } from '../src/engine/directory-files.js';
 import { loadGoParser } from '../src/engine/parse.js';
 import { scanCached, ScanCache } from '../src/engine/scan-cache.js';
+import { hunksKey } from '../src/output/text.js';
 import { runGoprod } from './run-goprod.js';
 import { writeTree } from './tree.js';
 
@@ -142,6 +143,22 @@ test("env-config's findings are kept too, and found anew when a directory they r
   // A hand-written package where the config package would go: nothing moves.
   writeTree(dir, { 'internal/config/mine.go': 'package config\n' });
   expect(await run()).toBe('');
+});
+
+test("a rerun prints each file's diff as kept for its texts before and after the fixes", async () => {
+  const dir = mkdtempSync(join(root, 'hunks-'));
+  writeTree(dir, { 'go.mod': 'module example.com/m\n\ngo 1.21\n', 'a.go': a, 'b.go': gone('errors.New("gone")') });
+  const run = async (...flags: string[]) => (await runGoprod(dir, 'fix', '--no-verify', '--codemod=errors-is', ...flags)).stdout;
+  const fresh = await run();
+  expect(fresh).toContain('+\treturn errors.Is(err, ErrGone)');
+  const copy = mkdtempSync(join(root, 'hunks-written-'));
+  cpSync(dir, copy, { recursive: true });
+  await runGoprod(copy, 'fix', '--no-verify', '--no-cache', '--codemod=errors-is', '--write');
+  // What the cache holds for these two texts is what a rerun prints, under the file's headers.
+  const fixed = readFileSync(join(copy, 'a.go'), 'utf8');
+  new ResultCache(join(cache, 'results')).put(hunksKey(a, fixed), Buffer.from('@@ -4 +4 @@\n-kept\n+by the cache\n'));
+  expect(await run()).toBe('--- a/a.go\n+++ b/a.go\n@@ -4 +4 @@\n-kept\n+by the cache\n');
+  expect(await run('--no-cache')).toBe(fresh);
 });
 
 test('a corrupt or truncated entry is a miss: the run prints what a fresh one does, and the entry is written anew', async () => {

@@ -171,6 +171,8 @@ interface Emit {
   output: string | undefined;
   colors: { stdout: Palette; stderr: Palette };
   note: (line: string) => void;
+  /** goprod's result cache (none with --no-cache): the run's and the diffs' it prints. */
+  cache: ResultCache | undefined;
 }
 
 async function fix(
@@ -205,7 +207,7 @@ async function fix(
       download: opts.download ?? false,
       vetEveryConfig: opts.vetEveryConfig ?? false,
       threads: opts.threads,
-      cache: opts.cache ? new ResultCache(join(cacheDir(), 'results')) : undefined,
+      cache: emit.cache,
       codemodOptions,
       exclude: config?.exclude,
       goOutsideModule: config?.goOutsideModule,
@@ -235,6 +237,7 @@ function emitOptions(opts: FixOptions, io: Io): Emit {
     output: outputPath(opts.output, io.cwd),
     colors,
     note: (line) => void (opts.quiet || io.stderr(`${colorNote(line, colors.stderr)}\n`)),
+    cache: opts.cache ? new ResultCache(join(cacheDir(), 'results')) : undefined,
   };
 }
 
@@ -278,7 +281,7 @@ function reportText(
     changed.map((f) => f.path),
     cwd,
   );
-  const diff = changed.map((f) => unifiedDiff(f, base)).join('');
+  const diff = changed.map((f) => unifiedDiff(f, base, emit.cache)).join('');
   if (base !== cwd) emit.note(`goprod: the diff's paths are relative to ${base} (apply it there: git -C ${base} apply)`);
   return emit.output === undefined ? colorDiff(diff, emit.colors.stdout) : diff;
 }

@@ -1,8 +1,10 @@
 // What goprod prints as text: unified diffs, warnings, notes and the closing summary (the
 // JSON document is json.ts). Paths are shown relative to the working directory.
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
+import { cacheKey, type ResultCache } from '../engine/cache.js';
 import { LineIndex } from '../engine/position.js';
 import {
   counts,
@@ -42,20 +44,38 @@ export function diffBase(paths: readonly string[], cwd: string): string {
   }
 }
 
-/** A unified diff `git apply` accepts when run from `base` (see diffBase). */
-export function unifiedDiff(file: FileResult, base: string): string {
+/**
+ * A unified diff `git apply` accepts when run from `base` (see diffBase). With a cache, its hunks
+ * are kept by the two texts, so that a rerun prints the same diff without making it again.
+ */
+export function unifiedDiff(file: FileResult, base: string, cache?: ResultCache): string {
   const name = displayPath(file.path, base);
-  const patch = createTwoFilesPatch(
-    file.created ? '/dev/null' : `a/${name}`,
-    `b/${name}`,
-    originalContent(file),
-    fixedContent(file),
-    undefined,
-    undefined,
-    { headerOptions: FILE_HEADERS_ONLY },
-  );
+  const patch = `--- ${file.created ? '/dev/null' : `a/${name}`}\n+++ b/${name}\n${hunksOf(originalContent(file), fixedContent(file), cache)}`;
   // git apply needs to be told that a file is new.
   return file.created ? `diff --git a/${name} b/${name}\nnew file mode 100644\n${patch}` : patch;
+}
+
+/** Bumped when what a kept diff holds changes. */
+const HUNKS_ENTRY = 'goprod-hunks-1';
+
+/** jsdiff's hunks from `before` to `after` (its patch without the two header lines); kept by the texts and jsdiff's version. */
+function hunksOf(before: string, after: string, cache: ResultCache | undefined): string {
+  const key = cache && hunksKey(before, after);
+  const kept = key && cache.get(key);
+  if (kept) return kept.toString('utf8');
+  const patch = createTwoFilesPatch('', '', before, after, undefined, undefined, { headerOptions: FILE_HEADERS_ONLY });
+  const hunks = patch.slice(patch.indexOf('\n', patch.indexOf('\n') + 1) + 1);
+  if (key) cache.put(key, Buffer.from(hunks, 'utf8'));
+  return hunks;
+}
+
+export function hunksKey(before: string, after: string): string {
+  return cacheKey(HUNKS_ENTRY, jsdiffVersion(), before, after);
+}
+
+let jsdiff: string | undefined;
+function jsdiffVersion(): string {
+  return (jsdiff ??= (createRequire(import.meta.url)('diff/package.json') as { version: string }).version);
 }
 
 /** The hunks of a unified diff from `before` to `after`, without file headers. */
