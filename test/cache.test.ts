@@ -12,8 +12,15 @@ import { readDirectoryFiles, readUnchanged, unchangedDigest } from '../src/engin
 import { loadGoParser } from '../src/engine/parse.js';
 import { scanCached, ScanCache } from '../src/engine/scan-cache.js';
 import { hunksKey } from '../src/output/text.js';
+import { runCodemods } from '../src/engine/run.js';
 import { runGoprod } from './run-goprod.js';
 import { writeTree } from './tree.js';
+
+// Counted: a rerun the cache answers loads no parser (its wasm).
+vi.mock('../src/engine/parse.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../src/engine/parse.js')>();
+  return { ...actual, loadGoParser: vi.fn(actual.loadGoParser) };
+});
 
 const root = mkdtempSync(join(tmpdir(), 'goprod-cache-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -159,6 +166,24 @@ test("a rerun prints each file's diff as kept for its texts before and after the
   new ResultCache(join(cache, 'results')).put(hunksKey(a, fixed), Buffer.from('@@ -4 +4 @@\n-kept\n+by the cache\n'));
   expect(await run()).toBe('--- a/a.go\n+++ b/a.go\n@@ -4 +4 @@\n-kept\n+by the cache\n');
   expect(await run('--no-cache')).toBe(fresh);
+});
+
+test("a rerun the cache answers loads no parser, env-config's fixes included", async () => {
+  const dir = mkdtempSync(join(root, 'no-parser-'));
+  const main = 'package main\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nfunc main() {\n\tfmt.Println(os.Getenv("PORT"))\n}\n';
+  writeTree(dir, { 'go.mod': 'module example.com/svc\n\ngo 1.21\n', 'app/main.go': main, 'app/gone.go': gone('errors.New("gone")'), 'app/a.go': a.replace('package m', 'package main') });
+  // Older than the racy margin when the first run stamps them, so that the second knows them unchanged by stat alone.
+  await new Promise((resolve) => setTimeout(resolve, 3100));
+  const results = new ResultCache(join(cache, 'results'));
+  const run = async () => {
+    const result = await runCodemods([dir], registry, { verify: false, threads: 1, cache: results, cwd: dir });
+    return result.files.map((f) => [f.path, f.output, f.created ?? false]);
+  };
+  const first = await run();
+  expect(first.map(([path]) => path)).toEqual([join(dir, 'app/a.go'), join(dir, 'app/main.go'), join(dir, 'internal/config/config.go')]);
+  vi.mocked(loadGoParser).mockClear();
+  expect(await run()).toEqual(first);
+  expect(loadGoParser).not.toHaveBeenCalled();
 });
 
 test('a corrupt or truncated entry is a miss: the run prints what a fresh one does, and the entry is written anew', async () => {

@@ -147,8 +147,12 @@ async function analyzeFiles(
     const run = { module, needs: byCodemod, types: types?.files };
     const fromModule = await cachedModuleFindings(run, { codemods, options, bugs: gathered.bugs, cache: scanCache });
     if (fromModule.findings.size === 0) continue;
+    const merge = (syntax: SyntaxCheck, into: Gathered) =>
+      mergeModuleFindings(syntax, module, fromModule, { order, modules, goOutsideModule: files.goOutsideModule }, into);
+    // The parser (its wasm) is loaded only when the cache does not know whether a fixed text parses.
+    if (scanCache && mergedFromCache(scanCache, merge, gathered)) continue;
     check ??= scanCache ? scanCache.syntaxCheck(parses(await loadGoParser())) : parses(await loadGoParser());
-    mergeModuleFindings(check, module, fromModule, { order, modules, goOutsideModule: files.goOutsideModule }, gathered);
+    merge(check, gathered);
   }
   const byStage = (stage: FileWarning['stage']) =>
     warnings
@@ -181,6 +185,26 @@ interface Gathered {
   /** Files a module-wide codemod's fixes could not be applied to, told after the others. */
   late: Warning[];
   warnings: FileWarning[];
+}
+
+/**
+ * Merges a module's findings (see mergeModuleFindings) with what the cache says of each fixed
+ * text's syntax, if it knows them all: a dry merge into a copy of `gathered` asks first.
+ */
+function mergedFromCache(cache: ScanCache, merge: (syntax: SyntaxCheck, into: Gathered) => void, gathered: Gathered): boolean {
+  const answers = new Map<string, number | undefined>();
+  let known = true;
+  const kept: SyntaxCheck = (text) => {
+    if (!answers.has(text)) {
+      const answer = cache.keptSyntax(text);
+      if (!answer) known = false;
+      answers.set(text, answer?.at);
+    }
+    return answers.get(text);
+  };
+  merge(kept, { placed: new Map(gathered.placed), created: [], bugs: [], late: [], warnings: [] });
+  if (known) merge(kept, gathered);
+  return known;
 }
 
 /**

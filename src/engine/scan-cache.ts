@@ -124,13 +124,23 @@ export class ScanCache {
   /** A check of whole texts (one that depends on the text alone) whose answers are kept. */
   syntaxCheck(check: SyntaxCheck): SyntaxCheck {
     return (text, edits) => {
-      const key = cacheKey(this.salt, 'syntax', text);
-      const kept = this.cache.get(key)?.toString('utf8');
-      if (kept !== undefined && /^(|\d+)$/.test(kept)) return kept === '' ? undefined : Number(kept);
+      const kept = this.keptSyntax(text);
+      if (kept) return kept.at;
       const at = check(text, edits);
-      this.cache.put(key, Buffer.from(at === undefined ? '' : String(at), 'utf8'));
+      this.cache.put(this.syntaxKey(text), Buffer.from(at === undefined ? '' : String(at), 'utf8'));
       return at;
     };
+  }
+
+  /** What a syntax check said of the text (where it does not parse, if it does not), if a run kept it. */
+  keptSyntax(text: string): { at: number | undefined } | undefined {
+    const kept = this.cache.get(this.syntaxKey(text))?.toString('utf8');
+    if (kept === undefined || !/^(|\d+)$/.test(kept)) return undefined;
+    return { at: kept === '' ? undefined : Number(kept) };
+  }
+
+  private syntaxKey(text: string): string {
+    return cacheKey(this.salt, 'syntax', text);
   }
 
   private moduleKeyOf({ module, needs, types }: ModuleRun, digest: string): string {
