@@ -146,6 +146,21 @@ describe("configurations other than the host's are type-checked from source, as 
     }
   });
 
+  test('a generator beside its package (package main, //go:build none, as go generate runs it) is checked on its own', async () => {
+    const generator = (text: string) => `//go:build none\n\n${text.replace('package m', 'package main').replace('func Read(', 'func main() { _ = read("x") }\n\nfunc read(')}`;
+    const good = PLAUSIBLE.replace('errText := strings.TrimSpace(path)\n\treturn fmt.Errorf("bad input: %v", errText)', 'return fmt.Errorf("bad input: %s", strings.TrimSpace(path))');
+    tree({ 'm.go': 'package m\n', 'gen_good.go': generator(good), 'gen_bad.go': generator(PLAUSIBLE) });
+    const { code, stderr } = await goprod('fix', '--no-type-facts', '--write', '--verbose');
+    expect(code).toBe(0);
+    expect(stderr).toContain('goprod: backed out: wrap-errors at gen_bad.go:19: fmt.Errorf format %w has arg errText of wrong type string\n');
+    expect(stderr).toContain(`goprod: applied 2 fixes in 2 files; 1 backed out (they break the build or vet, see above); checked under ${HOST}\n`);
+    expect(read('gen_good.go')).toContain('read %s: %w');
+    // Its type facts come from the same check: the %v on a string is not proposed, and nothing is decided from syntax.
+    const facts = await goprod('fix', '--verbose');
+    expect(facts.stderr).not.toContain('decided without type facts');
+    expect(facts.stderr).toContain('goprod: no fixes to apply');
+  });
+
   test('a configuration with cgo is type-checked, unless a package it checks has cgo files: go vet checks that one', async () => {
     const tagged = (pkg: string) => `//go:build integration\n\n${PLAUSIBLE.replace('package m', `package ${pkg}`)}`;
     tree({ 'plain/plain_test.go': tagged('plain'), 'plain/plain.go': 'package plain\n', 'cgo/cgo_test.go': tagged('cgo'), 'cgo/cgo.go': 'package cgo\n\n// #include <stdlib.h>\nimport "C"\n\n// Free frees nothing.\nfunc Free() { C.free(nil) }\n' });

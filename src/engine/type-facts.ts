@@ -7,7 +7,7 @@
 // Under the host's configuration the dependencies come from the go command's export data, which
 // verification's go vet needs compiled anyway; other configurations are checked from source.
 import { basename, dirname } from 'node:path';
-import { configKey, describeConfig, isStandaloneProgram, type BuildConfig } from '../go/constraint.js';
+import { configKey, describeConfig, isProgramIn, type BuildConfig } from '../go/constraint.js';
 import type { FileTypes } from '../go/facts.js';
 import { helperBinary } from '../go/helper.js';
 import { HelperProcesses, type HelperProcess } from '../go/helper-process.js';
@@ -212,11 +212,11 @@ function otherConfigs(
   const quiet: string[] = [];
   for (const path of elsewhere) (proposesFix(path, texts.get(path)!) ? proposing : quiet).push(path);
   for (const path of proposing) {
-    const candidates = candidatesOf(path);
+    const program = isProgramIn(texts.get(path)!, listing.packages.get(dirname(path))?.name);
+    const candidates = program ? [] : candidatesOf(path);
     const config = candidates.find((c) => byConfig.has(configKey(c))) ?? candidates[0];
     if (config) join(path, config);
-    else if (isStandaloneProgram(texts.get(path)!))
-      byConfig.set(`program ${path}`, { config: toolchain.host, paths: [path], program: path });
+    else if (program) byConfig.set(`program ${path}`, { config: toolchain.host, paths: [path], program: path });
     else untyped(path, 'no build configuration compiles it');
   }
   for (const path of quiet) {

@@ -125,6 +125,17 @@ export function isStandaloneProgram(text: string): boolean {
   return requires(fileConstraint(text));
 }
 
+/**
+ * Whether a file the host does not compile is a program of its own: one isStandaloneProgram
+ * says is, or one that declares package main in a directory whose package (`dirPackage`, as the
+ * host's go list names it) is another, so that no build configuration compiles it with its
+ * neighbours; `go run` and `go generate` build such a generator (`//go:build none`) alone.
+ */
+export function isProgramIn(text: string, dirPackage: string | undefined): boolean {
+  if (isStandaloneProgram(text)) return true;
+  return dirPackage !== undefined && dirPackage !== 'main' && /^package\s+main\b/m.test(text);
+}
+
 /** Whether a file imports "C", so it is compiled only with cgo on. */
 export function usesCgo(text: string): boolean {
   return /^\s*import\s*(?:\(\s*)?"C"/m.test(text);

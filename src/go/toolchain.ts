@@ -493,6 +493,8 @@ function overlayFile(printed: string, dirs: Iterable<string>): string | undefine
 /** A package as `go list` sees it under one configuration. */
 export interface ListedPackage {
   importPath: string;
+  /** The package's name (its package clause), if the go command read one. */
+  name?: string;
   /** Base names of the files compiled: Go, cgo and test files. */
   compiled: Set<string>;
   /** Why the package cannot be checked (its own load error or a dependency's), whole. */
@@ -537,7 +539,7 @@ export async function listPackages(target: GoTarget, patterns: readonly string[]
       ...flags,
       '-e',
       '-test',
-      '-json=Dir,ImportPath,ForTest,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,Deps,Error,DepsErrors',
+      '-json=Dir,ImportPath,Name,ForTest,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,Deps,Error,DepsErrors',
       ...patterns,
     ]),
   );
@@ -555,6 +557,7 @@ const strings = optional(arrayOf(string));
 const listJson = object({
   Dir: optional(string),
   ImportPath: string,
+  Name: optional(string),
   ForTest: optional(string),
   GoFiles: strings,
   CgoFiles: strings,
@@ -615,6 +618,7 @@ function listingOf(listed: readonly ListJson[], target: GoTarget, patterns: read
     packages.set(dir, pkg);
     if (!p.ForTest && !p.ImportPath.endsWith('.test')) {
       pkg.importPath = p.ImportPath;
+      if (p.Name) pkg.name = p.Name;
       for (const f of [...(p.GoFiles ?? []), ...(p.CgoFiles ?? []), ...(p.TestGoFiles ?? []), ...(p.XTestGoFiles ?? [])])
         pkg.compiled.add(f);
       pkg.cgo ||= (p.CgoFiles ?? []).length > 0;

@@ -3,7 +3,7 @@
 // goprod's type checker. A standalone program (`//go:build ignore`, run with `go run`) is
 // checked on its own, named by its file, as `go run` builds it.
 import { basename, dirname } from 'node:path';
-import { configKey, describeConfig, fileConstraint, isStandaloneProgram, usesCgo, type BuildConfig } from '../go/constraint.js';
+import { configKey, describeConfig, fileConstraint, isProgramIn, usesCgo, type BuildConfig } from '../go/constraint.js';
 import type { HelperProcess } from '../go/helper-process.js';
 import {
   listPackages,
@@ -53,10 +53,11 @@ export function groupByConfig(
       f.unverified = explain(unreadable);
       continue;
     }
-    const candidates = otherConfigsFor(f.path, f.output, toolchain);
+    const program = isProgramIn(f.output, hostGroup.listing!.packages.get(dirname(f.path))?.name);
+    const candidates = program ? [] : otherConfigsFor(f.path, f.output, toolchain);
     // One already in use first: fewer configurations, fewer builds.
     const config = candidates.find((c) => byConfig.has(configKey(c))) ?? candidates[0];
-    if (!config && isStandaloneProgram(f.output)) {
+    if (program) {
       // Each on its own: programs side by side in one directory each declare main.
       const target = { context, config: toolchain.host, program: f.path };
       byConfig.set(`program ${f.path}`, { target, files: [f], seconds: 0, commands: 0 });

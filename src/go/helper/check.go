@@ -122,7 +122,7 @@ func load(s *session, req request) (*loaded, string, error) {
 		if !u.p.DepOnly {
 			u.full = !tested[u.p.ImportPath]
 			l.listed = append(l.listed, listed{
-				u.p.Dir, u.p.ImportPath, u.p.ForTest, u.p.GoFiles, u.p.CgoFiles, u.p.TestGoFiles, u.p.XTestGoFiles,
+				u.p.Dir, u.p.ImportPath, u.p.Name, u.p.ForTest, u.p.GoFiles, u.p.CgoFiles, u.p.TestGoFiles, u.p.XTestGoFiles,
 				u.p.Deps, u.p.Error, u.p.DepsErrors,
 			})
 		}

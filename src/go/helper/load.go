@@ -33,6 +33,7 @@ type listedPackage struct {
 type listed struct {
 	Dir          string `json:",omitempty"`
 	ImportPath   string
+	Name         string          `json:",omitempty"`
 	ForTest      string          `json:",omitempty"`
 	GoFiles      []string        `json:",omitempty"`
 	CgoFiles     []string        `json:",omitempty"`
