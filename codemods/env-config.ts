@@ -35,7 +35,8 @@ export default defineCodemod({
     '(`strconv.Atoi`, `time.ParseDuration`, `if v == "" { v = "8080" }`, `if !ok`, `log.Fatal` when empty). Call sites keep their ' +
     'exact behaviour: they read `config.Get().Raw.X` (and `Raw.XSet` for LookupEnv), so their own parsing and defaults stay ' +
     'until you move them to the typed fields. Reads in `_test.go` files are left alone unless `--include-tests`, and so are ' +
-    'programs of their own (`//go:build ignore` scripts run with `go run`: their reads and writes are not the module\'s); reads with ' +
+    'programs of their own (`//go:build ignore` scripts run with `go run`, generators that declare package main beside another ' +
+    'package: their reads and writes are not the module\'s); reads with ' +
     'computed names are reported; a variable the module sets at run time, in the program or in its tests (`os.Setenv`, ' +
     '`os.Unsetenv`, `t.Setenv`), keeps its live reads everywhere, so a test that sets a variable still sees it; a computed ' +
     'name counts as every value the code spells out for it (a constant, a table of literals or constants, `for k, v := ' +

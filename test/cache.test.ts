@@ -171,7 +171,9 @@ test("a rerun prints each file's diff as kept for its texts before and after the
 test("a rerun the cache answers loads no parser, env-config's fixes included", async () => {
   const dir = mkdtempSync(join(root, 'no-parser-'));
   const main = 'package main\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nfunc main() {\n\tfmt.Println(os.Getenv("PORT"))\n}\n';
-  writeTree(dir, { 'go.mod': 'module example.com/svc\n\ngo 1.21\n', 'app/main.go': main, 'app/gone.go': gone('errors.New("gone")'), 'app/a.go': a.replace('package m', 'package main') });
+  const inMain = (text: string) => text.replace('package m', 'package main');
+  const files = { 'app/main.go': main, 'app/gone.go': inMain(gone('errors.New("gone")')), 'app/a.go': inMain(a) };
+  writeTree(dir, { 'go.mod': 'module example.com/svc\n\ngo 1.21\n', ...files });
   // Older than the racy margin when the first run stamps them, so that the second knows them unchanged by stat alone.
   await new Promise((resolve) => setTimeout(resolve, 3100));
   const results = new ResultCache(join(cache, 'results'));

@@ -1,5 +1,16 @@
 import { describe, expect, test } from 'vitest';
-import { compiledUnder, configKey, configsFor, fileConstraint, isStandaloneProgram, type BuildConfig, type Platform } from '../src/go/constraint.js';
+import {
+  compiledUnder,
+  configKey,
+  configsFor,
+  fileConstraint,
+  isProgramIn,
+  isStandaloneProgram,
+  neighbourPackage,
+  packageClause,
+  type BuildConfig,
+  type Platform,
+} from '../src/go/constraint.js';
 
 const linux: BuildConfig = { goos: 'linux', goarch: 'amd64', cgo: true, tags: [] };
 const platforms: Platform[] = [
@@ -53,6 +64,24 @@ describe('build constraints', () => {
       true,
     ]);
     expect(['//go:build !ignore', '//go:build ignore || tools', '//go:build linux', '', '// ignore'].map(program)).toEqual([false, false, false, false, false]);
+  });
+
+  test('package main beside a package of another name is a program of its own too (a generator), whatever its constraint', () => {
+    const files = (tree: Record<string, string>) => ({
+      goFilesIn: (dir: string) =>
+        Object.keys(tree)
+          .filter((p) => p.startsWith(`${dir}/`))
+          .map((p) => p.slice(dir.length + 1)),
+      text: (path: string) => tree[path],
+    });
+    const generator = '//go:build none\n\n// Gen writes code.\npackage main\n';
+    const program = (tree: Record<string, string>) =>
+      isProgramIn(tree['/m/p/gen.go']!, () => neighbourPackage('/m/p/gen.go', files(tree)));
+    expect(program({ '/m/p/gen.go': generator, '/m/p/p.go': '// Package p.\npackage p\n' })).toBe(true);
+    expect(program({ '/m/p/gen.go': generator, '/m/p/main.go': 'package main\n', '/m/p/x_test.go': 'package p_test\n' })).toBe(false);
+    expect(program({ '/m/p/gen.go': generator })).toBe(false);
+    expect(program({ '/m/p/gen.go': '//go:build none\n\npackage p\n', '/m/p/p.go': 'package p\n' })).toBe(false);
+    expect(packageClause('// package main, said a comment\n/* package x */\npackage Δelta // its name\n')).toBe('Δelta');
   });
 
   test('a constraint is read only before the package clause', () => {

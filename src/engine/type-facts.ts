@@ -212,7 +212,7 @@ function otherConfigs(
   const quiet: string[] = [];
   for (const path of elsewhere) (proposesFix(path, texts.get(path)!) ? proposing : quiet).push(path);
   for (const path of proposing) {
-    const program = isProgramIn(texts.get(path)!, listing.packages.get(dirname(path))?.name);
+    const program = isProgramIn(texts.get(path)!, () => listing.packages.get(dirname(path))?.name);
     const candidates = program ? [] : candidatesOf(path);
     const config = candidates.find((c) => byConfig.has(configKey(c))) ?? candidates[0];
     if (config) join(path, config);

@@ -3,12 +3,11 @@
 // goprod cannot enumerate, a hand-written package in the way).
 import { join, relative } from 'node:path';
 import type { ModuleFiles } from '../engine/codemod.js';
-import { isStandaloneProgram } from '../go/constraint.js';
 import type { GoFile } from '../go/file.js';
 import type { GoModule } from '../go/module.js';
 import { short } from '../go/values.js';
 import { MARKER } from './generate.js';
-import { inventory, type InventoryOptions } from './inventory.js';
+import { inventory, isOwnProgram, type InventoryOptions } from './inventory.js';
 import { envWrites, type EnvRead, type EnvWrapper } from './reads.js';
 
 /**
@@ -34,14 +33,14 @@ export const REASONS = {
  * `blocked` names that one place.
  */
 export function classify(module: GoModule, files: readonly GoFile[], options: InventoryOptions, moduleFiles: ModuleFiles) {
-  const { configDir, reads, wrappers, variables } = inventory(module, files, options);
+  const { configDir, reads, wrappers, variables } = inventory(module, files, options, moduleFiles);
   const ctx = { modulePath: module.path, moduleDir: module.dir, files };
   const at = (f: GoFile, node: { startIndex: number }) => `${relative(module.dir, f.path)}:${f.line(node.startIndex)}`;
   const writes =
     reads.length === 0
       ? []
       : files
-          .filter((f) => !isStandaloneProgram(f.text)) // a program of its own: its writes are not the module's
+          .filter((f) => !isOwnProgram(f, moduleFiles)) // a program of its own: its writes are not the module's
           .flatMap((f) =>
             envWrites(f, ctx).map((w) => ({ ...w, test: f.path.endsWith('_test.go'), at: at(f, w.call), text: w.call.text })),
           );

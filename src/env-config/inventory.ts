@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { arrayOf, boolean, oneOf, object, optional, parseChecked, string } from '../checked-json.js';
 import type { ModuleFiles } from '../engine/codemod.js';
-import { isStandaloneProgram } from '../go/constraint.js';
+import { isProgramIn, neighbourPackage } from '../go/constraint.js';
 import type { GoFile } from '../go/file.js';
 import type { GoModule } from '../go/module.js';
 import { envReads, envVariables, envWrappers, wrappedReads, type EnvVariable } from './reads.js';
@@ -22,19 +22,24 @@ export interface InventoryOptions {
 export const INVENTORY = '// goprod:env-config ';
 
 /** The module's environment reads (outside the config package; tests only if asked) and the variables they make. */
-export function inventory(module: GoModule, files: readonly GoFile[], options: InventoryOptions) {
+export function inventory(module: GoModule, files: readonly GoFile[], options: InventoryOptions, moduleFiles: ModuleFiles) {
   const configDir = (options.configPkg ?? DEFAULT_CONFIG_PKG).replace(/^\.?\/+|\/+$/g, '');
-  // A `//go:build ignore` program (a script run with go run) is not the module's: its reads stay.
+  // A program of its own (a `//go:build ignore` script run with go run, a generator) is not the module's: its reads stay.
   const sources = files.filter(
     (f) =>
       (options.includeTests || !f.path.endsWith('_test.go')) &&
       !f.path.startsWith(join(module.dir, configDir, '/')) &&
-      !isStandaloneProgram(f.text),
+      !isOwnProgram(f, moduleFiles),
   );
   const direct = sources.flatMap(envReads);
   const wrappers = envWrappers(direct);
   const reads = [...direct, ...sources.flatMap((f) => wrappedReads(f, wrappers))];
   return { configDir, sources, reads, wrappers, variables: envVariables(reads) };
+}
+
+/** Whether a file is a program of its own (see isProgramIn), its directory's package told by its neighbours. */
+export function isOwnProgram(f: GoFile, moduleFiles: ModuleFiles): boolean {
+  return isProgramIn(f.text, () => neighbourPackage(f.path, moduleFiles));
 }
 
 /** The variables read now, plus those a previous run moved into the generated package. */

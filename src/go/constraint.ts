@@ -1,6 +1,7 @@
 // Build constraints as the go command evaluates them (go/build and go/build/constraint): a
 // file's `//go:build` line (or legacy `// +build` lines) and its _GOOS/_GOARCH name suffix
 // decide under which build configurations it is compiled.
+import { dirname, join } from 'node:path';
 
 /** One way to build: a target platform, cgo on or off, and extra build tags. */
 export interface BuildConfig {
@@ -126,14 +127,37 @@ export function isStandaloneProgram(text: string): boolean {
 }
 
 /**
- * Whether a file the host does not compile is a program of its own: one isStandaloneProgram
- * says is, or one that declares package main in a directory whose package (`dirPackage`, as the
- * host's go list names it) is another, so that no build configuration compiles it with its
- * neighbours; `go run` and `go generate` build such a generator (`//go:build none`) alone.
+ * Whether a file is a program of its own: one isStandaloneProgram says is, or one that declares
+ * package main in a directory whose package (`dirPackage`, asked only then) is another, so that
+ * no build configuration compiles it with its neighbours; `go run` and `go generate` build such
+ * a generator (`//go:build none`) alone.
  */
-export function isProgramIn(text: string, dirPackage: string | undefined): boolean {
+export function isProgramIn(text: string, dirPackage: () => string | undefined): boolean {
   if (isStandaloneProgram(text)) return true;
-  return dirPackage !== undefined && dirPackage !== 'main' && /^package\s+main\b/m.test(text);
+  if (packageClause(text) !== 'main') return false;
+  const other = dirPackage();
+  return other !== undefined && other !== 'main';
+}
+
+/** The name a Go file's package clause gives. */
+export function packageClause(text: string): string | undefined {
+  return /^package\s+([\p{L}_][\p{L}\p{N}_]*)/mu.exec(text)?.[1];
+}
+
+/**
+ * The package of a file's directory as its other files (tests aside) declare it, whatever their
+ * build constraints: the first name other than main, else main, else none.
+ */
+export function neighbourPackage(
+  path: string,
+  files: { goFilesIn(dir: string): string[]; text(path: string): string | undefined },
+): string | undefined {
+  const dir = dirname(path);
+  const names = files
+    .goFilesIn(dir)
+    .filter((name) => !name.endsWith('_test.go') && join(dir, name) !== path)
+    .map((name) => packageClause(files.text(join(dir, name)) ?? ''));
+  return names.find((name) => name !== undefined && name !== 'main') ?? names.find((name) => name !== undefined);
 }
 
 /** Whether a file imports "C", so it is compiled only with cgo on. */

@@ -50,7 +50,8 @@ export function diffBase(paths: readonly string[], cwd: string): string {
  */
 export function unifiedDiff(file: FileResult, base: string, cache?: ResultCache): string {
   const name = displayPath(file.path, base);
-  const patch = `--- ${file.created ? '/dev/null' : `a/${name}`}\n+++ b/${name}\n${hunksOf(originalContent(file), fixedContent(file), cache)}`;
+  const headers = `--- ${file.created ? '/dev/null' : `a/${name}`}\n+++ b/${name}\n`;
+  const patch = headers + hunksOf(originalContent(file), fixedContent(file), cache);
   // git apply needs to be told that a file is new.
   return file.created ? `diff --git a/${name} b/${name}\nnew file mode 100644\n${patch}` : patch;
 }

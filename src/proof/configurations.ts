@@ -53,7 +53,7 @@ export function groupByConfig(
       f.unverified = explain(unreadable);
       continue;
     }
-    const program = isProgramIn(f.output, hostGroup.listing!.packages.get(dirname(f.path))?.name);
+    const program = isProgramIn(f.output, () => hostGroup.listing!.packages.get(dirname(f.path))?.name);
     const candidates = program ? [] : otherConfigsFor(f.path, f.output, toolchain);
     // One already in use first: fewer configurations, fewer builds.
     const config = candidates.find((c) => byConfig.has(configKey(c))) ?? candidates[0];
