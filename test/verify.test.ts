@@ -211,10 +211,16 @@ describe('verification', () => {
     expect(read('m.go')).toContain('f: %w');
   });
 
-  test('a module that needs a newer Go is unverified, and nothing is downloaded', async () => {
-    module({ 'm.go': 'package m\n\nimport "fmt"\n\nfunc F(err error) error { return fmt.Errorf("f: %v", err) }\n' }, 'module example.com/m\n\ngo 1.999\n');
+  test('a module that needs a newer Go is unverified, and nothing is downloaded; files unverified for one reason are told once', async () => {
+    const file = (pkg: string) => `package ${pkg}\n\nimport "fmt"\n\nfunc F(err error) error { return fmt.Errorf("f: %v", err) }\n`;
+    module({ 'm.go': file('m') }, 'module example.com/m\n\ngo 1.999\n');
     const { stderr } = await goprod('fix');
-    expect(stderr).toMatch(/unverified: m\.go: .*requires go >= 1\.999/);
+    expect(stderr).toMatch(/^goprod: unverified: m\.go: .*requires go >= 1\.999/m);
+    module({ 'a/a.go': file('a'), 'b/b.go': file('b'), 'c/c.go': file('c'), 'd/d.go': file('d') }, 'module example.com/m\n\ngo 1.999\n');
+    const many = await goprod('fix');
+    expect(many.stderr).toMatch(/^goprod: unverified: 5 files: .*requires go >= 1\.999.*\ngoprod: {3}a\/a\.go, b\/b\.go, c\/c\.go and 2 more \(--verbose lists them\)\n/m);
+    const verbose = await goprod('fix', '--verbose');
+    expect(verbose.stderr.match(/^goprod: unverified: [a-z/]+\.go: .*requires go >= 1\.999/gm)).toHaveLength(5);
   });
 });
 

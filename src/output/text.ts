@@ -153,9 +153,7 @@ export function unfixableNotes(result: RunResult, cwd: string, verbose = false):
   }
   return [...groups.values()].flatMap((g) => {
     if (verbose || g.lines.length === 1) return g.lines;
-    const rest = g.places.length - FIRST_PLACES;
-    const places = g.places.slice(0, FIRST_PLACES).join(', ') + (rest > 0 ? ` and ${rest} more (--verbose lists them)` : '');
-    return [`goprod: ${g.codemod}: ${g.places.length} places with no automatic fix: ${g.reason}`, `goprod:   ${places}`];
+    return [`goprod: ${g.codemod}: ${g.places.length} places with no automatic fix: ${g.reason}`, `goprod:   ${firstOf(g.places)}`];
   });
 }
 
@@ -177,11 +175,7 @@ export function typeNotes(result: RunResult, cwd: string, verbose = false): stri
   const byReason = new Map<string, string[]>();
   for (const u of types.untyped) byReason.set(u.reason, [...(byReason.get(u.reason) ?? []), displayPath(u.path, cwd)]);
   for (const [reason, paths] of byReason) {
-    const rest = paths.length - FIRST_PLACES;
-    const shown = verbose
-      ? paths.join(', ')
-      : paths.slice(0, FIRST_PLACES).join(', ') + (rest > 0 ? ` and ${rest} more (--verbose lists them)` : '');
-    notes.push(`goprod: decided without type facts (${reason}): ${shown}`);
+    notes.push(`goprod: decided without type facts (${reason}): ${verbose ? paths.join(', ') : firstOf(paths)}`);
   }
   return notes;
 }
@@ -193,6 +187,7 @@ export function verificationNotes(result: RunResult, cwd: string, verified: bool
   if (result.verification?.typeCheckerProblem)
     notes.push(`goprod: go vet checked every build configuration: ${result.verification.typeCheckerProblem}`);
   if (checks.length > 0) notes.push(`goprod: verification: ${checks.map(describeCheck).join(', ')}`);
+  const unverified = new Map<string, string[]>(); // by reason
   for (const f of result.files) {
     const name = displayPath(f.path, cwd);
     for (const b of f.backedOut) {
@@ -201,9 +196,19 @@ export function verificationNotes(result: RunResult, cwd: string, verified: bool
       notes.push(`goprod: backed out: ${b.codemod} at ${name}:${b.line}: ${b.reason}${elsewhere}`);
     }
     if (f.formatError) notes.push(`goprod: ${name}: ${f.formatError}`);
-    if (verified && f.unverified && f.applied.length > 0) notes.push(`goprod: unverified: ${name}: ${f.unverified}`);
+    if (verified && f.unverified && f.applied.length > 0) unverified.set(f.unverified, [...(unverified.get(f.unverified) ?? []), name]);
   }
+  // Files unverified for one reason (a module that needs a newer Go) are told once, as the places with no automatic fix are.
+  for (const [reason, names] of unverified)
+    if (verbose || names.length === 1) notes.push(...names.map((name) => `goprod: unverified: ${name}: ${reason}`));
+    else notes.push(`goprod: unverified: ${names.length} files: ${reason}`, `goprod:   ${firstOf(names)}`);
   return notes;
+}
+
+/** The first few of a list of places, and how many more there are. */
+function firstOf(places: readonly string[]): string {
+  const rest = places.length - FIRST_PLACES;
+  return places.slice(0, FIRST_PLACES).join(', ') + (rest > 0 ? ` and ${rest} more (--verbose lists them)` : '');
 }
 
 /** How one configuration was checked: `linux/amd64 with go vet in 1.2 s (3 commands)`. */
