@@ -11,6 +11,7 @@ import { classify } from '../src/env-config/classify.js';
 import { describe, fieldNames, generate, packageName } from '../src/env-config/generate.js';
 import { DEFAULT_CONFIG_PKG, withPrevious } from '../src/env-config/inventory.js';
 import type { EnvRead } from '../src/env-config/reads.js';
+import { packageClause } from '../src/go/constraint.js';
 import type { GoFile } from '../src/go/file.js';
 import { addImport, removeImport, replaceImport, usesPackage } from '../src/go/imports.js';
 
@@ -114,12 +115,15 @@ interface SiteContext {
 function siteEdits(file: GoFile, reads: readonly EnvRead[], { importPath, fields, moduleFiles }: SiteContext): Edit[] {
   const own = packageName(importPath);
   // The import's name must be free in the file and in its package (`type config struct` in
-  // another file clashes too), so any use of the word other than as a qualifier counts.
+  // another file clashes too), so any use of the word other than as a qualifier counts; a
+  // neighbour of another package (a generator, an external test) has names of its own.
   const word = new RegExp(`(?<![\\p{L}\\p{N}_./])${own}(?![\\p{L}\\p{N}_/]|\\s*\\.)`, 'u');
   const dir = dirname(file.path);
+  const filePackage = packageClause(file.text);
   const clash = moduleFiles
     .goFilesIn(dir)
-    .some((f) => word.test(f === basename(file.path) ? file.text : (moduleFiles.text(join(dir, f)) ?? '')));
+    .map((f) => (f === basename(file.path) ? file.text : (moduleFiles.text(join(dir, f)) ?? '')))
+    .some((text) => packageClause(text) === filePackage && word.test(text));
   const pkg = clash ? `env${own}` : own;
   const edits: Edit[] = reads.map((r) => {
     const raw = `${pkg}.Get().Raw.${fields.get(r.name!)}`;
