@@ -1,7 +1,8 @@
 // Build configurations: every changed file goes to one that compiles it (the host's when it
 // can, else another platform or tags its constraints ask for), checked with go vet or
-// goprod's type checker. A standalone program (`//go:build ignore`, run with `go run`) is
-// checked on its own, named by its file, as `go run` builds it.
+// goprod's type checker. A program of its own (`//go:build ignore`, run with `go run`, or a
+// generator beside another package: see isProgramIn) is checked on its own, named by its file,
+// as `go run` builds it.
 import { basename, dirname } from 'node:path';
 import { configKey, describeConfig, fileConstraint, isProgramIn, usesCgo, type BuildConfig } from '../go/constraint.js';
 import type { HelperProcess } from '../go/helper-process.js';
