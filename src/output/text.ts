@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
+import { createTwoFilesPatch } from 'diff';
 import { cacheKey, type ResultCache } from '../engine/cache.js';
 import { LineIndex } from '../engine/position.js';
 import {
@@ -59,13 +59,12 @@ export function unifiedDiff(file: FileResult, base: string, cache?: ResultCache)
 /** Bumped when what a kept diff holds changes. */
 const HUNKS_ENTRY = 'goprod-hunks-1';
 
-/** jsdiff's hunks from `before` to `after` (its patch without the two header lines); kept by the texts and jsdiff's version. */
+/** jsdiff's hunks from `before` to `after` (see diffHunks), kept by the texts and jsdiff's version. */
 function hunksOf(before: string, after: string, cache: ResultCache | undefined): string {
   const key = cache && hunksKey(before, after);
   const kept = key && cache.get(key);
   if (kept) return kept.toString('utf8');
-  const patch = createTwoFilesPatch('', '', before, after, undefined, undefined, { headerOptions: FILE_HEADERS_ONLY });
-  const hunks = patch.slice(patch.indexOf('\n', patch.indexOf('\n') + 1) + 1);
+  const hunks = diffHunks(before, after).join('');
   if (key) cache.put(key, Buffer.from(hunks, 'utf8'));
   return hunks;
 }
@@ -79,8 +78,8 @@ function jsdiffVersion(): string {
   return (jsdiff ??= (createRequire(import.meta.url)('diff/package.json') as { version: string }).version);
 }
 
-/** The hunks of a unified diff from `before` to `after`, without file headers. */
-export function diffHunks(before: string, after: string, context: number): string[] {
+/** The hunks of a unified diff from `before` to `after`, without file headers (`context` lines around each change: jsdiff's 4 if not said). */
+export function diffHunks(before: string, after: string, context?: number): string[] {
   return createTwoFilesPatch('', '', before, after, undefined, undefined, { context })
     .split(/^(?=@@)/m)
     .slice(1);

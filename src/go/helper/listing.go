@@ -65,8 +65,7 @@ func listKept(s *session, req request) ([]*listedPackage, string, error) {
 	if err != nil || fatal != "" || key == "" {
 		return packages, fatal, err
 	}
-	settings := []string{req.Env["GOWORK"], s.goEnvFile(req)}
-	if stamps, ok := listingStamps(packages, s.moduleCache(req), settings, started); ok {
+	if stamps, ok := listingStamps(packages, s.moduleCache(req), req.Env["GOWORK"], s.goEnvFile(req), started); ok {
 		m.put(key, keptListing{packages, stamps})
 	}
 	return packages, fatal, err
@@ -104,12 +103,11 @@ func listingKey(req request) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// listingStamps: the stamps a listing taken at `started` is valid under (settings: the
-// workspace file, or "" or "off", and the go command's settings file, or ""); false when it is
-// not to be kept (a load error, or a file changed too recently).
-func listingStamps(packages []*listedPackage, moduleCache string, settings []string, started time.Time) ([]stamp, bool) {
+// listingStamps: the stamps a listing taken at `started` is valid under (workFile: the
+// workspace file, or "" or "off"; goEnvFile: the go command's settings file, or ""); false when
+// it is not to be kept (a load error, or a file changed too recently).
+func listingStamps(packages []*listedPackage, moduleCache, workFile, goEnvFile string, started time.Time) ([]stamp, bool) {
 	paths := map[string]bool{}
-	workFile, goEnvFile := settings[0], settings[1]
 	if workFile != "" && workFile != "off" {
 		paths[workFile], paths[workFile+".sum"] = true, true
 	}

@@ -260,19 +260,19 @@ func helperVersion() string {
 
 // moduleCache: the go command's module cache (GOMODCACHE), asked once; "" if it cannot say.
 func (s *session) moduleCache(req request) string {
-	s.goEnvOnce(req)
+	s.askGoEnv(req)
 	return s.modcache
 }
 
 // goEnvFile: the go command's settings file (GOENV: what go env -w wrote), asked once with
 // GOMODCACHE; "" if it cannot say or there is none.
 func (s *session) goEnvFile(req request) string {
-	s.goEnvOnce(req)
+	s.askGoEnv(req)
 	return s.goenv
 }
 
-func (s *session) goEnvOnce(req request) {
-	s.modcacheOnce.Do(func() {
+func (s *session) askGoEnv(req request) {
+	s.goEnv.Do(func() {
 		out, err := goCommand(request{Dir: req.Dir, Env: req.Env}, "env", "GOMODCACHE", "GOENV").Output()
 		if lines := strings.Split(strings.TrimSpace(string(out)), "\n"); err == nil && len(lines) == 2 {
 			s.modcache = filepath.Clean(strings.TrimSpace(lines[0]))

@@ -26,9 +26,10 @@ type session struct {
 	exports  map[string]string         // export data files, by identity
 	digests  map[string]digest         // files' contents, by path (see memo.go)
 
-	modcacheOnce sync.Once
-	modcache     string
-	goenv        string
+	// goEnv: GOMODCACHE and GOENV, asked once (see askGoEnv).
+	goEnv    sync.Once
+	modcache string
+	goenv    string
 }
 
 func newSession() *session {
