@@ -81,6 +81,9 @@ describe('build constraints', () => {
     expect(program({ '/m/p/gen.go': generator, '/m/p/main.go': 'package main\n', '/m/p/x_test.go': 'package p_test\n' })).toBe(false);
     expect(program({ '/m/p/gen.go': generator })).toBe(false);
     expect(program({ '/m/p/gen.go': '//go:build none\n\npackage p\n', '/m/p/p.go': 'package p\n' })).toBe(false);
+    // A main package without a constraint is its directory's, a tagged file of another package beside it notwithstanding (tailscale's gokrazy/).
+    expect(program({ '/m/p/gen.go': 'package main\n', '/m/p/tidy.go': '//go:build for_go_mod_tidy\n\npackage p\n' })).toBe(false);
+    expect(program({ '/m/p/gen.go': generator, '/m/p/main.go': 'package main\n', '/m/p/tidy.go': '//go:build tools\n\npackage p\n' })).toBe(false);
     expect(packageClause('// package main, said a comment\n/* package x */\npackage Δelta // its name\n')).toBe('Δelta');
   });
 

@@ -128,13 +128,14 @@ export function isStandaloneProgram(text: string): boolean {
 
 /**
  * Whether a file is a program of its own: one isStandaloneProgram says is, or one that declares
- * package main in a directory whose package (`dirPackage`, asked only then) is another, so that
- * no build configuration compiles it with its neighbours; `go run` and `go generate` build such
- * a generator (`//go:build none`) alone.
+ * package main behind a build constraint in a directory whose package (`dirPackage`, asked only
+ * then) is another, so that no build configuration compiles it with its neighbours; `go run`
+ * and `go generate` build such a generator (`//go:build none`) alone. A file without a
+ * constraint is its directory's package (tagged files beside it are the odd ones).
  */
 export function isProgramIn(text: string, dirPackage: () => string | undefined): boolean {
   if (isStandaloneProgram(text)) return true;
-  if (packageClause(text) !== 'main') return false;
+  if (packageClause(text) !== 'main' || fileConstraint(text) === undefined) return false;
   const other = dirPackage();
   return other !== undefined && other !== 'main';
 }
@@ -145,19 +146,25 @@ export function packageClause(text: string): string | undefined {
 }
 
 /**
- * The package of a file's directory as its other files (tests aside) declare it, whatever their
- * build constraints: the first name other than main, else main, else none.
+ * The package of a file's directory as its other files (tests aside) declare it, those without
+ * a build constraint first: the first name other than main, else main, else none.
  */
 export function neighbourPackage(
   path: string,
   files: { goFilesIn(dir: string): string[]; text(path: string): string | undefined },
 ): string | undefined {
   const dir = dirname(path);
-  const names = files
+  const texts = files
     .goFilesIn(dir)
     .filter((name) => !name.endsWith('_test.go') && join(dir, name) !== path)
-    .map((name) => packageClause(files.text(join(dir, name)) ?? ''));
-  return names.find((name) => name !== undefined && name !== 'main') ?? names.find((name) => name !== undefined);
+    .map((name) => files.text(join(dir, name)) ?? '');
+  const unconstrained = texts.filter((text) => fileConstraint(text) === undefined);
+  for (const some of [unconstrained, texts]) {
+    const names = some.map(packageClause);
+    const name = names.find((n) => n !== undefined && n !== 'main') ?? names.find((n) => n !== undefined);
+    if (name) return name;
+  }
+  return undefined;
 }
 
 /** Whether a file imports "C", so it is compiled only with cgo on. */
