@@ -18,7 +18,8 @@
 //      cache (GOCACHE) of the unfixed tree, as on a developer's machine, or with --cold from an
 //      empty one, as on a fresh CI runner. Goal: ≤ 1.3× (issue 23), both ways. Warm, goprod
 //      runs twice per round: a first run (no results in goprod's own cache) and again (its
-//      cache as a run over the unfixed tree without verification left it). --before
+//      cache as a run over the unfixed tree without verification left it), and once more as a
+//      first run with --no-type-facts: what the facts cost (issue 24: ≤ 15 %). --before
 //      CLI measures another goprod build (dist/src/cli.js of a checkout of main) in the same
 //      rounds; --codemod limits the codemods; --no-scan skips part 1.
 //
@@ -250,6 +251,11 @@ function verificationBenchmark(module: string): void {
   const goprods = [{ name: 'goprod fix (verified dry run)', cli: CLI }];
   if (values.before) goprods.push({ name: `before: ${values.before}`, cli: resolve(values.before) });
   const tools: Tool[] = [];
+  // What the type facts cost a run (issue 24) is what it takes longer than the same first run
+  // without them: their step alone also does work the proof then need not do (the other
+  // configurations' dependencies, checked from source once for both), and without them
+  // verification backs out more fixes, a round each.
+  let withoutFacts: Tool | undefined;
   for (const { name, cli } of goprods) {
     const command = ['node', cli, 'fix', ...codemods, '--verbose', dry];
     const first = ranBefore(['node', cli, 'fix', '--no-verify', '--type-facts', oneFile], warm);
@@ -258,6 +264,15 @@ function verificationBenchmark(module: string): void {
     if (cold) continue;
     const again = ranBefore(['node', cli, 'fix', ...codemods, '--no-verify', '--type-facts', dry], warm);
     tools.push({ name: `${name}, goprod cache of the unfixed tree`, command, goprodCache: again, runs: [], shares: new Map() });
+    if (cli !== CLI) continue;
+    withoutFacts = {
+      name: `${name} --no-type-facts, first run`,
+      command: ['node', cli, 'fix', ...codemods, '--no-type-facts', '--verbose', dry],
+      goprodCache: first,
+      runs: [],
+      shares: new Map(),
+    };
+    tools.push(withoutFacts);
   }
   // go vet after this goprod, the old build last, so that a run stopped while it runs has the others.
   const vet: Tool = { name: 'go vet ./... of the fixed tree', command: ['go', 'vet', './...'], cwd: fixed, runs: [], shares: new Map() };
@@ -295,10 +310,24 @@ function verificationBenchmark(module: string): void {
       ]),
     ]);
   }
-  for (const tool of tools.filter((t) => t.goprodCache !== undefined && !t.name.startsWith('before'))) {
+  for (const tool of tools.filter((t) => t.goprodCache !== undefined && !t.name.startsWith('before') && t !== withoutFacts)) {
     const verifiedRun = median(tool.runs.map((r) => r.seconds).sort((a, b) => a - b));
     console.log(`\n${tool.name}/manual go vet: ${(verifiedRun / vetSeconds).toFixed(2)}x (median of ${runs} alternating runs)`);
   }
+  if (withoutFacts) factsCost(tools[0]!, withoutFacts);
+}
+
+/** What the type facts cost the first run: its median minus that of the same run without them, and their step's own share. */
+function factsCost(first: Tool, withoutFacts: Tool): void {
+  const seconds = (tool: Tool) => median(tool.runs.map((r) => r.seconds).sort((a, b) => a - b));
+  const cost = seconds(first) - seconds(withoutFacts);
+  const step = first.shares.get('type facts, all (wall)');
+  const stepSeconds = step ? median([...step].sort((a, b) => a - b)) : undefined;
+  console.log(
+    `\nthe type facts' cost on the first run: ${seconds(first).toFixed(2)} s - ${seconds(withoutFacts).toFixed(2)} s without them = ` +
+      `${cost.toFixed(2)} s, ${((100 * cost) / seconds(first)).toFixed(0)} % of the run` +
+      (stepSeconds === undefined ? '' : ` (their step: ${stepSeconds.toFixed(2)} s, ${((100 * stepSeconds) / seconds(first)).toFixed(0)} %)`),
+  );
 }
 
 interface Tool {
