@@ -10,7 +10,7 @@ import { codemods as registry } from '../codemods/index.js';
 import { cacheKey, ResultCache } from '../src/engine/cache.js';
 import { readDirectoryFiles, readUnchanged, unchangedDigest } from '../src/engine/directory-files.js';
 import { loadGoParser } from '../src/engine/parse.js';
-import { scanCached, ScanCache } from '../src/engine/scan-cache.js';
+import { recordReads, scanCached, ScanCache } from '../src/engine/scan-cache.js';
 import { hunksKey } from '../src/output/text.js';
 import { runCodemods } from '../src/engine/run.js';
 import { runGoprod } from './run-goprod.js';
@@ -150,6 +150,22 @@ test("env-config's findings are kept too, and found anew when a directory they r
   // A hand-written package where the config package would go: nothing moves.
   writeTree(dir, { 'internal/config/mine.go': 'package config\n' });
   expect(await run()).toBe('');
+});
+
+test("a module-wide codemod's view reads each file and directory once, and keeps one record of each", () => {
+  const asked: string[] = [];
+  const { files, reads } = recordReads({
+    goFilesIn: (dir) => (asked.push(`dir ${dir}`), ['a.go', 'b.go']),
+    text: (path) => (asked.push(`text ${path}`), path === '/m/gone.go' ? undefined : `package m // ${asked.length}`),
+  });
+  for (let i = 0; i < 3; i++) {
+    expect(files.text('/m/a.go')).toBe('package m // 1');
+    expect(files.text('/m/gone.go')).toBeUndefined();
+    files.goFilesIn('/m').pop(); // the caller's copy: the next answer is whole
+    expect(files.goFilesIn('/m')).toEqual(['a.go', 'b.go']);
+  }
+  expect(asked).toEqual(['text /m/a.go', 'text /m/gone.go', 'dir /m']);
+  expect(reads.map(([kind, path]) => `${kind} ${path}`)).toEqual(asked);
 });
 
 test("a rerun prints each file's diff as kept for its texts before and after the fixes", async () => {

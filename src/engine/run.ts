@@ -327,7 +327,7 @@ async function cachedModuleFindings(
   if (kept) return { ...kept, sources };
   const recording = recordReads(filesOnDisk);
   const failed = bugs.length;
-  const found = moduleFindings(await loadGoParser(), run, { codemods, options, bugs }, sources, cache ? recording.files : filesOnDisk);
+  const found = moduleFindings(await loadGoParser(), run, { codemods, options, bugs }, sources, recording.files);
   if (cache && bugs.length === failed) cache.putModule(run, needed.digest, recording.reads, found);
   return { ...found, sources };
 }
