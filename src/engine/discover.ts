@@ -3,7 +3,7 @@
 // files git does not track, as git does) and the config file's exclude patterns.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { UsageError } from '../errors.js';
 import { isDead } from './interrupt.js';
@@ -48,7 +48,7 @@ export interface Discovered {
 export function discover(paths: readonly string[], cwd: string, notify: Notify = () => {}, exclude?: Exclude): Discovered {
   const found = new Map<string, string>();
   const listings = new Map<string, string[]>();
-  const excluded: IgnoreRules[] = exclude ? [{ dir: dirname(exclude.file), rules: ignore().add(exclude.patterns) }] : [];
+  const excluded: IgnoreRules[] = exclude ? [{ dir: dirname(resolve(exclude.file)), rules: ignore().add(exclude.patterns) }] : [];
   for (const p of paths) {
     // `./...` and `dir/...`, as Go users write packages: the directory, recursively (as always).
     const abs = resolve(cwd, p.replace(/(^|[/\\])\.\.\.$/, '$1') || '.');
@@ -188,9 +188,12 @@ function inheritedIgnores(dir: string): IgnoreRules[] {
 /** Whether rules ignore the path; rules apply below their own directory only. */
 function isIgnored(rules: IgnoreRules[], path: string, isDir: boolean): boolean {
   return rules.some(({ dir, rules: r }) => {
-    const rel = relative(dir, path);
-    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return false;
-    const slashed = rel.split(sep).join('/');
+    // Both paths are absolute and normalized (the walk joins them), so the path is below the
+    // rules' directory where it starts with it (path.relative costs a tenth of a large walk).
+    const below = dir.endsWith(sep) ? dir : dir + sep;
+    if (!path.startsWith(below)) return false;
+    const rel = path.slice(below.length);
+    const slashed = sep === '/' ? rel : rel.split(sep).join('/');
     return r.ignores(isDir ? `${slashed}/` : slashed);
   });
 }
