@@ -60,10 +60,12 @@ export default defineCodemod({
     'removals (`Remove…`, `Delete…`, `Unlink…`, or a call handed one: often best-effort, what they remove may not be ' +
     'there) and, for the return, in loops (returning would end the loop early: a channel consumer, a sweep over items) it is ' +
     'reported without a fix; where a comment on the line or right above says the error is ignored on purpose ' +
-    '(`// error deliberately ignored`, `best effort`, `never fails`), the fix says so in code: `_ = f(x)`. Left alone, as ' +
+    '(`// error deliberately ignored`, `best effort`, `never fails`, `// ignore…`, or "ignored" with the error, the result or ' +
+    'the failure as its subject), the fix says so in code: `_ = f(x)`. Left alone, as ' +
     'errcheck leaves them by default: `fmt.Print*`, `fmt.Fprint*` to `os.Stdout`, `os.Stderr`, a `*bytes.Buffer` or a ' +
     '`*strings.Builder`, writes to `bytes.Buffer`, `strings.Builder` and hashes (`hash.Hash`, `maphash`), `crypto/rand.Read`, ' +
-    "`math/rand.Read`, `CloseWithError` of pipes; every `Close` (close-errors' job), deferred calls and `_ =` assignments; and " +
+    "`math/rand.Read`, `CloseWithError` of pipes; every `Close` (close-errors' job), deferred calls and `_ =` assignments; " +
+    'calls a `//nolint:errcheck` (or a bare `//nolint`) directive silences, on the line or right above; and ' +
     "the callees `--check-errors-exclude` names, as errcheck's `exclude-functions` does (`(*os.File).Write`, `os.Remove`, " +
     '`fmt.Fprintf`; comma-separated).',
   goVersions: { from: '1.13' },
@@ -97,7 +99,8 @@ export default defineCodemod({
       const call = stmt.type === 'go_statement' ? stmt.namedChildren.find((c) => c.type === 'call_expression') : children(stmt)[0];
       if (call?.type !== 'call_expression') continue;
       const fact = typeFact(file, call);
-      if (!fact || !holds(fact, FACT.dropped) || isExcluded(file, call, fact.name ?? '', excluded)) continue;
+      if (!fact || !holds(fact, FACT.dropped) || isExcluded(file, call, fact.name ?? '', excluded) || silencedForErrcheck(file, stmt))
+        continue;
       diagnostics.push(check(file, stmt, call, fact.list?.length ?? 1, fact.name ?? '', holds(fact, FACT.own)));
     }
     return diagnostics;
@@ -116,7 +119,7 @@ function untyped(file: GoFile): Diagnostic[] {
   for (const stmt of file.root.descendantsOfType('expression_statement')) {
     const call = children(stmt)[0];
     const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : undefined;
-    if (fn?.type !== 'identifier' || (resolve(fn) && resolve(fn)!.kind !== 'func')) continue;
+    if (fn?.type !== 'identifier' || (resolve(fn) && resolve(fn)!.kind !== 'func') || silencedForErrcheck(file, stmt)) continue;
     const results = file.pkg.functionResults(fn.text);
     if (results?.[results.length - 1] === 'error')
       out.push({
@@ -243,19 +246,31 @@ function inLoop(stmt: SyntaxNode, fn: SyntaxNode): boolean {
   return false;
 }
 
-/** Whether a comment on the statement's line, or a line of comment right above it, says the error is ignored on purpose. */
-function ignoredOnPurpose(file: GoFile, stmt: SyntaxNode): boolean {
+/** The comments that speak of a statement: the one after it on its line, and a line of comment right above it. */
+function commentsOf(file: GoFile, stmt: SyntaxNode): string[] {
   const lineStart = file.text.lastIndexOf('\n', stmt.startIndex - 1) + 1;
   const lineEnd = file.text.indexOf('\n', stmt.endIndex);
   const above = file.text.slice(file.text.lastIndexOf('\n', lineStart - 2) + 1, lineStart);
   const own = file.text.slice(stmt.endIndex, lineEnd === -1 ? file.text.length : lineEnd);
-  const onPurpose = new RegExp(
-    String.raw`\/\/.*\b(ignor\w*|deliberate\w*|intentional\w*|on purpose|best[- ]effort|don'?t care|doesn'?t matter|` +
-      String.raw`never fails?|cannot fail|can'?t fail)\b`,
-    'i',
-  );
-  const said = (text: string) => onPurpose.test(text);
-  return said(own) || (/^\s*\/\//.test(above) && said(above));
+  return [/\/\/(.*)/.exec(own)?.[1], /^\s*\/\/(.*)/.exec(above)?.[1]].filter((c) => c !== undefined);
+}
+
+/**
+ * Whether a comment of the statement says the error is ignored on purpose: in so many words
+ * (`deliberately`, `best effort`, `never fails`), or saying that the error (the result, the
+ * failure) is ignored, or starting with "ignore" (`// Rename it so that the linter ignores
+ * it` speaks of something else).
+ */
+function ignoredOnPurpose(file: GoFile, stmt: SyntaxNode): boolean {
+  const said = /\b(deliberate\w*|intentional\w*|on purpose|best[- ]effort|don'?t care|doesn'?t matter|never fails?|cannot fail|can'?t fail)\b/i;
+  const ignored = /\bignor\w*/i;
+  const ofTheError = /\b(err\w*|results?|return(ed|s)?|fail\w*)\b/i;
+  return commentsOf(file, stmt).some((c) => said.test(c) || (ignored.test(c) && ofTheError.test(c)) || /^\s*ignor/i.test(c));
+}
+
+/** Whether a linter directive on the statement silences errcheck (`//nolint:errcheck`, `//nolint`): the team has decided. */
+function silencedForErrcheck(file: GoFile, stmt: SyntaxNode): boolean {
+  return commentsOf(file, stmt).some((c) => /^\s*nolint(?![:\w])|^\s*nolint:[\w,-]*\berrcheck\b/.test(c));
 }
 
 /**
