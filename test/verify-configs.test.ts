@@ -123,6 +123,20 @@ describe("configurations other than the host's are type-checked from source, as 
     vet('windows');
   });
 
+  test("where only a package's tests do not compile, its other files are still proven: a bad fix is backed out, a good one written", async () => {
+    const brokenTest = 'package m\n\nimport (\n\t"fmt"\n\t"syscall"\n)\n\nfunc signal(err error) error {\n\t_ = syscall.SIGUSR1\n\treturn fmt.Errorf("signal: %v", err)\n}\n';
+    // m_test.go compiles on the host, not under windows (no SIGUSR1 there); m_windows_test.go under neither.
+    tree({ 'm_windows.go': PLAUSIBLE, 'm.go': 'package m\n', 'm_test.go': brokenTest, 'm_windows_test.go': brokenTest.replace('signal', 'windowsSignal') });
+    const { stderr } = await goprod('fix', '--no-type-facts', '--write', '--verbose');
+    expect(stderr).toContain('goprod: backed out: wrap-errors at m_windows.go:15: fmt.Errorf format %w has arg errText of wrong type string\n');
+    expect(read('m_windows.go')).toBe(PLAUSIBLE.replace('read %s: %v', 'read %s: %w'));
+    expect(stderr).toContain(
+      "goprod: unverified: m_windows_test.go: its tests do not compile before goprod's fixes, so nothing proves them: m_test.go:9:14: undefined: syscall.SIGUSR1\n",
+    );
+    expect(read('m_windows_test.go')).toContain('signal: %v');
+    expect(read('m_test.go')).toContain('signal: %w'); // proven on the host, where it compiles
+  });
+
   test("a fix backed out under the host's configuration is out of the next configuration's check too", async () => {
     // m.go's bad fix is backed out on the host; checking -tags=debug must not blame it on m_debug.go's good fix.
     tree({ 'm.go': PLAUSIBLE, 'm_debug.go': `//go:build debug\n\n${PLAUSIBLE.replace('Read(', 'ReadDebug(').replace('errText := strings.TrimSpace(path)\n\treturn fmt.Errorf("bad input: %v", errText)', 'return fmt.Errorf("bad input: %s", strings.TrimSpace(path))')}` });

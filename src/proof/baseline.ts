@@ -22,9 +22,9 @@ export class TargetCheck {
     this.existing = new Set(dirsOf(moduleFiles.filter((f) => !f.created)));
   }
 
-  /** Marks the pending files of these packages unverified (those not already), with the reason for their package. */
-  unverify(dirs: { has(dir: string): boolean }, reason: (dir: string) => string): void {
-    for (const f of this.pending) if (!f.unverified && dirs.has(dirname(f.path))) f.unverified = reason(dirname(f.path));
+  /** Marks the pending files of these packages (those `which` admits) unverified, with the reason for their package. */
+  unverify(dirs: { has(dir: string): boolean }, reason: (dir: string) => string, which: (path: string) => boolean = () => true): void {
+    for (const f of this.pending) if (!f.unverified && dirs.has(dirname(f.path)) && which(f.path)) f.unverified = reason(dirname(f.path));
   }
 
   /** The packages still to prove. */
@@ -65,17 +65,30 @@ export class TargetCheck {
 /**
  * A package that does not compile before the fixes is not type-checked (nor vetted) after
  * them either, and neither is anything that imports it: nothing there could prove a fix.
+ * Where only its test files do not compile, goprod's type checker still proves its other
+ * files: it reports every error and runs its printf check whatever else fails (bbolt's
+ * unix_test.go uses a constant aix and solaris lack). go vet checks a package with tests as
+ * its test variant alone, and stops at its first compile error: there the whole package is
+ * set aside.
  */
 export function setAsideBrokenBefore(t: TargetCheck): void {
   const { context } = t.checker.target;
   const broken = new Map<string, ToolMessage>();
+  const brokenTests = new Map<string, ToolMessage>(); // only test files do not compile
   const brokenImports = new Map<string, ToolMessage>();
+  const testsApart = t.checker.tool === 'type-check';
   for (const m of t.baseline.messages.filter((m) => m.compileError)) {
-    if (t.live().has(dirname(m.path)) && !broken.has(dirname(m.path))) broken.set(dirname(m.path), m);
+    const into = testsApart && isTestFile(m.path) ? brokenTests : broken;
+    if (t.live().has(dirname(m.path)) && !into.has(dirname(m.path))) into.set(dirname(m.path), m);
     // Test files that do not compile keep only their own package from being vetted.
-    if (m.importPath && !m.path.endsWith('_test.go') && !brokenImports.has(m.importPath)) brokenImports.set(m.importPath, m);
+    if (m.importPath && !isTestFile(m.path) && !brokenImports.has(m.importPath)) brokenImports.set(m.importPath, m);
   }
   t.unverify(broken, (dir) => `does not compile before goprod's fixes, so nothing proves them: ${where(context, broken.get(dir)!)}`);
+  t.unverify(
+    brokenTests,
+    (dir) => `its tests do not compile before goprod's fixes, so nothing proves them: ${where(context, brokenTests.get(dir)!)}`,
+    isTestFile,
+  );
   const importers = new Map(
     t.dirs().flatMap((dir) => {
       const dep = [...(t.listing.packages.get(dir)?.deps ?? [])].find((d) => brokenImports.has(d));
@@ -88,6 +101,10 @@ export function setAsideBrokenBefore(t: TargetCheck): void {
       `imports ${importers.get(dir)}, which does not compile before goprod's fixes: ` +
       `${where(context, brokenImports.get(importers.get(dir)!)!)}`,
   );
+}
+
+function isTestFile(path: string): boolean {
+  return path.endsWith('_test.go');
 }
 
 function messageKey(m: ToolMessage): string {
