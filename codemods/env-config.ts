@@ -116,14 +116,18 @@ function siteEdits(file: GoFile, reads: readonly EnvRead[], { importPath, fields
   const own = packageName(importPath);
   // The import's name must be free in the file and in its package (`type config struct` in
   // another file clashes too), so any use of the word other than as a qualifier counts; a
-  // neighbour of another package (a generator, an external test) has names of its own.
+  // neighbour of another package (a generator, an external test) has names of its own. As a
+  // qualifier, the word may be another package the file imports by that name (coredns's
+  // route53 plugin imports aws-sdk-go-v2/config).
   const word = new RegExp(`(?<![\\p{L}\\p{N}_./])${own}(?![\\p{L}\\p{N}_/]|\\s*\\.)`, 'u');
   const dir = dirname(file.path);
   const filePackage = packageClause(file.text);
-  const clash = moduleFiles
-    .goFilesIn(dir)
-    .map((f) => (f === basename(file.path) ? file.text : (moduleFiles.text(join(dir, f)) ?? '')))
-    .some((text) => packageClause(text) === filePackage && word.test(text));
+  const clash =
+    file.importPaths(own).some((path) => path !== importPath) ||
+    moduleFiles
+      .goFilesIn(dir)
+      .map((f) => (f === basename(file.path) ? file.text : (moduleFiles.text(join(dir, f)) ?? '')))
+      .some((text) => packageClause(text) === filePackage && word.test(text));
   const pkg = clash ? `env${own}` : own;
   const edits: Edit[] = reads.map((r) => {
     const raw = `${pkg}.Get().Raw.${fields.get(r.name!)}`;

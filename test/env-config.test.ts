@@ -125,6 +125,20 @@ describe('env-config', () => {
     expect(readFileSync(join(dir, 'internal/db/kind.go'), 'utf8')).toContain('return config{envconfig.Get().Raw.DBKind}');
   });
 
+  test('a file that imports another package named like the config package imports it under another name', async () => {
+    mkdirSync(join(dir, 'internal/aws/config'), { recursive: true });
+    writeFileSync(join(dir, 'internal/aws/config/config.go'), 'package config\n\n// Profile is the shared profile.\nfunc Profile(name string) string { return name }\n');
+    writeFileSync(
+      join(dir, 'internal/db/profile.go'),
+      'package db\n\nimport (\n\t"os"\n\n\t"example.com/service/internal/aws/config"\n)\n\nfunc profile() string { return config.Profile(os.Getenv("AWS_PROFILE")) }\n',
+    );
+    expect((await goprod('fix', '--codemod=env-config', '--write')).stderr).toMatch(/applied 4 fixes in 4 files/);
+    const fixed = readFileSync(join(dir, 'internal/db/profile.go'), 'utf8');
+    expect(fixed).toContain('return config.Profile(envconfig.Get().Raw.AWSProfile)');
+    expect(fixed).toContain('envconfig "example.com/service/internal/config"');
+    execFileSync('go', ['vet', './...'], { cwd: dir, env: goEnv() });
+  });
+
   test('no config package is generated when every read stays live', async () => {
     writeFileSync(join(dir, 'internal/db/set.go'), 'package db\n\nimport "os"\n\nfunc init() {\n\tfor _, k := range []string{"PORT", "DATABASE_URL", "DEBUG", "REGION", "DB_TIMEOUT"} {\n\t\tos.Setenv(k, "")\n\t}\n}\n');
     const doc = JSON.parse((await goprod('fix', '--codemod=env-config', '--json')).stdout);
