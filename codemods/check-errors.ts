@@ -65,9 +65,10 @@ export default defineCodemod({
     'errcheck leaves them by default: `fmt.Print*`, `fmt.Fprint*` to `os.Stdout`, `os.Stderr`, a `*bytes.Buffer` or a ' +
     '`*strings.Builder`, writes to `bytes.Buffer`, `strings.Builder` and hashes (`hash.Hash`, `maphash`), `crypto/rand.Read`, ' +
     "`math/rand.Read`, `CloseWithError` of pipes; every `Close` (close-errors' job), deferred calls and `_ =` assignments; " +
-    'calls a `//nolint:errcheck` (or a bare `//nolint`) directive silences, on the line or right above; and ' +
+    'calls a `//nolint:errcheck` (or a bare `//nolint`) directive silences, as golangci-lint reads it; and ' +
     "the callees `--check-errors-exclude` names, as errcheck's `exclude-functions` does (`(*os.File).Write`, `os.Remove`, " +
     '`fmt.Fprintf`; comma-separated).',
+  linters: ['errcheck'],
   goVersions: { from: '1.13' },
   // Where a fix can be: a call statement of a block in a function whose last result is `error`, or one
   // receiving a *testing.T, …, or one a comment says is ignored on purpose (see check).
@@ -99,8 +100,7 @@ export default defineCodemod({
       const call = stmt.type === 'go_statement' ? stmt.namedChildren.find((c) => c.type === 'call_expression') : children(stmt)[0];
       if (call?.type !== 'call_expression') continue;
       const fact = typeFact(file, call);
-      if (!fact || !holds(fact, FACT.dropped) || isExcluded(file, call, fact.name ?? '', excluded) || silencedForErrcheck(file, stmt))
-        continue;
+      if (!fact || !holds(fact, FACT.dropped) || isExcluded(file, call, fact.name ?? '', excluded)) continue;
       diagnostics.push(check(file, stmt, call, fact.list?.length ?? 1, fact.name ?? '', holds(fact, FACT.own)));
     }
     return diagnostics;
@@ -119,7 +119,7 @@ function untyped(file: GoFile): Diagnostic[] {
   for (const stmt of file.root.descendantsOfType('expression_statement')) {
     const call = children(stmt)[0];
     const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : undefined;
-    if (fn?.type !== 'identifier' || (resolve(fn) && resolve(fn)!.kind !== 'func') || silencedForErrcheck(file, stmt)) continue;
+    if (fn?.type !== 'identifier' || (resolve(fn) && resolve(fn)!.kind !== 'func')) continue;
     const results = file.pkg.functionResults(fn.text);
     if (results?.[results.length - 1] === 'error')
       out.push({
@@ -268,10 +268,6 @@ function ignoredOnPurpose(file: GoFile, stmt: SyntaxNode): boolean {
   return commentsOf(file, stmt).some((c) => said.test(c) || (ignored.test(c) && ofTheError.test(c)) || /^\s*ignor/i.test(c));
 }
 
-/** Whether a linter directive on the statement silences errcheck (`//nolint:errcheck`, `//nolint`): the team has decided. */
-function silencedForErrcheck(file: GoFile, stmt: SyntaxNode): boolean {
-  return commentsOf(file, stmt).some((c) => /^\s*nolint(?![:\w])|^\s*nolint:[\w,-]*\berrcheck\b/.test(c));
-}
 
 /**
  * Whether a later statement of the block returns an error: a variable named as errors are

@@ -34,6 +34,7 @@ export default defineCodemod({
     "`--close-mode=propagate|explicit` applies one rule only. Close methods that return no error are skipped: as Go's type " +
     'checker says where goprod has type facts (a verified run), else where the file shows it (and backed out by verification ' +
     'otherwise).',
+  linters: ['errcheck'],
   goVersions: {},
   // A call of Close without arguments (comments may stand between the parentheses).
   mayMatch: (text) => /\bClose\s*\(\s*(?:\/\*[^]*?\*\/\s*)*\)/.test(text),

@@ -27,6 +27,7 @@ export default defineCodemod({
     '`switch e, ok := errors.AsType[*T](err); { case ok: … }`. Other assertions and type switches on errors are reported ' +
     'without a fix; those in the methods `Is`, `As` and `Unwrap` are left alone. Adds the `errors` import; skipped where ' +
     '`errors` means something else.',
+  linters: ['errorlint'],
   goVersions: { from: '1.13' },
   mayMatch: (text) => /\.\s*\(/.test(text),
   run(file) {

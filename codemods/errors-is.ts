@@ -28,6 +28,7 @@ export default defineCodemod({
     '`Read`-like call (`Read`, `ReadByte`, `ReadString`, `io.ReadFull`, `Decode`, `Next`, …), `io.ErrUnexpectedEOF` from ' +
     '`io.ReadFull`, `sql.ErrNoRows` from `Scan`, `http.ErrServerClosed` from `ListenAndServe`/`Serve`, `context.Canceled` from ' +
     "`ctx.Err()`, matched by the function's name. Adds the `errors` import; skipped where `errors` means something else.",
+  linters: ['errorlint'],
   goVersions: { from: '1.13' },
   mayMatch: (text) => /[!=]=|\bswitch\b/.test(text),
   run(file) {

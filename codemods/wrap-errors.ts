@@ -20,6 +20,7 @@ export default defineCodemod({
     '`x.Error()` of such a value, which becomes `x`). `%+v` becomes `%+w` (fmt formats both alike); other flags (`%#v`: `%#w` ' +
     'prints differently), width, precision or an index are left alone (with type facts, an error so formatted is reported ' +
     'without a fix). Before Go 1.20 at most one `%w` per call.',
+  linters: ['errorlint'],
   goVersions: { from: '1.13' },
   // fmt.Errorf (or Errorf of fmt imported under another name) and a plain %v, %+v or %s somewhere (a % may be escaped).
   mayMatch: (text) =>

@@ -111,7 +111,7 @@ export function findingsIn(file: GoFile, codemods: readonly Codemod[], options: 
   for (const codemod of codemods) {
     if (!codemod.run || !appliesTo(codemod, file.goVersion)) continue;
     for (const d of codemod.run(file, options[codemod.name] ?? {}))
-      if (!ignored.silences(codemod.name, d.start)) findings.push({ ...d, codemod: codemod.name });
+      if (!ignored.silences(codemod, d.start)) findings.push({ ...d, codemod: codemod.name });
   }
   return findings;
 }
@@ -211,31 +211,69 @@ export function suppressions(file: GoFile): Suppressions {
   return new Suppressions(file.root, file.text);
 }
 
-/** `//goprod:ignore` and `//goprod:ignore name,name` comments: at the end of a line they cover it, alone on a line they cover the next. */
+/**
+ * `//goprod:ignore` and `//goprod:ignore name,name` comments: at the end of a line they cover it,
+ * alone on a line they cover the next. And linter directives, as golangci-lint reads them:
+ * `//nolint:name,name` (all linters: `//nolint`) silences the codemods that fix what the linters
+ * named report (Codemod.linters; not those that mirror none) in the whole statement or
+ * declaration it stands on the first line of, or right above (a function's, when it is in its
+ * doc comment).
+ */
 class Suppressions {
   private readonly byLine = new Map<number, Set<string> | 'all'>();
+  private readonly nolint: Array<{ from: number; to: number; linters: Set<string> | 'all' }> = [];
   private readonly lines: LineIndex;
 
   constructor(root: SyntaxNode, text: string) {
     this.lines = new LineIndex(text);
-    if (!text.includes('goprod:ignore')) return;
+    const ignores = text.includes('goprod:ignore');
+    const directives = text.includes('nolint');
+    if (!ignores && !directives) return;
     for (const c of root.descendantsOfType('comment')) {
-      const m = /^\/\/\s*goprod:ignore(?:\s+([\w,-]+))?/.exec(c.text);
-      if (!m) continue;
       const line = this.lines.line(c.startIndex);
-      const names = m[1] ? new Set(m[1].split(',').filter(Boolean)) : 'all';
       // A comment alone on its line covers the next; one after code covers its own line only.
       const alone = text.slice(this.lines.lineStart(line), c.startIndex).trim() === '';
-      for (const l of alone ? [line, line + 1] : [line]) {
-        const had = this.byLine.get(l);
-        this.byLine.set(l, had === 'all' || names === 'all' ? 'all' : new Set([...(had ?? []), ...names]));
+      const ignore = ignores && /^\/\/\s*goprod:ignore(?:\s+([\w,-]+))?/.exec(c.text);
+      if (ignore) {
+        const names = ignore[1] ? new Set(ignore[1].split(',').filter(Boolean)) : 'all';
+        for (const l of alone ? [line, line + 1] : [line]) {
+          const had = this.byLine.get(l);
+          this.byLine.set(l, had === 'all' || names === 'all' ? 'all' : new Set([...(had ?? []), ...names]));
+        }
+      }
+      const directive = directives && /^\/\/nolint(?::([\w,-]+))?(?![\w:-])/.exec(c.text);
+      if (directive) {
+        const linters = directive[1] ? new Set(directive[1].split(',').filter(Boolean)) : 'all';
+        const first = alone ? nextCodeLine(c, this.lines) : line;
+        if (first !== undefined) this.nolint.push({ from: first, to: this.lines.line(nodeStartingOn(root, text, this.lines, first).endIndex), linters });
       }
     }
   }
 
-  silences(codemod: string, at: number): boolean {
-    if (this.byLine.size === 0) return false;
-    const names = this.byLine.get(this.lines.line(at));
-    return names === 'all' || (names?.has(codemod) ?? false);
+  silences(codemod: Pick<Codemod, 'name' | 'linters'>, at: number): boolean {
+    const line = this.lines.line(at);
+    const names = this.byLine.get(line);
+    if (names === 'all' || names?.has(codemod.name)) return true;
+    // A codemod that mirrors no linter is not silenced by a bare //nolint either.
+    const linters = codemod.linters ?? [];
+    return this.nolint.some((d) => d.from <= line && line <= d.to && linters.some((l) => d.linters === 'all' || d.linters.has(l)));
   }
+}
+
+/** The line of the code after a comment that stands alone (past the rest of its comment group); undefined at the end of the file. */
+function nextCodeLine(comment: SyntaxNode, lines: LineIndex): number | undefined {
+  let next = comment.nextSibling;
+  while (next?.type === 'comment') next = next.nextSibling;
+  return next ? lines.line(next.startIndex) : undefined;
+}
+
+/** The outermost statement or declaration that starts on a line (its first token, where there is none). */
+function nodeStartingOn(root: SyntaxNode, text: string, lines: LineIndex, line: number): SyntaxNode {
+  let at = lines.lineStart(line);
+  while (text[at] === ' ' || text[at] === '\t') at++;
+  let node = root.descendantForIndex(at, at) ?? root;
+  // A statement list starts with its first statement: the directive covers that one only.
+  while (node.parent && !['source_file', 'statement_list'].includes(node.parent.type) && lines.line(node.parent.startIndex) === line)
+    node = node.parent;
+  return node;
 }

@@ -66,6 +66,12 @@ export interface Codemod {
   /** Options by the name the codemod reads them under (camelCase of the flag). */
   options?: Readonly<Record<string, CodemodOption>>;
   /**
+   * The linters (as golangci-lint names them) that report what this codemod fixes: where a
+   * `//nolint` directive silences one of them (see analyze.ts), the team has decided, and the
+   * codemod is silent too.
+   */
+  linters?: readonly string[];
+  /**
    * A cheap test of a file's text before it is parsed: false when the codemod can find
    * nothing in it at that language version. Never false for a file it would change (a file
    * no codemod wants is not parsed at all); absent, every file is wanted.

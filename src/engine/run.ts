@@ -365,7 +365,7 @@ function moduleFindings(
       try {
         for (const { path, diagnostic } of codemod.runModule(module, admitted, options[codemod.name] ?? {}, moduleFiles)) {
           const file = opened.get(path);
-          if (file && suppressions(file).silences(codemod.name, diagnostic.start)) continue;
+          if (file && suppressions(file).silences(codemod, diagnostic.start)) continue;
           findings.set(path, [...(findings.get(path) ?? []), { ...diagnostic, codemod: codemod.name }]);
         }
       } catch (e) {
