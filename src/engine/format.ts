@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { diffLines } from 'diff';
+import { diffLines } from 'diff/lib/diff/line.js';
 import { cacheKey, type ResultCache } from './cache.js';
 import type { Edit } from './edits.js';
 import { toolMissing } from '../errors.js';

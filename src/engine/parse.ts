@@ -1,7 +1,7 @@
 // The one module that knows which tree-sitter binding goprod uses. Everything else sees
 // `SyntaxNode` and `GoParser`, so another binding (native tree-sitter) could replace this file.
 import { createRequire } from 'node:module';
-import { Edit, Language, Parser, type Node, type Tree } from 'web-tree-sitter';
+import type { Node, Parser, Tree } from 'web-tree-sitter';
 import type { Edit as TextEdit } from './edits.js';
 import { LineIndex } from './position.js';
 
@@ -30,6 +30,9 @@ let loading: Promise<GoParser> | undefined;
 /** Loads the Go grammar once per process. Offsets of nodes are JavaScript string indices. */
 export function loadGoParser(): Promise<GoParser> {
   loading ??= (async () => {
+    // Imported here, not at the top: a rerun the cache answers never loads it (its JavaScript
+    // alone costs a tenth of goprod's start).
+    const { Edit, Language, Parser } = await import('web-tree-sitter');
     await Parser.init();
     const wasm = createRequire(import.meta.url).resolve('tree-sitter-go/tree-sitter-go.wasm');
     const parser = new Parser();
@@ -100,7 +103,7 @@ const NEW_CALL = /(?<![\w.])new(?=\s*\((?!\s*(?:\[|map\s*\[|chan\b|<-|struct\b|i
 function parseNewExpressions(parser: Parser, text: string): Tree | undefined {
   const masked = text.replace(NEW_CALL, 'nEw');
   let source = masked;
-  const tree = parser.parse((index) => source.slice(index));
+  const tree = parser.parse((index: number) => source.slice(index));
   if (!tree) return undefined;
   source = text;
   if (!tree.rootNode.hasError) return tree;
