@@ -231,10 +231,10 @@ class Suppressions {
     if (!ignores && !directives) return;
     for (const c of root.descendantsOfType('comment')) {
       const line = this.lines.line(c.startIndex);
-      // A comment alone on its line covers the next; one after code covers its own line only.
       const alone = text.slice(this.lines.lineStart(line), c.startIndex).trim() === '';
       const ignore = ignores && /^\/\/\s*goprod:ignore(?:\s+([\w,-]+))?/.exec(c.text);
       if (ignore) {
+        // Alone on its line it covers the next; after code, its own line only.
         const names = ignore[1] ? new Set(ignore[1].split(',').filter(Boolean)) : 'all';
         for (const l of alone ? [line, line + 1] : [line]) {
           const had = this.byLine.get(l);
@@ -243,9 +243,12 @@ class Suppressions {
       }
       const directive = directives && /^\/\/nolint(?::([\w,-]+))?(?![\w:-])/.exec(c.text);
       if (directive) {
+        // Alone on its line it covers the statement or declaration below; after code, the one that line starts.
         const linters = directive[1] ? new Set(directive[1].split(',').filter(Boolean)) : 'all';
         const first = alone ? nextCodeLine(c, this.lines) : line;
-        if (first !== undefined) this.nolint.push({ from: first, to: this.lines.line(nodeStartingOn(root, text, this.lines, first).endIndex), linters });
+        if (first === undefined) continue;
+        const to = this.lines.line(nodeStartingOn(root, text, this.lines, first).endIndex);
+        this.nolint.push({ from: first, to, linters });
       }
     }
   }
