@@ -355,6 +355,9 @@ reached twice (through a link) is fixed once. A file goprod itself fails on is r
 as a goprod bug and skipped; the others are still fixed.
 Silence a codemod on a line with a comment on that line or the line above:
   //goprod:ignore wrap-errors     (or //goprod:ignore for every codemod)
+golangci-lint's directives count too, over the statement or declaration they mark:
+//nolint:errorlint silences wrap-errors, errors-is and errors-as, //nolint:errcheck
+check-errors and close-errors, //nolint all five.
 A config file, goprod.yaml or .goprod.yaml in the working directory or a directory above it,
 writes down which codemods run, their options, files to exclude (gitignore-style patterns)
 and the Go version of files outside a module; flags override it. \`goprod init\` writes a
