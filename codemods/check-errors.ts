@@ -60,8 +60,8 @@ export default defineCodemod({
     'removals (`Remove…`, `Delete…`, `Unlink…`, or a call handed one: often best-effort, what they remove may not be ' +
     'there) and, for the return, in loops (returning would end the loop early: a channel consumer, a sweep over items) it is ' +
     'reported without a fix; where a comment on the line or right above says the error is ignored on purpose ' +
-    '(`// error deliberately ignored`, `best effort`, `never fails`, `// ignore…`, or "ignored" with the error, the result or ' +
-    'the failure as its subject), the fix says so in code: `_ = f(x)`. Left alone, as ' +
+    '(`// error deliberately ignored`, `best effort`, `never fails`, "ignore" in any form unless the comment tells what the ' +
+    'call is for, as in `// rename it so that the linter ignores it`), the fix says so in code: `_ = f(x)`. Left alone, as ' +
     'errcheck leaves them by default: `fmt.Print*`, `fmt.Fprint*` to `os.Stdout`, `os.Stderr`, a `*bytes.Buffer` or a ' +
     '`*strings.Builder`, writes to `bytes.Buffer`, `strings.Builder` and hashes (`hash.Hash`, `maphash`), `crypto/rand.Read`, ' +
     "`math/rand.Read`, `CloseWithError` of pipes; every `Close` (close-errors' job), deferred calls and `_ =` assignments; " +
@@ -257,15 +257,16 @@ function commentsOf(file: GoFile, stmt: SyntaxNode): string[] {
 
 /**
  * Whether a comment of the statement says the error is ignored on purpose: in so many words
- * (`deliberately`, `best effort`, `never fails`), or saying that the error (the result, the
- * failure) is ignored, or starting with "ignore" (`// Rename it so that the linter ignores
- * it` speaks of something else).
+ * (`deliberately`, `best effort`, `never fails`), or with "ignore" in any form, unless it
+ * tells what the call is for rather than its error (`// Rename the file so it gets ignored by
+ * the linter`). Where in doubt, `_ =` is the fix that changes nothing the program does.
  */
 function ignoredOnPurpose(file: GoFile, stmt: SyntaxNode): boolean {
   const said = /\b(deliberate\w*|intentional\w*|on purpose|best[- ]effort|don'?t care|doesn'?t matter|never fails?|cannot fail|can'?t fail)\b/i;
   const ignored = /\bignor\w*/i;
   const ofTheError = /\b(err\w*|results?|return(ed|s)?|fail\w*)\b/i;
-  return commentsOf(file, stmt).some((c) => said.test(c) || (ignored.test(c) && ofTheError.test(c)) || /^\s*ignor/i.test(c));
+  const whatFor = /\b(so|in order to|to make|to have)\b.*\bignor/i;
+  return commentsOf(file, stmt).some((c) => said.test(c) || (ignored.test(c) && (ofTheError.test(c) || !whatFor.test(c))));
 }
 
 
