@@ -265,10 +265,10 @@ function ignoredOnPurpose(file: GoFile, stmt: SyntaxNode): boolean {
   const said = /\b(deliberate\w*|intentional\w*|on purpose|best[- ]effort|don'?t care|doesn'?t matter|never fails?|cannot fail|can'?t fail)\b/i;
   const ignored = /\bignor\w*/i;
   const ofTheError = /\b(err\w*|results?|return(ed|s)?|fail\w*)\b/i;
-  const whatFor = /\b(so|in order to|to make|to have)\b.*\bignor/i;
+  // A purpose clause with a subject of its own: "so (that) it / the linter … ignores", "in order to … ignore".
+  const whatFor = /\b(so\s+(that\s+)?(it|they|this|the\s+\w+)|in order to|to make)\b[^.;:]*\bignor/i;
   return commentsOf(file, stmt).some((c) => said.test(c) || (ignored.test(c) && (ofTheError.test(c) || !whatFor.test(c))));
 }
-
 
 /**
  * Whether a later statement of the block returns an error: a variable named as errors are
