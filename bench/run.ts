@@ -255,17 +255,18 @@ function verificationBenchmark(module: string): void {
   // without them: their step alone also does work the proof then need not do (the other
   // configurations' dependencies, checked from source once for both), and without them
   // verification backs out more fixes, a round each.
-  let withoutFacts: Tool | undefined;
+  let facts: { firstRun: Tool; withoutFacts: Tool } | undefined;
   for (const { name, cli } of goprods) {
     const command = ['node', cli, 'fix', ...codemods, '--verbose', dry];
     const first = ranBefore(['node', cli, 'fix', '--no-verify', '--type-facts', oneFile], warm);
     rmSync(join(first, 'results'), { recursive: true, force: true });
-    tools.push({ name: cold ? name : `${name}, first run`, command, goprodCache: first, runs: [], shares: new Map() });
+    const firstRun: Tool = { name: cold ? name : `${name}, first run`, command, goprodCache: first, runs: [], shares: new Map() };
+    tools.push(firstRun);
     if (cold) continue;
     const again = ranBefore(['node', cli, 'fix', ...codemods, '--no-verify', '--type-facts', dry], warm);
     tools.push({ name: `${name}, goprod cache of the unfixed tree`, command, goprodCache: again, runs: [], shares: new Map() });
     if (cli !== CLI) continue;
-    withoutFacts = {
+    const withoutFacts: Tool = {
       name: `${name} --no-type-facts, first run`,
       command: ['node', cli, 'fix', ...codemods, '--no-type-facts', '--verbose', dry],
       goprodCache: first,
@@ -273,6 +274,7 @@ function verificationBenchmark(module: string): void {
       shares: new Map(),
     };
     tools.push(withoutFacts);
+    facts = { firstRun, withoutFacts };
   }
   // go vet after this goprod, the old build last, so that a run stopped while it runs has the others.
   const vet: Tool = { name: 'go vet ./... of the fixed tree', command: ['go', 'vet', './...'], cwd: fixed, runs: [], shares: new Map() };
@@ -310,11 +312,11 @@ function verificationBenchmark(module: string): void {
       ]),
     ]);
   }
-  for (const tool of tools.filter((t) => t.goprodCache !== undefined && !t.name.startsWith('before') && t !== withoutFacts)) {
+  for (const tool of tools.filter((t) => t.goprodCache !== undefined && !t.name.startsWith('before') && t !== facts?.withoutFacts)) {
     const verifiedRun = median(tool.runs.map((r) => r.seconds).sort((a, b) => a - b));
     console.log(`\n${tool.name}/manual go vet: ${(verifiedRun / vetSeconds).toFixed(2)}x (median of ${runs} alternating runs)`);
   }
-  if (withoutFacts) factsCost(tools[0]!, withoutFacts);
+  if (facts) factsCost(facts.firstRun, facts.withoutFacts);
 }
 
 /** What the type facts cost the first run: its median minus that of the same run without them, and their step's own share. */

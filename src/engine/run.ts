@@ -189,22 +189,26 @@ interface Gathered {
 
 /**
  * Merges a module's findings (see mergeModuleFindings) with what the cache says of each fixed
- * text's syntax, if it knows them all: a dry merge into a copy of `gathered` asks first.
+ * text's syntax, if it knows them all: the merge goes into a copy of `gathered`, which is taken
+ * only then.
  */
 function mergedFromCache(cache: ScanCache, merge: (syntax: SyntaxCheck, into: Gathered) => void, gathered: Gathered): boolean {
-  const answers = new Map<string, number | undefined>();
   let known = true;
   const kept: SyntaxCheck = (text) => {
-    if (!answers.has(text)) {
-      const answer = cache.keptSyntax(text);
-      if (!answer) known = false;
-      answers.set(text, answer?.at);
-    }
-    return answers.get(text);
+    const answer = cache.keptSyntax(text);
+    if (!answer) known = false;
+    return answer?.at;
   };
-  merge(kept, { placed: new Map(gathered.placed), created: [], bugs: [], late: [], warnings: [] });
-  if (known) merge(kept, gathered);
-  return known;
+  const copy: Gathered = { placed: new Map(gathered.placed), created: [], bugs: [], late: [], warnings: [] };
+  merge(kept, copy);
+  if (!known) return false;
+  gathered.placed.clear();
+  for (const [path, placed] of copy.placed) gathered.placed.set(path, placed);
+  gathered.created.push(...copy.created);
+  gathered.bugs.push(...copy.bugs);
+  gathered.late.push(...copy.late);
+  gathered.warnings.push(...copy.warnings);
+  return true;
 }
 
 /**
